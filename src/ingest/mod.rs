@@ -1,0 +1,136 @@
+//! Reading lists in, raw entries out. One pure parser per input format (no I/O, no
+//! database): each takes the file's text and returns what it found, with the line of every
+//! entry and every warning. Merging into the catalog happens in `crate::catalog`.
+
+pub mod awesome;
+pub mod bibtex;
+pub mod course;
+pub mod detect;
+pub mod hub;
+pub mod ids;
+pub mod wiki;
+
+use crate::model::Link;
+use serde::{Deserialize, Serialize};
+
+/// The input formats paperclub reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// Awesome-list markdown: `#### Title`, `tag:` line, `paper link:`, fenced bibtex.
+    Awesome,
+    /// Citation-hub page: one hub paper with abstract and the papers citing it.
+    Hub,
+    /// Course-site post: YAML front matter, required and more readings.
+    Course,
+    /// DokuWiki page: `[[url|Author et al Year - Title]]` links under `==== Section ====`.
+    Wiki,
+    /// BibTeX / BibLaTeX file.
+    Bibtex,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Awesome => "awesome-list",
+            Format::Hub => "citation-hub",
+            Format::Course => "course-post",
+            Format::Wiki => "dokuwiki",
+            Format::Bibtex => "bibtex",
+        }
+    }
+}
+
+/// A parsed BibTeX entry, kept both verbatim (to hand out as the source's own citation) and
+/// as fields (to fill in metadata).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BibEntry {
+    pub key: String,
+    /// Lower-case entry type: `article`, `misc`, `inproceedings`, ...
+    pub entry_type: String,
+    /// The entry's text exactly as written in the source.
+    pub raw: String,
+    /// Field name (lower-case) to value with LaTeX accents and braces decoded for display.
+    pub fields: Vec<(String, String)>,
+}
+
+impl BibEntry {
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Whether a course reading is required or optional.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReadingRole {
+    Required,
+    Optional,
+}
+
+/// One paper as one source describes it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RawEntry {
+    /// 1-based line where the entry starts.
+    pub line: usize,
+    pub title: String,
+    pub authors: Vec<String>,
+    pub year: Option<i32>,
+    pub venue: Option<String>,
+    pub abstract_text: Option<String>,
+    /// One-line summary (hub page) or note (wiki bold entry).
+    pub note: Option<String>,
+    pub tags: Vec<String>,
+    /// Headings the entry sits under, outermost first, joined with " / ".
+    pub section: Option<String>,
+    pub links: Vec<Link>,
+    /// Identity as the entry itself states it (BibTeX eprint / DOI, or its paper link when
+    /// the entry has no BibTeX). A link that contradicts the entry's BibTeX is kept as a
+    /// link, not used here, and reported as a warning.
+    pub arxiv: Option<String>,
+    pub doi: Option<String>,
+    pub bibtex: Option<BibEntry>,
+    /// Set for course-post readings.
+    pub role: Option<ReadingRole>,
+}
+
+/// A course session described by a course-site post's front matter.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SessionMeta {
+    pub title: String,
+    pub lecture: Option<String>,
+    pub tags: Vec<String>,
+    pub notes_team: Option<String>,
+    pub video_team: Option<String>,
+}
+
+/// A problem in the input that did not stop the parse.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    pub line: usize,
+    pub message: String,
+}
+
+/// Everything one parser found in one file.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ParseOutput {
+    pub entries: Vec<RawEntry>,
+    /// `(citing, cited)` as indices into `entries`.
+    pub cites: Vec<(usize, usize)>,
+    pub session: Option<SessionMeta>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Parses `text` as `format`.
+pub fn parse(format: Format, text: &str) -> ParseOutput {
+    match format {
+        Format::Awesome => awesome::parse(text),
+        Format::Hub => hub::parse(text),
+        Format::Course => course::parse(text),
+        Format::Wiki => wiki::parse(text),
+        Format::Bibtex => bibtex::parse(text),
+    }
+}

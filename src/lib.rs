@@ -1,0 +1,13 @@
+//! paperclub: a Discord bot for university courses and paper reading groups.
+//!
+//! The crate is a core (catalog, ingest, search, cite, view, dispatch) that never touches
+//! Discord, plus two thin surfaces over the same dispatcher: `discord` (serenity + poise)
+//! and `cli` (clap and the chat REPL). `app` is the one place that wires them together.
+
+pub mod catalog;
+pub mod cite;
+pub mod dispatch;
+pub mod ingest;
+pub mod model;
+pub mod search;
+pub mod view;
