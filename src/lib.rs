@@ -6,6 +6,7 @@
 
 pub mod catalog;
 pub mod cite;
+pub mod config;
 pub mod dispatch;
 pub mod ingest;
 pub mod model;
