@@ -11,4 +11,5 @@ pub mod dispatch;
 pub mod ingest;
 pub mod model;
 pub mod search;
+pub mod store;
 pub mod view;

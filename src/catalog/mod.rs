@@ -2,9 +2,21 @@
 //! step, and answers the read queries every surface needs. Takes a scope (guild) first in
 //! every call: a guild sees the global catalog plus what it imported itself.
 
-use crate::ingest::{Format, Warning};
+mod import;
+mod indexing;
+pub mod merge;
+mod queries;
+
+pub use import::{decode, MAX_FILE_BYTES};
+
+use crate::ingest::Warning;
 use crate::model::{Paper, Scope};
+use crate::search::SearchIndex;
 use serde::Serialize;
+use sqlx::SqlitePool;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, RwLock};
 
 /// A tag with how many visible papers carry it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -60,103 +72,91 @@ pub struct Stats {
     pub cites: usize,
 }
 
-/// The catalog: SQLite pool plus the derived search index.
+/// The catalog: the SQLite pool (truth) and the search index derived from it.
 pub struct Catalog {
-    pub(crate) index: crate::search::SearchIndex,
+    pool: SqlitePool,
+    index: SearchIndex,
+    /// One import at a time: imports are read-then-write and keep `identities` in step.
+    writer: tokio::sync::Mutex<()>,
+    identities: tokio::sync::Mutex<Option<import::Identities>>,
+    /// Tag counts per scope for autocomplete, dropped after every import.
+    tag_cache: RwLock<HashMap<Scope, Arc<Vec<queries::TagEntry>>>>,
 }
 
 impl Catalog {
-    /// Opens (creating and migrating) the catalog in `data_dir`; rebuilds the index when it
-    /// is missing or stale.
-    pub async fn open(data_dir: &std::path::Path) -> anyhow::Result<Catalog> {
-        let (index, _) = crate::search::SearchIndex::open(&data_dir.join("index"))?;
-        Ok(Catalog { index })
+    /// Opens (creating and migrating) the catalog in `data_dir`, and rebuilds the index
+    /// when it is missing, of another schema version, or out of step with the database.
+    pub async fn open(data_dir: &Path) -> anyhow::Result<Catalog> {
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            anyhow::anyhow!("cannot create data folder {}: {e}", data_dir.display())
+        })?;
+        let pool = crate::store::connect(&data_dir.join("paperclub.db")).await?;
+        let (index, stale) = SearchIndex::open(&data_dir.join("index"))?;
+        let catalog = Catalog::new(pool, index);
+        let papers = catalog.visible_count().await?;
+        if stale || catalog.index.len() != papers as u64 {
+            tracing::info!(
+                papers,
+                indexed = catalog.index.len(),
+                "search index stale; rebuilding"
+            );
+            catalog.reindex().await?;
+        }
+        Ok(catalog)
     }
 
     /// A fresh catalog in memory (tests, benchmarks).
     pub async fn open_in_memory() -> anyhow::Result<Catalog> {
-        Ok(Catalog {
-            index: crate::search::SearchIndex::in_ram()?,
-        })
+        let pool = crate::store::connect_in_memory().await?;
+        Ok(Catalog::new(pool, SearchIndex::in_ram()?))
     }
 
-    /// Imports one file's content. Never fails as a whole: problems are in the report.
-    pub async fn import_bytes(
-        &self,
-        scope: Scope,
-        file_name: &str,
-        bytes: &[u8],
-        format: Option<Format>,
-    ) -> ImportReport {
-        let _ = (scope, bytes, format, &self.index);
-        ImportReport {
-            file: file_name.to_string(),
-            ..ImportReport::default()
+    fn new(pool: SqlitePool, index: SearchIndex) -> Catalog {
+        Catalog {
+            pool,
+            index,
+            writer: tokio::sync::Mutex::new(()),
+            identities: tokio::sync::Mutex::new(None),
+            tag_cache: RwLock::new(HashMap::new()),
         }
     }
 
-    pub async fn search(
-        &self,
-        scope: Scope,
-        text: &str,
-        tags: &[String],
-        year: Option<i32>,
-        limit: usize,
-    ) -> anyhow::Result<Vec<SearchResult>> {
-        let _ = (scope, text, tags, year, limit);
-        Ok(Vec::new())
-    }
-
-    /// Papers carrying `tag` (looked up by tag key), newest first.
-    pub async fn by_tag(&self, scope: Scope, tag: &str) -> anyhow::Result<Vec<Paper>> {
-        let _ = (scope, tag);
-        Ok(Vec::new())
-    }
-
-    /// Every visible tag with its count, most used first.
-    pub async fn tags(&self, scope: Scope) -> anyhow::Result<Vec<TagCount>> {
-        let _ = scope;
-        Ok(Vec::new())
-    }
-
-    /// Tags whose key starts with the key of `prefix` (autocomplete), most used first.
-    pub async fn tag_prefix(
-        &self,
-        scope: Scope,
-        prefix: &str,
-        limit: usize,
-    ) -> anyhow::Result<Vec<TagCount>> {
-        let _ = (scope, prefix, limit);
-        Ok(Vec::new())
-    }
-
-    /// Papers whose key or title matches what the user is typing (autocomplete).
-    pub async fn paper_prefix(
-        &self,
-        scope: Scope,
-        text: &str,
-        limit: usize,
-    ) -> anyhow::Result<Vec<Paper>> {
-        let _ = (scope, text, limit);
-        Ok(Vec::new())
-    }
-
-    /// A citation key, arXiv id, DOI, or title words.
-    pub async fn resolve(&self, scope: Scope, id: &str) -> anyhow::Result<Resolved> {
-        let _ = (scope, id);
-        Ok(Resolved::NotFound)
-    }
-
-    pub async fn stats(&self, scope: Scope) -> anyhow::Result<Stats> {
-        let _ = scope;
-        Ok(Stats::default())
-    }
-
-    /// Rebuilds the search index from SQLite.
+    /// Rebuilds the search index from SQLite; returns the number of papers indexed.
     pub async fn reindex(&self) -> anyhow::Result<usize> {
-        Ok(0)
+        let _guard = self.writer.lock().await;
+        let docs = indexing::all_docs(&self.pool).await?;
+        self.index.rebuild(docs.into_iter())
     }
 
-    /// Waits for writes to finish and closes the database cleanly.
-    pub async fn close(&self) {}
+    /// Waits for a running import to finish, then closes the database cleanly.
+    pub async fn close(&self) {
+        let _guard = self.writer.lock().await;
+        self.pool.close().await;
+    }
+
+    /// Keeps the derived state in step after a committed import.
+    async fn after_write(&self, papers: &[i64]) {
+        if let Ok(mut cache) = self.tag_cache.write() {
+            cache.clear();
+        }
+        if papers.is_empty() {
+            return;
+        }
+        let result = async {
+            let (docs, gone) = indexing::docs_for(&self.pool, papers).await?;
+            self.index.update(&docs, &gone)
+        }
+        .await;
+        if let Err(e) = result {
+            // SQLite has the data; the next start (or `paperclub reindex`) repairs the index.
+            tracing::error!(error = %e, "search index update failed; run `paperclub reindex`");
+        }
+    }
+
+    async fn visible_count(&self) -> anyhow::Result<usize> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(DISTINCT paper_id) FROM sources")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n as usize)
+    }
 }

@@ -1,0 +1,283 @@
+//! The `papers` table: one row per paper, merged from every source, and loading papers
+//! with what a scope may see of them (tags, links and sources from visible imports only).
+
+use super::ids_json;
+use crate::model::{Link, Paper, Scope, SourceRef};
+use sqlx::{Row, SqliteConnection};
+use std::collections::HashMap;
+
+/// A paper's own columns.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PaperRow {
+    pub id: i64,
+    pub key: String,
+    pub title: String,
+    pub title_norm: String,
+    pub authors: Vec<String>,
+    pub year: Option<i32>,
+    pub venue: Option<String>,
+    pub arxiv: Option<String>,
+    pub doi: Option<String>,
+    pub abstract_text: Option<String>,
+    pub note: Option<String>,
+    pub bibtex: Option<String>,
+}
+
+const COLUMNS: &str =
+    "id, key, title, title_norm, authors, year, venue, arxiv, doi, abstract, note, bibtex";
+
+fn from_row(r: &sqlx::sqlite::SqliteRow) -> PaperRow {
+    let authors: String = r.get("authors");
+    PaperRow {
+        id: r.get("id"),
+        key: r.get("key"),
+        title: r.get("title"),
+        title_norm: r.get("title_norm"),
+        authors: serde_json::from_str(&authors).unwrap_or_default(),
+        year: r.get("year"),
+        venue: r.get("venue"),
+        arxiv: r.get("arxiv"),
+        doi: r.get("doi"),
+        abstract_text: r.get("abstract"),
+        note: r.get("note"),
+        bibtex: r.get("bibtex"),
+    }
+}
+
+pub async fn insert(conn: &mut SqliteConnection, p: &PaperRow) -> sqlx::Result<i64> {
+    let id = sqlx::query(
+        "INSERT INTO papers (key, title, title_norm, authors, year, venue, arxiv, doi, abstract, note, bibtex)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&p.key)
+    .bind(&p.title)
+    .bind(&p.title_norm)
+    .bind(serde_json::to_string(&p.authors).unwrap_or_else(|_| "[]".into()))
+    .bind(p.year)
+    .bind(&p.venue)
+    .bind(&p.arxiv)
+    .bind(&p.doi)
+    .bind(&p.abstract_text)
+    .bind(&p.note)
+    .bind(&p.bibtex)
+    .execute(conn)
+    .await?
+    .last_insert_rowid();
+    Ok(id)
+}
+
+/// Writes every column but `id` and `key` (a key, once issued, never changes).
+pub async fn update(conn: &mut SqliteConnection, p: &PaperRow) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE papers SET title = ?, title_norm = ?, authors = ?, year = ?, venue = ?, arxiv = ?,
+         doi = ?, abstract = ?, note = ?, bibtex = ? WHERE id = ?",
+    )
+    .bind(&p.title)
+    .bind(&p.title_norm)
+    .bind(serde_json::to_string(&p.authors).unwrap_or_else(|_| "[]".into()))
+    .bind(p.year)
+    .bind(&p.venue)
+    .bind(&p.arxiv)
+    .bind(&p.doi)
+    .bind(&p.abstract_text)
+    .bind(&p.note)
+    .bind(&p.bibtex)
+    .bind(p.id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn get(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<PaperRow>> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM papers WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.as_ref().map(from_row))
+}
+
+/// Every paper's identity columns, for the importer's in-memory lookup tables.
+pub async fn all_rows(conn: &mut SqliteConnection) -> sqlx::Result<Vec<PaperRow>> {
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM papers"))
+        .fetch_all(conn)
+        .await?;
+    Ok(rows.iter().map(from_row).collect())
+}
+
+/// The id of the paper with this key (case-insensitive), arXiv id or DOI, if visible.
+pub async fn find_visible(
+    conn: &mut SqliteConnection,
+    scope: Scope,
+    column: IdColumn,
+    value: &str,
+) -> sqlx::Result<Option<i64>> {
+    let sql = format!(
+        "SELECT p.id FROM papers p WHERE p.{} = ? AND EXISTS
+         (SELECT 1 FROM sources s WHERE s.paper_id = p.id AND s.scope IN (0, ?))",
+        column.name()
+    );
+    sqlx::query_scalar(&sql)
+        .bind(value)
+        .bind(scope.0 as i64)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Visible papers whose normalised title is exactly `title_norm`.
+pub async fn find_visible_by_title(
+    conn: &mut SqliteConnection,
+    scope: Scope,
+    title_norm: &str,
+) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar(
+        "SELECT p.id FROM papers p WHERE p.title_norm = ? AND EXISTS
+         (SELECT 1 FROM sources s WHERE s.paper_id = p.id AND s.scope IN (0, ?))",
+    )
+    .bind(title_norm)
+    .bind(scope.0 as i64)
+    .fetch_all(conn)
+    .await
+}
+
+/// Visible papers whose key starts with `prefix`, by key.
+pub async fn visible_keys_with_prefix(
+    conn: &mut SqliteConnection,
+    scope: Scope,
+    prefix: &str,
+    limit: usize,
+) -> sqlx::Result<Vec<i64>> {
+    let escaped = prefix
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    sqlx::query_scalar(
+        "SELECT p.id FROM papers p WHERE p.key LIKE ? ESCAPE '\\' AND EXISTS
+         (SELECT 1 FROM sources s WHERE s.paper_id = p.id AND s.scope IN (0, ?))
+         ORDER BY p.key LIMIT ?",
+    )
+    .bind(format!("{escaped}%"))
+    .bind(scope.0 as i64)
+    .bind(limit as i64)
+    .fetch_all(conn)
+    .await
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum IdColumn {
+    Key,
+    Arxiv,
+    Doi,
+}
+
+impl IdColumn {
+    fn name(self) -> &'static str {
+        match self {
+            IdColumn::Key => "key",
+            IdColumn::Arxiv => "arxiv",
+            IdColumn::Doi => "doi",
+        }
+    }
+}
+
+/// Loads the papers with these ids as `scope` sees them, in the order given. Papers with
+/// no source visible in `scope` are left out.
+pub async fn load(
+    conn: &mut SqliteConnection,
+    scope: Scope,
+    ids: &[i64],
+) -> sqlx::Result<Vec<Paper>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids_param = ids_json(ids);
+    let scope_param = scope.0 as i64;
+
+    let mut sources: HashMap<i64, Vec<SourceRef>> = HashMap::new();
+    let rows = sqlx::query(
+        "SELECT s.paper_id, f.path, f.format, s.section, s.line FROM sources s
+         JOIN files f ON f.id = s.file_id
+         WHERE s.paper_id IN (SELECT value FROM json_each(?)) AND s.scope IN (0, ?)
+         ORDER BY s.id",
+    )
+    .bind(&ids_param)
+    .bind(scope_param)
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in &rows {
+        sources.entry(r.get(0)).or_default().push(SourceRef {
+            file: r.get(1),
+            format: r.get(2),
+            section: r.get(3),
+            line: r.get::<i64, _>(4) as usize,
+        });
+    }
+
+    let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
+    let rows = sqlx::query(
+        "SELECT pt.paper_id, t.name, MIN(pt.rowid) AS first FROM paper_tags pt
+         JOIN tags t ON t.id = pt.tag_id JOIN sources s ON s.id = pt.source_id
+         WHERE pt.paper_id IN (SELECT value FROM json_each(?)) AND s.scope IN (0, ?)
+         GROUP BY pt.paper_id, t.id ORDER BY pt.paper_id, first",
+    )
+    .bind(&ids_param)
+    .bind(scope_param)
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in &rows {
+        tags.entry(r.get(0)).or_default().push(r.get(1));
+    }
+
+    let mut links: HashMap<i64, Vec<Link>> = HashMap::new();
+    let rows = sqlx::query(
+        "SELECT l.paper_id, l.kind, l.url FROM links l JOIN sources s ON s.id = l.source_id
+         WHERE l.paper_id IN (SELECT value FROM json_each(?)) AND s.scope IN (0, ?)
+         ORDER BY l.rowid",
+    )
+    .bind(&ids_param)
+    .bind(scope_param)
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in &rows {
+        let list = links.entry(r.get(0)).or_default();
+        let url: String = r.get(2);
+        if !list.iter().any(|l| l.url == url) {
+            list.push(Link::new(r.get::<String, _>(1), url));
+        }
+    }
+
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM papers WHERE id IN (SELECT value FROM json_each(?))"
+    ))
+    .bind(&ids_param)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut by_id: HashMap<i64, PaperRow> =
+        rows.iter().map(|r| (r.get("id"), from_row(r))).collect();
+
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let Some(srcs) = sources.remove(id) else {
+            continue;
+        };
+        let Some(row) = by_id.remove(id) else {
+            continue;
+        };
+        out.push(Paper {
+            id: row.id,
+            key: row.key,
+            title: row.title,
+            authors: row.authors,
+            year: row.year,
+            venue: row.venue,
+            tags: tags.remove(id).unwrap_or_default(),
+            links: links.remove(id).unwrap_or_default(),
+            arxiv: row.arxiv,
+            doi: row.doi,
+            abstract_text: row.abstract_text,
+            note: row.note,
+            sources: srcs,
+            bibtex: row.bibtex,
+        });
+    }
+    Ok(out)
+}

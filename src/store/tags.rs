@@ -1,0 +1,100 @@
+//! `tags` and `paper_tags`: tag names by folded key, which source tagged which paper, and
+//! counts as a scope sees them.
+
+use crate::model::Scope;
+use sqlx::{Row, SqliteConnection};
+
+/// The tag id for `key`, creating it (named `name`) when new. The first spelling stays.
+pub async fn ensure(conn: &mut SqliteConnection, key: &str, name: &str) -> sqlx::Result<i64> {
+    if let Some(id) = sqlx::query_scalar("SELECT id FROM tags WHERE key = ?")
+        .bind(key)
+        .fetch_optional(&mut *conn)
+        .await?
+    {
+        return Ok(id);
+    }
+    sqlx::query_scalar("INSERT INTO tags (key, name) VALUES (?, ?) RETURNING id")
+        .bind(key)
+        .bind(name)
+        .fetch_one(conn)
+        .await
+}
+
+/// Replaces the tags a source puts on its paper.
+pub async fn set_source_tags(
+    conn: &mut SqliteConnection,
+    source_id: i64,
+    paper_id: i64,
+    tag_ids: &[i64],
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM paper_tags WHERE source_id = ?")
+        .bind(source_id)
+        .execute(&mut *conn)
+        .await?;
+    for t in tag_ids {
+        sqlx::query(
+            "INSERT OR IGNORE INTO paper_tags (source_id, paper_id, tag_id) VALUES (?, ?, ?)",
+        )
+        .bind(source_id)
+        .bind(paper_id)
+        .bind(t)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// `(key, name, papers)` for every tag visible in `scope`.
+pub async fn counts(
+    conn: &mut SqliteConnection,
+    scope: Scope,
+) -> sqlx::Result<Vec<(String, String, usize)>> {
+    let rows = sqlx::query(
+        "SELECT t.key, t.name, COUNT(DISTINCT pt.paper_id) FROM paper_tags pt
+         JOIN tags t ON t.id = pt.tag_id JOIN sources s ON s.id = pt.source_id
+         WHERE s.scope IN (0, ?) GROUP BY t.id",
+    )
+    .bind(scope.0 as i64)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get::<i64, _>(2) as usize))
+        .collect())
+}
+
+/// Papers a scope sees with the tag of this key, newest first.
+pub async fn papers_with(
+    conn: &mut SqliteConnection,
+    scope: Scope,
+    key: &str,
+) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar(
+        "SELECT DISTINCT p.id FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id
+         JOIN sources s ON s.id = pt.source_id JOIN papers p ON p.id = pt.paper_id
+         WHERE t.key = ? AND s.scope IN (0, ?)
+         ORDER BY p.year IS NULL, p.year DESC, p.title",
+    )
+    .bind(key)
+    .bind(scope.0 as i64)
+    .fetch_all(conn)
+    .await
+}
+
+/// `(scope, tag name)` for each tag a paper carries, per scope that stated it.
+pub async fn of_paper(
+    conn: &mut SqliteConnection,
+    paper_id: i64,
+) -> sqlx::Result<Vec<(Scope, String)>> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT s.scope, t.name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id
+         JOIN sources s ON s.id = pt.source_id WHERE pt.paper_id = ?",
+    )
+    .bind(paper_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| (Scope(r.get::<i64, _>(0) as u64), r.get(1)))
+        .collect())
+}
