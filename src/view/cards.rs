@@ -1,0 +1,186 @@
+//! Papers as embeds: the card for one paper, compact cards for result lists, and list pages.
+//! Every piece is cut to Discord's limits here.
+
+use super::limits::{self, truncate};
+use super::{Embed, Field};
+use crate::model::Paper;
+
+/// "Kaplan, McCandlish, Henighan et al." style author line.
+pub fn authors_line(authors: &[String]) -> String {
+    match authors.len() {
+        0 => String::new(),
+        1..=3 => authors.join(", "),
+        _ => format!("{} et al.", authors[..3].join(", ")),
+    }
+}
+
+/// "Authors · 2020 · Venue", leaving out what is unknown.
+pub fn byline(p: &Paper) -> String {
+    let mut parts = Vec::new();
+    let a = authors_line(&p.authors);
+    if !a.is_empty() {
+        parts.push(a);
+    }
+    if let Some(y) = p.year {
+        parts.push(y.to_string());
+    }
+    if let Some(v) = p.venue.as_ref().filter(|v| !v.is_empty()) {
+        parts.push(v.clone());
+    }
+    parts.join(" · ")
+}
+
+/// Markdown specials escaped, so a title cannot format (or break) a reply.
+pub fn escape_md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '*' | '_' | '`' | '~' | '|' | '[' | ']' | '>' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn tags_value(p: &Paper) -> String {
+    truncate(
+        &p.tags
+            .iter()
+            .map(|t| format!("`{}`", t.replace('`', "'")))
+            .collect::<Vec<_>>()
+            .join(" "),
+        limits::FIELD_VALUE,
+    )
+}
+
+fn links_value(p: &Paper) -> String {
+    let mut lines = Vec::new();
+    let mut used = 0;
+    for l in &p.links {
+        let line = format!("[{}]({})", l.kind, l.url.replace(')', "%29"));
+        // A cut link would be a broken link: stop before the limit instead.
+        if used + line.len() + 1 > limits::FIELD_VALUE {
+            break;
+        }
+        used += line.len() + 1;
+        lines.push(line);
+    }
+    lines.join(" · ")
+}
+
+/// The full card of `/paper show`.
+pub fn paper_card(p: &Paper) -> Embed {
+    let mut description = byline(p);
+    if let Some(a) = &p.abstract_text {
+        description.push_str("\n\n");
+        description.push_str(a);
+    }
+    let mut fields = vec![Field {
+        name: "Cite as".into(),
+        value: format!("`{}`", p.key),
+        inline: true,
+    }];
+    if let Some(a) = &p.arxiv {
+        fields.push(Field {
+            name: "arXiv".into(),
+            value: a.clone(),
+            inline: true,
+        });
+    }
+    if let Some(d) = &p.doi {
+        fields.push(Field {
+            name: "DOI".into(),
+            value: truncate(d, limits::FIELD_VALUE),
+            inline: true,
+        });
+    }
+    if !p.tags.is_empty() {
+        fields.push(Field {
+            name: "Tags".into(),
+            value: tags_value(p),
+            inline: false,
+        });
+    }
+    let links = links_value(p);
+    if !links.is_empty() {
+        fields.push(Field {
+            name: "Links".into(),
+            value: links,
+            inline: false,
+        });
+    }
+    if let Some(n) = &p.note {
+        fields.push(Field {
+            name: "Note".into(),
+            value: truncate(n, limits::FIELD_VALUE),
+            inline: false,
+        });
+    }
+    Embed {
+        title: Some(truncate(&p.title, limits::EMBED_TITLE)),
+        url: p.primary_url(),
+        // Long abstracts share the 6,000-character budget of the whole message.
+        description: Some(truncate(&description, 2500)),
+        fields,
+        footer: Some(truncate(&sources_line(p), 200)),
+    }
+}
+
+fn sources_line(p: &Paper) -> String {
+    let files: Vec<String> = p
+        .sources
+        .iter()
+        .map(|s| {
+            let name = s.file.rsplit(['/', '\\']).next().unwrap_or(&s.file);
+            format!("{name}:{}", s.line)
+        })
+        .collect();
+    format!("from {}", files.join(", "))
+}
+
+/// A compact card for a result list: title, byline, snippet, tags and key.
+pub fn result_card(p: &Paper, snippet: &str) -> Embed {
+    let mut description = byline(p);
+    if !snippet.is_empty() {
+        description.push_str("\n> ");
+        description.push_str(&snippet.replace('\n', " "));
+    }
+    let mut fields = vec![Field {
+        name: "Cite as".into(),
+        value: format!("`{}`", p.key),
+        inline: true,
+    }];
+    if !p.tags.is_empty() {
+        fields.push(Field {
+            name: "Tags".into(),
+            value: truncate(&tags_value(p), 300),
+            inline: true,
+        });
+    }
+    Embed {
+        title: Some(truncate(&p.title, limits::EMBED_TITLE)),
+        url: p.primary_url(),
+        description: Some(truncate(&description, 600)),
+        fields,
+        footer: None,
+    }
+}
+
+/// One line of a list: linked title, byline and key.
+pub fn list_line(p: &Paper) -> String {
+    let title = escape_md(&truncate(&p.title, 150));
+    let title = match p.primary_url() {
+        Some(u) => format!("[{title}]({})", u.replace(')', "%29")),
+        None => title,
+    };
+    let by = byline(p);
+    if by.is_empty() {
+        format!("**{title}** `{}`", p.key)
+    } else {
+        format!(
+            "**{title}** — {} `{}`",
+            escape_md(&truncate(&by, 120)),
+            p.key
+        )
+    }
+}
