@@ -58,3 +58,83 @@ impl Default for Config {
         }
     }
 }
+
+impl Config {
+    /// Defaults, then `file` (when given), then the environment.
+    pub fn load(file: Option<&std::path::Path>) -> anyhow::Result<Config> {
+        let mut config = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    anyhow::anyhow!("cannot read config file {}: {e}", path.display())
+                })?;
+                toml::from_str(&text)
+                    .map_err(|e| anyhow::anyhow!("config file {}: {e}", path.display()))?
+            }
+            None => Config::default(),
+        };
+        config.apply_env(|name| std::env::var(name).ok())?;
+        Ok(config)
+    }
+
+    /// Environment overrides; `get` is `std::env::var` outside tests.
+    fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> anyhow::Result<()> {
+        let id = |name: &str, value: String| {
+            value
+                .trim()
+                .parse::<u64>()
+                .map_err(|_| anyhow::anyhow!("{name} must be a numeric Discord id, got {value:?}"))
+        };
+        if let Some(v) = get("PAPERCLUB_DATA_DIR").filter(|v| !v.is_empty()) {
+            self.data_dir = PathBuf::from(v);
+        }
+        if let Some(v) = get("DISCORD_TOKEN").filter(|v| !v.trim().is_empty()) {
+            self.discord.token = Some(Secret::new(v.trim()));
+        }
+        if let Some(v) = get("PAPERCLUB_DISCORD_API").filter(|v| !v.is_empty()) {
+            self.discord.api_base = Some(v);
+        }
+        if let Some(v) = get("PAPERCLUB_DEV_GUILD").filter(|v| !v.is_empty()) {
+            self.discord.dev_guild = Some(id("PAPERCLUB_DEV_GUILD", v)?);
+        }
+        if let Some(v) = get("PAPERCLUB_INSTRUCTOR_ROLE").filter(|v| !v.is_empty()) {
+            self.discord.instructor_role = Some(id("PAPERCLUB_INSTRUCTOR_ROLE", v)?);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_environment_overrides_the_file_and_the_token_never_prints() {
+        let mut c: Config =
+            toml::from_str("data_dir = \"/srv/pc\"\n[discord]\ndev_guild = 5\n").unwrap();
+        c.apply_env(|n| match n {
+            "DISCORD_TOKEN" => Some("abc.def".into()),
+            "PAPERCLUB_DEV_GUILD" => Some("42".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(c.data_dir, PathBuf::from("/srv/pc"));
+        assert_eq!(c.discord.dev_guild, Some(42));
+        assert!(!format!("{c:?}").contains("abc.def"));
+    }
+
+    #[test]
+    fn a_misspelt_setting_or_a_bad_id_is_an_error() {
+        assert!(toml::from_str::<Config>("data_dri = \"x\"").is_err());
+        let mut c = Config::default();
+        let err = c
+            .apply_env(|n| (n == "PAPERCLUB_DEV_GUILD").then(|| "my-guild".into()))
+            .unwrap_err();
+        assert!(err.to_string().contains("PAPERCLUB_DEV_GUILD"));
+    }
+
+    #[test]
+    fn the_example_config_file_parses() {
+        let text = include_str!("../config/paperclub.example.toml");
+        toml::from_str::<Config>(text).unwrap();
+    }
+}

@@ -4,9 +4,12 @@
 //! Discord, plus two thin surfaces over the same dispatcher: `discord` (serenity + poise)
 //! and `cli` (clap and the chat REPL). `app` is the one place that wires them together.
 
+pub mod app;
 pub mod catalog;
 pub mod cite;
+pub mod cli;
 pub mod config;
+pub mod discord;
 pub mod dispatch;
 pub mod ingest;
 pub mod model;

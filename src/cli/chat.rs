@@ -1,0 +1,263 @@
+//! `paperclub chat`: type slash commands as in Discord (`/paper search query:scaling laws`,
+//! or the shorthand `/paper search scaling laws`) and read the reply the bot would send,
+//! rendered as text from the same reply model. Reads standard input line by line, so it
+//! works interactively and in scripts.
+
+use crate::catalog::Catalog;
+use crate::cite::CiteFormat;
+use crate::dispatch::{self, Caller, Request};
+use crate::view::text;
+use std::io::{BufRead, IsTerminal, Write};
+
+/// What one input line asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChatLine {
+    Request(Request),
+    Quit,
+    Empty,
+    /// The line is not a command; the message says why.
+    Invalid(String),
+}
+
+/// A command's options in order; the first takes text without a `name:`.
+fn options_of(command: &str) -> Option<&'static [&'static str]> {
+    Some(match command {
+        "paper search" => &["query", "tag", "limit", "page"],
+        "paper tag" => &["tag", "page"],
+        "paper show" => &["paper"],
+        "tags" => &["page"],
+        "cite" => &["paper", "papers", "tag", "format"],
+        "import" => &["file"],
+        "help" => &[],
+        _ => return None,
+    })
+}
+
+/// Splits `query:scaling laws tag:llm` into options. A word `name:` starts an option only
+/// when `name` is one of the command's options, so `arXiv:2001.08361` stays text.
+fn split_options(rest: &str, names: &[&str]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut current: Option<(String, Vec<&str>)> = None;
+    for word in rest.split_whitespace() {
+        let named = word
+            .split_once(':')
+            .filter(|(n, _)| names.contains(&n.to_ascii_lowercase().as_str()));
+        match named {
+            Some((name, value)) => {
+                if let Some((n, words)) = current.take() {
+                    out.push((n, words.join(" ")));
+                }
+                let words = if value.is_empty() {
+                    vec![]
+                } else {
+                    vec![value]
+                };
+                current = Some((name.to_ascii_lowercase(), words));
+            }
+            None => match &mut current {
+                Some((_, words)) => words.push(word),
+                None => current = Some((names.first().unwrap_or(&"").to_string(), vec![word])),
+            },
+        }
+    }
+    if let Some((n, words)) = current {
+        out.push((n, words.join(" ")));
+    }
+    for (_, v) in &mut out {
+        let t = v.trim();
+        if t.len() >= 2 && t.starts_with('"') && t.ends_with('"') {
+            *v = t[1..t.len() - 1].to_string();
+        }
+    }
+    out
+}
+
+/// Parses one line of chat input.
+pub fn parse_line(line: &str) -> ChatLine {
+    let line = line.trim();
+    if line.is_empty() || line.starts_with('#') {
+        return ChatLine::Empty;
+    }
+    if matches!(line, "/quit" | "/exit" | "quit" | "exit") {
+        return ChatLine::Quit;
+    }
+    let Some(body) = line.strip_prefix('/') else {
+        return ChatLine::Invalid("Commands start with `/`; try `/help`.".into());
+    };
+    let mut words = body.splitn(3, char::is_whitespace);
+    let first = words.next().unwrap_or("").to_ascii_lowercase();
+    let (command, rest) = if first == "paper" {
+        let sub = words.next().unwrap_or("").to_ascii_lowercase();
+        (format!("paper {sub}"), words.next().unwrap_or(""))
+    } else {
+        let rest = body[first.len()..].trim_start();
+        (first, rest)
+    };
+    let Some(names) = options_of(&command) else {
+        return ChatLine::Invalid(format!("Unknown command `/{command}`; try `/help`."));
+    };
+    let opts = split_options(rest, names);
+    let get = |name: &str| {
+        opts.iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .filter(|v| !v.is_empty())
+    };
+    let number = |name: &str| -> Result<Option<usize>, String> {
+        get(name)
+            .map(|v| {
+                v.parse::<usize>()
+                    .map_err(|_| format!("`{name}` must be a number, got `{v}`"))
+            })
+            .transpose()
+    };
+    let page = match number("page") {
+        Ok(p) => p.unwrap_or(1).saturating_sub(1),
+        Err(e) => return ChatLine::Invalid(e),
+    };
+    let request = match command.as_str() {
+        "paper search" => match number("limit") {
+            Ok(limit) => Request::Search {
+                query: get("query").unwrap_or_default(),
+                tag: get("tag"),
+                limit,
+                page,
+            },
+            Err(e) => return ChatLine::Invalid(e),
+        },
+        "paper tag" => Request::Tag {
+            tag: get("tag").unwrap_or_default(),
+            page,
+        },
+        "paper show" => Request::Show {
+            paper: get("paper").unwrap_or_default(),
+        },
+        "tags" => Request::Tags { page },
+        "cite" => {
+            let format = match get("format") {
+                None => CiteFormat::Bibtex,
+                Some(f) => match CiteFormat::parse(&f) {
+                    Some(f) => f,
+                    None => {
+                        return ChatLine::Invalid(format!(
+                            "Unknown format `{f}`; use bibtex, biblatex, apa, mla, chicago, ieee or markdown."
+                        ))
+                    }
+                },
+            };
+            Request::Cite {
+                paper: get("paper"),
+                papers: get("papers"),
+                tag: get("tag"),
+                format,
+            }
+        }
+        "import" => {
+            let Some(path) = get("file") else {
+                return ChatLine::Invalid("Give a file: `/import file:path/to/list.md`.".into());
+            };
+            match std::fs::read(&path) {
+                Ok(bytes) => Request::Import {
+                    filename: path,
+                    bytes,
+                },
+                Err(e) => return ChatLine::Invalid(format!("Cannot read {path}: {e}")),
+            }
+        }
+        _ => Request::Help,
+    };
+    ChatLine::Request(request)
+}
+
+/// The REPL: prompt (on a terminal), read, dispatch, print, until end of input or `/quit`.
+pub async fn run_chat(catalog: &Catalog, caller: &Caller) -> anyhow::Result<()> {
+    let stdin = std::io::stdin();
+    let interactive = stdin.is_terminal();
+    if interactive {
+        println!("paperclub chat — type /help for commands, /quit to leave.");
+    }
+    let mut out = std::io::stdout();
+    let mut lines = stdin.lock().lines();
+    loop {
+        if interactive {
+            print!("> ");
+            out.flush()?;
+        }
+        let Some(line) = lines.next() else { break };
+        let line = line?;
+        match parse_line(&line) {
+            ChatLine::Quit => break,
+            ChatLine::Empty => continue,
+            ChatLine::Invalid(msg) => println!("{msg}"),
+            ChatLine::Request(request) => {
+                if !interactive {
+                    println!("> {}", line.trim());
+                }
+                let reply = dispatch::handle(catalog, caller, request).await;
+                println!("{}", text::render(&reply));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(line: &str) -> Request {
+        match parse_line(line) {
+            ChatLine::Request(r) => r,
+            other => panic!("{line}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn named_options_and_shorthand_give_the_same_request() {
+        let want = Request::Search {
+            query: "scaling laws".into(),
+            tag: None,
+            limit: None,
+            page: 0,
+        };
+        assert_eq!(request("/paper search query:scaling laws"), want);
+        assert_eq!(request("/paper search scaling laws"), want);
+    }
+
+    #[test]
+    fn options_split_only_on_the_commands_own_names() {
+        assert_eq!(
+            request("/paper search arXiv:2001.08361 tag:Scaling Laws limit:3"),
+            Request::Search {
+                query: "arXiv:2001.08361".into(),
+                tag: Some("Scaling Laws".into()),
+                limit: Some(3),
+                page: 0,
+            }
+        );
+        assert_eq!(
+            request("/cite papers:\"kaplan2020scaling hoffmann2022training\" format:apa"),
+            Request::Cite {
+                paper: None,
+                papers: Some("kaplan2020scaling hoffmann2022training".into()),
+                tag: None,
+                format: CiteFormat::Apa,
+            }
+        );
+    }
+
+    #[test]
+    fn mistakes_are_explained_not_guessed() {
+        assert!(
+            matches!(parse_line("/paper searhc x"), ChatLine::Invalid(m) if m.contains("Unknown command"))
+        );
+        assert!(
+            matches!(parse_line("/cite x format:harvard"), ChatLine::Invalid(m) if m.contains("harvard"))
+        );
+        assert!(
+            matches!(parse_line("/paper search x limit:ten"), ChatLine::Invalid(m) if m.contains("limit"))
+        );
+        assert_eq!(parse_line("   "), ChatLine::Empty);
+        assert_eq!(parse_line("/quit"), ChatLine::Quit);
+    }
+}

@@ -1,0 +1,252 @@
+//! The data subcommands (`import`, `search`, `tag`, `tags`, `stats`, `show`, `cite`,
+//! `reindex`): one core call each, printed as text or, with `--json`, as JSON.
+
+use super::Command;
+use crate::catalog::{Catalog, ImportReport, Resolved};
+use crate::dispatch::report_text;
+use crate::model::{Paper, Scope};
+use crate::view::{cards, text};
+use std::path::{Path, PathBuf};
+
+/// File names a folder import picks up; explicit paths are always read.
+const READING_LIST_EXTENSIONS: [&str; 6] = ["md", "markdown", "txt", "bib", "bibtex", "wiki"];
+
+fn scope(guild: Option<u64>) -> Scope {
+    guild.map_or(Scope::GLOBAL, Scope)
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+/// Runs a data subcommand; returns the process exit code.
+pub async fn run_data_command(
+    catalog: &Catalog,
+    command: Command,
+    json: bool,
+) -> anyhow::Result<i32> {
+    match command {
+        Command::Import {
+            paths,
+            format,
+            guild,
+        } => {
+            let files = collect_files(&paths)?;
+            let mut reports = Vec::new();
+            for file in &files {
+                let name = file.display().to_string();
+                let report = match std::fs::read(file) {
+                    Ok(bytes) => {
+                        catalog
+                            .import_bytes(scope(guild), &name, &bytes, format)
+                            .await
+                    }
+                    Err(e) => ImportReport {
+                        file: name,
+                        error: Some(format!("cannot read: {e}")),
+                        ..ImportReport::default()
+                    },
+                };
+                if !json {
+                    print!("{}", report_text(&report));
+                }
+                reports.push(report);
+            }
+            let failed = reports.iter().filter(|r| r.error.is_some()).count();
+            if json {
+                print_json(&reports)?;
+            } else {
+                let sum = |f: fn(&ImportReport) -> usize| reports.iter().map(f).sum::<usize>();
+                println!(
+                    "{} file(s): {} new, {} merged, {} unchanged, {} skipped, {} warning(s), {failed} failed",
+                    reports.len(),
+                    sum(|r| r.new),
+                    sum(|r| r.merged),
+                    sum(|r| r.unchanged),
+                    sum(|r| r.skipped),
+                    sum(|r| r.warnings.len()),
+                );
+            }
+            Ok(if failed > 0 { 1 } else { 0 })
+        }
+        Command::Search {
+            query,
+            tag,
+            year,
+            limit,
+            guild,
+        } => {
+            let results = catalog
+                .search(scope(guild), &query.join(" "), &tag, year, limit)
+                .await?;
+            if json {
+                print_json(&results)?;
+            } else if results.is_empty() {
+                println!("No papers found.");
+            } else {
+                for (i, r) in results.iter().enumerate() {
+                    println!(
+                        "{:>2}. {}  [{}]  {:.2}",
+                        i + 1,
+                        r.paper.title,
+                        r.paper.key,
+                        r.score
+                    );
+                    let by = cards::byline(&r.paper);
+                    if !by.is_empty() {
+                        println!("    {by}");
+                    }
+                    if !r.snippet.is_empty() {
+                        println!("    {}", r.snippet.replace('\n', " "));
+                    }
+                }
+            }
+            Ok(0)
+        }
+        Command::Tag { tag, guild } => {
+            let papers = catalog.by_tag(scope(guild), &tag.join(" ")).await?;
+            print_papers(&papers, json)?;
+            Ok(if papers.is_empty() { 1 } else { 0 })
+        }
+        Command::Tags { guild } => {
+            let tags = catalog.tags(scope(guild)).await?;
+            if json {
+                print_json(&tags)?;
+            } else {
+                for t in &tags {
+                    println!("{:>5}  {}", t.count, t.tag);
+                }
+            }
+            Ok(0)
+        }
+        Command::Stats { guild } => {
+            let stats = catalog.stats(scope(guild)).await?;
+            if json {
+                print_json(&stats)?;
+            } else {
+                println!(
+                    "papers {}\ntags {}\nsources {}\nfiles {}\nwith BibTeX {}\nwith abstract {}\ncitation edges {}",
+                    stats.papers, stats.tags, stats.sources, stats.files,
+                    stats.with_bibtex, stats.with_abstract, stats.cites
+                );
+            }
+            Ok(0)
+        }
+        Command::Show { id, guild } => {
+            let id = id.join(" ");
+            match catalog.resolve(scope(guild), &id).await? {
+                Resolved::One(p) if json => print_json(&p)?,
+                Resolved::One(p) => {
+                    let reply = crate::view::Reply {
+                        embeds: vec![cards::paper_card(&p)],
+                        ..Default::default()
+                    };
+                    print!("{}", text::render(&reply));
+                }
+                Resolved::Ambiguous(list) => {
+                    eprintln!("Several papers match \"{id}\"; use a key:");
+                    print_papers(&list, json)?;
+                    return Ok(2);
+                }
+                Resolved::NotFound => {
+                    eprintln!("No paper matches \"{id}\".");
+                    return Ok(1);
+                }
+            }
+            Ok(0)
+        }
+        Command::Cite { ids, format, guild } => {
+            let mut papers = Vec::new();
+            for id in &ids {
+                match catalog.resolve(scope(guild), id).await? {
+                    Resolved::One(p) => papers.push(*p),
+                    Resolved::Ambiguous(list) => {
+                        let keys: Vec<&str> = list.iter().map(|p| p.key.as_str()).collect();
+                        eprintln!("\"{id}\" is ambiguous: {}", keys.join(", "));
+                        return Ok(2);
+                    }
+                    Resolved::NotFound => {
+                        eprintln!("No paper matches \"{id}\".");
+                        return Ok(1);
+                    }
+                }
+            }
+            let out = crate::cite::cite_many(&papers, format);
+            if json {
+                print_json(&serde_json::json!({ "format": format.name(), "citation": out }))?;
+            } else {
+                print!("{out}");
+                if !out.ends_with('\n') {
+                    println!();
+                }
+            }
+            Ok(0)
+        }
+        Command::Reindex => {
+            let n = catalog.reindex().await?;
+            if json {
+                print_json(&serde_json::json!({ "indexed": n }))?;
+            } else {
+                println!("Indexed {n} papers.");
+            }
+            Ok(0)
+        }
+        other => anyhow::bail!("not a data command: {other:?}"),
+    }
+}
+
+fn print_papers(papers: &[Paper], json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(&papers);
+    }
+    if papers.is_empty() {
+        println!("No papers found.");
+    }
+    for p in papers {
+        println!("{}  [{}]", p.title, p.key);
+        let by = cards::byline(p);
+        if !by.is_empty() {
+            println!("    {by}");
+        }
+    }
+    Ok(())
+}
+
+/// Files named directly, plus reading lists found in folders (recursively, sorted, hidden
+/// entries skipped).
+pub fn collect_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut out)?;
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| anyhow::anyhow!("cannot read folder {}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            walk(&p, out)?;
+        } else if p
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| READING_LIST_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        {
+            out.push(p);
+        }
+    }
+    Ok(())
+}

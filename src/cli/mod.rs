@@ -1,0 +1,129 @@
+//! The command line: clap definitions, and running each subcommand over the same core the
+//! bot uses. `chat` is a REPL over the bot's own dispatcher.
+
+mod bench;
+mod chat;
+mod data;
+
+pub use bench::run_bench;
+
+pub use chat::{parse_line, ChatLine};
+
+use crate::cite::CiteFormat;
+use crate::ingest::Format;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// paperclub: reading lists in, a course's Discord bot out.
+#[derive(Debug, Parser)]
+#[command(name = "paperclub", version, about)]
+pub struct Cli {
+    /// Folder holding the database and the search index.
+    #[arg(long, global = true, env = "PAPERCLUB_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// A TOML configuration file (see config/paperclub.example.toml).
+    #[arg(long, global = true, env = "PAPERCLUB_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import reading lists: files or folders (recursively), format detected from content.
+    Import {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Read every file as this format instead of detecting it.
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// Import into this guild's catalog instead of the global one.
+        #[arg(long)]
+        guild: Option<u64>,
+    },
+    /// Full-text search over titles, authors, abstracts, tags and venues.
+    Search {
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+        /// Only papers with this tag (repeatable: all must match).
+        #[arg(long)]
+        tag: Vec<String>,
+        #[arg(long)]
+        year: Option<i32>,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long)]
+        guild: Option<u64>,
+    },
+    /// Papers with a tag (any spelling: `Scaling Laws`, `scaling-laws`).
+    Tag {
+        #[arg(required = true, num_args = 1..)]
+        tag: Vec<String>,
+        #[arg(long)]
+        guild: Option<u64>,
+    },
+    /// Every tag with its paper count.
+    Tags {
+        #[arg(long)]
+        guild: Option<u64>,
+    },
+    /// Counts of papers, tags, sources and files.
+    Stats {
+        #[arg(long)]
+        guild: Option<u64>,
+    },
+    /// One paper in full, by citation key, arXiv id, DOI or title words.
+    Show {
+        #[arg(required = true, num_args = 1..)]
+        id: Vec<String>,
+        #[arg(long)]
+        guild: Option<u64>,
+    },
+    /// Citations of one or more papers (each ID a key, arXiv id or DOI).
+    Cite {
+        #[arg(required = true, num_args = 1..)]
+        ids: Vec<String>,
+        #[arg(long, value_enum, default_value_t = CiteFormat::Bibtex)]
+        format: CiteFormat,
+        #[arg(long)]
+        guild: Option<u64>,
+    },
+    /// Rebuild the search index from the database.
+    Reindex,
+    /// Talk to the bot without Discord: type slash commands, read the replies.
+    Chat {
+        /// Answer as the bot would in this guild.
+        #[arg(long)]
+        guild: Option<u64>,
+        /// Do not import the bundled example catalog into an empty data folder.
+        #[arg(long)]
+        no_examples: bool,
+    },
+    /// Run the Discord bot (token from DISCORD_TOKEN).
+    Run {
+        /// Send REST and gateway traffic through this base URL (proxy or fake Discord).
+        #[arg(long, env = "PAPERCLUB_DISCORD_API")]
+        discord_api: Option<String>,
+        /// Register commands in this guild only.
+        #[arg(long, env = "PAPERCLUB_DEV_GUILD")]
+        dev_guild: Option<u64>,
+    },
+    /// Measure import, search, autocomplete and cite speed on synthetic catalogs.
+    Bench {
+        /// Catalog sizes to measure.
+        #[arg(long, value_delimiter = ',', default_values_t = [10_000usize, 100_000])]
+        sizes: Vec<usize>,
+        /// Query repetitions per measurement.
+        #[arg(long, default_value_t = 20)]
+        iterations: usize,
+    },
+}
+
+pub use chat::run_chat;
+pub use data::{collect_files, run_data_command};
