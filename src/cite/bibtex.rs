@@ -159,13 +159,20 @@ pub struct Generated {
 }
 
 impl Generated {
-    /// Writes `@kind{key,\n  field = {value},\n...}\n`.
+    /// Writes `@kind{key,\n  field = {value},\n...}\n`; the comma after the key stays
+    /// even without fields, which some parsers require.
     pub fn write(&self) -> String {
-        let mut out = format!("@{}{{{}", self.kind, self.key);
-        for (name, value) in &self.fields {
-            out.push_str(&format!(",\n  {name} = {{{value}}}"));
+        let fields: Vec<String> = self
+            .fields
+            .iter()
+            .map(|(name, value)| format!("  {name} = {{{value}}}"))
+            .collect();
+        let mut out = format!("@{}{{{},\n", self.kind, self.key);
+        if !fields.is_empty() {
+            out.push_str(&fields.join(",\n"));
+            out.push('\n');
         }
-        out.push_str("\n}\n");
+        out.push_str("}\n");
         out
     }
 }

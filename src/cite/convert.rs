@@ -54,7 +54,6 @@ fn convert(entry: &RawEntry<'_>) -> String {
                 continue;
             }
             ("month", Some(_)) => continue,
-            ("type", _) if subtype.is_some() => continue,
             ("journal", _) => "journaltitle",
             ("address", _) => "location",
             ("school", _) => "institution",
@@ -69,7 +68,8 @@ fn convert(entry: &RawEntry<'_>) -> String {
         };
         push(renamed, value);
     }
-    if let Some(t) = subtype {
+    // A source's own `type` ("Technical Report") says more than the generic subtype.
+    if let Some(t) = subtype.filter(|_| text("type").is_none()) {
         push("type", format!("{{{t}}}"));
     }
     out.push_str("\n}\n");

@@ -90,26 +90,26 @@ pub fn cite_markdown(paper: &Paper, format: CiteFormat) -> String {
 }
 
 fn render_one(paper: &Paper, format: CiteFormat, markup: Markup) -> String {
+    let key = cite_key(paper);
+    match format.prose() {
+        Some(style) => csl::render(&[(key, paper)], style, markup, false).concat(),
+        None => render_entry(paper, format, &key),
+    }
+}
+
+/// BibTeX, BibLaTeX or the markdown link for one paper, generated entries under `key`.
+fn render_entry(paper: &Paper, format: CiteFormat, key: &str) -> String {
+    let source = paper.bibtex.as_deref().filter(|b| b.contains('@'));
     match format {
-        CiteFormat::Bibtex => source_entry(paper)
-            .map(|src| {
-                let mut s = src.to_string();
-                if !s.ends_with('\n') {
-                    s.push('\n');
-                }
-                s
-            })
-            .unwrap_or_else(|| bibtex::generate(paper, &cite_key(paper), Dialect::Bibtex).write()),
-        CiteFormat::Biblatex => source_entry(paper)
+        CiteFormat::Bibtex => match source {
+            Some(src) if src.ends_with('\n') => src.to_string(),
+            Some(src) => format!("{src}\n"),
+            None => bibtex::generate(paper, key, Dialect::Bibtex).write(),
+        },
+        CiteFormat::Biblatex => source
             .and_then(convert::to_biblatex)
-            .unwrap_or_else(|| {
-                bibtex::generate(paper, &cite_key(paper), Dialect::Biblatex).write()
-            }),
-        CiteFormat::Markdown => markdown_link(paper),
-        CiteFormat::Apa | CiteFormat::Mla | CiteFormat::Chicago | CiteFormat::Ieee => {
-            let style = format.prose().unwrap_or(Prose::Apa);
-            csl::render(&[(cite_key(paper), paper)], style, markup, false).concat()
-        }
+            .unwrap_or_else(|| bibtex::generate(paper, key, Dialect::Biblatex).write()),
+        _ => markdown_link(paper),
     }
 }
 
@@ -117,20 +117,16 @@ fn render_one(paper: &Paper, format: CiteFormat, markup: Markup) -> String {
 /// styles as a bibliography in the style's own order, one reference per line, numeric
 /// styles with their `[n]` labels; markdown links one per line.
 pub fn cite_many(papers: &[Paper], format: CiteFormat) -> String {
+    let keys = unique_keys(papers);
     match format.prose() {
         Some(style) => {
-            let keyed: Vec<(String, &Paper)> =
-                unique_keys(papers).into_iter().zip(papers).collect();
+            let keyed: Vec<(String, &Paper)> = keys.into_iter().zip(papers).collect();
             csl::render(&keyed, style, Markup::Plain, true).join("\n")
         }
-        None if format.is_bib() => papers
-            .iter()
-            .map(|p| cite(p, format))
-            .collect::<Vec<_>>()
-            .join("\n"),
         None => papers
             .iter()
-            .map(|p| cite(p, format))
+            .zip(&keys)
+            .map(|(p, k)| render_entry(p, format, k))
             .collect::<Vec<_>>()
             .join("\n"),
     }
@@ -180,11 +176,6 @@ fn author_summary(authors: &[String]) -> String {
     }
 }
 
-/// The source's own entry, when it has a non-blank one.
-fn source_entry(paper: &Paper) -> Option<&str> {
-    paper.bibtex.as_deref().filter(|b| b.contains('@'))
-}
-
 /// The paper's catalog key, or a generated stem when the catalog has none.
 fn cite_key(paper: &Paper) -> String {
     if paper.key.trim().is_empty() {
@@ -194,8 +185,8 @@ fn cite_key(paper: &Paper) -> String {
     }
 }
 
-/// Keys for one bibliography run: the engine needs them distinct, so repeats get a
-/// numeric suffix.
+/// Keys for one bibliography or .bib file: repeats would collide in LaTeX and in the CSL
+/// engine, so the second `kaplan2020scaling` becomes `kaplan2020scalingb`, and so on.
 fn unique_keys(papers: &[Paper]) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     papers
@@ -203,10 +194,14 @@ fn unique_keys(papers: &[Paper]) -> Vec<String> {
         .map(|p| {
             let base = cite_key(p);
             let mut k = base.clone();
-            let mut n = 1;
+            let mut n = 1u32;
             while !seen.insert(k.clone()) {
                 n += 1;
-                k = format!("{base}-{n}");
+                let suffix = char::from_digit(n + 9, 36).filter(|_| n < 27);
+                k = match suffix {
+                    Some(c) => format!("{base}{c}"),
+                    None => format!("{base}{n}"),
+                };
             }
             k
         })
