@@ -3,17 +3,19 @@
 //! `journaltitle`, `archivePrefix` → `eprinttype`), `year`/`month` → `date`. Values are
 //! copied as the source wrote them, so its own escaping and brace protection survive.
 
-use biblatex::{RawBibliography, RawChunk, RawEntry};
+use biblatex::{Field, Pair, RawBibliography, RawChunk, RawEntry};
 
 /// The first entry of `source` in BibLaTeX form, or `None` when the source does not parse.
 pub fn to_biblatex(source: &str) -> Option<String> {
     let raw = RawBibliography::parse(source).ok()?;
     let entry = &raw.entries.first()?.v;
-    Some(convert(entry))
+    Some(convert(entry, &raw.abbreviations))
 }
 
-fn convert(entry: &RawEntry<'_>) -> String {
-    let fields: Vec<(String, &biblatex::Field<'_>)> = entry
+/// `macros` are the source's `@string` definitions: the converted entry travels alone, so
+/// they are inlined rather than left as undefined names.
+fn convert(entry: &RawEntry<'_>, macros: &[Pair<'_>]) -> String {
+    let fields: Vec<(String, &Field<'_>)> = entry
         .fields
         .iter()
         .map(|p| (p.key.v.to_ascii_lowercase(), &p.value.v))
@@ -64,7 +66,7 @@ fn convert(entry: &RawEntry<'_>) -> String {
         let value = if renamed == "eprinttype" && is_arxiv {
             String::from("{arxiv}")
         } else {
-            expr(value)
+            expr(value, macros, 0)
         };
         push(renamed, value);
     }
@@ -76,20 +78,28 @@ fn convert(entry: &RawEntry<'_>) -> String {
     out
 }
 
-/// The value as it appears in a .bib file: braced strings and bare macros joined by `#`.
-fn expr(field: &biblatex::Field<'_>) -> String {
+/// The value as it appears in a .bib file: braced strings and macros joined by `#`; a
+/// macro the source defines is replaced by its definition, others (`dec`) stay bare.
+fn expr(field: &Field<'_>, macros: &[Pair<'_>], depth: usize) -> String {
     field
         .iter()
         .map(|c| match c.v {
             RawChunk::Normal(s) => format!("{{{s}}}"),
-            RawChunk::Abbreviation(s) => s.to_string(),
+            RawChunk::Abbreviation(s) => {
+                let defined = macros.iter().find(|m| m.key.v.eq_ignore_ascii_case(s));
+                match defined {
+                    // The depth bound stops a source whose macros refer to each other.
+                    Some(m) if depth < 4 => expr(&m.value.v, macros, depth + 1),
+                    _ => s.to_string(),
+                }
+            }
         })
         .collect::<Vec<_>>()
         .join(" # ")
 }
 
 /// The value's text with macros left as their names (enough for `year` and `month`).
-fn plain(field: &biblatex::Field<'_>) -> String {
+fn plain(field: &Field<'_>) -> String {
     field
         .iter()
         .map(|c| match c.v {

@@ -11,6 +11,7 @@ const KAPLAN_SCHOLAR: &str = include_str!("../../../tests/fixtures/cite/kaplan_s
 const VASWANI: &str = include_str!("../../../tests/fixtures/cite/vaswani_proceedings.bib");
 const HOFFMANN: &str = include_str!("../../../tests/fixtures/cite/arxiv_misc.bib");
 const GPT4: &str = include_str!("../../../tests/fixtures/cite/techreport.bib");
+const BROWN: &str = include_str!("../../../tests/fixtures/cite/string_macros.bib");
 
 fn parse_one(bib: &str) -> biblatex::Entry {
     let parsed = Bibliography::parse(bib).unwrap_or_else(|e| panic!("{e:?} in\n{bib}"));
@@ -253,6 +254,18 @@ fn source_entries_are_converted_to_biblatex() {
     assert!(out.contains("title = {{GPT-4} Technical Report}"), "{out}");
     assert!(out.contains("type = {Technical Report}"), "{out}");
     assert!(out.contains("date = {2023-03}"), "{out}");
+
+    let out = with(BROWN);
+    assert!(
+        out.starts_with("@inproceedings{brown2020language,"),
+        "{out}"
+    );
+    let booktitle = "booktitle = {Advances in Neural Information Processing Systems} # { 33}";
+    assert!(out.contains(booktitle), "{out}");
+    assert!(
+        out.contains("date = {2020-12}") && !out.contains("@string"),
+        "{out}"
+    );
 
     // A source that does not parse falls back to the generated entry.
     let out = with("@article{broken, title = {unclosed");
