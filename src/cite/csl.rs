@@ -174,14 +174,24 @@ fn write_child(out: &mut String, child: &ElemChild, markup: Markup, italic: bool
     }
 }
 
-/// Escapes the characters Discord's markdown would interpret.
+/// Escapes the characters Discord's markdown would interpret. URLs are left alone: chat
+/// clients link them as written, and a backslash would become part of the link.
 pub fn escape_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(
-            c,
-            '\\' | '*' | '_' | '`' | '~' | '|' | '[' | ']' | '<' | '>' | '#'
-        ) {
+    let mut in_url = false;
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() {
+            in_url = false;
+        } else if !in_url && (i == 0 || text[..i].ends_with(char::is_whitespace)) {
+            let rest = &text[i..];
+            in_url = rest.starts_with("https://") || rest.starts_with("http://");
+        }
+        if !in_url
+            && matches!(
+                c,
+                '\\' | '*' | '_' | '`' | '~' | '|' | '[' | ']' | '<' | '>' | '#'
+            )
+        {
             out.push('\\');
         }
         out.push(c);

@@ -145,3 +145,12 @@ fn every_format_has_a_name_that_parses_back() {
     }
     assert_eq!(CiteFormat::parse("harvard"), None);
 }
+
+#[test]
+fn chat_markdown_leaves_urls_alone() {
+    let mut p = paper("Under_scored *title*", &["Jane Doe"], Some(2021));
+    p.links = vec![crate::model::Link::new("paper", "https://ex.org/a_b*c")];
+    let s = cite_markdown(&p, CiteFormat::Apa);
+    assert!(s.contains(r"Under\_scored \*title\*"), "{s}");
+    assert!(s.contains("https://ex.org/a_b*c"), "{s}");
+}
