@@ -372,7 +372,7 @@ fn single_citation(p: &Paper, format: CiteFormat) -> Reply {
     let block = match format {
         CiteFormat::Bibtex | CiteFormat::Biblatex => format!("```bibtex\n{}\n```", text.trim_end()),
         CiteFormat::Markdown => format!("```md\n{}\n```", text.trim_end()),
-        _ => text.trim_end().to_string(),
+        _ => cite::cite_markdown(p, format).trim_end().to_string(),
     };
     if block.chars().count() <= limits::CONTENT {
         return Reply::text(block);
