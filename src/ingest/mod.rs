@@ -11,6 +11,7 @@ pub mod hub;
 pub mod ids;
 pub mod latex;
 pub mod links;
+pub mod mdlinks;
 pub mod wiki;
 
 use crate::model::Link;
