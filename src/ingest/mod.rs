@@ -7,6 +7,7 @@ pub mod bibentry;
 pub mod bibtex;
 pub mod course;
 pub mod detect;
+pub mod frontmatter;
 pub mod hub;
 pub mod ids;
 pub mod latex;
