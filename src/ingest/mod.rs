@@ -3,11 +3,16 @@
 //! entry and every warning. Merging into the catalog happens in `crate::catalog`.
 
 pub mod awesome;
+pub mod bibentry;
 pub mod bibtex;
 pub mod course;
 pub mod detect;
+pub mod frontmatter;
 pub mod hub;
 pub mod ids;
+pub mod latex;
+pub mod links;
+pub mod mdlinks;
 pub mod wiki;
 
 use crate::model::Link;
@@ -133,4 +138,41 @@ pub fn parse(format: Format, text: &str) -> ParseOutput {
         Format::Wiki => wiki::parse(text),
         Format::Bibtex => bibtex::parse(text),
     }
+}
+
+/// Warns about entries that repeat an earlier one in the same file (same arXiv id, DOI,
+/// BibTeX key or title). Both are kept: merging them is the catalog's job.
+pub(crate) fn warn_duplicates(out: &mut ParseOutput) {
+    use std::collections::HashMap;
+    let mut seen: HashMap<(&str, String), usize> = HashMap::new();
+    let mut found = Vec::new();
+    for entry in &out.entries {
+        let mut keys = Vec::new();
+        if let Some(a) = &entry.arxiv {
+            keys.push(("arXiv id", a.clone()));
+        }
+        if let Some(d) = &entry.doi {
+            keys.push(("DOI", d.clone()));
+        }
+        if let Some(b) = entry.bibtex.as_ref().filter(|b| !b.key.is_empty()) {
+            keys.push(("BibTeX key", b.key.clone()));
+        }
+        let title = ids::normalize_title(&entry.title);
+        if !title.is_empty() {
+            keys.push(("title", title));
+        }
+        let earlier = keys.iter().find_map(|k| seen.get(k).map(|line| (k, *line)));
+        if let Some(((what, value), line)) = earlier {
+            found.push(Warning {
+                line: entry.line,
+                message: format!(
+                    "duplicate of the entry at line {line} (same {what} `{value}`); kept for merging"
+                ),
+            });
+        }
+        for k in keys {
+            seen.entry(k).or_insert(entry.line);
+        }
+    }
+    out.warnings.extend(found);
 }
