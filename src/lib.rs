@@ -4,6 +4,7 @@
 //! Discord, plus two thin surfaces over the same dispatcher: `discord` (serenity + poise)
 //! and `cli` (clap and the chat REPL). `app` is the one place that wires them together.
 
+pub mod bench;
 pub mod catalog;
 pub mod cite;
 pub mod dispatch;
