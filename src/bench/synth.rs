@@ -148,10 +148,10 @@ fn paper(v: &Vocab, rng: &mut Rng, i: usize, keys: &mut HashSet<String>) -> Pape
 }
 
 fn title(v: &Vocab, rng: &mut Rng, model: &str) -> String {
-    let adj = title_case(rng.pick(&v.adjectives));
-    let noun = title_case(rng.pick(&v.nouns));
-    let noun2 = title_case(rng.pick(&v.nouns));
-    let task = title_case(rng.pick(&v.tasks));
+    let adj = title_case(rng.pick::<&str>(&v.adjectives));
+    let noun = title_case(rng.pick::<&str>(&v.nouns));
+    let noun2 = title_case(rng.pick::<&str>(&v.nouns));
+    let task = title_case(rng.pick::<&str>(&v.tasks));
     match rng.range(0, 7) {
         0 => format!("{adj} {noun} for {task}"),
         1 => format!("{model}: {adj} {noun} for {task}"),
