@@ -5,6 +5,7 @@
 //! and `cli` (clap and the chat REPL). `app` is the one place that wires them together.
 
 pub mod app;
+pub mod bench;
 pub mod catalog;
 pub mod cite;
 pub mod cli;

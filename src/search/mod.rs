@@ -1,8 +1,41 @@
 //! Full-text search over the catalog with tantivy. The index is derived from SQLite and can
 //! be rebuilt at any time; a schema version file beside it forces a rebuild when it changes.
+//! `schema` owns the layout and analyzers, `query` turns user text into term queries (never
+//! query syntax), `snippet` renders excerpts; this file owns the index's life cycle: open or
+//! wipe, write under one lock, reload the reader after every commit.
+
+mod query;
+mod schema;
+mod snippet;
+#[cfg(test)]
+mod tests;
 
 use crate::model::Scope;
-use std::path::Path;
+use query::Plan;
+use schema::Fields;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
+use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::query::Query;
+use tantivy::schema::{Field, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
+use tracing::{info, warn};
+
+pub use schema::SCHEMA_VERSION;
+
+/// The file beside the index holding [`SCHEMA_VERSION`]; written only once a rebuild has
+/// committed, so an index interrupted before its first full build is rebuilt again.
+pub const VERSION_FILE: &str = "SCHEMA_VERSION";
+/// Results when the query does not say.
+pub const DEFAULT_LIMIT: usize = 10;
+/// No reply shows more; a bigger request is a bug or an abuse, not a need.
+pub const MAX_LIMIT: usize = 1000;
+/// Indexing memory for all writer threads together; tantivy flushes a segment when full.
+const WRITER_HEAP_BYTES: usize = 64 << 20;
 
 /// What the index holds of one paper.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,45 +73,295 @@ pub struct Hit {
     pub snippet: String,
 }
 
-/// The tantivy index.
-pub struct SearchIndex {}
+/// The tantivy index: schema and field handles built once, one writer behind a lock
+/// (created on first write, so a read-only process such as a CLI search beside the running
+/// bot does not fight it for tantivy's writer lock), and a reader reloaded after each commit.
+pub struct SearchIndex {
+    index: Index,
+    fields: Fields,
+    reader: IndexReader,
+    writer: Mutex<Option<IndexWriter>>,
+    /// Where the schema version goes after a rebuild; `None` for an index in memory.
+    version_file: Option<PathBuf>,
+}
 
 impl SearchIndex {
     /// Opens the index in `dir`, creating it when missing. The flag is true when the index
     /// was missing or had another schema version, so the caller must rebuild it.
+    ///
+    /// A version file that is missing, unreadable or different, or an index that fails to
+    /// open, wipes `dir` and starts fresh: the index is derived data. A non-empty `dir` that
+    /// holds no index at all is refused rather than wiped, in case of a mistyped path.
     pub fn open(dir: &Path) -> anyhow::Result<(SearchIndex, bool)> {
-        let _ = dir;
-        Ok((SearchIndex {}, true))
+        fs::create_dir_all(dir)?;
+        let version_file = dir.join(VERSION_FILE);
+        let on_disk = fs::read_to_string(&version_file).ok();
+        if on_disk.as_deref().map(str::trim) == Some(SCHEMA_VERSION) {
+            match Self::open_existing(dir, &version_file) {
+                Ok(index) => return Ok((index, false)),
+                Err(e) => {
+                    warn!(dir = %dir.display(), error = %e, "search index unreadable; rebuilding")
+                }
+            }
+        } else {
+            info!(dir = %dir.display(), found = ?on_disk, want = SCHEMA_VERSION, "search index missing or outdated; rebuilding");
+        }
+        wipe(dir)?;
+        let (schema, fields) = schema::build();
+        let index = Index::create_in_dir(dir, schema)?;
+        Ok((Self::from_index(index, fields, Some(version_file))?, true))
+    }
+
+    fn open_existing(dir: &Path, version_file: &Path) -> anyhow::Result<SearchIndex> {
+        let (schema, fields) = schema::build();
+        let index = Index::open_in_dir(dir)?;
+        anyhow::ensure!(
+            index.schema() == schema,
+            "schema on disk differs from this build's"
+        );
+        Self::from_index(index, fields, Some(version_file.to_path_buf()))
     }
 
     /// An index in memory, for tests and benchmarks.
     pub fn in_ram() -> anyhow::Result<SearchIndex> {
-        Ok(SearchIndex {})
+        let (schema, fields) = schema::build();
+        Self::from_index(Index::create_in_ram(schema), fields, None)
+    }
+
+    fn from_index(
+        index: Index,
+        fields: Fields,
+        version_file: Option<PathBuf>,
+    ) -> anyhow::Result<SearchIndex> {
+        schema::register_analyzers(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            index,
+            fields,
+            reader,
+            writer: Mutex::new(None),
+            version_file,
+        })
     }
 
     /// Replaces everything with `docs` and commits.
     pub fn rebuild(&self, docs: impl Iterator<Item = IndexDoc>) -> anyhow::Result<usize> {
-        Ok(docs.count())
+        let count = self.write(|w, f| {
+            w.delete_all_documents()?;
+            let mut n = 0;
+            for d in docs {
+                w.add_document(schema::to_document(f, &d))?;
+                n += 1;
+            }
+            Ok(n)
+        })?;
+        if let Some(path) = &self.version_file {
+            fs::write(path, SCHEMA_VERSION)?;
+        }
+        info!(papers = count, "search index rebuilt");
+        Ok(count)
     }
 
     /// Adds or replaces these documents (delete by id, then add), removes `deleted`, commits
     /// and reloads the reader so the next search sees the change.
     pub fn update(&self, docs: &[IndexDoc], deleted: &[i64]) -> anyhow::Result<()> {
-        let _ = (docs, deleted);
-        Ok(())
+        if docs.is_empty() && deleted.is_empty() {
+            return Ok(());
+        }
+        self.write(|w, f| {
+            // A delete only affects documents added before it, so delete-then-add in one
+            // commit replaces the paper instead of removing the new version too.
+            for d in docs {
+                w.delete_term(Term::from_field_i64(f.id, d.id));
+                w.add_document(schema::to_document(f, d))?;
+            }
+            for id in deleted {
+                w.delete_term(Term::from_field_i64(f.id, *id));
+            }
+            Ok(())
+        })
     }
 
+    /// Runs `ops` on the writer and commits; on failure rolls back so that half a batch
+    /// never rides along with the next commit.
+    fn write<R>(
+        &self,
+        ops: impl FnOnce(&mut IndexWriter, &Fields) -> tantivy::Result<R>,
+    ) -> anyhow::Result<R> {
+        // A panic under the lock left at worst uncommitted operations, rolled back below.
+        let mut slot = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut writer = match slot.take() {
+            Some(w) => w,
+            None => {
+                let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
+                self.index
+                    .writer_with_num_threads(threads, WRITER_HEAP_BYTES)?
+            }
+        };
+        let result = ops(&mut writer, &self.fields).and_then(|r| writer.commit().map(|_| r));
+        if result.is_err() {
+            let _ = writer.rollback();
+        }
+        *slot = Some(writer);
+        let r = result?;
+        self.reader.reload()?;
+        Ok(r)
+    }
+
+    /// Ranked hits for `query`; see [`SearchQuery`]. Any user text is accepted.
     pub fn search(&self, query: &SearchQuery) -> anyhow::Result<Vec<Hit>> {
-        let _ = query;
-        Ok(Vec::new())
+        let limit = match query.limit {
+            0 => DEFAULT_LIMIT,
+            n => n.min(MAX_LIMIT),
+        };
+        let searcher = self.reader.searcher();
+        match query::plan(&self.index, &self.fields, query)? {
+            Plan::Nothing => Ok(Vec::new()),
+            Plan::Ranked(q) => self.ranked(&searcher, q.as_ref(), limit),
+            Plan::Browse(q) => self.browse(&searcher, q.as_ref(), limit),
+        }
+    }
+
+    fn ranked(&self, searcher: &Searcher, q: &dyn Query, limit: usize) -> anyhow::Result<Vec<Hit>> {
+        let top = searcher.search(q, &TopDocs::with_limit(limit))?;
+        let generator = |field: Field| {
+            let mut g = SnippetGenerator::create(searcher, q, field).ok()?;
+            g.set_max_num_chars(snippet::FRAGMENT_CHARS);
+            Some(g)
+        };
+        let (abs_gen, title_gen) = (
+            generator(self.fields.abstract_text),
+            generator(self.fields.title),
+        );
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let Some(doc) = self.stored(searcher, address)? else {
+                continue;
+            };
+            let snippet = snippet::render(
+                abs_gen.as_ref(),
+                title_gen.as_ref(),
+                &doc.abstract_text,
+                &doc.title,
+            );
+            hits.push(Hit {
+                id: doc.id,
+                score,
+                snippet,
+            });
+        }
+        Ok(hits)
+    }
+
+    /// Every match of a filter-only query, newest first then by title. Years come from the
+    /// fast field; stored titles are read only for the page plus the papers tied with its
+    /// last year, so a tag with thousands of papers costs a sort, not thousands of reads.
+    fn browse(&self, searcher: &Searcher, q: &dyn Query, limit: usize) -> anyhow::Result<Vec<Hit>> {
+        let matches = searcher.search(q, &DocSetCollector)?;
+        let mut columns = std::collections::HashMap::new();
+        let mut by_year = Vec::with_capacity(matches.len());
+        for address in matches {
+            let column = match columns.entry(address.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                    searcher
+                        .segment_reader(address.segment_ord)
+                        .fast_fields()
+                        .i64("year")?,
+                ),
+            };
+            by_year.push((column.first(address.doc_id), address));
+        }
+        // Descending; `None` (no year) sorts below every year, so it comes last.
+        by_year.sort_unstable_by_key(|(year, _)| std::cmp::Reverse(*year));
+        if by_year.len() > limit {
+            let cutoff = by_year[limit - 1].0;
+            by_year.retain(|(year, _)| *year >= cutoff);
+        }
+        let mut rows = Vec::with_capacity(by_year.len());
+        for (year, address) in by_year {
+            if let Some(doc) = self.stored(searcher, address)? {
+                rows.push((year, doc));
+            }
+        }
+        rows.sort_by(|(ya, a), (yb, b)| {
+            yb.cmp(ya)
+                .then_with(|| a.title.to_lowercase().cmp(&b.title.to_lowercase()))
+                .then(a.id.cmp(&b.id))
+        });
+        Ok(rows
+            .into_iter()
+            .take(limit)
+            .map(|(_, doc)| Hit {
+                id: doc.id,
+                score: 0.0,
+                snippet: snippet::lead(&doc.abstract_text),
+            })
+            .collect())
+    }
+
+    /// The stored fields of one hit; `None` for a document without an id, which this
+    /// module never writes.
+    fn stored(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+    ) -> anyhow::Result<Option<StoredDoc>> {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let text = |field: Field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        Ok(doc
+            .get_first(self.fields.id)
+            .and_then(|v| v.as_i64())
+            .map(|id| StoredDoc {
+                id,
+                title: text(self.fields.title),
+                abstract_text: text(self.fields.abstract_text),
+            }))
     }
 
     /// Number of documents.
     pub fn len(&self) -> u64 {
-        0
+        self.reader.searcher().num_docs()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+struct StoredDoc {
+    id: i64,
+    title: String,
+    abstract_text: String,
+}
+
+/// Empties `dir` for a fresh index, keeping the directory itself (it may be a mount point).
+fn wipe(dir: &Path) -> anyhow::Result<()> {
+    let entries: Vec<_> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    let looks_like_index = entries.iter().any(|e| {
+        let name = e.file_name();
+        name == "meta.json" || name == VERSION_FILE || name == ".managed.json"
+    });
+    anyhow::ensure!(
+        entries.is_empty() || looks_like_index,
+        "refusing to wipe {}: it is not empty and holds no search index",
+        dir.display()
+    );
+    for e in entries {
+        let path = e.path();
+        if e.file_type()?.is_dir() {
+            fs::remove_dir_all(&path)?;
+        } else {
+            fs::remove_file(&path)?;
+        }
+    }
+    Ok(())
 }

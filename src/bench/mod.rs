@@ -1,0 +1,291 @@
+//! The building blocks of `paperclub bench`: a synthetic catalog (`synth`), an SQLite FTS5
+//! baseline (`fts5`), and here the fixed query mix, the timing loops and the report. The
+//! figures answer one question: does search stay interactive (p99 under 5 ms, tag
+//! autocomplete under 2 ms) at 100k papers, and how does tantivy compare to plain FTS5?
+
+pub mod fts5;
+mod report;
+pub mod synth;
+mod words;
+
+use crate::ingest::ids::tag_key;
+use crate::model::{Paper, Scope};
+use crate::search::{IndexDoc, SearchIndex, SearchQuery};
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+pub use report::{Latency, SearchBenchReport};
+
+/// The seed `paperclub bench` uses unless told otherwise, so runs are comparable.
+pub const DEFAULT_SEED: u64 = 2020;
+/// Results per query, as a chat reply shows.
+const LIMIT: usize = 10;
+/// Choices Discord accepts for one autocomplete.
+const AUTOCOMPLETE_LIMIT: usize = 25;
+
+/// What a benchmark query exercises; the report breaks latencies down by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum QueryKind {
+    Word,
+    Words,
+    Typo,
+    Quoted,
+    Punctuation,
+    Tagged,
+}
+
+/// One query of the mix: user text and an optional tag key.
+#[derive(Debug, Clone)]
+pub struct BenchQuery {
+    pub kind: QueryKind,
+    pub text: String,
+    pub tag: Option<&'static str>,
+}
+
+/// The fixed mix of about 50 queries, in the synthetic catalog's vocabulary.
+pub fn queries() -> Vec<BenchQuery> {
+    use QueryKind::*;
+    let plain = |kind, texts: &[&str]| {
+        texts
+            .iter()
+            .map(|t| BenchQuery {
+                kind,
+                text: t.to_string(),
+                tag: None,
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut q = Vec::new();
+    q.extend(plain(
+        Word,
+        &[
+            "transformers",
+            "attention",
+            "retrieval",
+            "distillation",
+            "quantization",
+            "grokking",
+            "hallucination",
+            "watermarking",
+            "chinchilla",
+            "mamba",
+        ],
+    ));
+    q.extend(plain(
+        Words,
+        &[
+            "scaling laws language models",
+            "question answering retrieval",
+            "efficient attention long context",
+            "contrastive learning representations",
+            "reinforcement learning from human feedback",
+            "diffusion models image generation",
+            "graph neural networks link prediction",
+            "low-rank adaptation fine-tuning",
+            "chain-of-thought mathematical reasoning",
+            "speculative decoding inference",
+        ],
+    ));
+    q.extend(plain(
+        Typo,
+        &[
+            "tranformers",
+            "retreival",
+            "optimizaton",
+            "scalling laws",
+            "atention",
+            "distilation",
+            "hallucinaton",
+            "quantisation",
+            "reinforcment learning",
+            "embedings",
+        ],
+    ));
+    q.extend(plain(
+        Quoted,
+        &[
+            "\"language models\"",
+            "\"in-context learning\"",
+            "\"mixture of experts\"",
+            "\"unbalanced",
+            "'single quotes'",
+        ],
+    ));
+    let garbage: String = (0..2000)
+        .map(|i| ['(', 'x', '"', ':', ' ', '*', 'q', '~'][i % 8])
+        .collect();
+    q.extend(plain(
+        Punctuation,
+        &[
+            "arXiv:2001.08361",
+            "self-attention?!",
+            "c++ / rust",
+            "o'neil 2020",
+            "AND OR NOT (",
+            "title:foo^3 -bar",
+            "((((",
+            "https://arxiv.org/abs/1706.03762",
+            "**bold** _x_",
+            &garbage,
+        ],
+    ));
+    for (text, tag) in [
+        ("", "transformers"),
+        ("", "questionanswering"),
+        ("", "week1"),
+        ("", "scalinglaws"),
+        ("attention", "efficiency"),
+        ("scaling", "nlp"),
+        ("retrieval", "passageretrieval"),
+        ("models", "llm"),
+        ("tranformers", "survey"),
+        ("language models", "benchmark"),
+    ] {
+        q.push(BenchQuery {
+            kind: Tagged,
+            text: text.to_string(),
+            tag: Some(tag),
+        });
+    }
+    q
+}
+
+/// A paper as a global-scope index document, its tags all global.
+pub fn index_doc(p: &Paper) -> IndexDoc {
+    IndexDoc {
+        id: p.id,
+        title: p.title.clone(),
+        authors: p.authors.clone(),
+        abstract_text: p.abstract_text.clone(),
+        note: p.note.clone(),
+        venue: p.venue.clone(),
+        year: p.year,
+        tags: p.tags.iter().map(|t| (Scope::GLOBAL, t.clone())).collect(),
+        scopes: vec![Scope::GLOBAL],
+    }
+}
+
+/// One tag for autocomplete: `(tag_key, tag as first written, papers)`.
+pub type TagRow = (String, String, usize);
+
+/// All tags of `papers`, sorted by key for [`tag_prefix`].
+pub fn tag_table(papers: &[Paper]) -> Vec<TagRow> {
+    let mut by_key: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    for p in papers {
+        for t in &p.tags {
+            by_key.entry(tag_key(t)).or_insert_with(|| (t.clone(), 0)).1 += 1;
+        }
+    }
+    by_key.into_iter().map(|(k, (t, n))| (k, t, n)).collect()
+}
+
+/// Tags whose key starts with the key of `prefix`, most used first, at most `limit`:
+/// binary search to the first candidate, then a scan of just the matching run.
+pub fn tag_prefix<'a>(table: &'a [TagRow], prefix: &str, limit: usize) -> Vec<&'a TagRow> {
+    let key = tag_key(prefix);
+    let start = table.partition_point(|row| row.0.as_str() < key.as_str());
+    let mut hits: Vec<&TagRow> = table[start..]
+        .iter()
+        .take_while(|row| row.0.starts_with(&key))
+        .collect();
+    hits.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+    hits.truncate(limit);
+    hits
+}
+
+/// Peak resident memory of this process in KiB (`VmHWM`), where `/proc` exists.
+pub fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Indexes `papers` in tantivy (in memory) and FTS5, runs the query mix `iterations`
+/// times against each after one warm-up pass, times tag autocomplete, and reports.
+pub async fn run_search_bench(
+    papers: &[Paper],
+    iterations: usize,
+) -> anyhow::Result<SearchBenchReport> {
+    let iterations = iterations.max(1);
+    let mix = queries();
+
+    let started = Instant::now();
+    let index = SearchIndex::in_ram()?;
+    index.rebuild(papers.iter().map(index_doc))?;
+    let tantivy_build = started.elapsed();
+
+    let started = Instant::now();
+    let fts_index = fts5::Fts5Index::load(papers).await?;
+    let fts5_build = started.elapsed();
+
+    let mut tantivy: Vec<(QueryKind, Duration)> = Vec::new();
+    let mut fts: Vec<(QueryKind, Duration)> = Vec::new();
+    let (mut tantivy_hits, mut fts_hits) = (0usize, 0usize);
+    let mut slowest = (Duration::ZERO, String::new());
+    for round in 0..=iterations {
+        let measured = round > 0;
+        for q in &mix {
+            let query = SearchQuery {
+                text: q.text.clone(),
+                tag_keys: q.tag.iter().map(|t| t.to_string()).collect(),
+                limit: LIMIT,
+                ..SearchQuery::default()
+            };
+            let t = Instant::now();
+            let hits = index.search(&query)?;
+            let took = t.elapsed();
+            let t = Instant::now();
+            let fts_ids = fts_index.search(&q.text, q.tag, LIMIT).await?;
+            let fts_took = t.elapsed();
+            if measured {
+                tantivy.push((q.kind, took));
+                fts.push((q.kind, fts_took));
+                tantivy_hits += hits.len();
+                fts_hits += fts_ids.len();
+                if took > slowest.0 {
+                    slowest = (took, q.text.chars().take(40).collect());
+                }
+            }
+        }
+    }
+
+    let table = tag_table(papers);
+    let prefixes = [
+        "", "s", "sc", "scal", "q", "qu", "question", "tr", "lang", "week", "nlp", "zzz", "re",
+        "mu", "co", "de", "in", "p", "l", "Low-R",
+    ];
+    let mut prefix_samples = Vec::new();
+    for round in 0..=iterations * 5 {
+        for p in prefixes {
+            let t = Instant::now();
+            let n = tag_prefix(&table, p, AUTOCOMPLETE_LIMIT).len();
+            let took = t.elapsed();
+            std::hint::black_box(n);
+            if round > 0 {
+                prefix_samples.push(took);
+            }
+        }
+    }
+
+    let runs = (mix.len() * iterations) as f64;
+    Ok(SearchBenchReport {
+        papers: papers.len(),
+        tags: table.len(),
+        iterations,
+        queries: mix.len(),
+        tantivy_build,
+        fts5_build,
+        tantivy_by_kind: report::by_kind(&tantivy),
+        fts5_by_kind: report::by_kind(&fts),
+        tantivy: Latency::of(tantivy.iter().map(|s| s.1).collect()),
+        fts5: Latency::of(fts.iter().map(|s| s.1).collect()),
+        tantivy_mean_hits: tantivy_hits as f64 / runs,
+        fts5_mean_hits: fts_hits as f64 / runs,
+        slowest_query: slowest.1,
+        tag_prefix: Latency::of(prefix_samples),
+        peak_rss_kib: peak_rss_kib(),
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,180 @@
+//! Turns a [`SearchQuery`] into a tantivy query. User text is never parsed as query syntax:
+//! it goes through the index's own analyzer and each resulting word becomes term queries,
+//! so quotes, colons, `AND`, parentheses and garbage are just more (or fewer) words.
+
+use super::schema::{tagkey_term, Fields};
+use super::SearchQuery;
+use crate::ingest::ids::tag_key;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Index, Term};
+
+/// More distinct words than this add nothing to ranking and only cost time (a pasted
+/// abstract is not a query); the first ones are kept.
+pub const MAX_TOKENS: usize = 16;
+/// Weights per field: a word in the title says more about the paper than one in its
+/// abstract; names and tags are deliberate; venues are shared by thousands of papers.
+const FIELD_BOOSTS: [(FieldKind, f32); 6] = [
+    (FieldKind::Title, 3.0),
+    (FieldKind::Authors, 2.0),
+    (FieldKind::Tags, 1.5),
+    (FieldKind::Abstract, 1.0),
+    (FieldKind::Note, 1.0),
+    (FieldKind::Venue, 0.5),
+];
+/// A typo match scores this constant: below a single exact word in any boosted field, so
+/// exact matches rank first, but enough to surface a paper nothing else matched.
+const FUZZY_BOOST: f32 = 0.3;
+/// Shorter words are too close to too many others to correct.
+const FUZZY_MIN_CHARS: usize = 4;
+/// From this length a word may carry two typos.
+const FUZZY_TWO_EDITS_CHARS: usize = 8;
+
+#[derive(Clone, Copy)]
+enum FieldKind {
+    Title,
+    Authors,
+    Tags,
+    Abstract,
+    Note,
+    Venue,
+}
+
+impl FieldKind {
+    fn field(self, f: &Fields) -> Field {
+        match self {
+            FieldKind::Title => f.title,
+            FieldKind::Authors => f.authors,
+            FieldKind::Tags => f.tags,
+            FieldKind::Abstract => f.abstract_text,
+            FieldKind::Note => f.note,
+            FieldKind::Venue => f.venue,
+        }
+    }
+}
+
+/// What a search request amounts to.
+pub enum Plan {
+    /// No words and no filter beyond the scope: nothing to look for.
+    Nothing,
+    /// Words to rank by BM25, with the filters as required clauses.
+    Ranked(Box<dyn Query>),
+    /// Filters only (e.g. a tag): every match, ordered by year then title.
+    Browse(Box<dyn Query>),
+}
+
+/// Builds the plan for `q`. Infallible on any user text; errors only come from the index
+/// (an analyzer missing from a field, which would be a programming error).
+pub fn plan(index: &Index, f: &Fields, q: &SearchQuery) -> tantivy::Result<Plan> {
+    let mut stemmed = index.tokenizer_for_field(f.title)?;
+    let mut plain = index.tokenizer_for_field(f.title_words)?;
+    let words = tokens(&mut stemmed, &q.text);
+    let raw_words = tokens(&mut plain, &q.text);
+
+    let filters = filters(f, q);
+    let has_filter = filters.len() > 1; // the scope filter is always there
+    if words.is_empty() && raw_words.is_empty() {
+        if !has_filter {
+            return Ok(Plan::Nothing);
+        }
+        return Ok(Plan::Browse(Box::new(BooleanQuery::new(filters))));
+    }
+
+    let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for word in &words {
+        for (kind, boost) in FIELD_BOOSTS {
+            let term = Term::from_field_text(kind.field(f), word);
+            let tq = TermQuery::new(term, IndexRecordOption::WithFreqs);
+            should.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(tq), boost)),
+            ));
+        }
+    }
+    for word in &raw_words {
+        if let Some(fuzzy) = fuzzy_title(f, word) {
+            should.push((Occur::Should, fuzzy));
+        }
+    }
+    let mut clauses = filters;
+    clauses.push((Occur::Must, Box::new(BooleanQuery::new(should))));
+    Ok(Plan::Ranked(Box::new(BooleanQuery::new(clauses))))
+}
+
+/// The distinct tokens of `text` under `analyzer`, in order, at most [`MAX_TOKENS`].
+pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while out.len() < MAX_TOKENS && stream.advance() {
+        let t = &stream.token().text;
+        if !t.is_empty() && !out.iter().any(|o| o == t) {
+            out.push(t.clone());
+        }
+    }
+    out
+}
+
+/// A low-weight typo-tolerant match of one unstemmed word against the title, or nothing
+/// for short words and numbers (a year or version one edit away is another year).
+fn fuzzy_title(f: &Fields, word: &str) -> Option<Box<dyn Query>> {
+    let chars = word.chars().count();
+    if chars < FUZZY_MIN_CHARS || word.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let distance = if chars >= FUZZY_TWO_EDITS_CHARS { 2 } else { 1 };
+    let term = Term::from_field_text(f.title_words, word);
+    let fuzzy = FuzzyTermQuery::new(term, distance, true);
+    Some(Box::new(BoostQuery::new(Box::new(fuzzy), FUZZY_BOOST)))
+}
+
+/// Required, score-neutral clauses: visible in the global scope or the query's, carrying
+/// every requested tag in one of those scopes, and from the requested year.
+fn filters(f: &Fields, q: &SearchQuery) -> Vec<(Occur, Box<dyn Query>)> {
+    let scopes: Vec<u64> = if q.scope.0 == 0 {
+        vec![0]
+    } else {
+        vec![0, q.scope.0]
+    };
+    let mut out = Vec::new();
+    let visible = any_of(
+        scopes
+            .iter()
+            .map(|s| Term::from_field_u64(f.scope, *s))
+            .collect(),
+    );
+    out.push((Occur::Must, neutral(visible)));
+    for key in &q.tag_keys {
+        // Callers pass keys, but normalizing again costs nothing and forgives a raw tag.
+        let key = tag_key(key);
+        let terms = scopes
+            .iter()
+            .map(|s| Term::from_field_text(f.tagkey, &tagkey_term(*s, &key)))
+            .collect();
+        out.push((Occur::Must, neutral(any_of(terms))));
+    }
+    if let Some(year) = q.year {
+        let term = Term::from_field_i64(f.year, i64::from(year));
+        let tq = TermQuery::new(term, IndexRecordOption::Basic);
+        out.push((Occur::Must, neutral(Box::new(tq))));
+    }
+    out
+}
+
+fn any_of(terms: Vec<Term>) -> Box<dyn Query> {
+    let should = terms
+        .into_iter()
+        .map(|t| {
+            let q: Box<dyn Query> = Box::new(TermQuery::new(t, IndexRecordOption::Basic));
+            (Occur::Should, q)
+        })
+        .collect();
+    Box::new(BooleanQuery::new(should))
+}
+
+/// Filters decide membership, not rank.
+fn neutral(q: Box<dyn Query>) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(q, 0.0))
+}
