@@ -191,6 +191,8 @@ impl Catalog {
         Ok(match full.len() {
             1 => Resolved::One(Box::new(full.remove(0))),
             0 if hits.is_empty() => Resolved::NotFound,
+            // One paper matches at all (by author or abstract): that is the one meant.
+            0 if hits.len() == 1 => Resolved::One(Box::new(hits[0].paper.clone())),
             0 => Resolved::Ambiguous(hits.into_iter().take(5).map(|h| h.paper).collect()),
             _ => Resolved::Ambiguous(full.into_iter().take(5).collect()),
         })
