@@ -97,7 +97,18 @@ pub fn read_chunk(
         bibentry::parse_entry(chunk.text, macros)
     };
     match result {
-        Ok(p) => Some(p),
+        Ok(p) => {
+            if let Some(original) = &p.original_key {
+                warnings.push(Warning {
+                    line: chunk.line,
+                    message: format!(
+                        "BibTeX key `{original}` has characters keys cannot hold; read as `{}`",
+                        p.bib.key
+                    ),
+                });
+            }
+            Some(p)
+        }
         Err(e) => {
             let before = chunk.text.get(..e.offset).unwrap_or(chunk.text);
             warnings.push(Warning {

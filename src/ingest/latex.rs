@@ -126,6 +126,10 @@ fn command(chars: &[char], i: usize, out: &mut String) -> usize {
         out.push(if matches!(first, ',' | ';') { ' ' } else { first });
         return next;
     }
+    // `\(`…`\)` and `\[`…`\]` delimit math, like `$`.
+    if symbolic && matches!(first, '(' | ')' | '[' | ']') {
+        return next;
+    }
     if symbolic && first == '\\' {
         out.push(' ');
         return next;
@@ -225,6 +229,7 @@ mod tests {
         assert_eq!(decode(r"\url{https://x.org/a_b}"), "https://x.org/a_b");
         assert_eq!(decode("D.~P. Kingma"), "D. P. Kingma");
         assert_eq!(decode(r"$\ell_1$ penalties"), "ℓ_1 penalties");
+        assert_eq!(decode(r"\(\text {ALR}^n\) : fast"), "ALR^n : fast");
         assert_eq!(decode("  spread \n over\tlines "), "spread over lines");
     }
 
