@@ -74,7 +74,8 @@ pub fn read_chunk(
         format!("@{}{{{key}", chunk.kind)
     };
     let result = if chunk.open > 0 {
-        let closed = format!("{}{}", chunk.text, "}".repeat(chunk.open));
+        // On a new line: the last line may be a `%` comment that would swallow the brace.
+        let closed = format!("{}\n{}", chunk.text, "}".repeat(chunk.open));
         // A value that swallowed the next fields (`title = {x, author = ...`) means the
         // brace went missing mid-entry: reading it would import garbage.
         let r = bibentry::parse_entry(&closed, macros)

@@ -29,11 +29,12 @@ pub fn links_in_line(line: &str) -> Vec<Link> {
         boundary = all.end();
     }
     // Bare URLs outside markdown links, each labelled by the text since the last link.
+    let md_spans: Vec<(usize, usize)> = MD_LINK.find_iter(line).map(|m| (m.start(), m.end())).collect();
     let mut boundary = 0;
     for m in BARE_URL.find_iter(line) {
-        let inside_md = MD_LINK
-            .find_iter(line)
-            .any(|md| md.start() <= m.start() && m.end() <= md.end());
+        let inside_md = md_spans
+            .iter()
+            .any(|(s, e)| *s <= m.start() && m.end() <= *e);
         if inside_md {
             continue;
         }

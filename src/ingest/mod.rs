@@ -185,3 +185,6 @@ pub(crate) fn warn_duplicates(out: &mut ParseOutput) {
     }
     out.warnings.extend(found);
 }
+
+#[cfg(test)]
+mod robust_tests;

@@ -31,6 +31,7 @@ const NO_PAPERS: &[&str] = &["related pages", "see also", "related"];
 
 pub fn parse(text: &str) -> ParseOutput {
     let mut out = ParseOutput::default();
+    let newlines: Vec<usize> = text.match_indices('\n').map(|(i, _)| i).collect();
     let mut sections: Vec<(usize, String)> = Vec::new();
     // (marker start, text start after it, heading level and title when it is a heading)
     let mut markers: Vec<(usize, usize, Option<(usize, String)>)> = Vec::new();
@@ -46,14 +47,14 @@ pub fn parse(text: &str) -> ParseOutput {
     }
     // The text before the first marker, then after each marker up to the next one.
     let first = markers.first().map_or(text.len(), |m| m.0);
-    read_segment(text, 0, first, &sections, &mut out);
+    read_segment(text, &newlines, 0, first, &sections, &mut out);
     for (i, (_, after, heading)) in markers.iter().enumerate() {
         if let Some((level, title)) = heading {
             sections.retain(|(l, _)| *l < *level);
             sections.push((*level, title.clone()));
         }
         let end = markers.get(i + 1).map_or(text.len(), |n| n.0);
-        read_segment(text, *after, end, &sections, &mut out);
+        read_segment(text, &newlines, *after, end, &sections, &mut out);
     }
     out.entries.sort_by_key(|e| e.line);
     if out.entries.is_empty() {
@@ -72,13 +73,15 @@ fn is_external(target: &str) -> bool {
     t.starts_with("http://") || t.starts_with("https://") || t.starts_with("www.")
 }
 
-fn line_at(text: &str, offset: usize) -> usize {
-    text.get(..offset).map_or(1, |t| t.matches('\n').count() + 1)
+/// 1-based line of byte `offset`, from the sorted offsets of the page's newlines.
+fn line_at(newlines: &[usize], offset: usize) -> usize {
+    newlines.partition_point(|&n| n < offset) + 1
 }
 
 /// Reads the paper links of one bullet (or paragraph) `text[start..end]`.
 fn read_segment(
     text: &str,
+    newlines: &[usize],
     start: usize,
     end: usize,
     sections: &[(usize, String)],
@@ -98,7 +101,7 @@ fn read_segment(
         if !is_external(url) {
             continue;
         }
-        let line = line_at(text, start + all.start());
+        let line = line_at(newlines, start + all.start());
         let Some(label) = c.name("l").map(|l| l.as_str().trim()).filter(|l| !l.is_empty()) else {
             out.warnings.push(Warning {
                 line,
