@@ -188,3 +188,6 @@ pub(crate) fn warn_duplicates(out: &mut ParseOutput) {
 
 #[cfg(test)]
 mod robust_tests;
+
+#[cfg(test)]
+mod examples_tests;
