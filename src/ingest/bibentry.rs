@@ -14,8 +14,18 @@ pub struct Macros(HashMap<String, String>);
 impl Default for Macros {
     fn default() -> Self {
         let months = [
-            "January", "February", "March", "April", "May", "June", "July", "August",
-            "September", "October", "November", "December",
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
         ];
         Macros(
             months
@@ -250,7 +260,14 @@ pub fn year(bib: &BibEntry) -> Option<i32> {
 
 /// Where the work appeared; arXiv-only entries say "arXiv".
 pub fn venue(bib: &BibEntry) -> Option<String> {
-    for field in ["journal", "journaltitle", "booktitle", "howpublished", "school", "institution"] {
+    for field in [
+        "journal",
+        "journaltitle",
+        "booktitle",
+        "howpublished",
+        "school",
+        "institution",
+    ] {
         let Some(v) = bib.field(field).map(str::trim).filter(|v| !v.is_empty()) else {
             continue;
         };

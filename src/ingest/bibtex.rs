@@ -41,7 +41,8 @@ pub fn parse(text: &str) -> ParseOutput {
             }
             _ => {
                 if let Some(parsed) = read_chunk(&chunk, &macros, &mut out.warnings) {
-                    out.entries.push(to_raw_entry(parsed, chunk.line, &mut out.warnings));
+                    out.entries
+                        .push(to_raw_entry(parsed, chunk.line, &mut out.warnings));
                 }
             }
         }
@@ -139,7 +140,10 @@ pub fn to_raw_entry(parsed: ParsedEntry, line: usize, warnings: &mut Vec<Warning
     for field in ["url", "pdflink", "pdf"] {
         if let Some(url) = bib.field(field).filter(|u| u.contains("://")) {
             if !entry_links.iter().any(|l| l.url == url) {
-                entry_links.push(Link::new(links::kind_from_url(url).replace("other", "paper"), url));
+                entry_links.push(Link::new(
+                    links::kind_from_url(url).replace("other", "paper"),
+                    url,
+                ));
             }
         }
     }
@@ -159,7 +163,10 @@ pub fn to_raw_entry(parsed: ParsedEntry, line: usize, warnings: &mut Vec<Warning
         authors: parsed.authors,
         year: bibentry::year(&bib),
         venue: bibentry::venue(&bib),
-        abstract_text: bib.field("abstract").filter(|a| !a.is_empty()).map(String::from),
+        abstract_text: bib
+            .field("abstract")
+            .filter(|a| !a.is_empty())
+            .map(String::from),
         tags,
         links: entry_links,
         arxiv: bibentry::arxiv(&bib),
@@ -211,7 +218,10 @@ fn entry_head(bytes: &[u8], at: usize) -> Option<(String, u8, usize)> {
         k += 1;
     }
     let start = k;
-    while bytes.get(k).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_') {
+    while bytes
+        .get(k)
+        .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    {
         k += 1;
     }
     if k == start {

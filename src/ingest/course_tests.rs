@@ -23,15 +23,30 @@ fn front_matter_becomes_the_session() {
 #[test]
 fn readings_with_roles_and_nothing_from_the_notes() {
     let out = parse(POST);
-    let got: Vec<(&str, Option<ReadingRole>)> =
-        out.entries.iter().map(|e| (e.title.as_str(), e.role)).collect();
+    let got: Vec<(&str, Option<ReadingRole>)> = out
+        .entries
+        .iter()
+        .map(|e| (e.title.as_str(), e.role))
+        .collect();
     assert_eq!(
         got,
         [
-            ("Scaling Laws for Neural Language Models", Some(ReadingRole::Required)),
-            ("Training Compute-Optimal Large Language Models", Some(ReadingRole::Required)),
-            ("LLaMA: Open and Efficient Foundation Language Models", Some(ReadingRole::Optional)),
-            ("Chinchilla's Wild Implications", Some(ReadingRole::Optional)),
+            (
+                "Scaling Laws for Neural Language Models",
+                Some(ReadingRole::Required)
+            ),
+            (
+                "Training Compute-Optimal Large Language Models",
+                Some(ReadingRole::Required)
+            ),
+            (
+                "LLaMA: Open and Efficient Foundation Language Models",
+                Some(ReadingRole::Optional)
+            ),
+            (
+                "Chinchilla's Wild Implications",
+                Some(ReadingRole::Optional)
+            ),
         ]
     );
     assert!(out.warnings.is_empty(), "{:?}", out.warnings);

@@ -5,11 +5,36 @@
 use super::{detect::detect, ids, parse, Format, ParseOutput};
 
 const EXAMPLES: [(&str, &str, Format, usize); 5] = [
-    ("llm-reading-list.md", include_str!("../../examples/llm-reading-list.md"), Format::Awesome, 10),
-    ("week-03-scaling-laws.md", include_str!("../../examples/week-03-scaling-laws.md"), Format::Course, 5),
-    ("scaling-laws-wiki.txt", include_str!("../../examples/scaling-laws-wiki.txt"), Format::Wiki, 6),
-    ("classic-ml.bib", include_str!("../../examples/classic-ml.bib"), Format::Bibtex, 10),
-    ("attention-hub.txt", include_str!("../../examples/attention-hub.txt"), Format::Hub, 5),
+    (
+        "llm-reading-list.md",
+        include_str!("../../examples/llm-reading-list.md"),
+        Format::Awesome,
+        10,
+    ),
+    (
+        "week-03-scaling-laws.md",
+        include_str!("../../examples/week-03-scaling-laws.md"),
+        Format::Course,
+        5,
+    ),
+    (
+        "scaling-laws-wiki.txt",
+        include_str!("../../examples/scaling-laws-wiki.txt"),
+        Format::Wiki,
+        6,
+    ),
+    (
+        "classic-ml.bib",
+        include_str!("../../examples/classic-ml.bib"),
+        Format::Bibtex,
+        10,
+    ),
+    (
+        "attention-hub.txt",
+        include_str!("../../examples/attention-hub.txt"),
+        Format::Hub,
+        5,
+    ),
 ];
 
 fn parsed() -> Vec<(&'static str, ParseOutput)> {
@@ -39,7 +64,12 @@ fn the_same_papers_appear_across_files_under_different_links() {
         all.iter()
             .flat_map(|(_, out)| out.entries.iter())
             .filter(|e| e.arxiv.as_deref() == Some(arxiv))
-            .flat_map(|e| e.links.iter().filter(|l| l.kind == "paper").map(|l| l.url.clone()))
+            .flat_map(|e| {
+                e.links
+                    .iter()
+                    .filter(|l| l.kind == "paper")
+                    .map(|l| l.url.clone())
+            })
             .collect()
     };
     let kaplan = urls_for("2001.08361");
@@ -52,5 +82,9 @@ fn the_same_papers_appear_across_files_under_different_links() {
     // Hub papers carry no ids; they meet the others by title.
     let hub = &all[4].1;
     let bert = ids::normalize_title(&hub.entries[1].title);
-    assert!(all[0].1.entries.iter().any(|e| ids::normalize_title(&e.title) == bert));
+    assert!(all[0]
+        .1
+        .entries
+        .iter()
+        .any(|e| ids::normalize_title(&e.title) == bert));
 }

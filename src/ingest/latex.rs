@@ -133,8 +133,17 @@ fn command(chars: &[char], i: usize, out: &mut String, depth: usize) -> usize {
         (first.to_string(), i + 1)
     };
     let symbolic = !first.is_ascii_alphabetic();
-    if symbolic && matches!(first, '&' | '%' | '$' | '#' | '_' | '{' | '}' | ' ' | ',' | ';') {
-        out.push(if matches!(first, ',' | ';') { ' ' } else { first });
+    if symbolic
+        && matches!(
+            first,
+            '&' | '%' | '$' | '#' | '_' | '{' | '}' | ' ' | ',' | ';'
+        )
+    {
+        out.push(if matches!(first, ',' | ';') {
+            ' '
+        } else {
+            first
+        });
         return next;
     }
     // `\(`…`\)` and `\[`…`\]` delimit math, like `$`.
@@ -195,7 +204,10 @@ fn argument(chars: &[char], i: usize, depth: usize) -> (String, usize) {
                 .find(|&j| chars[j] == '}')
                 .unwrap_or(chars.len());
             let inner: String = chars[i + 1..end].iter().collect();
-            (undotted(decode_at(&inner, depth)), (end + 1).min(chars.len()))
+            (
+                undotted(decode_at(&inner, depth)),
+                (end + 1).min(chars.len()),
+            )
         }
         Some('\\') => {
             let mut s = String::new();
@@ -238,7 +250,10 @@ mod tests {
         assert_eq!(decode(r"Research \& Development"), "Research & Development");
         assert_eq!(decode("10835--10866"), "10835–10866");
         assert_eq!(decode("a---b"), "a—b");
-        assert_eq!(decode("{BERT}: Pre-training of {D}eep"), "BERT: Pre-training of Deep");
+        assert_eq!(
+            decode("{BERT}: Pre-training of {D}eep"),
+            "BERT: Pre-training of Deep"
+        );
         assert_eq!(decode(r"\emph{Deep} \textbf{nets}"), "Deep nets");
         assert_eq!(decode(r"\url{https://x.org/a_b}"), "https://x.org/a_b");
         assert_eq!(decode("D.~P. Kingma"), "D. P. Kingma");
@@ -249,7 +264,9 @@ mod tests {
 
     #[test]
     fn broken_markup_does_not_panic() {
-        for s in [r"\", r"\'", r"{\'", r"\v{", "{{{", "}}}", r"\\\\", "é\\\"", r"\c"] {
+        for s in [
+            r"\", r"\'", r"{\'", r"\v{", "{{{", "}}}", r"\\\\", "é\\\"", r"\c",
+        ] {
             let _ = decode(s);
         }
         let _ = decode(&r#"\"{"#.repeat(100_000));

@@ -54,13 +54,69 @@ impl Noise {
 #[test]
 fn random_markup_soup_never_panics() {
     let pieces = [
-        "@", "{", "}", "(", ")", "[", "]", "[[", "]]", "|", "=", "==", "======", "*", "**", "#",
-        "####", "```", "```bibtex", "---", "\n", "\n\n", " ", "\t", "\\", "\\\"", "\\'", "{\\\"o}",
-        "\"", "'", ",", " and ", "tag:", "paper link:", "(https://arxiv.org/abs/2001.08361)",
-        "https://", "arXiv:", "10.1000/", "é", "ß", "漢字", "🦀", "\u{0}", "\u{feff}", "\u{301}",
-        "\r\n", "title={", "author = ", "@misc{", "@string{", "super hub", "abstract",
-        "citing papers explorer", "-", "## Required Readings", "### ", "+ ", "title: x",
-        "layout: post", "tags:", "- a", "====== T ======", "Kaplan et al 2020 - ",
+        "@",
+        "{",
+        "}",
+        "(",
+        ")",
+        "[",
+        "]",
+        "[[",
+        "]]",
+        "|",
+        "=",
+        "==",
+        "======",
+        "*",
+        "**",
+        "#",
+        "####",
+        "```",
+        "```bibtex",
+        "---",
+        "\n",
+        "\n\n",
+        " ",
+        "\t",
+        "\\",
+        "\\\"",
+        "\\'",
+        "{\\\"o}",
+        "\"",
+        "'",
+        ",",
+        " and ",
+        "tag:",
+        "paper link:",
+        "(https://arxiv.org/abs/2001.08361)",
+        "https://",
+        "arXiv:",
+        "10.1000/",
+        "é",
+        "ß",
+        "漢字",
+        "🦀",
+        "\u{0}",
+        "\u{feff}",
+        "\u{301}",
+        "\r\n",
+        "title={",
+        "author = ",
+        "@misc{",
+        "@string{",
+        "super hub",
+        "abstract",
+        "citing papers explorer",
+        "-",
+        "## Required Readings",
+        "### ",
+        "+ ",
+        "title: x",
+        "layout: post",
+        "tags:",
+        "- a",
+        "====== T ======",
+        "Kaplan et al 2020 - ",
     ];
     let mut noise = Noise(0x9E37_79B9_7F4A_7C15);
     for _ in 0..400 {
@@ -103,8 +159,14 @@ fn huge_and_deeply_nested_inputs_stay_fast() {
         "#### T\ntag: `a`\n```bibtex\n@misc{k,\n".repeat(10_000),
         "x".repeat(2_000_000),
         "\n".repeat(500_000),
-        format!("---\ntitle: x\n---\n## Readings\n{}", "### T\n+ A B\n".repeat(20_000)),
-        format!("super hub\nT\nciting papers explorer\n{}", "-\nTitle\nSummary.\n".repeat(20_000)),
+        format!(
+            "---\ntitle: x\n---\n## Readings\n{}",
+            "### T\n+ A B\n".repeat(20_000)
+        ),
+        format!(
+            "super hub\nT\nciting papers explorer\n{}",
+            "-\nTitle\nSummary.\n".repeat(20_000)
+        ),
     ];
     for input in &inputs {
         run_all(input);
@@ -123,5 +185,9 @@ fn repeated_fixtures_scale_linearly() {
     let started = Instant::now();
     let out = parse(Format::Bibtex, &big_bib);
     assert_eq!(out.entries.len(), 9 * 300);
-    assert!(started.elapsed() < Duration::from_secs(30), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "took {:?}",
+        started.elapsed()
+    );
 }
