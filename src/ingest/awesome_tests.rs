@@ -156,3 +156,23 @@ fn markdown_without_entries_warns_instead_of_failing() {
     assert!(out.entries.is_empty());
     assert_eq!(out.warnings.len(), 1);
 }
+
+#[test]
+fn linked_and_level_three_headings_with_links_are_entries() {
+    let text = "# Vision\n## CNNs\n### [Deep Residual Learning for Image Recognition](https://arxiv.org/abs/1512.03385)\ntag: ResNet\n### Plain section\n#### ImageNet Classification with Deep Convolutional Neural Networks\n";
+    let out = parse(text);
+    let titles: Vec<&str> = out.entries.iter().map(|e| e.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Deep Residual Learning for Image Recognition",
+            "ImageNet Classification with Deep Convolutional Neural Networks"
+        ]
+    );
+    assert_eq!(out.entries[0].arxiv.as_deref(), Some("1512.03385"));
+    assert_eq!(out.entries[0].tags, ["ResNet", "CNNs"]);
+    assert_eq!(
+        out.entries[1].section.as_deref(),
+        Some("Vision / CNNs / Plain section")
+    );
+}

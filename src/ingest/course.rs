@@ -48,12 +48,14 @@ pub fn parse(text: &str) -> ParseOutput {
                 continue;
             }
             if let Some((r, section)) = &role {
+                // `### [Title](url)`: the heading's link is read like a URL line.
+                let linked = MD_LINK_ONLY.is_match(heading.trim());
                 readings.push(Reading {
                     line: lineno,
                     title: clean_title(heading),
                     role: *r,
                     section: section.clone(),
-                    body: Vec::new(),
+                    body: if linked { vec![heading] } else { Vec::new() },
                 });
             }
             continue;
