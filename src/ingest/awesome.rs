@@ -4,7 +4,8 @@
 //! link otherwise; a paper link that contradicts the BibTeX stays a link and is reported.
 
 use super::bibentry::Macros;
-use super::{bibtex, ids, mdlinks, ParseOutput, RawEntry, Warning};
+use super::{bibtex, ids, links, mdlinks, ParseOutput, RawEntry, Warning};
+use crate::model::Link;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -26,6 +27,8 @@ struct Block<'a> {
     lines: Vec<&'a str>,
     /// Fenced bibtex blocks: the fence's line and the text inside.
     bibs: Vec<(usize, String)>,
+    /// The URL of a linked heading, `#### [Title](url)`.
+    url: Option<String>,
 }
 
 impl Block<'_> {
@@ -61,7 +64,13 @@ pub fn parse(text: &str) -> ParseOutput {
             });
             continue;
         }
-        let entry = entry(block, &sections, &mut out.warnings);
+        // Only headings above this one's level enclose it.
+        let enclosing: Vec<(usize, String)> = sections
+            .iter()
+            .filter(|(level, _)| *level < block.level)
+            .cloned()
+            .collect();
+        let entry = entry(block, &enclosing, &mut out.warnings);
         out.entries.push(entry);
     }
     if out.entries.is_empty() {
@@ -118,11 +127,12 @@ fn blocks<'a>(text: &'a str, warnings: &mut Vec<Warning>) -> Vec<Block<'a>> {
         }
         if let Some(c) = HEADING.captures(line) {
             let level = c.get(1).map_or(0, |m| m.as_str().len());
-            let title = clean_title(c.get(2).map_or("", |m| m.as_str()));
+            let raw = c.get(2).map_or("", |m| m.as_str());
             blocks.push(Block {
                 level,
-                title,
+                title: clean_title(raw),
                 line: lineno,
+                url: heading_url(raw),
                 ..Block::default()
             });
         } else if let Some(b) = blocks.last_mut() {
@@ -154,6 +164,12 @@ fn clean_title(raw: &str) -> String {
         .to_string()
 }
 
+fn heading_url(raw: &str) -> Option<String> {
+    let (_, rest) = raw.strip_prefix('[')?.split_once("](")?;
+    let url = rest.split([')', ' ']).next()?.trim();
+    url.contains("://").then(|| url.to_string())
+}
+
 fn tags_of(line: &str) -> Vec<String> {
     let rest = TAG_LINE
         .captures(line)
@@ -180,6 +196,13 @@ fn entry(block: &Block<'_>, sections: &[(usize, String)], warnings: &mut Vec<War
         title: block.title.clone(),
         ..RawEntry::default()
     };
+    if let Some(url) = &block.url {
+        let kind = match links::kind_from_url(url) {
+            "other" => "paper",
+            k => k,
+        };
+        e.links.push(Link::new(kind, url.as_str()));
+    }
     let mut note = Vec::new();
     for line in &block.lines {
         if TAG_LINE.is_match(line) {

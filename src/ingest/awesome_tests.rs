@@ -27,10 +27,16 @@ fn every_level_four_heading_is_an_entry() {
 fn sections_are_kept_and_the_nearest_one_is_a_tag() {
     let out = parse(MESSY);
     let kaplan = &out.entries[0];
-    assert_eq!(kaplan.section.as_deref(), Some("LLM Reading List / Scaling / Pretraining"));
+    assert_eq!(
+        kaplan.section.as_deref(),
+        Some("LLM Reading List / Scaling / Pretraining")
+    );
     assert_eq!(kaplan.tags, ["Scaling Laws", "OpenAI", "Pretraining"]);
     let lora = entry(&out, "LoRA");
-    assert_eq!(lora.section.as_deref(), Some("LLM Reading List / Efficient Fine-tuning"));
+    assert_eq!(
+        lora.section.as_deref(),
+        Some("LLM Reading List / Efficient Fine-tuning")
+    );
 }
 
 #[test]
@@ -45,8 +51,14 @@ fn tag_lines_in_every_spelling() {
         ["PEFT", "Low-Rank", "Microsoft", "Efficient Fine-tuning"]
     );
     // No tag line at all: only the section tag.
-    assert_eq!(entry(&out, "FlashAttention").tags, ["Efficient Fine-tuning"]);
-    assert_eq!(entry(&out, "Which GPU").tags, ["GPU(s) for DL", "Efficient Fine-tuning"]);
+    assert_eq!(
+        entry(&out, "FlashAttention").tags,
+        ["Efficient Fine-tuning"]
+    );
+    assert_eq!(
+        entry(&out, "Which GPU").tags,
+        ["GPU(s) for DL", "Efficient Fine-tuning"]
+    );
 }
 
 #[test]
@@ -54,7 +66,10 @@ fn links_by_kind_with_typos_and_several_per_line() {
     let out = parse(MESSY);
     assert_eq!(link_kinds(entry(&out, "LoRA")), ["paper", "code"]);
     assert_eq!(link_kinds(entry(&out, "FlashAttention")), ["paper", "code"]);
-    assert_eq!(link_kinds(entry(&out, "LLaMA")), ["paper", "code", "homepage"]);
+    assert_eq!(
+        link_kinds(entry(&out, "LLaMA")),
+        ["paper", "code", "homepage"]
+    );
     assert_eq!(link_kinds(entry(&out, "Which GPU")), ["blog"]);
 }
 
@@ -80,8 +95,14 @@ fn bibtex_block_gives_metadata_and_identity() {
     // The BibTeX has no arXiv id, so the paper link supplies it.
     let lora = entry(&out, "LoRA");
     assert_eq!(lora.arxiv.as_deref(), Some("2106.09685"));
-    assert_eq!(lora.venue.as_deref(), Some("International Conference on Learning Representations"));
-    assert_eq!(lora.title, "LoRA: Low-Rank Adaptation of Large Language Models");
+    assert_eq!(
+        lora.venue.as_deref(),
+        Some("International Conference on Learning Representations")
+    );
+    assert_eq!(
+        lora.title,
+        "LoRA: Low-Rank Adaptation of Large Language Models"
+    );
 }
 
 #[test]
@@ -110,7 +131,11 @@ fn contradicting_paper_link_is_a_link_not_an_identity() {
         .iter()
         .find(|w| w.line == llama.line)
         .expect("conflict warning");
-    assert!(w.message.contains("2307.09288") && w.message.contains("2302.13971"), "{}", w.message);
+    assert!(
+        w.message.contains("2307.09288") && w.message.contains("2302.13971"),
+        "{}",
+        w.message
+    );
 }
 
 #[test]
@@ -130,4 +155,24 @@ fn markdown_without_entries_warns_instead_of_failing() {
     let out = parse("# Notes\n\nNothing to import here.\n");
     assert!(out.entries.is_empty());
     assert_eq!(out.warnings.len(), 1);
+}
+
+#[test]
+fn linked_and_level_three_headings_with_links_are_entries() {
+    let text = "# Vision\n## CNNs\n### [Deep Residual Learning for Image Recognition](https://arxiv.org/abs/1512.03385)\ntag: ResNet\n### Plain section\n#### ImageNet Classification with Deep Convolutional Neural Networks\n";
+    let out = parse(text);
+    let titles: Vec<&str> = out.entries.iter().map(|e| e.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Deep Residual Learning for Image Recognition",
+            "ImageNet Classification with Deep Convolutional Neural Networks"
+        ]
+    );
+    assert_eq!(out.entries[0].arxiv.as_deref(), Some("1512.03385"));
+    assert_eq!(out.entries[0].tags, ["ResNet", "CNNs"]);
+    assert_eq!(
+        out.entries[1].section.as_deref(),
+        Some("Vision / CNNs / Plain section")
+    );
 }

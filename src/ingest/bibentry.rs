@@ -14,8 +14,18 @@ pub struct Macros(HashMap<String, String>);
 impl Default for Macros {
     fn default() -> Self {
         let months = [
-            "January", "February", "March", "April", "May", "June", "July", "August",
-            "September", "October", "November", "December",
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
         ];
         Macros(
             months
@@ -58,6 +68,8 @@ impl Macros {
 pub struct ParsedEntry {
     pub bib: BibEntry,
     pub authors: Vec<String>,
+    /// The key as written, when it had to be rewritten to be read.
+    pub original_key: Option<String>,
 }
 
 /// A failed entry: the message and the byte offset in the chunk where reading stopped.
@@ -75,6 +87,11 @@ pub fn parse_entry(chunk: &str, macros: &Macros) -> Result<ParsedEntry, EntryErr
     // The raw parser only knows `{...}` delimiters; `@type(...)` is the same entry.
     let normalized = paren_to_brace(chunk);
     let source = normalized.as_deref().unwrap_or(chunk);
+    let (fixed, original_key) = match sanitize_key(source) {
+        Some((text, original)) => (Some(text), Some(original)),
+        None => (None, None),
+    };
+    let source = fixed.as_deref().unwrap_or(source);
     let raw = RawBibliography::parse(source).map_err(|e| EntryError {
         offset: e.span.start,
         message: e.kind.to_string(),
@@ -107,7 +124,29 @@ pub fn parse_entry(chunk: &str, macros: &Macros) -> Result<ParsedEntry, EntryErr
             fields,
         },
         authors,
+        original_key,
     })
+}
+
+/// Keys written with spaces, braces or backslashes (`Chrupa{\l}a`, `Fallah Tehrani`) are
+/// not valid keys; they are rewritten without those characters so the entry still reads.
+/// Returns the rewritten source and the key as written.
+fn sanitize_key(source: &str) -> Option<(String, String)> {
+    let open = source.find('{')?;
+    let rest = source.get(open + 1..)?;
+    let end = rest.find([',', '\n']).unwrap_or(rest.len());
+    let written = rest.get(..end)?;
+    let trimmed = written.trim();
+    let bad = |c: char| c.is_whitespace() || matches!(c, '{' | '}' | '\\' | '(' | ')' | '^');
+    if !trimmed.chars().any(bad) {
+        return None;
+    }
+    let key: String = trimmed.chars().filter(|c| !bad(*c)).collect();
+    let mut out = String::with_capacity(source.len());
+    out.push_str(source.get(..=open)?);
+    out.push_str(&key);
+    out.push_str(rest.get(end..)?);
+    Some((out, trimmed.to_string()))
 }
 
 /// `@type( ... )` rewritten as `@type{ ... }`; `None` when the chunk already uses braces.
@@ -221,7 +260,14 @@ pub fn year(bib: &BibEntry) -> Option<i32> {
 
 /// Where the work appeared; arXiv-only entries say "arXiv".
 pub fn venue(bib: &BibEntry) -> Option<String> {
-    for field in ["journal", "journaltitle", "booktitle", "howpublished", "school", "institution"] {
+    for field in [
+        "journal",
+        "journaltitle",
+        "booktitle",
+        "howpublished",
+        "school",
+        "institution",
+    ] {
         let Some(v) = bib.field(field).map(str::trim).filter(|v| !v.is_empty()) else {
             continue;
         };

@@ -41,7 +41,8 @@ pub fn parse(text: &str) -> ParseOutput {
             }
             _ => {
                 if let Some(parsed) = read_chunk(&chunk, &macros, &mut out.warnings) {
-                    out.entries.push(to_raw_entry(parsed, chunk.line, &mut out.warnings));
+                    out.entries
+                        .push(to_raw_entry(parsed, chunk.line, &mut out.warnings));
                 }
             }
         }
@@ -74,7 +75,8 @@ pub fn read_chunk(
         format!("@{}{{{key}", chunk.kind)
     };
     let result = if chunk.open > 0 {
-        let closed = format!("{}{}", chunk.text, "}".repeat(chunk.open));
+        // On a new line: the last line may be a `%` comment that would swallow the brace.
+        let closed = format!("{}\n{}", chunk.text, "}".repeat(chunk.open));
         // A value that swallowed the next fields (`title = {x, author = ...`) means the
         // brace went missing mid-entry: reading it would import garbage.
         let r = bibentry::parse_entry(&closed, macros)
@@ -97,7 +99,18 @@ pub fn read_chunk(
         bibentry::parse_entry(chunk.text, macros)
     };
     match result {
-        Ok(p) => Some(p),
+        Ok(p) => {
+            if let Some(original) = &p.original_key {
+                warnings.push(Warning {
+                    line: chunk.line,
+                    message: format!(
+                        "BibTeX key `{original}` has characters keys cannot hold; read as `{}`",
+                        p.bib.key
+                    ),
+                });
+            }
+            Some(p)
+        }
         Err(e) => {
             let before = chunk.text.get(..e.offset).unwrap_or(chunk.text);
             warnings.push(Warning {
@@ -127,7 +140,10 @@ pub fn to_raw_entry(parsed: ParsedEntry, line: usize, warnings: &mut Vec<Warning
     for field in ["url", "pdflink", "pdf"] {
         if let Some(url) = bib.field(field).filter(|u| u.contains("://")) {
             if !entry_links.iter().any(|l| l.url == url) {
-                entry_links.push(Link::new(links::kind_from_url(url).replace("other", "paper"), url));
+                entry_links.push(Link::new(
+                    links::kind_from_url(url).replace("other", "paper"),
+                    url,
+                ));
             }
         }
     }
@@ -147,7 +163,10 @@ pub fn to_raw_entry(parsed: ParsedEntry, line: usize, warnings: &mut Vec<Warning
         authors: parsed.authors,
         year: bibentry::year(&bib),
         venue: bibentry::venue(&bib),
-        abstract_text: bib.field("abstract").filter(|a| !a.is_empty()).map(String::from),
+        abstract_text: bib
+            .field("abstract")
+            .filter(|a| !a.is_empty())
+            .map(String::from),
         tags,
         links: entry_links,
         arxiv: bibentry::arxiv(&bib),
@@ -199,7 +218,10 @@ fn entry_head(bytes: &[u8], at: usize) -> Option<(String, u8, usize)> {
         k += 1;
     }
     let start = k;
-    while bytes.get(k).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_') {
+    while bytes
+        .get(k)
+        .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    {
         k += 1;
     }
     if k == start {

@@ -58,14 +58,20 @@ fn entries_carry_their_start_line_and_verbatim_text() {
 fn fields_are_decoded_and_macros_expanded() {
     let out = parse(MESSY);
     let dropout = by_key(&out, "srivastava2014dropout");
-    assert_eq!(dropout.venue.as_deref(), Some("Journal of Machine Learning Research"));
+    assert_eq!(
+        dropout.venue.as_deref(),
+        Some("Journal of Machine Learning Research")
+    );
     assert_eq!(dropout.year, Some(2014));
     let bib = dropout.bibtex.as_ref().expect("bib");
     assert_eq!(bib.field("pages"), Some("1929–1958"));
     assert_eq!(bib.entry_type, "article");
 
     let kernels = by_key(&out, "scholkopf2002learning");
-    assert_eq!(kernels.authors, ["Bernhard Schölkopf", "Alexander J. Smola"]);
+    assert_eq!(
+        kernels.authors,
+        ["Bernhard Schölkopf", "Alexander J. Smola"]
+    );
     assert_eq!(kernels.year, Some(2002));
     let kbib = kernels.bibtex.as_ref().expect("bib");
     assert_eq!(kbib.field("month"), Some("December"));
@@ -98,7 +104,10 @@ fn identity_comes_from_eprint_doi_and_corr_volume() {
 
     let deep = by_key(&out, "lecun2015deep");
     assert_eq!(deep.doi.as_deref(), Some("10.1038/nature14539"));
-    assert_eq!(deep.authors, ["Yann LeCun", "Yoshua Bengio", "Geoffrey Hinton"]);
+    assert_eq!(
+        deep.authors,
+        ["Yann LeCun", "Yoshua Bengio", "Geoffrey Hinton"]
+    );
 }
 
 #[test]
@@ -130,7 +139,10 @@ fn split_respects_nesting_escapes_and_multibyte_text() {
     assert_eq!(chunks[1].open, 0);
     let out = parse(text);
     assert_eq!(out.entries.len(), 2);
-    assert_eq!(out.entries[1].bibtex.as_ref().map(|b| b.key.as_str()), Some("şimşek"));
+    assert_eq!(
+        out.entries[1].bibtex.as_ref().map(|b| b.key.as_str()),
+        Some("şimşek")
+    );
 }
 
 #[test]

@@ -28,7 +28,10 @@ pub fn parse(text: &str) -> ParseOutput {
     let mut out = ParseOutput::default();
     let (session, body_start) = frontmatter::read(text, &mut out.warnings);
     let session_tags = session.as_ref().map(|s| s.tags.clone()).unwrap_or_default();
-    let session_title = session.as_ref().map(|s| s.title.clone()).unwrap_or_default();
+    let session_title = session
+        .as_ref()
+        .map(|s| s.title.clone())
+        .unwrap_or_default();
     out.session = session;
 
     let mut role: Option<(ReadingRole, String)> = None;
@@ -45,12 +48,14 @@ pub fn parse(text: &str) -> ParseOutput {
                 continue;
             }
             if let Some((r, section)) = &role {
+                // `### [Title](url)`: the heading's link is read like a URL line.
+                let linked = MD_LINK_ONLY.is_match(heading.trim());
                 readings.push(Reading {
                     line: lineno,
                     title: clean_title(heading),
                     role: *r,
                     section: section.clone(),
-                    body: Vec::new(),
+                    body: if linked { vec![heading] } else { Vec::new() },
                 });
             }
             continue;
@@ -76,7 +81,11 @@ pub fn parse(text: &str) -> ParseOutput {
     for reading in readings {
         if let Some(mut entry) = to_entry(&reading) {
             for tag in &session_tags {
-                if !entry.tags.iter().any(|t| ids::tag_key(t) == ids::tag_key(tag)) {
+                if !entry
+                    .tags
+                    .iter()
+                    .any(|t| ids::tag_key(t) == ids::tag_key(tag))
+                {
                     entry.tags.push(tag.clone());
                 }
             }
@@ -108,11 +117,13 @@ fn readings_role(heading: &str) -> Option<ReadingRole> {
     if h.contains("note") || h.contains("blog") {
         return None;
     }
-    Some(if h.contains("required") || h.contains("main") || h.contains("core") {
-        ReadingRole::Required
-    } else {
-        ReadingRole::Optional
-    })
+    Some(
+        if h.contains("required") || h.contains("main") || h.contains("core") {
+            ReadingRole::Required
+        } else {
+            ReadingRole::Optional
+        },
+    )
 }
 
 /// `LIMA: Less Is More for Alignment / ` → `LIMA: Less Is More for Alignment`;
@@ -127,7 +138,9 @@ fn clean_title(raw: &str) -> String {
     });
     let without_number = t
         .split_once(['.', ')'])
-        .filter(|(n, rest)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) && rest.starts_with(' '))
+        .filter(|(n, rest)| {
+            !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) && rest.starts_with(' ')
+        })
         .map_or(t, |(_, rest)| rest.trim());
     without_number.to_string()
 }
@@ -153,7 +166,10 @@ fn to_entry(reading: &Reading<'_>) -> Option<RawEntry> {
     let mut prose = 0;
     let mut abstract_parts: Vec<&str> = Vec::new();
     for line in &reading.body {
-        let item = BULLET.captures(line).and_then(|c| c.get(1)).map(|m| m.as_str());
+        let item = BULLET
+            .captures(line)
+            .and_then(|c| c.get(1))
+            .map(|m| m.as_str());
         let text = item.unwrap_or(line).trim();
         if text.is_empty() {
             continue;
@@ -204,7 +220,9 @@ fn to_entry(reading: &Reading<'_>) -> Option<RawEntry> {
     Some(entry)
 }
 
-const PARTICLES: &[&str] = &["de", "van", "der", "von", "la", "le", "da", "di", "del", "den", "al", "bin", "dos"];
+const PARTICLES: &[&str] = &[
+    "de", "van", "der", "von", "la", "le", "da", "di", "del", "den", "al", "bin", "dos",
+];
 
 /// A line of person names: `Jared Kaplan, Sam McCandlish, Tom B. Brown`.
 fn looks_like_authors(text: &str) -> bool {
@@ -243,7 +261,10 @@ fn name_parts(text: &str) -> Vec<&str> {
 }
 
 fn split_authors(text: &str) -> Vec<String> {
-    name_parts(strip_et_al(text)).into_iter().map(String::from).collect()
+    name_parts(strip_et_al(text))
+        .into_iter()
+        .map(String::from)
+        .collect()
 }
 
 #[cfg(test)]

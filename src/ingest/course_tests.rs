@@ -23,15 +23,30 @@ fn front_matter_becomes_the_session() {
 #[test]
 fn readings_with_roles_and_nothing_from_the_notes() {
     let out = parse(POST);
-    let got: Vec<(&str, Option<ReadingRole>)> =
-        out.entries.iter().map(|e| (e.title.as_str(), e.role)).collect();
+    let got: Vec<(&str, Option<ReadingRole>)> = out
+        .entries
+        .iter()
+        .map(|e| (e.title.as_str(), e.role))
+        .collect();
     assert_eq!(
         got,
         [
-            ("Scaling Laws for Neural Language Models", Some(ReadingRole::Required)),
-            ("Training Compute-Optimal Large Language Models", Some(ReadingRole::Required)),
-            ("LLaMA: Open and Efficient Foundation Language Models", Some(ReadingRole::Optional)),
-            ("Chinchilla's Wild Implications", Some(ReadingRole::Optional)),
+            (
+                "Scaling Laws for Neural Language Models",
+                Some(ReadingRole::Required)
+            ),
+            (
+                "Training Compute-Optimal Large Language Models",
+                Some(ReadingRole::Required)
+            ),
+            (
+                "LLaMA: Open and Efficient Foundation Language Models",
+                Some(ReadingRole::Optional)
+            ),
+            (
+                "Chinchilla's Wild Implications",
+                Some(ReadingRole::Optional)
+            ),
         ]
     );
     assert!(out.warnings.is_empty(), "{:?}", out.warnings);
@@ -71,14 +86,25 @@ fn authors_urls_and_abstracts() {
 
 #[test]
 fn bulleted_links_and_plain_readings_headings() {
-    let post = "---\ntitle: Alignment\ntags: RLHF\n---\n## Readings\n\n- [Training language models to follow instructions with human feedback](https://arxiv.org/abs/2203.02155)\n\n## Blog\n\n- [Our slides](https://example.org/s)\n";
+    let post = "---\ntitle: Alignment\ntags: RLHF\n---\n## Readings\n\n### [Direct Preference Optimization: Your Language Model is Secretly a Reward Model](https://arxiv.org/abs/2305.18290)\n\n- [Training language models to follow instructions with human feedback](https://arxiv.org/abs/2203.02155)\n\n## Blog\n\n- [Our slides](https://example.org/s)\n";
     let out = parse(post);
     assert_eq!(out.entries.len(), 1);
     let e = &out.entries[0];
+    assert_eq!(
+        e.title,
+        "Direct Preference Optimization: Your Language Model is Secretly a Reward Model"
+    );
     assert_eq!(e.role, Some(ReadingRole::Optional));
-    assert_eq!(e.arxiv.as_deref(), Some("2203.02155"));
+    assert_eq!(e.arxiv.as_deref(), Some("2305.18290"));
     assert_eq!(e.tags, ["RLHF"]);
-    assert_eq!(e.line, 7);
+    // A bulleted link right under a reading belongs to that reading.
+    assert_eq!(e.links.len(), 2);
+
+    let bare = "## Readings\n\n- [Training language models to follow instructions with human feedback](https://arxiv.org/abs/2203.02155)\n";
+    let out = parse(bare);
+    assert_eq!(out.entries.len(), 1);
+    assert_eq!(out.entries[0].arxiv.as_deref(), Some("2203.02155"));
+    assert_eq!(out.entries[0].line, 3);
 }
 
 #[test]

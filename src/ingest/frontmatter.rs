@@ -12,7 +12,11 @@ pub fn read(text: &str, warnings: &mut Vec<Warning>) -> (Option<SessionMeta>, us
     let Some(open) = lines.iter().position(|l| !l.trim().is_empty()) else {
         return (None, 0);
     };
-    if lines.get(open).map(|l| l.trim_start_matches('\u{feff}').trim()) != Some("---") {
+    if lines
+        .get(open)
+        .map(|l| l.trim_start_matches('\u{feff}').trim())
+        != Some("---")
+    {
         return (None, 0);
     }
     let Some(close) = lines
@@ -153,7 +157,10 @@ mod tests {
     #[test]
     fn broken_yaml_falls_back_to_lines() {
         let mut w = Vec::new();
-        let (meta, _) = read("---\ntitle: Alignment: RLHF\nnotes: team-2\n  bad: [\ntags:\n- RLHF\n---\n", &mut w);
+        let (meta, _) = read(
+            "---\ntitle: Alignment: RLHF\nnotes: team-2\n  bad: [\ntags:\n- RLHF\n---\n",
+            &mut w,
+        );
         let meta = meta.expect("session");
         assert_eq!(meta.title, "Alignment: RLHF");
         assert_eq!(meta.notes_team.as_deref(), Some("team-2"));

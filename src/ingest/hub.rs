@@ -36,7 +36,11 @@ pub fn parse(text: &str) -> ParseOutput {
         .map(|(i, l)| (i + 1, l.trim()))
         .filter(|(_, l)| !l.is_empty())
         .collect();
-    let find = |label: &str| lines.iter().position(|(_, l)| l.eq_ignore_ascii_case(label));
+    let find = |label: &str| {
+        lines
+            .iter()
+            .position(|(_, l)| l.eq_ignore_ascii_case(label))
+    };
     let abstract_at = find("abstract");
     let explorer_at = find("citing papers explorer");
 
@@ -55,7 +59,9 @@ pub fn parse(text: &str) -> ParseOutput {
         title: title.to_string(),
         ..RawEntry::default()
     };
-    let badge_end = abstract_at.filter(|a| *a > title_at).unwrap_or(title_at + 2);
+    let badge_end = abstract_at
+        .filter(|a| *a > title_at)
+        .unwrap_or(title_at + 2);
     let badge: Vec<&str> = lines
         .get(title_at + 1..badge_end.min(title_at + 3).max(title_at + 1))
         .unwrap_or(&[])
@@ -141,7 +147,11 @@ fn citing(lines: &[(usize, &str)]) -> Vec<(usize, String, Option<String>)> {
         // A summary is a sentence; a title rarely ends with a full stop.
         let next_is_summary = section.get(i + 1).is_some_and(|(_, l)| l.ends_with('.'));
         if next_is_summary && !title.ends_with('.') {
-            papers.push((line, title.to_string(), section.get(i + 1).map(|(_, s)| s.to_string())));
+            papers.push((
+                line,
+                title.to_string(),
+                section.get(i + 1).map(|(_, s)| s.to_string()),
+            ));
             i += 2;
         } else {
             if !title.ends_with('.') {
@@ -165,18 +175,24 @@ mod tests {
         let hub = &out.entries[0];
         assert_eq!(hub.title, "Attention Is All You Need");
         assert_eq!(hub.line, 3);
+        assert!(hub.abstract_text.as_deref().is_some_and(|a| a
+            .starts_with("The dominant sequence transduction models")
+            && a.ends_with("English constituency parsing.")));
         assert!(hub
-            .abstract_text
+            .note
             .as_deref()
-            .is_some_and(|a| a.starts_with("The dominant sequence transduction models")
-                && a.ends_with("English constituency parsing.")));
-        assert!(hub.note.as_deref().is_some_and(|n| n.starts_with("Canonical reference.")));
+            .is_some_and(|n| n.starts_with("Canonical reference.")));
     }
 
     #[test]
     fn citing_papers_with_summaries_and_edges() {
         let out = parse(HUB);
-        let titles: Vec<&str> = out.entries.iter().skip(1).map(|e| e.title.as_str()).collect();
+        let titles: Vec<&str> = out
+            .entries
+            .iter()
+            .skip(1)
+            .map(|e| e.title.as_str())
+            .collect();
         assert_eq!(
             titles,
             [
@@ -201,7 +217,10 @@ mod tests {
         let page = "super hub\nDeep Residual Learning for Image Recognition\nabstract\nDeeper nets are hard to train.\nciting papers explorer\nDensely Connected Convolutional Networks\nDenseNet connects each layer to every other layer.\nMobileNets: Efficient CNNs for Mobile Vision\nMobileNets use depthwise separable convolutions.\n";
         let out = parse(page);
         assert_eq!(out.entries.len(), 3);
-        assert_eq!(out.entries[2].title, "MobileNets: Efficient CNNs for Mobile Vision");
+        assert_eq!(
+            out.entries[2].title,
+            "MobileNets: Efficient CNNs for Mobile Vision"
+        );
         assert_eq!(out.cites, [(1, 0), (2, 0)]);
     }
 

@@ -53,12 +53,8 @@ pub fn doi(text: &str) -> Option<String> {
     let m = DOI.find(&decoded)?;
     let mut doi = m.as_str().to_lowercase();
     // Trailing punctuation belongs to the sentence, a closing paren only when unbalanced.
-    loop {
-        let Some(last) = doi.chars().last() else {
-            break;
-        };
-        let unbalanced_paren =
-            last == ')' && doi.matches(')').count() > doi.matches('(').count();
+    while let Some(last) = doi.chars().last() {
+        let unbalanced_paren = last == ')' && doi.matches(')').count() > doi.matches('(').count();
         if matches!(last, '.' | ',' | ';' | ':' | '\'' | '"' | '}' | ']') || unbalanced_paren {
             doi.pop();
         } else {
@@ -120,13 +116,22 @@ mod tests {
 
     #[test]
     fn five_digit_and_old_style_arxiv_ids() {
-        assert_eq!(arxiv_id("https://arxiv.org/abs/2410.05229").as_deref(), Some("2410.05229"));
-        assert_eq!(arxiv_id("hep-th/9901001").as_deref(), Some("hep-th/9901001"));
+        assert_eq!(
+            arxiv_id("https://arxiv.org/abs/2410.05229").as_deref(),
+            Some("2410.05229")
+        );
+        assert_eq!(
+            arxiv_id("hep-th/9901001").as_deref(),
+            Some("hep-th/9901001")
+        );
         assert_eq!(
             arxiv_id("https://arxiv.org/abs/hep-th/9901001v2").as_deref(),
             Some("hep-th/9901001")
         );
-        assert_eq!(arxiv_id("arXiv:math.GT/0309136").as_deref(), Some("math.GT/0309136"));
+        assert_eq!(
+            arxiv_id("arXiv:math.GT/0309136").as_deref(),
+            Some("math.GT/0309136")
+        );
         assert_eq!(arxiv_id("cs/0112017").as_deref(), Some("cs/0112017"));
     }
 
@@ -147,12 +152,27 @@ mod tests {
 
     #[test]
     fn dois_from_urls_prefixes_and_bare_text() {
-        assert_eq!(doi("https://doi.org/10.1038/nature14539").as_deref(), Some("10.1038/nature14539"));
-        assert_eq!(doi("http://dx.doi.org/10.1162/NECO.1997.9.8.1735").as_deref(), Some("10.1162/neco.1997.9.8.1735"));
-        assert_eq!(doi("doi:10.1145/3442188.3445922.").as_deref(), Some("10.1145/3442188.3445922"));
+        assert_eq!(
+            doi("https://doi.org/10.1038/nature14539").as_deref(),
+            Some("10.1038/nature14539")
+        );
+        assert_eq!(
+            doi("http://dx.doi.org/10.1162/NECO.1997.9.8.1735").as_deref(),
+            Some("10.1162/neco.1997.9.8.1735")
+        );
+        assert_eq!(
+            doi("doi:10.1145/3442188.3445922.").as_deref(),
+            Some("10.1145/3442188.3445922")
+        );
         assert_eq!(doi("see (10.5555/12345)").as_deref(), Some("10.5555/12345"));
-        assert_eq!(doi("10.1016/S0140-6736(20)30183-5").as_deref(), Some("10.1016/s0140-6736(20)30183-5"));
-        assert_eq!(doi("https://doi.org/10.1000%2Fxyz").as_deref(), Some("10.1000/xyz"));
+        assert_eq!(
+            doi("10.1016/S0140-6736(20)30183-5").as_deref(),
+            Some("10.1016/s0140-6736(20)30183-5")
+        );
+        assert_eq!(
+            doi("https://doi.org/10.1000%2Fxyz").as_deref(),
+            Some("10.1000/xyz")
+        );
         assert_eq!(doi("https://arxiv.org/abs/2001.08361"), None);
         assert_eq!(doi("10.1234/"), None);
         assert_eq!(doi(""), None);
@@ -164,9 +184,15 @@ mod tests {
             normalize_title("  Attention Is All You   Need! "),
             "attention is all you need"
         );
-        assert_eq!(normalize_title("Schölkopf: Über {BERT}"), "scholkopf uber bert");
+        assert_eq!(
+            normalize_title("Schölkopf: Über {BERT}"),
+            "scholkopf uber bert"
+        );
         assert_eq!(normalize_title("GSM-Symbolic"), "gsm symbolic");
-        assert_eq!(normalize_title("Don’t Stop Pretraining"), "dont stop pretraining");
+        assert_eq!(
+            normalize_title("Don’t Stop Pretraining"),
+            "dont stop pretraining"
+        );
         assert_eq!(
             normalize_title("Scaling laws for reward model overoptimization"),
             normalize_title("Scaling Laws for Reward Model Overoptimization")

@@ -6,15 +6,26 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+/// Accents nest at most a couple of levels in real text; deeper input is left as written
+/// rather than recursing without bound.
+const MAX_DEPTH: usize = 8;
+
 /// Decodes LaTeX markup in `s` into plain Unicode text with whitespace collapsed.
 pub fn decode(s: &str) -> String {
+    decode_at(s, 0)
+}
+
+fn decode_at(s: &str, depth: usize) -> String {
+    if depth > MAX_DEPTH {
+        return s.to_string();
+    }
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
         match c {
-            '\\' => i = command(&chars, i + 1, &mut out),
+            '\\' => i = command(&chars, i + 1, &mut out, depth),
             '{' | '}' | '$' => i += 1,
             '~' => {
                 out.push(' ');
@@ -109,7 +120,7 @@ fn letter(name: &str) -> Option<&'static str> {
 
 /// Handles the command whose name starts at `i` (just after the backslash); returns the
 /// index after it.
-fn command(chars: &[char], i: usize, out: &mut String) -> usize {
+fn command(chars: &[char], i: usize, out: &mut String, depth: usize) -> usize {
     let Some(&first) = chars.get(i) else {
         return i;
     };
@@ -122,8 +133,21 @@ fn command(chars: &[char], i: usize, out: &mut String) -> usize {
         (first.to_string(), i + 1)
     };
     let symbolic = !first.is_ascii_alphabetic();
-    if symbolic && matches!(first, '&' | '%' | '$' | '#' | '_' | '{' | '}' | ' ' | ',' | ';') {
-        out.push(if matches!(first, ',' | ';') { ' ' } else { first });
+    if symbolic
+        && matches!(
+            first,
+            '&' | '%' | '$' | '#' | '_' | '{' | '}' | ' ' | ',' | ';'
+        )
+    {
+        out.push(if matches!(first, ',' | ';') {
+            ' '
+        } else {
+            first
+        });
+        return next;
+    }
+    // `\(`…`\)` and `\[`…`\]` delimit math, like `$`.
+    if symbolic && matches!(first, '(' | ')' | '[' | ']') {
         return next;
     }
     if symbolic && first == '\\' {
@@ -134,7 +158,7 @@ fn command(chars: &[char], i: usize, out: &mut String) -> usize {
         if !symbolic {
             next = skip_spaces(chars, next);
         }
-        let (base, after) = argument(chars, next);
+        let (base, after) = argument(chars, next, depth + 1);
         if !base.is_empty() {
             out.push_str(&base);
             out.push(mark);
@@ -170,18 +194,24 @@ fn skip_spaces(chars: &[char], mut i: usize) -> usize {
 }
 
 /// The accent's argument: `{o}`, `{\i}`, or one character (`\"o`, `\'\i`).
-fn argument(chars: &[char], i: usize) -> (String, usize) {
+fn argument(chars: &[char], i: usize, depth: usize) -> (String, usize) {
+    if depth > MAX_DEPTH {
+        return (String::new(), i);
+    }
     match chars.get(i) {
         Some('{') => {
             let end = (i + 1..chars.len())
                 .find(|&j| chars[j] == '}')
                 .unwrap_or(chars.len());
             let inner: String = chars[i + 1..end].iter().collect();
-            (undotted(decode(&inner)), (end + 1).min(chars.len()))
+            (
+                undotted(decode_at(&inner, depth)),
+                (end + 1).min(chars.len()),
+            )
         }
         Some('\\') => {
             let mut s = String::new();
-            let after = command(chars, i + 1, &mut s);
+            let after = command(chars, i + 1, &mut s, depth);
             (undotted(s), after)
         }
         Some(&c) => (c.to_string(), i + 1),
@@ -220,18 +250,26 @@ mod tests {
         assert_eq!(decode(r"Research \& Development"), "Research & Development");
         assert_eq!(decode("10835--10866"), "10835–10866");
         assert_eq!(decode("a---b"), "a—b");
-        assert_eq!(decode("{BERT}: Pre-training of {D}eep"), "BERT: Pre-training of Deep");
+        assert_eq!(
+            decode("{BERT}: Pre-training of {D}eep"),
+            "BERT: Pre-training of Deep"
+        );
         assert_eq!(decode(r"\emph{Deep} \textbf{nets}"), "Deep nets");
         assert_eq!(decode(r"\url{https://x.org/a_b}"), "https://x.org/a_b");
         assert_eq!(decode("D.~P. Kingma"), "D. P. Kingma");
         assert_eq!(decode(r"$\ell_1$ penalties"), "ℓ_1 penalties");
+        assert_eq!(decode(r"\(\text {ALR}^n\) : fast"), "ALR^n : fast");
         assert_eq!(decode("  spread \n over\tlines "), "spread over lines");
     }
 
     #[test]
     fn broken_markup_does_not_panic() {
-        for s in [r"\", r"\'", r"{\'", r"\v{", "{{{", "}}}", r"\\\\", "é\\\"", r"\c"] {
+        for s in [
+            r"\", r"\'", r"{\'", r"\v{", "{{{", "}}}", r"\\\\", "é\\\"", r"\c",
+        ] {
             let _ = decode(s);
         }
+        let _ = decode(&r#"\"{"#.repeat(100_000));
+        let _ = decode(&r#"\""#.repeat(100_000));
     }
 }

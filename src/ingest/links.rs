@@ -4,14 +4,53 @@
 
 /// Known kinds and the words people write for them. The first word is the kind itself.
 const KINDS: &[(&str, &[&str])] = &[
-    ("paper", &["paper", "pdf", "arxiv", "article", "publication", "preprint", "openreview"]),
-    ("code", &["code", "github", "repo", "repository", "source", "gitlab", "implementation"]),
+    (
+        "paper",
+        &[
+            "paper",
+            "pdf",
+            "arxiv",
+            "article",
+            "publication",
+            "preprint",
+            "openreview",
+        ],
+    ),
+    (
+        "code",
+        &[
+            "code",
+            "github",
+            "repo",
+            "repository",
+            "source",
+            "gitlab",
+            "implementation",
+        ],
+    ),
     ("dataset", &["dataset", "data", "datasets", "benchmark"]),
-    ("blog", &["blog", "post", "blogpost", "article blog", "medium"]),
-    ("homepage", &["homepage", "home page", "project", "project page", "website", "site", "page"]),
+    (
+        "blog",
+        &["blog", "post", "blogpost", "article blog", "medium"],
+    ),
+    (
+        "homepage",
+        &[
+            "homepage",
+            "home page",
+            "project",
+            "project page",
+            "website",
+            "site",
+            "page",
+        ],
+    ),
     ("video", &["video", "youtube", "talk", "recording"]),
     ("slides", &["slides", "slide", "deck", "presentation"]),
-    ("model", &["model", "weights", "checkpoint", "huggingface", "hf"]),
+    (
+        "model",
+        &["model", "weights", "checkpoint", "huggingface", "hf"],
+    ),
     ("demo", &["demo", "playground", "space"]),
     ("docs", &["docs", "documentation", "doc"]),
     ("poster", &["poster"]),
@@ -27,7 +66,12 @@ pub fn kind_from_label(label: &str) -> Option<&'static str> {
         .collect();
     let words: Vec<&str> = cleaned
         .split_whitespace()
-        .filter(|w| !matches!(*w, "link" | "links" | "lnk" | "url" | "here" | "the" | "official"))
+        .filter(|w| {
+            !matches!(
+                *w,
+                "link" | "links" | "lnk" | "url" | "here" | "the" | "official"
+            )
+        })
         .collect();
     if words.is_empty() || words.len() > 3 {
         return None;
@@ -69,7 +113,10 @@ pub fn kind_from_url(url: &str) -> &'static str {
         "dataset"
     } else if host.ends_with("huggingface.co") {
         "model"
-    } else if host.ends_with("youtube.com") || host.ends_with("youtu.be") || host.ends_with("vimeo.com") {
+    } else if host.ends_with("youtube.com")
+        || host.ends_with("youtu.be")
+        || host.ends_with("vimeo.com")
+    {
         "video"
     } else if host.ends_with("arxiv.org")
         || host.ends_with("doi.org")
@@ -82,7 +129,10 @@ pub fn kind_from_url(url: &str) -> &'static str {
         || u.ends_with(".pdf")
     {
         "paper"
-    } else if host.ends_with("medium.com") || host.contains("blog") || host.ends_with("substack.com") {
+    } else if host.ends_with("medium.com")
+        || host.contains("blog")
+        || host.ends_with("substack.com")
+    {
         "blog"
     } else {
         "other"
@@ -102,13 +152,15 @@ fn distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(d[i - 2][j - 2] + 1);
             }
@@ -140,11 +192,17 @@ mod tests {
 
     #[test]
     fn unknown_labels_fall_back_to_the_url() {
-        assert_eq!(kind_from_label("we also recommend reading this very long sentence"), None);
+        assert_eq!(
+            kind_from_label("we also recommend reading this very long sentence"),
+            None
+        );
         assert_eq!(kind_from_label(""), None);
         assert_eq!(classify("zzz", "https://github.com/a/b"), "code");
         assert_eq!(classify("", "https://arxiv.org/abs/2001.08361"), "paper");
-        assert_eq!(classify("", "https://huggingface.co/datasets/x/y"), "dataset");
+        assert_eq!(
+            classify("", "https://huggingface.co/datasets/x/y"),
+            "dataset"
+        );
         assert_eq!(classify("", "https://www.youtube.com/watch?v=1"), "video");
         assert_eq!(classify("", "https://example.com/"), "other");
         assert_eq!(classify("paper link", "https://github.com/a/b"), "paper");

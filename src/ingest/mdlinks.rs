@@ -10,8 +10,9 @@ use std::sync::LazyLock;
 static MD_LINK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)"#).expect("static regex")
 });
-static BARE_URL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"https?://[^\s<>"|\]\[)]+[^\s<>"|\]\[).,;:]"#).expect("static regex"));
+static BARE_URL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"https?://[^\s<>"|\]\[)]+[^\s<>"|\]\[).,;:]"#).expect("static regex")
+});
 
 /// Every link on `line` with its kind, in the order written.
 pub fn links_in_line(line: &str) -> Vec<Link> {
@@ -29,17 +30,22 @@ pub fn links_in_line(line: &str) -> Vec<Link> {
         boundary = all.end();
     }
     // Bare URLs outside markdown links, each labelled by the text since the last link.
+    let md_spans: Vec<(usize, usize)> = MD_LINK
+        .find_iter(line)
+        .map(|m| (m.start(), m.end()))
+        .collect();
     let mut boundary = 0;
     for m in BARE_URL.find_iter(line) {
-        let inside_md = MD_LINK
-            .find_iter(line)
-            .any(|md| md.start() <= m.start() && m.end() <= md.end());
+        let inside_md = md_spans
+            .iter()
+            .any(|(s, e)| *s <= m.start() && m.end() <= *e);
         if inside_md {
             continue;
         }
         let before = line.get(boundary..m.start()).unwrap_or("");
         let label = label_of(before.rsplit(')').next().unwrap_or(before));
-        let kind = links::kind_from_label(label).unwrap_or_else(|| links::kind_from_url(m.as_str()));
+        let kind =
+            links::kind_from_label(label).unwrap_or_else(|| links::kind_from_url(m.as_str()));
         found.push((m.start(), Link::new(kind, m.as_str())));
         boundary = m.end();
     }
@@ -84,7 +90,10 @@ mod tests {
         assert_eq!(kinds("gituhub link: [here](https://x.org/r)")[0].0, "code");
         assert_eq!(kinds("cdoe link: [here](https://x.org/r)")[0].0, "code");
         assert_eq!(kinds("[Slides](https://x.org/s.key)")[0].0, "slides");
-        assert_eq!(kinds("weird label: [here](https://github.com/a/b)")[0].0, "code");
+        assert_eq!(
+            kinds("weird label: [here](https://github.com/a/b)")[0].0,
+            "code"
+        );
         let bare = kinds("homepage: https://example.org/lab, video: https://youtu.be/abc.");
         assert_eq!(
             bare,

@@ -157,12 +157,21 @@ pub(crate) fn warn_duplicates(out: &mut ParseOutput) {
         if let Some(b) = entry.bibtex.as_ref().filter(|b| !b.key.is_empty()) {
             keys.push(("BibTeX key", b.key.clone()));
         }
+        // Generic titles ("Editorial", "Introduction") repeat across different papers, so a
+        // title only counts together with the first author's last name.
         let title = ids::normalize_title(&entry.title);
         if !title.is_empty() {
-            keys.push(("title", title));
+            let first_author = entry
+                .authors
+                .first()
+                .and_then(|a| a.split_whitespace().last())
+                .map(ids::normalize_title)
+                .unwrap_or_default();
+            keys.push(("title", format!("{title}|{first_author}")));
         }
         let earlier = keys.iter().find_map(|k| seen.get(k).map(|line| (k, *line)));
-        if let Some(((what, value), line)) = earlier {
+        if let Some(((what, key), line)) = earlier {
+            let value = key.split('|').next().unwrap_or(key);
             found.push(Warning {
                 line: entry.line,
                 message: format!(
@@ -176,3 +185,9 @@ pub(crate) fn warn_duplicates(out: &mut ParseOutput) {
     }
     out.warnings.extend(found);
 }
+
+#[cfg(test)]
+mod robust_tests;
+
+#[cfg(test)]
+mod examples_tests;

@@ -23,22 +23,39 @@ static LABEL: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Headings that say nothing about a paper's topic, so they are not tags.
 const GENERIC: &[&str] = &[
-    "papers", "paper", "references", "readings", "links", "resources", "overview",
-    "introduction", "misc", "miscellaneous", "other", "others",
+    "papers",
+    "paper",
+    "references",
+    "readings",
+    "links",
+    "resources",
+    "overview",
+    "introduction",
+    "misc",
+    "miscellaneous",
+    "other",
+    "others",
 ];
 /// Sections whose links point at other wiki pages, not papers.
 const NO_PAPERS: &[&str] = &["related pages", "see also", "related"];
 
+/// A heading or bullet: where it starts, where its text starts, and for a heading its
+/// level (1 = `======`) and title.
+type Marker = (usize, usize, Option<(usize, String)>);
+
 pub fn parse(text: &str) -> ParseOutput {
     let mut out = ParseOutput::default();
+    let newlines: Vec<usize> = text.match_indices('\n').map(|(i, _)| i).collect();
     let mut sections: Vec<(usize, String)> = Vec::new();
-    // (marker start, text start after it, heading level and title when it is a heading)
-    let mut markers: Vec<(usize, usize, Option<(usize, String)>)> = Vec::new();
+    let mut markers: Vec<Marker> = Vec::new();
     for c in MARKER.captures_iter(text) {
         let Some(all) = c.get(0) else { continue };
         let heading = match (c.name("eq"), c.name("h")) {
             // `======` is the top level in DokuWiki, `==` the lowest.
-            (Some(eq), Some(h)) => Some((7usize.saturating_sub(eq.as_str().len()), h.as_str().trim().to_string())),
+            (Some(eq), Some(h)) => Some((
+                7usize.saturating_sub(eq.as_str().len()),
+                h.as_str().trim().to_string(),
+            )),
             _ => None,
         };
         let start = c.name("b").map_or(all.start(), |b| b.start());
@@ -46,14 +63,14 @@ pub fn parse(text: &str) -> ParseOutput {
     }
     // The text before the first marker, then after each marker up to the next one.
     let first = markers.first().map_or(text.len(), |m| m.0);
-    read_segment(text, 0, first, &sections, &mut out);
+    read_segment(text, &newlines, 0, first, &sections, &mut out);
     for (i, (_, after, heading)) in markers.iter().enumerate() {
         if let Some((level, title)) = heading {
             sections.retain(|(l, _)| *l < *level);
             sections.push((*level, title.clone()));
         }
         let end = markers.get(i + 1).map_or(text.len(), |n| n.0);
-        read_segment(text, *after, end, &sections, &mut out);
+        read_segment(text, &newlines, *after, end, &sections, &mut out);
     }
     out.entries.sort_by_key(|e| e.line);
     if out.entries.is_empty() {
@@ -72,19 +89,23 @@ fn is_external(target: &str) -> bool {
     t.starts_with("http://") || t.starts_with("https://") || t.starts_with("www.")
 }
 
-fn line_at(text: &str, offset: usize) -> usize {
-    text.get(..offset).map_or(1, |t| t.matches('\n').count() + 1)
+/// 1-based line of byte `offset`, from the sorted offsets of the page's newlines.
+fn line_at(newlines: &[usize], offset: usize) -> usize {
+    newlines.partition_point(|&n| n < offset) + 1
 }
 
 /// Reads the paper links of one bullet (or paragraph) `text[start..end]`.
 fn read_segment(
     text: &str,
+    newlines: &[usize],
     start: usize,
     end: usize,
     sections: &[(usize, String)],
     out: &mut ParseOutput,
 ) {
-    let Some(segment) = text.get(start..end) else { return };
+    let Some(segment) = text.get(start..end) else {
+        return;
+    };
     if sections
         .last()
         .is_some_and(|(_, s)| NO_PAPERS.contains(&s.to_lowercase().as_str()))
@@ -93,13 +114,19 @@ fn read_segment(
     }
     let found: Vec<_> = LINK.captures_iter(segment).collect();
     for (i, c) in found.iter().enumerate() {
-        let (Some(all), Some(target)) = (c.get(0), c.name("t")) else { continue };
+        let (Some(all), Some(target)) = (c.get(0), c.name("t")) else {
+            continue;
+        };
         let url = target.as_str().trim();
         if !is_external(url) {
             continue;
         }
-        let line = line_at(text, start + all.start());
-        let Some(label) = c.name("l").map(|l| l.as_str().trim()).filter(|l| !l.is_empty()) else {
+        let line = line_at(newlines, start + all.start());
+        let Some(label) = c
+            .name("l")
+            .map(|l| l.as_str().trim())
+            .filter(|l| !l.is_empty())
+        else {
             out.warnings.push(Warning {
                 line,
                 message: format!("link {url} has no `|Author Year - Title` label; skipped"),
@@ -117,7 +144,10 @@ fn read_segment(
                 .filter(|n| n.name("t").is_some_and(|t| is_external(t.as_str())))
                 .find_map(|n| n.get(0))
                 .map_or(segment.len(), |n| n.start());
-            let note = segment.get(all.end() + 2..stop).map(plain).unwrap_or_default();
+            let note = segment
+                .get(all.end() + 2..stop)
+                .map(plain)
+                .unwrap_or_default();
             entry.note = (!note.is_empty()).then_some(note);
         }
         if !sections.is_empty() {
@@ -126,7 +156,12 @@ fn read_segment(
         }
         for (_, s) in sections {
             let generic = GENERIC.contains(&s.to_lowercase().as_str());
-            if !generic && !entry.tags.iter().any(|t| ids::tag_key(t) == ids::tag_key(s)) {
+            if !generic
+                && !entry
+                    .tags
+                    .iter()
+                    .any(|t| ids::tag_key(t) == ids::tag_key(s))
+            {
                 entry.tags.push(s.clone());
             }
         }
@@ -143,10 +178,7 @@ fn from_label(label: &str, url: &str, line: usize) -> RawEntry {
     };
     if let Some(c) = LABEL.captures(label) {
         let who = c.name("who").map_or("", |m| m.as_str()).trim();
-        let who = who
-            .trim_end_matches('.')
-            .trim_end_matches(",")
-            .trim();
+        let who = who.trim_end_matches('.').trim_end_matches(",").trim();
         let who = who
             .strip_suffix("et al")
             .or_else(|| who.strip_suffix("et. al"))
@@ -160,7 +192,8 @@ fn from_label(label: &str, url: &str, line: usize) -> RawEntry {
             .map(|p| p.trim().to_string())
             .filter(|p| !p.is_empty())
             .collect();
-        let plausible = !names.is_empty() && names.iter().all(|n| n.split_whitespace().count() <= 3);
+        let plausible =
+            !names.is_empty() && names.iter().all(|n| n.split_whitespace().count() <= 3);
         if plausible {
             entry.authors = names;
             entry.year = c.name("y").and_then(|y| y.as_str().parse().ok());

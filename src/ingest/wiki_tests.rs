@@ -22,7 +22,10 @@ fn check_page(out: &ParseOutput) {
     assert_eq!(lora.year, Some(2021));
     assert_eq!(lora.arxiv.as_deref(), Some("2106.09685"));
     assert_eq!(lora.links[0].kind, "paper");
-    assert_eq!(lora.section.as_deref(), Some("Efficient Fine-Tuning / Papers"));
+    assert_eq!(
+        lora.section.as_deref(),
+        Some("Efficient Fine-Tuning / Papers")
+    );
     assert_eq!(lora.tags, ["Efficient Fine-Tuning"]);
     assert_eq!(lora.note, None);
 
@@ -39,7 +42,10 @@ fn check_page(out: &ParseOutput) {
         instruct.section.as_deref(),
         Some("Efficient Fine-Tuning / Papers / Instruction Tuning")
     );
-    assert_eq!(instruct.tags, ["Efficient Fine-Tuning", "Instruction Tuning"]);
+    assert_eq!(
+        instruct.tags,
+        ["Efficient Fine-Tuning", "Instruction Tuning"]
+    );
 
     let gpt4 = &out.entries[4];
     assert_eq!(gpt4.authors, ["OpenAI"]);
@@ -69,12 +75,27 @@ fn page_with_newlines_has_entry_lines() {
 
 #[test]
 fn labels_in_other_shapes() {
-    let e = from_label("Smith and Jones 2019 - A Title: With Colon", "https://x.org/p", 3);
-    assert_eq!((e.authors.clone(), e.year, e.title.as_str()), (vec!["Smith".to_string(), "Jones".to_string()], Some(2019), "A Title: With Colon"));
+    let e = from_label(
+        "Smith and Jones 2019 - A Title: With Colon",
+        "https://x.org/p",
+        3,
+    );
+    assert_eq!(
+        (e.authors.clone(), e.year, e.title.as_str()),
+        (
+            vec!["Smith".to_string(), "Jones".to_string()],
+            Some(2019),
+            "A Title: With Colon"
+        )
+    );
     let e = from_label("Just A Paper Title", "https://x.org/p.pdf", 3);
     assert_eq!(e.title, "Just A Paper Title");
     assert!(e.authors.is_empty() && e.year.is_none());
-    let e = from_label("Brown et al. (2020). Language Models are Few-Shot Learners", "https://arxiv.org/abs/2005.14165", 1);
+    let e = from_label(
+        "Brown et al. (2020). Language Models are Few-Shot Learners",
+        "https://arxiv.org/abs/2005.14165",
+        1,
+    );
     assert_eq!(e.authors, ["Brown"]);
     assert_eq!(e.title, "Language Models are Few-Shot Learners");
 }
