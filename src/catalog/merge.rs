@@ -63,8 +63,10 @@ pub fn merge(existing: &PaperRow, entry: &RawEntry) -> PaperRow {
     if out.year.is_none() || (authoritative && entry.year.is_some()) {
         out.year = entry.year.or(out.year);
     }
-    if out.venue.is_none() {
-        out.venue = entry.venue.clone();
+    // "arXiv" is where a preprint is, not where it was published; a real venue wins.
+    let preprint = |v: &Option<String>| v.as_deref().is_none_or(|v| v.eq_ignore_ascii_case("arxiv"));
+    if preprint(&out.venue) && !preprint(&entry.venue) || out.venue.is_none() {
+        out.venue = entry.venue.clone().or(out.venue);
     }
     if out.arxiv.is_none() {
         out.arxiv = entry.arxiv.clone();
