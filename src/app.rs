@@ -66,14 +66,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
 async fn import_examples(catalog: &Catalog) -> anyhow::Result<()> {
     let dir = examples_dir();
     let files = crate::cli::collect_files(std::slice::from_ref(&dir))?;
-    let mut papers = 0;
+    let mut contents = Vec::new();
     for file in &files {
-        let bytes = std::fs::read(file)?;
-        let report = catalog
-            .import_bytes(Scope::GLOBAL, &file.display().to_string(), &bytes, None)
-            .await;
-        papers += report.new;
+        contents.push((file.display().to_string(), std::fs::read(file)?));
     }
+    let reports = catalog.import_files(Scope::GLOBAL, contents, None).await;
+    let papers: usize = reports.iter().map(|r| r.new).sum();
     eprintln!(
         "Imported the example catalog ({papers} papers from {} files in {}).",
         files.len(),

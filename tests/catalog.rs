@@ -343,3 +343,30 @@ async fn the_index_is_rebuilt_from_the_database_when_missing() {
         Some("srivastava2014dropout")
     );
 }
+
+#[tokio::test]
+async fn a_key_once_issued_stays_and_a_later_bibtex_key_still_finds_the_paper() {
+    let catalog = catalog_with(&[("scaling-wiki.txt", WIKI)]).await;
+    let first = one(&catalog, "2001.08361").await;
+    catalog
+        .import_bytes(Scope::GLOBAL, "scaling.md", SCALING_MD.as_bytes(), None)
+        .await;
+    let later = one(&catalog, "kaplan2020scaling").await;
+    assert_eq!(later.id, first.id);
+    assert_eq!(later.key, first.key, "the issued key never changes");
+}
+
+#[tokio::test]
+async fn a_batch_imports_bibtex_sources_first_so_keys_are_the_authors_keys() {
+    let catalog = Catalog::open_in_memory().await.unwrap();
+    let files = vec![
+        ("scaling-wiki.txt".to_string(), WIKI.as_bytes().to_vec()),
+        ("scaling.md".to_string(), SCALING_MD.as_bytes().to_vec()),
+    ];
+    let reports = catalog.import_files(Scope::GLOBAL, files, None).await;
+    assert_eq!(
+        reports[0].file, "scaling-wiki.txt",
+        "reports keep the order given"
+    );
+    assert_eq!(one(&catalog, "2001.08361").await.key, "kaplan2020scaling");
+}

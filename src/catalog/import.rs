@@ -33,9 +33,14 @@ pub(crate) struct Identities {
 impl Identities {
     pub(crate) async fn load(conn: &mut SqliteConnection) -> sqlx::Result<Identities> {
         let mut ids = Identities::default();
-        for row in papers::all_rows(conn).await? {
+        for row in papers::all_rows(&mut *conn).await? {
             ids.remember(&row);
         }
+        let aliases: Vec<String> = sqlx::query_scalar("SELECT alias FROM key_aliases")
+            .fetch_all(conn)
+            .await?;
+        ids.keys
+            .extend(aliases.into_iter().map(|a| a.to_lowercase()));
         Ok(ids)
     }
 
@@ -177,7 +182,48 @@ pub(crate) struct Touched {
     pub papers: Vec<i64>,
 }
 
+/// Import order of formats: sources with BibTeX first, so a paper's key is its BibTeX key
+/// when any file of the batch has one (a key, once issued, never changes).
+fn format_rank(format: Option<Format>) -> u8 {
+    match format {
+        Some(Format::Bibtex) => 0,
+        Some(Format::Awesome) => 1,
+        Some(Format::Course) => 2,
+        Some(Format::Wiki) => 3,
+        Some(Format::Hub) => 4,
+        None => 5,
+    }
+}
+
 impl Catalog {
+    /// Imports several files, those carrying BibTeX first; reports in the order given.
+    pub async fn import_files(
+        &self,
+        scope: Scope,
+        files: Vec<(String, Vec<u8>)>,
+        format: Option<Format>,
+    ) -> Vec<ImportReport> {
+        let mut order: Vec<(u8, usize)> = files
+            .iter()
+            .enumerate()
+            .map(|(i, (name, bytes))| {
+                let detected = format.or_else(|| {
+                    decode(bytes)
+                        .ok()
+                        .and_then(|text| detect::detect(text, name))
+                });
+                (format_rank(detected), i)
+            })
+            .collect();
+        order.sort();
+        let mut reports: Vec<Option<ImportReport>> = vec![None; files.len()];
+        for (_, i) in order {
+            let (name, bytes) = &files[i];
+            reports[i] = Some(self.import_bytes(scope, name, bytes, format).await);
+        }
+        reports.into_iter().flatten().collect()
+    }
+
     /// Imports one file's content under the name `file` (a path, or `discord:name`).
     pub async fn import_bytes(
         &self,
@@ -305,6 +351,12 @@ impl Catalog {
                     if merged != row {
                         papers::update(&mut tx, &merged).await?;
                         ids.remember(&merged);
+                    }
+                    if let Some(key) = entry.bibtex.as_ref().map(|b| b.key.trim()) {
+                        if !key.is_empty() && !key.eq_ignore_ascii_case(&row.key) {
+                            papers::add_alias(&mut tx, key, id).await?;
+                            ids.keys.insert(key.to_lowercase());
+                        }
                     }
                     id
                 }

@@ -64,7 +64,8 @@ pub fn merge(existing: &PaperRow, entry: &RawEntry) -> PaperRow {
         out.year = entry.year.or(out.year);
     }
     // "arXiv" is where a preprint is, not where it was published; a real venue wins.
-    let preprint = |v: &Option<String>| v.as_deref().is_none_or(|v| v.eq_ignore_ascii_case("arxiv"));
+    let preprint =
+        |v: &Option<String>| v.as_deref().is_none_or(|v| v.eq_ignore_ascii_case("arxiv"));
     if preprint(&out.venue) && !preprint(&entry.venue) || out.venue.is_none() {
         out.venue = entry.venue.clone().or(out.venue);
     }

@@ -154,6 +154,9 @@ impl Catalog {
         let mut conn = self.pool.acquire().await?;
         let mut found = papers::find_visible(&mut conn, scope, IdColumn::Key, id).await?;
         if found.is_none() {
+            found = papers::find_visible_alias(&mut conn, scope, id).await?;
+        }
+        if found.is_none() {
             if let Some(a) = arxiv_id(id) {
                 found = papers::find_visible(&mut conn, scope, IdColumn::Arxiv, &a).await?;
             }

@@ -33,7 +33,9 @@ pub async fn run_bench(sizes: &[usize], iterations: usize) -> anyhow::Result<()>
     for &size in sizes {
         println!("== {size} papers (seed {})", bench::DEFAULT_SEED);
         let papers = synth::papers(size, bench::DEFAULT_SEED);
-        let dir = tempfile::Builder::new().prefix("paperclub-bench-").tempdir()?;
+        let dir = tempfile::Builder::new()
+            .prefix("paperclub-bench-")
+            .tempdir()?;
 
         let catalog = Catalog::open(dir.path()).await?;
         let started = Instant::now();
@@ -41,7 +43,9 @@ pub async fn run_bench(sizes: &[usize], iterations: usize) -> anyhow::Result<()>
         for (i, chunk) in papers.chunks(ENTRIES_PER_FILE).enumerate() {
             let text = synth::to_bibtex(chunk);
             let name = format!("synthetic-{i:03}.bib");
-            let report = catalog.import_bytes(Scope::GLOBAL, &name, text.as_bytes(), None).await;
+            let report = catalog
+                .import_bytes(Scope::GLOBAL, &name, text.as_bytes(), None)
+                .await;
             if let Some(e) = report.error {
                 anyhow::bail!("{name}: {e}");
             }
@@ -60,7 +64,9 @@ pub async fn run_bench(sizes: &[usize], iterations: usize) -> anyhow::Result<()>
             for q in &mix {
                 let tags: Vec<String> = q.tag.iter().map(|t| t.to_string()).collect();
                 let t = Instant::now();
-                catalog.search(Scope::GLOBAL, &q.text, &tags, None, 10).await?;
+                catalog
+                    .search(Scope::GLOBAL, &q.text, &tags, None, 10)
+                    .await?;
                 if round > 0 {
                     search.push(t.elapsed());
                 }
@@ -68,7 +74,9 @@ pub async fn run_bench(sizes: &[usize], iterations: usize) -> anyhow::Result<()>
         }
         println!("{}", line("search (index + SQLite)", &Latency::of(search)));
 
-        let prefixes = ["", "s", "sc", "scal", "lang", "re", "co", "de", "in", "zzz", "ne", "tr"];
+        let prefixes = [
+            "", "s", "sc", "scal", "lang", "re", "co", "de", "in", "zzz", "ne", "tr",
+        ];
         let mut prefix = Vec::new();
         for round in 0..=iterations * 5 {
             for p in prefixes {
@@ -79,7 +87,10 @@ pub async fn run_bench(sizes: &[usize], iterations: usize) -> anyhow::Result<()>
                 }
             }
         }
-        println!("{}", line("tag prefix (autocomplete)", &Latency::of(prefix)));
+        println!(
+            "{}",
+            line("tag prefix (autocomplete)", &Latency::of(prefix))
+        );
 
         let mut paper_prefix = Vec::new();
         for p in papers.iter().step_by((size / 200).max(1)) {
@@ -108,7 +119,9 @@ pub async fn run_bench(sizes: &[usize], iterations: usize) -> anyhow::Result<()>
 
         let t = Instant::now();
         let reopened = Catalog::open(dir.path()).await?;
-        reopened.search(Scope::GLOBAL, "attention language", &[], None, 10).await?;
+        reopened
+            .search(Scope::GLOBAL, "attention language", &[], None, 10)
+            .await?;
         println!("  start-up to first answer     {}", ms(t.elapsed()));
         reopened.close().await;
 
@@ -116,7 +129,10 @@ pub async fn run_bench(sizes: &[usize], iterations: usize) -> anyhow::Result<()>
         let report = bench::run_search_bench(&papers, iterations).await?;
         println!("{report}");
         if let Some(kib) = bench::peak_rss_kib() {
-            println!("  peak memory (process)        {:.0} MiB", kib as f64 / 1024.0);
+            println!(
+                "  peak memory (process)        {:.0} MiB",
+                kib as f64 / 1024.0
+            );
         }
     }
     Ok(())

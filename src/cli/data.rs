@@ -32,26 +32,24 @@ pub async fn run_data_command(
             format,
             guild,
         } => {
-            let files = collect_files(&paths)?;
+            let mut readable = Vec::new();
             let mut reports = Vec::new();
-            for file in &files {
+            for file in collect_files(&paths)? {
                 let name = file.display().to_string();
-                let report = match std::fs::read(file) {
-                    Ok(bytes) => {
-                        catalog
-                            .import_bytes(scope(guild), &name, &bytes, format)
-                            .await
-                    }
-                    Err(e) => ImportReport {
+                match std::fs::read(&file) {
+                    Ok(bytes) => readable.push((name, bytes)),
+                    Err(e) => reports.push(ImportReport {
                         file: name,
                         error: Some(format!("cannot read: {e}")),
                         ..ImportReport::default()
-                    },
-                };
-                if !json {
-                    print!("{}", report_text(&report));
+                    }),
                 }
-                reports.push(report);
+            }
+            reports.extend(catalog.import_files(scope(guild), readable, format).await);
+            if !json {
+                for report in &reports {
+                    print!("{}", report_text(report));
+                }
             }
             let failed = reports.iter().filter(|r| r.error.is_some()).count();
             if json {

@@ -123,6 +123,39 @@ pub async fn find_visible(
         .await
 }
 
+/// Records `alias` as another key of `paper_id`, unless some key or alias already has it.
+pub async fn add_alias(
+    conn: &mut SqliteConnection,
+    alias: &str,
+    paper_id: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT OR IGNORE INTO key_aliases (alias, paper_id)
+         SELECT ?1, ?2 WHERE NOT EXISTS (SELECT 1 FROM papers WHERE key = ?1)",
+    )
+    .bind(alias)
+    .bind(paper_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The visible paper that has `alias` as an alias key.
+pub async fn find_visible_alias(
+    conn: &mut SqliteConnection,
+    scope: Scope,
+    alias: &str,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "SELECT a.paper_id FROM key_aliases a WHERE a.alias = ? AND EXISTS
+         (SELECT 1 FROM sources s WHERE s.paper_id = a.paper_id AND s.scope IN (0, ?))",
+    )
+    .bind(alias)
+    .bind(scope.0 as i64)
+    .fetch_optional(conn)
+    .await
+}
+
 /// Visible papers whose normalised title is exactly `title_norm`.
 pub async fn find_visible_by_title(
     conn: &mut SqliteConnection,
