@@ -10,7 +10,7 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Index, Term};
+use tantivy::{Searcher, Term};
 
 /// More distinct words than this add nothing to ranking and only cost time (a pasted
 /// abstract is not a query); the first ones are kept.
@@ -32,6 +32,9 @@ const FUZZY_BOOST: f32 = 0.3;
 const FUZZY_MIN_CHARS: usize = 4;
 /// From this length a word may carry two typos.
 const FUZZY_TWO_EDITS_CHARS: usize = 8;
+
+/// One clause of a boolean query.
+type Clause = (Occur, Box<dyn Query>);
 
 #[derive(Clone, Copy)]
 enum FieldKind {
@@ -60,48 +63,75 @@ impl FieldKind {
 pub enum Plan {
     /// No words and no filter beyond the scope: nothing to look for.
     Nothing,
-    /// Words to rank by BM25, with the filters as required clauses.
-    Ranked(Box<dyn Query>),
+    /// Words to rank by BM25 among the documents `filter` matches. `narrow` is set when the
+    /// filter names tags or a year: then it matches few documents, and intersecting with
+    /// it beats ranking everything first.
+    Ranked {
+        text: Box<dyn Query>,
+        filter: Box<dyn Query>,
+        narrow: bool,
+    },
     /// Filters only (e.g. a tag): every match, ordered by year then title.
     Browse(Box<dyn Query>),
 }
 
-/// Builds the plan for `q`. Infallible on any user text; errors only come from the index
-/// (an analyzer missing from a field, which would be a programming error).
-pub fn plan(index: &Index, f: &Fields, q: &SearchQuery) -> tantivy::Result<Plan> {
-    let mut stemmed = index.tokenizer_for_field(f.title)?;
-    let mut plain = index.tokenizer_for_field(f.title_words)?;
-    let words = tokens(&mut stemmed, &q.text);
-    let raw_words = tokens(&mut plain, &q.text);
+/// One word of the user's text: as typed (lower-cased, folded) and stemmed.
+struct Word {
+    plain: String,
+    stem: String,
+}
 
-    let filters = filters(f, q);
-    let has_filter = filters.len() > 1; // the scope filter is always there
-    if words.is_empty() && raw_words.is_empty() {
-        if !has_filter {
-            return Ok(Plan::Nothing);
-        }
-        return Ok(Plan::Browse(Box::new(BooleanQuery::new(filters))));
+/// Builds the plan for `q`. Infallible on any user text; errors only come from the index.
+///
+/// The text part is a pure union of boosted term queries, which tantivy ranks with
+/// block-max WAND (skipping documents that cannot reach the top). Typo matching breaks
+/// that, so it is added only for words the index does not know at all: a word found
+/// anywhere is taken as meant, a word found nowhere is most likely a typo.
+pub fn plan(searcher: &Searcher, f: &Fields, q: &SearchQuery) -> tantivy::Result<Plan> {
+    let index = searcher.index();
+    let mut stemmer = index.tokenizer_for_field(f.title)?;
+    let mut plain = index.tokenizer_for_field(f.title_words)?;
+    let words: Vec<Word> = tokens(&mut plain, &q.text)
+        .into_iter()
+        .filter_map(|p| {
+            let stem = tokens(&mut stemmer, &p).into_iter().next()?;
+            Some(Word { plain: p, stem })
+        })
+        .collect();
+
+    let (filters, narrow) = filters(f, q);
+    let filter: Box<dyn Query> = Box::new(BooleanQuery::new(filters));
+    if words.is_empty() {
+        return Ok(if narrow {
+            Plan::Browse(filter)
+        } else {
+            Plan::Nothing
+        });
     }
 
-    let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut should: Vec<Clause> = Vec::new();
     for word in &words {
+        let mut known = false;
         for (kind, boost) in FIELD_BOOSTS {
-            let term = Term::from_field_text(kind.field(f), word);
+            let term = Term::from_field_text(kind.field(f), &word.stem);
+            known = known || searcher.doc_freq(&term)? > 0;
             let tq = TermQuery::new(term, IndexRecordOption::WithFreqs);
             should.push((
                 Occur::Should,
                 Box::new(BoostQuery::new(Box::new(tq), boost)),
             ));
         }
-    }
-    for word in &raw_words {
-        if let Some(fuzzy) = fuzzy_title(f, word) {
-            should.push((Occur::Should, fuzzy));
+        if !known {
+            if let Some(fuzzy) = fuzzy_title(f, &word.plain) {
+                should.push((Occur::Should, fuzzy));
+            }
         }
     }
-    let mut clauses = filters;
-    clauses.push((Occur::Must, Box::new(BooleanQuery::new(should))));
-    Ok(Plan::Ranked(Box::new(BooleanQuery::new(clauses))))
+    Ok(Plan::Ranked {
+        text: Box::new(BooleanQuery::new(should)),
+        filter,
+        narrow,
+    })
 }
 
 /// The distinct tokens of `text` under `analyzer`, in order, at most [`MAX_TOKENS`].
@@ -131,8 +161,9 @@ fn fuzzy_title(f: &Fields, word: &str) -> Option<Box<dyn Query>> {
 }
 
 /// Required, score-neutral clauses: visible in the global scope or the query's, carrying
-/// every requested tag in one of those scopes, and from the requested year.
-fn filters(f: &Fields, q: &SearchQuery) -> Vec<(Occur, Box<dyn Query>)> {
+/// every requested tag in one of those scopes, and from the requested year. The flag is
+/// true when there is more than the scope clause.
+fn filters(f: &Fields, q: &SearchQuery) -> (Vec<Clause>, bool) {
     let scopes: Vec<u64> = if q.scope.0 == 0 {
         vec![0]
     } else {
@@ -160,7 +191,8 @@ fn filters(f: &Fields, q: &SearchQuery) -> Vec<(Occur, Box<dyn Query>)> {
         let tq = TermQuery::new(term, IndexRecordOption::Basic);
         out.push((Occur::Must, neutral(Box::new(tq))));
     }
-    out
+    let narrow = out.len() > 1;
+    (out, narrow)
 }
 
 fn any_of(terms: Vec<Term>) -> Box<dyn Query> {

@@ -122,6 +122,8 @@ fn one_typo_in_a_title_word_still_finds_the_paper() {
     assert_eq!(ids(&index, &q("chinchila"))[..1], [1]);
     assert_eq!(ids(&index, &q("scalling"))[..1], [2]);
     assert_eq!(ids(&index, &q("atention"))[..1], [3]);
+    // A typo beside a correctly spelt word: the typo'd word still counts.
+    assert_eq!(ids(&index, &q("chinchila training"))[..1], [1]);
 }
 
 #[test]
