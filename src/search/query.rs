@@ -83,10 +83,10 @@ struct Word {
 
 /// Builds the plan for `q`. Infallible on any user text; errors only come from the index.
 ///
-/// The text part is a pure union of boosted term queries, which tantivy ranks with
-/// block-max WAND (skipping documents that cannot reach the top). Typo matching breaks
-/// that, so it is added only for words the index does not know at all: a word found
-/// anywhere is taken as meant, a word found nowhere is most likely a typo.
+/// The text part is a union of boosted term queries, one per word and field where the
+/// word occurs. Typo matching is added only for words the index does not know at all: a
+/// word found anywhere is taken as meant (so `calling` never drags in `scaling`), a word
+/// found nowhere is most likely a typo; this also keeps fuzzy automata off the common path.
 pub fn plan(searcher: &Searcher, f: &Fields, q: &SearchQuery) -> tantivy::Result<Plan> {
     let index = searcher.index();
     let mut stemmer = index.tokenizer_for_field(f.title)?;
@@ -114,7 +114,11 @@ pub fn plan(searcher: &Searcher, f: &Fields, q: &SearchQuery) -> tantivy::Result
         let mut known = false;
         for (kind, boost) in FIELD_BOOSTS {
             let term = Term::from_field_text(kind.field(f), &word.stem);
-            known = known || searcher.doc_freq(&term)? > 0;
+            // Absent terms would only add empty scorers to the union.
+            if searcher.doc_freq(&term)? == 0 {
+                continue;
+            }
+            known = true;
             let tq = TermQuery::new(term, IndexRecordOption::WithFreqs);
             should.push((
                 Occur::Should,
@@ -126,6 +130,10 @@ pub fn plan(searcher: &Searcher, f: &Fields, q: &SearchQuery) -> tantivy::Result
                 should.push((Occur::Should, fuzzy));
             }
         }
+    }
+    if should.is_empty() {
+        // Every word unknown and too short to correct: nothing can match.
+        return Ok(Plan::Nothing);
     }
     Ok(Plan::Ranked {
         text: Box::new(BooleanQuery::new(should)),
