@@ -28,6 +28,13 @@ const FIELD_BOOSTS: [(FieldKind, f32); 6] = [
 /// A typo match scores this constant: below a single exact word in any boosted field, so
 /// exact matches rank first, but enough to surface a paper nothing else matched.
 const FUZZY_BOOST: f32 = 0.3;
+/// English function words left out of queries (not of the index) unless nothing else
+/// is left; see `plan`.
+const STOPWORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "into",
+    "is", "it", "its", "of", "on", "or", "our", "that", "the", "their", "this", "to", "via", "was",
+    "we", "were", "which", "with",
+];
 /// Shorter words are too close to too many others to correct.
 const FUZZY_MIN_CHARS: usize = 4;
 /// From this length a word may carry two typos.
@@ -91,13 +98,18 @@ pub fn plan(searcher: &Searcher, f: &Fields, q: &SearchQuery) -> tantivy::Result
     let index = searcher.index();
     let mut stemmer = index.tokenizer_for_field(f.title)?;
     let mut plain = index.tokenizer_for_field(f.title_words)?;
-    let words: Vec<Word> = tokens(&mut plain, &q.text)
+    let mut words: Vec<Word> = tokens(&mut plain, &q.text)
         .into_iter()
         .filter_map(|p| {
             let stem = tokens(&mut stemmer, &p).into_iter().next()?;
             Some(Word { plain: p, stem })
         })
         .collect();
+    // Function words are in nearly every abstract: their postings are the longest to
+    // scan and their BM25 weight is close to nothing. They stay when they are all there is.
+    if words.iter().any(|w| !STOPWORDS.contains(&w.plain.as_str())) {
+        words.retain(|w| !STOPWORDS.contains(&w.plain.as_str()));
+    }
 
     let (filters, narrow) = filters(f, q);
     let filter: Box<dyn Query> = Box::new(BooleanQuery::new(filters));

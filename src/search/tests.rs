@@ -113,6 +113,9 @@ fn odd_user_text_is_never_an_error() {
             .unwrap_or_else(|e| panic!("{text:?}: {e}"));
     }
     assert_eq!(ids(&index, &q("self-attention")), vec![3]);
+    // Function words are skipped beside real words, and searched when alone.
+    assert_eq!(ids(&index, &q("attention is all you need"))[..1], [3]);
+    assert_eq!(ids(&index, &q("for the of")).len(), 2);
     assert!(ids(&index, &q("")).is_empty());
 }
 
