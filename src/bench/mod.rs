@@ -200,14 +200,6 @@ pub fn peak_rss_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// Nanoseconds this thread has spent on a CPU (`/proc/thread-self/schedstat`), where
-/// `/proc` exists. Beside wall-clock time it tells the cost of a query from the time the
-/// scheduler gave to other processes on a busy machine.
-pub fn thread_cpu_ns() -> Option<u64> {
-    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    stat.split_whitespace().next()?.parse().ok()
-}
-
 /// Indexes `papers` in tantivy (in memory) and FTS5, runs the query mix `iterations`
 /// times against each after one warm-up pass, times tag autocomplete, and reports.
 pub async fn run_search_bench(
@@ -229,7 +221,6 @@ pub async fn run_search_bench(
     let mut tantivy: Vec<(QueryKind, Duration)> = Vec::new();
     let mut fts: Vec<(QueryKind, Duration)> = Vec::new();
     let (mut tantivy_hits, mut fts_hits) = (0usize, 0usize);
-    let mut tantivy_cpu: Vec<Duration> = Vec::new();
     let mut per_query: Vec<Vec<Duration>> = vec![Vec::new(); mix.len()];
     for round in 0..=iterations {
         let measured = round > 0;
@@ -240,11 +231,9 @@ pub async fn run_search_bench(
                 limit: LIMIT,
                 ..SearchQuery::default()
             };
-            let cpu = thread_cpu_ns();
             let t = Instant::now();
             let hits = index.search(&query)?;
             let took = t.elapsed();
-            let cpu_took = cpu.zip(thread_cpu_ns()).map(|(a, b)| b.saturating_sub(a));
             let t = Instant::now();
             let fts_ids = fts_index.search(&q.text, q.tag, LIMIT).await?;
             let fts_took = t.elapsed();
@@ -254,7 +243,6 @@ pub async fn run_search_bench(
                 tantivy_hits += hits.len();
                 fts_hits += fts_ids.len();
                 per_query[i].push(took);
-                tantivy_cpu.extend(cpu_took.map(Duration::from_nanos));
             }
         }
     }
@@ -289,7 +277,6 @@ pub async fn run_search_bench(
         fts5_by_kind: report::by_kind(&fts),
         tantivy: Latency::of(tantivy.iter().map(|s| s.1).collect()),
         fts5: Latency::of(fts.iter().map(|s| s.1).collect()),
-        tantivy_cpu: Latency::of(tantivy_cpu),
         tantivy_mean_hits: tantivy_hits as f64 / runs,
         fts5_mean_hits: fts_hits as f64 / runs,
         slowest: report::slowest(&mix, per_query, 5),

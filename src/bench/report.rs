@@ -44,9 +44,6 @@ pub struct SearchBenchReport {
     pub fts5_build: Duration,
     pub tantivy: Latency,
     pub fts5: Latency,
-    /// Tantivy's on-CPU time per query (no samples where `/proc` is missing): the cost
-    /// of a query without the waits a busy machine adds to wall-clock time.
-    pub tantivy_cpu: Latency,
     pub tantivy_by_kind: Vec<(QueryKind, Latency)>,
     pub fts5_by_kind: Vec<(QueryKind, Latency)>,
     pub tantivy_mean_hits: f64,
@@ -126,9 +123,6 @@ impl fmt::Display for SearchBenchReport {
             &self.tantivy,
             &format!("{:.1} hits/query", self.tantivy_mean_hits),
         )?;
-        if self.tantivy_cpu.samples > 0 {
-            row(f, "  on-CPU time", &self.tantivy_cpu, "")?;
-        }
         for (kind, l) in &self.tantivy_by_kind {
             row(f, &format!("  {kind:?}"), l, "")?;
         }
