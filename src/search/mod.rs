@@ -213,7 +213,10 @@ impl SearchIndex {
         Ok(r)
     }
 
-    /// Ranked hits for `query`; see [`SearchQuery`]. Any user text is accepted.
+    /// Hits for `query`, best first; see [`SearchQuery`]. Any user text is accepted and
+    /// never an error. Text without words plus a tag or year filter lists every match,
+    /// newest first then by title, with score 0; text without words and no filter finds
+    /// nothing. `limit` 0 means [`DEFAULT_LIMIT`]; it is capped at [`MAX_LIMIT`].
     pub fn search(&self, query: &SearchQuery) -> anyhow::Result<Vec<Hit>> {
         let limit = match query.limit {
             0 => DEFAULT_LIMIT,
