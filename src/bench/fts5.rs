@@ -108,10 +108,14 @@ impl Fts5Index {
                 .fetch_all(&self.pool)
                 .await?
             }
+            // Materialized first: with `rowid IN (...)` beside MATCH, SQLite re-runs the
+            // full-text query per candidate row (seconds at 100k papers).
             Some(tag) => {
                 sqlx::query_as(&format!(
-                    "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? AND rowid IN \
-                     (SELECT id FROM paper_tags WHERE tag_key = ?) ORDER BY {BM25} LIMIT ?"
+                    "WITH hits AS MATERIALIZED (SELECT rowid AS id, {BM25} AS score \
+                     FROM papers_fts WHERE papers_fts MATCH ?) \
+                     SELECT h.id FROM hits h JOIN paper_tags t ON t.id = h.id AND t.tag_key = ? \
+                     ORDER BY h.score LIMIT ?"
                 ))
                 .bind(expr)
                 .bind(tag)

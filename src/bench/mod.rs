@@ -221,10 +221,10 @@ pub async fn run_search_bench(
     let mut tantivy: Vec<(QueryKind, Duration)> = Vec::new();
     let mut fts: Vec<(QueryKind, Duration)> = Vec::new();
     let (mut tantivy_hits, mut fts_hits) = (0usize, 0usize);
-    let mut slowest = (Duration::ZERO, String::new());
+    let mut per_query: Vec<Vec<Duration>> = vec![Vec::new(); mix.len()];
     for round in 0..=iterations {
         let measured = round > 0;
-        for q in &mix {
+        for (i, q) in mix.iter().enumerate() {
             let query = SearchQuery {
                 text: q.text.clone(),
                 tag_keys: q.tag.iter().map(|t| t.to_string()).collect(),
@@ -242,9 +242,7 @@ pub async fn run_search_bench(
                 fts.push((q.kind, fts_took));
                 tantivy_hits += hits.len();
                 fts_hits += fts_ids.len();
-                if took > slowest.0 {
-                    slowest = (took, q.text.chars().take(40).collect());
-                }
+                per_query[i].push(took);
             }
         }
     }
@@ -281,7 +279,7 @@ pub async fn run_search_bench(
         fts5: Latency::of(fts.iter().map(|s| s.1).collect()),
         tantivy_mean_hits: tantivy_hits as f64 / runs,
         fts5_mean_hits: fts_hits as f64 / runs,
-        slowest_query: slowest.1,
+        slowest: report::slowest(&mix, per_query, 5),
         tag_prefix: Latency::of(prefix_samples),
         peak_rss_kib: peak_rss_kib(),
     })

@@ -1,7 +1,7 @@
 //! Latency summaries and the benchmark report's table, kept apart from the timing loops
 //! so that printing never sits between two measurements.
 
-use super::QueryKind;
+use super::{BenchQuery, QueryKind};
 use std::fmt;
 use std::time::Duration;
 
@@ -48,8 +48,8 @@ pub struct SearchBenchReport {
     pub fts5_by_kind: Vec<(QueryKind, Latency)>,
     pub tantivy_mean_hits: f64,
     pub fts5_mean_hits: f64,
-    /// The query (first 40 characters) behind tantivy's single slowest run.
-    pub slowest_query: String,
+    /// Tantivy's slowest queries by p99: (first 40 characters, p99).
+    pub slowest: Vec<(String, Duration)>,
     pub tag_prefix: Latency,
     pub peak_rss_kib: Option<u64>,
 }
@@ -66,6 +66,22 @@ pub fn by_kind(samples: &[(QueryKind, Duration)]) -> Vec<(QueryKind, Latency)> {
             (k, Latency::of(of_kind))
         })
         .collect()
+}
+
+/// The `n` queries with the highest p99 over their own samples.
+pub fn slowest(
+    mix: &[BenchQuery],
+    per_query: Vec<Vec<Duration>>,
+    n: usize,
+) -> Vec<(String, Duration)> {
+    let mut worst: Vec<(String, Duration)> = mix
+        .iter()
+        .zip(per_query)
+        .map(|(q, samples)| (q.text.chars().take(40).collect(), Latency::of(samples).p99))
+        .collect();
+    worst.sort_by_key(|w| std::cmp::Reverse(w.1));
+    worst.truncate(n);
+    worst
 }
 
 fn ms(d: Duration) -> String {
@@ -120,7 +136,9 @@ impl fmt::Display for SearchBenchReport {
             row(f, &format!("  {kind:?}"), l, "")?;
         }
         row(f, "tag prefix (25)", &self.tag_prefix, "")?;
-        writeln!(f, "slowest tantivy query: {:?}", self.slowest_query)?;
+        for (text, p99) in &self.slowest {
+            writeln!(f, "slow tantivy query: p99 {} ms  {text:?}", ms(*p99))?;
+        }
         match self.peak_rss_kib {
             Some(kib) => writeln!(f, "peak RSS: {:.1} MiB", kib as f64 / 1024.0),
             None => writeln!(f, "peak RSS: unknown"),

@@ -4,6 +4,7 @@
 //! query syntax), `snippet` renders excerpts; this file owns the index's life cycle: open or
 //! wipe, write under one lock, reload the reader after every commit.
 
+mod collect;
 mod query;
 mod schema;
 mod snippet;
@@ -11,13 +12,14 @@ mod snippet;
 mod tests;
 
 use crate::model::Scope;
+use collect::FilteredTopDocs;
 use query::Plan;
 use schema::Fields;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 use tantivy::collector::{DocSetCollector, TopDocs};
-use tantivy::query::Query;
+use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query};
 use tantivy::schema::{Field, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{
@@ -211,24 +213,50 @@ impl SearchIndex {
         Ok(r)
     }
 
-    /// Ranked hits for `query`; see [`SearchQuery`]. Any user text is accepted.
+    /// Hits for `query`, best first; see [`SearchQuery`]. Any user text is accepted and
+    /// never an error. Text without words plus a tag or year filter lists every match,
+    /// newest first then by title, with score 0; text without words and no filter finds
+    /// nothing. `limit` 0 means [`DEFAULT_LIMIT`]; it is capped at [`MAX_LIMIT`].
     pub fn search(&self, query: &SearchQuery) -> anyhow::Result<Vec<Hit>> {
         let limit = match query.limit {
             0 => DEFAULT_LIMIT,
             n => n.min(MAX_LIMIT),
         };
         let searcher = self.reader.searcher();
-        match query::plan(&self.index, &self.fields, query)? {
+        match query::plan(&searcher, &self.fields, query)? {
             Plan::Nothing => Ok(Vec::new()),
-            Plan::Ranked(q) => self.ranked(&searcher, q.as_ref(), limit),
+            Plan::Ranked {
+                text,
+                filter,
+                narrow: true,
+            } => {
+                let both =
+                    BooleanQuery::new(vec![(Occur::Must, filter), (Occur::Must, text.box_clone())]);
+                let top = searcher.search(&both, &TopDocs::with_limit(limit))?;
+                self.hits(&searcher, text.as_ref(), top)
+            }
+            Plan::Ranked {
+                text,
+                filter,
+                narrow: false,
+            } => {
+                let filter = filter.weight(EnableScoring::disabled_from_searcher(&searcher))?;
+                let top = searcher.search(text.as_ref(), &FilteredTopDocs::new(limit, filter))?;
+                self.hits(&searcher, text.as_ref(), top)
+            }
             Plan::Browse(q) => self.browse(&searcher, q.as_ref(), limit),
         }
     }
 
-    fn ranked(&self, searcher: &Searcher, q: &dyn Query, limit: usize) -> anyhow::Result<Vec<Hit>> {
-        let top = searcher.search(q, &TopDocs::with_limit(limit))?;
+    /// Hits with snippets for ranked results; `text` is the query the words came from.
+    fn hits(
+        &self,
+        searcher: &Searcher,
+        text: &dyn Query,
+        top: Vec<(f32, DocAddress)>,
+    ) -> anyhow::Result<Vec<Hit>> {
         let generator = |field: Field| {
-            let mut g = SnippetGenerator::create(searcher, q, field).ok()?;
+            let mut g = SnippetGenerator::create(searcher, text, field).ok()?;
             g.set_max_num_chars(snippet::FRAGMENT_CHARS);
             Some(g)
         };

@@ -10,7 +10,7 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Index, Term};
+use tantivy::{Searcher, Term};
 
 /// More distinct words than this add nothing to ranking and only cost time (a pasted
 /// abstract is not a query); the first ones are kept.
@@ -28,10 +28,20 @@ const FIELD_BOOSTS: [(FieldKind, f32); 6] = [
 /// A typo match scores this constant: below a single exact word in any boosted field, so
 /// exact matches rank first, but enough to surface a paper nothing else matched.
 const FUZZY_BOOST: f32 = 0.3;
+/// English function words left out of queries (not of the index) unless nothing else
+/// is left; see `plan`.
+const STOPWORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "into",
+    "is", "it", "its", "of", "on", "or", "our", "that", "the", "their", "this", "to", "via", "was",
+    "we", "were", "which", "with",
+];
 /// Shorter words are too close to too many others to correct.
 const FUZZY_MIN_CHARS: usize = 4;
 /// From this length a word may carry two typos.
 const FUZZY_TWO_EDITS_CHARS: usize = 8;
+
+/// One clause of a boolean query.
+type Clause = (Occur, Box<dyn Query>);
 
 #[derive(Clone, Copy)]
 enum FieldKind {
@@ -60,48 +70,88 @@ impl FieldKind {
 pub enum Plan {
     /// No words and no filter beyond the scope: nothing to look for.
     Nothing,
-    /// Words to rank by BM25, with the filters as required clauses.
-    Ranked(Box<dyn Query>),
+    /// Words to rank by BM25 among the documents `filter` matches. `narrow` is set when the
+    /// filter names tags or a year: then it matches few documents, and intersecting with
+    /// it beats ranking everything first.
+    Ranked {
+        text: Box<dyn Query>,
+        filter: Box<dyn Query>,
+        narrow: bool,
+    },
     /// Filters only (e.g. a tag): every match, ordered by year then title.
     Browse(Box<dyn Query>),
 }
 
-/// Builds the plan for `q`. Infallible on any user text; errors only come from the index
-/// (an analyzer missing from a field, which would be a programming error).
-pub fn plan(index: &Index, f: &Fields, q: &SearchQuery) -> tantivy::Result<Plan> {
-    let mut stemmed = index.tokenizer_for_field(f.title)?;
-    let mut plain = index.tokenizer_for_field(f.title_words)?;
-    let words = tokens(&mut stemmed, &q.text);
-    let raw_words = tokens(&mut plain, &q.text);
+/// One word of the user's text: as typed (lower-cased, folded) and stemmed.
+struct Word {
+    plain: String,
+    stem: String,
+}
 
-    let filters = filters(f, q);
-    let has_filter = filters.len() > 1; // the scope filter is always there
-    if words.is_empty() && raw_words.is_empty() {
-        if !has_filter {
-            return Ok(Plan::Nothing);
-        }
-        return Ok(Plan::Browse(Box::new(BooleanQuery::new(filters))));
+/// Builds the plan for `q`. Infallible on any user text; errors only come from the index.
+///
+/// The text part is a union of boosted term queries, one per word and field where the
+/// word occurs. Typo matching is added only for words the index does not know at all: a
+/// word found anywhere is taken as meant (so `calling` never drags in `scaling`), a word
+/// found nowhere is most likely a typo; this also keeps fuzzy automata off the common path.
+pub fn plan(searcher: &Searcher, f: &Fields, q: &SearchQuery) -> tantivy::Result<Plan> {
+    let index = searcher.index();
+    let mut stemmer = index.tokenizer_for_field(f.title)?;
+    let mut plain = index.tokenizer_for_field(f.title_words)?;
+    let mut words: Vec<Word> = tokens(&mut plain, &q.text)
+        .into_iter()
+        .filter_map(|p| {
+            let stem = tokens(&mut stemmer, &p).into_iter().next()?;
+            Some(Word { plain: p, stem })
+        })
+        .collect();
+    // Function words are in nearly every abstract: their postings are the longest to
+    // scan and their BM25 weight is close to nothing. They stay when they are all there is.
+    if words.iter().any(|w| !STOPWORDS.contains(&w.plain.as_str())) {
+        words.retain(|w| !STOPWORDS.contains(&w.plain.as_str()));
     }
 
-    let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let (filters, narrow) = filters(f, q);
+    let filter: Box<dyn Query> = Box::new(BooleanQuery::new(filters));
+    if words.is_empty() {
+        return Ok(if narrow {
+            Plan::Browse(filter)
+        } else {
+            Plan::Nothing
+        });
+    }
+
+    let mut should: Vec<Clause> = Vec::new();
     for word in &words {
+        let mut known = false;
         for (kind, boost) in FIELD_BOOSTS {
-            let term = Term::from_field_text(kind.field(f), word);
+            let term = Term::from_field_text(kind.field(f), &word.stem);
+            // Absent terms would only add empty scorers to the union.
+            if searcher.doc_freq(&term)? == 0 {
+                continue;
+            }
+            known = true;
             let tq = TermQuery::new(term, IndexRecordOption::WithFreqs);
             should.push((
                 Occur::Should,
                 Box::new(BoostQuery::new(Box::new(tq), boost)),
             ));
         }
-    }
-    for word in &raw_words {
-        if let Some(fuzzy) = fuzzy_title(f, word) {
-            should.push((Occur::Should, fuzzy));
+        if !known {
+            if let Some(fuzzy) = fuzzy_title(f, &word.plain) {
+                should.push((Occur::Should, fuzzy));
+            }
         }
     }
-    let mut clauses = filters;
-    clauses.push((Occur::Must, Box::new(BooleanQuery::new(should))));
-    Ok(Plan::Ranked(Box::new(BooleanQuery::new(clauses))))
+    if should.is_empty() {
+        // Every word unknown and too short to correct: nothing can match.
+        return Ok(Plan::Nothing);
+    }
+    Ok(Plan::Ranked {
+        text: Box::new(BooleanQuery::new(should)),
+        filter,
+        narrow,
+    })
 }
 
 /// The distinct tokens of `text` under `analyzer`, in order, at most [`MAX_TOKENS`].
@@ -131,8 +181,9 @@ fn fuzzy_title(f: &Fields, word: &str) -> Option<Box<dyn Query>> {
 }
 
 /// Required, score-neutral clauses: visible in the global scope or the query's, carrying
-/// every requested tag in one of those scopes, and from the requested year.
-fn filters(f: &Fields, q: &SearchQuery) -> Vec<(Occur, Box<dyn Query>)> {
+/// every requested tag in one of those scopes, and from the requested year. The flag is
+/// true when there is more than the scope clause.
+fn filters(f: &Fields, q: &SearchQuery) -> (Vec<Clause>, bool) {
     let scopes: Vec<u64> = if q.scope.0 == 0 {
         vec![0]
     } else {
@@ -160,7 +211,8 @@ fn filters(f: &Fields, q: &SearchQuery) -> Vec<(Occur, Box<dyn Query>)> {
         let tq = TermQuery::new(term, IndexRecordOption::Basic);
         out.push((Occur::Must, neutral(Box::new(tq))));
     }
-    out
+    let narrow = out.len() > 1;
+    (out, narrow)
 }
 
 fn any_of(terms: Vec<Term>) -> Box<dyn Query> {

@@ -113,6 +113,9 @@ fn odd_user_text_is_never_an_error() {
             .unwrap_or_else(|e| panic!("{text:?}: {e}"));
     }
     assert_eq!(ids(&index, &q("self-attention")), vec![3]);
+    // Function words are skipped beside real words, and searched when alone.
+    assert_eq!(ids(&index, &q("attention is all you need"))[..1], [3]);
+    assert_eq!(ids(&index, &q("for the of")).len(), 2);
     assert!(ids(&index, &q("")).is_empty());
 }
 
@@ -122,6 +125,8 @@ fn one_typo_in_a_title_word_still_finds_the_paper() {
     assert_eq!(ids(&index, &q("chinchila"))[..1], [1]);
     assert_eq!(ids(&index, &q("scalling"))[..1], [2]);
     assert_eq!(ids(&index, &q("atention"))[..1], [3]);
+    // A typo beside a correctly spelt word: the typo'd word still counts.
+    assert_eq!(ids(&index, &q("chinchila training"))[..1], [1]);
 }
 
 #[test]
