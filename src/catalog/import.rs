@@ -3,13 +3,9 @@
 //! else normalised title (+ compatible year); an identifier whose paper has a different
 //! title is a wrong link and is not merged on.
 
-use super::merge::{merge, new_row, titles_agree, years_agree};
 use super::{Catalog, ImportReport};
-use crate::ingest::{self, detect, Format, ParseOutput, RawEntry, Warning};
+use crate::ingest::{self, detect, Format, Warning};
 use crate::model::Scope;
-use crate::store::{papers, sources, tags};
-use sqlx::SqliteConnection;
-use std::collections::{HashMap, HashSet};
 
 /// Larger files are refused outright: no reading list is this big, and parsing one would
 /// hold the write lock for long.
@@ -17,126 +13,6 @@ pub const MAX_FILE_BYTES: usize = 32 * 1024 * 1024;
 
 /// Bumped when parsing changes, so re-importing an unchanged file re-reads it.
 const PARSER_VERSION: &str = "1";
-
-/// In-memory lookup tables over the papers table, loaded on the first import and kept in
-/// step by the importer (the only writer), so an entry's identity costs no query.
-#[derive(Default)]
-pub(crate) struct Identities {
-    arxiv: HashMap<String, i64>,
-    doi: HashMap<String, i64>,
-    titles: HashMap<String, Vec<i64>>,
-    keys: HashSet<String>,
-    rows: HashMap<i64, Known>,
-    tag_ids: HashMap<String, i64>,
-}
-
-impl Identities {
-    pub(crate) async fn load(conn: &mut SqliteConnection) -> sqlx::Result<Identities> {
-        let mut ids = Identities::default();
-        for row in papers::all_rows(&mut *conn).await? {
-            ids.remember(&row);
-        }
-        let aliases: Vec<String> = sqlx::query_scalar("SELECT alias FROM key_aliases")
-            .fetch_all(conn)
-            .await?;
-        ids.keys
-            .extend(aliases.into_iter().map(|a| a.to_lowercase()));
-        Ok(ids)
-    }
-
-    fn remember(&mut self, row: &papers::PaperRow) {
-        if let Some(a) = &row.arxiv {
-            self.arxiv.insert(a.clone(), row.id);
-        }
-        if let Some(d) = &row.doi {
-            self.doi.insert(d.clone(), row.id);
-        }
-        let titles = self.titles.entry(row.title_norm.clone()).or_default();
-        if !titles.contains(&row.id) {
-            titles.push(row.id);
-        }
-        self.keys.insert(row.key.to_lowercase());
-        self.rows.insert(
-            row.id,
-            Known {
-                title_norm: row.title_norm.clone(),
-                year: row.year,
-                arxiv: row.arxiv.clone(),
-                doi: row.doi.clone(),
-            },
-        );
-    }
-
-    /// The paper `entry` is, if the catalog has it; warns about identifiers that point at
-    /// a paper with another title.
-    fn find(&self, entry: &RawEntry, title_norm: &str, warnings: &mut Vec<Warning>) -> Option<i64> {
-        let by_id = [
-            ("arXiv", &entry.arxiv, &self.arxiv),
-            ("DOI", &entry.doi, &self.doi),
-        ];
-        for (what, value, map) in by_id {
-            let Some(v) = value else { continue };
-            let Some(&id) = map.get(v) else { continue };
-            let known = &self.rows[&id].title_norm;
-            if titles_agree(known, title_norm) {
-                return Some(id);
-            }
-            warnings.push(Warning {
-                line: entry.line,
-                message: format!(
-                    "{what} {v} already belongs to another paper (\"{known}\"), not to \"{}\"; kept apart — check the link",
-                    entry.title.trim()
-                ),
-            });
-            return None;
-        }
-        if title_norm.is_empty() {
-            return None;
-        }
-        self.titles.get(title_norm)?.iter().copied().find(|id| {
-            let known = &self.rows[id];
-            years_agree(known.year, entry.year)
-                && compatible(&known.arxiv, &entry.arxiv)
-                && compatible(&known.doi, &entry.doi)
-        })
-    }
-
-    fn unique_key(&self, wanted: Option<&str>, entry: &RawEntry) -> String {
-        if let Some(k) = wanted.map(str::trim).filter(|k| !k.is_empty()) {
-            if !self.keys.contains(&k.to_lowercase()) {
-                return k.to_string();
-            }
-        }
-        let stem = crate::cite::key_stem(&entry.authors, entry.year, &entry.title);
-        let stem = if stem.is_empty() {
-            "paper".to_string()
-        } else {
-            stem
-        };
-        if !self.keys.contains(&stem) {
-            return stem;
-        }
-        let suffixes = ('a'..='z')
-            .map(String::from)
-            .chain((2..).map(|n: u32| n.to_string()));
-        suffixes
-            .map(|s| format!("{stem}{s}"))
-            .find(|k| !self.keys.contains(k))
-            .unwrap_or(stem)
-    }
-}
-
-/// What identity matching needs to know of a stored paper.
-struct Known {
-    title_norm: String,
-    year: Option<i32>,
-    arxiv: Option<String>,
-    doi: Option<String>,
-}
-
-fn compatible(a: &Option<String>, b: &Option<String>) -> bool {
-    a.is_none() || b.is_none() || a == b
-}
 
 /// Text of an uploaded or read file, or why it is not a reading list.
 pub fn decode(bytes: &[u8]) -> Result<&str, String> {
@@ -174,12 +50,6 @@ fn fingerprint(text: &str) -> String {
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     format!("{h:016x}-{}", text.len())
-}
-
-/// What one import changed, for the index.
-#[derive(Default)]
-pub(crate) struct Touched {
-    pub papers: Vec<i64>,
 }
 
 /// Import order of formats: sources with BibTeX first, so a paper's key is its BibTeX key
@@ -252,7 +122,9 @@ impl Catalog {
             return report;
         };
         report.format = Some(format.name().to_string());
+        let started = std::time::Instant::now();
         let parsed = ingest::parse(format, text);
+        let parse_ms = started.elapsed().as_millis() as u64;
         report.entries = parsed.entries.len();
         report.warnings = parsed.warnings.clone();
         if parsed.entries.is_empty() {
@@ -263,12 +135,17 @@ impl Catalog {
         }
 
         let _guard = self.writer.lock().await;
+        let started = std::time::Instant::now();
+        let (mut store_ms, mut index_ms) = (0, 0);
+        let hash = fingerprint(text);
         match self
-            .write_file(scope, file, format, text, &parsed, &mut report)
+            .write_file(scope, file, format, &hash, &parsed, &mut report)
             .await
         {
             Ok(touched) => {
-                self.after_write(&touched.papers).await;
+                store_ms = started.elapsed().as_millis() as u64;
+                self.after_write(&touched).await;
+                index_ms = started.elapsed().as_millis() as u64 - store_ms;
             }
             Err(e) => {
                 tracing::error!(file, error = %e, "import failed; rolled back");
@@ -284,182 +161,11 @@ impl Catalog {
             new = report.new,
             merged = report.merged,
             dropped = report.dropped,
+            parse_ms,
+            store_ms,
+            index_ms,
             "file imported"
         );
         report
-    }
-
-    async fn write_file(
-        &self,
-        scope: Scope,
-        file: &str,
-        format: Format,
-        text: &str,
-        parsed: &ParseOutput,
-        report: &mut ImportReport,
-    ) -> anyhow::Result<Touched> {
-        let hash = fingerprint(text);
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let previous = sources::find_file(&mut tx, scope, file).await?;
-        if previous.as_ref().is_some_and(|f| f.hash == hash) {
-            report.unchanged = parsed.entries.len();
-            tx.rollback().await?;
-            return Ok(Touched::default());
-        }
-        let mut ids_guard = self.identities.lock().await;
-        if ids_guard.is_none() {
-            *ids_guard = Some(Identities::load(&mut tx).await?);
-        }
-        let ids = ids_guard.as_mut().expect("loaded above");
-
-        let file_id = sources::upsert_file(&mut tx, scope, file, format.name(), &hash).await?;
-        let mut old_sources = sources::sources_of_file(&mut tx, file_id).await?;
-        let mut touched = Touched::default();
-        // Entry index -> (paper id, source id), for citation edges and duplicates.
-        let mut placed: Vec<Option<(i64, i64)>> = vec![None; parsed.entries.len()];
-        let mut seen: HashMap<i64, usize> = HashMap::new();
-
-        for (i, entry) in parsed.entries.iter().enumerate() {
-            if entry.title.trim().is_empty() && entry.arxiv.is_none() && entry.doi.is_none() {
-                report.skipped += 1;
-                report.warnings.push(Warning {
-                    line: entry.line,
-                    message: "entry has no title and no arXiv id or DOI; skipped".into(),
-                });
-                continue;
-            }
-            let title_norm = crate::ingest::ids::normalize_title(&entry.title);
-            let mut entry = entry.clone();
-            let found = ids.find(&entry, &title_norm, &mut report.warnings);
-            let paper_id = match found {
-                Some(id) => {
-                    let row = papers::get(&mut tx, id)
-                        .await?
-                        .ok_or_else(|| anyhow::anyhow!("paper {id} vanished during import"))?;
-                    let mut merged = merge(&row, &entry);
-                    // An identifier another paper already holds stays with that paper.
-                    for (value, map) in
-                        [(&mut merged.arxiv, &ids.arxiv), (&mut merged.doi, &ids.doi)]
-                    {
-                        if value
-                            .as_ref()
-                            .is_some_and(|v| map.get(v).is_some_and(|&o| o != id))
-                        {
-                            *value = None;
-                        }
-                    }
-                    if merged != row {
-                        papers::update(&mut tx, &merged).await?;
-                        ids.remember(&merged);
-                    }
-                    if let Some(key) = entry.bibtex.as_ref().map(|b| b.key.trim()) {
-                        if !key.is_empty() && !key.eq_ignore_ascii_case(&row.key) {
-                            papers::add_alias(&mut tx, key, id).await?;
-                            ids.keys.insert(key.to_lowercase());
-                        }
-                    }
-                    id
-                }
-                None => {
-                    // Kept apart from a paper that holds the same identifier (wrong link).
-                    if entry
-                        .arxiv
-                        .as_ref()
-                        .is_some_and(|a| ids.arxiv.contains_key(a))
-                    {
-                        entry.arxiv = None;
-                    }
-                    if entry.doi.as_ref().is_some_and(|d| ids.doi.contains_key(d)) {
-                        entry.doi = None;
-                    }
-                    let mut row = new_row(&entry);
-                    row.key = ids.unique_key(entry.bibtex.as_ref().map(|b| b.key.as_str()), &entry);
-                    row.id = papers::insert(&mut tx, &row).await?;
-                    ids.remember(&row);
-                    report.new += 1;
-                    row.id
-                }
-            };
-            if let Some(&first) = seen.get(&paper_id) {
-                report.warnings.push(Warning {
-                    line: entry.line,
-                    message: format!(
-                        "same paper as the entry on line {}; merged into it",
-                        parsed.entries[first].line
-                    ),
-                });
-            }
-            let had_source =
-                old_sources.remove(&paper_id).is_some() || seen.contains_key(&paper_id);
-            if found.is_some() {
-                if had_source {
-                    report.unchanged += 1;
-                } else {
-                    report.merged += 1;
-                }
-            }
-            let source_id = sources::upsert_source(
-                &mut tx,
-                file_id,
-                paper_id,
-                scope,
-                entry.section.as_deref(),
-                entry.line,
-            )
-            .await?;
-
-            // Tags and links of duplicates within the file add up on the one source.
-            let mut tag_list: Vec<&str> = entry.tags.iter().map(String::as_str).collect();
-            let mut links = entry.links.clone();
-            if let Some(&first) = seen.get(&paper_id) {
-                tag_list.extend(parsed.entries[first].tags.iter().map(String::as_str));
-                links.extend(parsed.entries[first].links.iter().cloned());
-            }
-            let mut tag_ids = Vec::new();
-            for t in tag_list {
-                let key = crate::ingest::ids::tag_key(t);
-                if key.is_empty() {
-                    continue;
-                }
-                let id = match ids.tag_ids.get(&key) {
-                    Some(&id) => id,
-                    None => {
-                        let id = tags::ensure(&mut tx, &key, t.trim()).await?;
-                        ids.tag_ids.insert(key, id);
-                        id
-                    }
-                };
-                tag_ids.push(id);
-            }
-            tags::set_source_tags(&mut tx, source_id, paper_id, &tag_ids).await?;
-            sources::set_links(&mut tx, source_id, paper_id, &links).await?;
-            placed[i] = Some((paper_id, source_id));
-            seen.entry(paper_id).or_insert(i);
-            touched.papers.push(paper_id);
-        }
-
-        let mut edges: HashMap<(i64, i64), Vec<i64>> = HashMap::new();
-        for &(citing, cited) in &parsed.cites {
-            let (Some(Some(a)), Some(Some(b))) = (placed.get(citing), placed.get(cited)) else {
-                continue;
-            };
-            if a.0 != b.0 {
-                edges.entry(*a).or_default().push(b.0);
-            }
-        }
-        for ((paper, source), cited) in edges {
-            sources::set_cites(&mut tx, source, paper, &cited).await?;
-        }
-
-        // Entries the file no longer has lose this file as a source.
-        report.dropped = old_sources.len();
-        let gone: Vec<i64> = old_sources.values().copied().collect();
-        sources::delete_sources(&mut tx, &gone).await?;
-        touched.papers.extend(old_sources.keys());
-
-        tx.commit().await?;
-        touched.papers.sort_unstable();
-        touched.papers.dedup();
-        Ok(touched)
     }
 }

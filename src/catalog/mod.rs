@@ -2,10 +2,12 @@
 //! step, and answers the read queries every surface needs. Takes a scope (guild) first in
 //! every call: a guild sees the global catalog plus what it imported itself.
 
+mod identities;
 mod import;
 mod indexing;
 pub mod merge;
 mod queries;
+mod write;
 
 pub use import::{decode, MAX_FILE_BYTES};
 
@@ -78,7 +80,7 @@ pub struct Catalog {
     index: SearchIndex,
     /// One import at a time: imports are read-then-write and keep `identities` in step.
     writer: tokio::sync::Mutex<()>,
-    identities: tokio::sync::Mutex<Option<import::Identities>>,
+    identities: tokio::sync::Mutex<Option<identities::Identities>>,
     /// Tag counts per scope for autocomplete, dropped after every import.
     tag_cache: RwLock<HashMap<Scope, Arc<Vec<queries::TagEntry>>>>,
 }

@@ -44,50 +44,6 @@ fn from_row(r: &sqlx::sqlite::SqliteRow) -> PaperRow {
     }
 }
 
-pub async fn insert(conn: &mut SqliteConnection, p: &PaperRow) -> sqlx::Result<i64> {
-    let id = sqlx::query(
-        "INSERT INTO papers (key, title, title_norm, authors, year, venue, arxiv, doi, abstract, note, bibtex)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(&p.key)
-    .bind(&p.title)
-    .bind(&p.title_norm)
-    .bind(serde_json::to_string(&p.authors).unwrap_or_else(|_| "[]".into()))
-    .bind(p.year)
-    .bind(&p.venue)
-    .bind(&p.arxiv)
-    .bind(&p.doi)
-    .bind(&p.abstract_text)
-    .bind(&p.note)
-    .bind(&p.bibtex)
-    .execute(conn)
-    .await?
-    .last_insert_rowid();
-    Ok(id)
-}
-
-/// Writes every column but `id` and `key` (a key, once issued, never changes).
-pub async fn update(conn: &mut SqliteConnection, p: &PaperRow) -> sqlx::Result<()> {
-    sqlx::query(
-        "UPDATE papers SET title = ?, title_norm = ?, authors = ?, year = ?, venue = ?, arxiv = ?,
-         doi = ?, abstract = ?, note = ?, bibtex = ? WHERE id = ?",
-    )
-    .bind(&p.title)
-    .bind(&p.title_norm)
-    .bind(serde_json::to_string(&p.authors).unwrap_or_else(|_| "[]".into()))
-    .bind(p.year)
-    .bind(&p.venue)
-    .bind(&p.arxiv)
-    .bind(&p.doi)
-    .bind(&p.abstract_text)
-    .bind(&p.note)
-    .bind(&p.bibtex)
-    .bind(p.id)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
 pub async fn get(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<PaperRow>> {
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM papers WHERE id = ?"))
         .bind(id)
@@ -96,12 +52,41 @@ pub async fn get(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<Pa
     Ok(row.as_ref().map(from_row))
 }
 
-/// Every paper's identity columns, for the importer's in-memory lookup tables.
-pub async fn all_rows(conn: &mut SqliteConnection) -> sqlx::Result<Vec<PaperRow>> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM papers"))
+/// The rows of these papers, by id.
+pub async fn get_many(
+    conn: &mut SqliteConnection,
+    ids: &[i64],
+) -> sqlx::Result<HashMap<i64, PaperRow>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM papers WHERE id IN (SELECT value FROM json_each(?))"
+    ))
+    .bind(ids_json(ids))
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.iter().map(|r| (r.get("id"), from_row(r))).collect())
+}
+
+/// Every paper's identity columns (id, key, normalised title, year, arXiv id, DOI); the
+/// other fields are left empty.
+pub async fn identity_rows(conn: &mut SqliteConnection) -> sqlx::Result<Vec<PaperRow>> {
+    let rows = sqlx::query("SELECT id, key, title_norm, year, arxiv, doi FROM papers")
         .fetch_all(conn)
         .await?;
-    Ok(rows.iter().map(from_row).collect())
+    Ok(rows
+        .iter()
+        .map(|r| PaperRow {
+            id: r.get(0),
+            key: r.get(1),
+            title_norm: r.get(2),
+            year: r.get(3),
+            arxiv: r.get(4),
+            doi: r.get(5),
+            ..PaperRow::default()
+        })
+        .collect())
 }
 
 /// The id of the paper with this key (case-insensitive), arXiv id or DOI, if visible.
@@ -121,23 +106,6 @@ pub async fn find_visible(
         .bind(scope.0 as i64)
         .fetch_optional(conn)
         .await
-}
-
-/// Records `alias` as another key of `paper_id`, unless some key or alias already has it.
-pub async fn add_alias(
-    conn: &mut SqliteConnection,
-    alias: &str,
-    paper_id: i64,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT OR IGNORE INTO key_aliases (alias, paper_id)
-         SELECT ?1, ?2 WHERE NOT EXISTS (SELECT 1 FROM papers WHERE key = ?1)",
-    )
-    .bind(alias)
-    .bind(paper_id)
-    .execute(conn)
-    .await?;
-    Ok(())
 }
 
 /// The visible paper that has `alias` as an alias key.

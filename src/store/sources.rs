@@ -1,7 +1,7 @@
 //! `files`, `sources`, `links` and `cites`: what each imported file stated about which
 //! paper. Everything a source stated is deleted with it (foreign-key cascades).
 
-use crate::model::{Link, Scope};
+use crate::model::Scope;
 use sqlx::{Row, SqliteConnection};
 use std::collections::HashMap;
 
@@ -61,29 +61,6 @@ pub async fn sources_of_file(
     Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
 }
 
-/// Inserts a source, or updates its section and line; returns its id.
-pub async fn upsert_source(
-    conn: &mut SqliteConnection,
-    file_id: i64,
-    paper_id: i64,
-    scope: Scope,
-    section: Option<&str>,
-    line: usize,
-) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "INSERT INTO sources (file_id, paper_id, scope, section, line) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (file_id, paper_id) DO UPDATE SET section = excluded.section, line = excluded.line
-         RETURNING id",
-    )
-    .bind(file_id)
-    .bind(paper_id)
-    .bind(scope.0 as i64)
-    .bind(section)
-    .bind(line as i64)
-    .fetch_one(conn)
-    .await
-}
-
 /// Deletes sources (and, by cascade, their tags, links and citation edges).
 pub async fn delete_sources(conn: &mut SqliteConnection, ids: &[i64]) -> sqlx::Result<()> {
     if ids.is_empty() {
@@ -93,53 +70,6 @@ pub async fn delete_sources(conn: &mut SqliteConnection, ids: &[i64]) -> sqlx::R
         .bind(super::ids_json(ids))
         .execute(conn)
         .await?;
-    Ok(())
-}
-
-/// Replaces the links a source states.
-pub async fn set_links(
-    conn: &mut SqliteConnection,
-    source_id: i64,
-    paper_id: i64,
-    links: &[Link],
-) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM links WHERE source_id = ?")
-        .bind(source_id)
-        .execute(&mut *conn)
-        .await?;
-    for l in links {
-        sqlx::query(
-            "INSERT OR IGNORE INTO links (source_id, paper_id, kind, url) VALUES (?, ?, ?, ?)",
-        )
-        .bind(source_id)
-        .bind(paper_id)
-        .bind(&l.kind)
-        .bind(&l.url)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
-}
-
-/// Replaces the citation edges a source states.
-pub async fn set_cites(
-    conn: &mut SqliteConnection,
-    source_id: i64,
-    citing: i64,
-    cited: &[i64],
-) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM cites WHERE source_id = ?")
-        .bind(source_id)
-        .execute(&mut *conn)
-        .await?;
-    for c in cited {
-        sqlx::query("INSERT OR IGNORE INTO cites (source_id, citing, cited) VALUES (?, ?, ?)")
-            .bind(source_id)
-            .bind(citing)
-            .bind(c)
-            .execute(&mut *conn)
-            .await?;
-    }
     Ok(())
 }
 

@@ -4,46 +4,6 @@
 use crate::model::Scope;
 use sqlx::{Row, SqliteConnection};
 
-/// The tag id for `key`, creating it (named `name`) when new. The first spelling stays.
-pub async fn ensure(conn: &mut SqliteConnection, key: &str, name: &str) -> sqlx::Result<i64> {
-    if let Some(id) = sqlx::query_scalar("SELECT id FROM tags WHERE key = ?")
-        .bind(key)
-        .fetch_optional(&mut *conn)
-        .await?
-    {
-        return Ok(id);
-    }
-    sqlx::query_scalar("INSERT INTO tags (key, name) VALUES (?, ?) RETURNING id")
-        .bind(key)
-        .bind(name)
-        .fetch_one(conn)
-        .await
-}
-
-/// Replaces the tags a source puts on its paper.
-pub async fn set_source_tags(
-    conn: &mut SqliteConnection,
-    source_id: i64,
-    paper_id: i64,
-    tag_ids: &[i64],
-) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM paper_tags WHERE source_id = ?")
-        .bind(source_id)
-        .execute(&mut *conn)
-        .await?;
-    for t in tag_ids {
-        sqlx::query(
-            "INSERT OR IGNORE INTO paper_tags (source_id, paper_id, tag_id) VALUES (?, ?, ?)",
-        )
-        .bind(source_id)
-        .bind(paper_id)
-        .bind(t)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
-}
-
 /// `(key, name, papers)` for every tag visible in `scope`.
 pub async fn counts(
     conn: &mut SqliteConnection,

@@ -1,0 +1,280 @@
+//! Writing one parsed file into the catalog, in one transaction: decide in memory which
+//! paper each entry is and what it adds (merging as it goes), then write papers, sources,
+//! tags, links, citation edges and key aliases set-at-a-time, and drop the sources of
+//! entries the file no longer has.
+
+use super::identities::Identities;
+use super::merge::{merge, new_row};
+use super::{Catalog, ImportReport};
+use crate::ingest::ids::{normalize_title, tag_key};
+use crate::ingest::{Format, ParseOutput, Warning};
+use crate::model::{Link, Scope};
+use crate::store::papers::{self, PaperRow};
+use crate::store::{bulk, sources};
+use std::collections::HashMap;
+
+/// What one paper gets from this file: its row after merging, and this file's claims.
+struct Slot {
+    row: PaperRow,
+    /// The row before this import, for papers that existed.
+    original: Option<PaperRow>,
+    section: Option<String>,
+    line: usize,
+    /// `(tag key, tag as written)`.
+    tags: Vec<(String, String)>,
+    links: Vec<Link>,
+}
+
+impl Catalog {
+    /// Writes `parsed` as the new content of `file`; returns the ids of every paper whose
+    /// index document may have changed.
+    pub(super) async fn write_file(
+        &self,
+        scope: Scope,
+        file: &str,
+        format: Format,
+        hash: &str,
+        parsed: &ParseOutput,
+        report: &mut ImportReport,
+    ) -> anyhow::Result<Vec<i64>> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let previous = sources::find_file(&mut tx, scope, file).await?;
+        if previous.as_ref().is_some_and(|f| f.hash == hash) {
+            report.unchanged = parsed.entries.len();
+            tx.rollback().await?;
+            return Ok(Vec::new());
+        }
+        let mut ids_guard = self.identities.lock().await;
+        if ids_guard.is_none() {
+            *ids_guard = Some(Identities::load(&mut tx).await?);
+        }
+        let Some(ids) = ids_guard.as_mut() else {
+            anyhow::bail!("identity tables missing after loading");
+        };
+        let file_id = sources::upsert_file(&mut tx, scope, file, format.name(), hash).await?;
+        let mut old_sources = sources::sources_of_file(&mut tx, file_id).await?;
+
+        // The stored rows of papers entries will merge into, fetched at once.
+        let likely: Vec<i64> = parsed
+            .entries
+            .iter()
+            .filter_map(|e| ids.find(e, &normalize_title(&e.title), &mut Vec::new()))
+            .filter(|id| *id > 0)
+            .collect();
+        let mut stored = papers::get_many(&mut tx, &likely).await?;
+
+        let mut slots: Vec<Slot> = Vec::new();
+        let mut slot_of: HashMap<i64, usize> = HashMap::new();
+        let mut entry_slot: Vec<Option<usize>> = vec![None; parsed.entries.len()];
+        let mut aliases: Vec<(String, i64)> = Vec::new();
+        let mut next_provisional = -1;
+
+        for (i, entry) in parsed.entries.iter().enumerate() {
+            if entry.title.trim().is_empty() && entry.arxiv.is_none() && entry.doi.is_none() {
+                report.skipped += 1;
+                report.warnings.push(Warning {
+                    line: entry.line,
+                    message: "entry has no title and no arXiv id or DOI; skipped".into(),
+                });
+                continue;
+            }
+            let title_norm = normalize_title(&entry.title);
+            let found = ids.find(entry, &title_norm, &mut report.warnings);
+            let slot = match found {
+                Some(id) => {
+                    let slot = match slot_of.get(&id) {
+                        Some(&s) => {
+                            let first = entry_slot.iter().position(|s2| *s2 == Some(s));
+                            let line = first.map_or(0, |f| parsed.entries[f].line);
+                            report.warnings.push(Warning {
+                                line: entry.line,
+                                message: format!(
+                                    "same paper as the entry on line {line}; merged into it"
+                                ),
+                            });
+                            s
+                        }
+                        None => {
+                            let row = match stored.remove(&id) {
+                                Some(row) => row,
+                                None => papers::get(&mut tx, id).await?.ok_or_else(|| {
+                                    anyhow::anyhow!("paper {id} vanished during import")
+                                })?,
+                            };
+                            if old_sources.remove(&id).is_some() {
+                                report.unchanged += 1;
+                            } else {
+                                report.merged += 1;
+                            }
+                            slots.push(Slot {
+                                original: Some(row.clone()),
+                                row,
+                                section: entry.section.clone(),
+                                line: entry.line,
+                                tags: Vec::new(),
+                                links: Vec::new(),
+                            });
+                            slot_of.insert(id, slots.len() - 1);
+                            slots.len() - 1
+                        }
+                    };
+                    let mut merged = merge(&slots[slot].row, entry);
+                    // An identifier another paper already holds stays with that paper.
+                    for (value, map) in
+                        [(&mut merged.arxiv, &ids.arxiv), (&mut merged.doi, &ids.doi)]
+                    {
+                        if value
+                            .as_ref()
+                            .is_some_and(|v| map.get(v).is_some_and(|&o| o != id))
+                        {
+                            *value = None;
+                        }
+                    }
+                    if merged != slots[slot].row {
+                        ids.remember(&merged);
+                        slots[slot].row = merged;
+                    }
+                    if let Some(key) = entry.bibtex.as_ref().map(|b| b.key.trim()) {
+                        if !key.is_empty()
+                            && !key.eq_ignore_ascii_case(&slots[slot].row.key)
+                            && ids.keys.insert(key.to_lowercase())
+                        {
+                            aliases.push((key.to_string(), id));
+                        }
+                    }
+                    slot
+                }
+                None => {
+                    let mut entry = entry.clone();
+                    // Kept apart from a paper that holds the same identifier (a wrong link).
+                    if entry
+                        .arxiv
+                        .as_ref()
+                        .is_some_and(|a| ids.arxiv.contains_key(a))
+                    {
+                        entry.arxiv = None;
+                    }
+                    if entry.doi.as_ref().is_some_and(|d| ids.doi.contains_key(d)) {
+                        entry.doi = None;
+                    }
+                    let mut row = new_row(&entry);
+                    row.key = ids.unique_key(entry.bibtex.as_ref().map(|b| b.key.as_str()), &entry);
+                    row.id = next_provisional;
+                    next_provisional -= 1;
+                    ids.remember(&row);
+                    report.new += 1;
+                    slot_of.insert(row.id, slots.len());
+                    slots.push(Slot {
+                        row,
+                        original: None,
+                        section: entry.section.clone(),
+                        line: entry.line,
+                        tags: Vec::new(),
+                        links: Vec::new(),
+                    });
+                    slots.len() - 1
+                }
+            };
+            let s = &mut slots[slot];
+            for t in &entry.tags {
+                let key = tag_key(t);
+                if !key.is_empty() && !s.tags.iter().any(|(k, _)| *k == key) {
+                    s.tags.push((key, t.trim().to_string()));
+                }
+            }
+            for l in &entry.links {
+                if !s.links.iter().any(|x| x.url == l.url) {
+                    s.links.push(l.clone());
+                }
+            }
+            entry_slot[i] = Some(slot);
+        }
+
+        // Papers: insert the new ones, then give every slot its real id.
+        let new_rows: Vec<&PaperRow> = slots
+            .iter()
+            .filter(|s| s.original.is_none())
+            .map(|s| &s.row)
+            .collect();
+        let new_ids = bulk::insert_papers(&mut tx, &new_rows).await?;
+        for s in slots.iter_mut().filter(|s| s.original.is_none()) {
+            let provisional = s.row.id;
+            s.row.id = *new_ids
+                .get(&s.row.key.to_lowercase())
+                .ok_or_else(|| anyhow::anyhow!("no id returned for new paper {}", s.row.key))?;
+            ids.remap(provisional, &s.row);
+        }
+        let changed: Vec<&PaperRow> = slots
+            .iter()
+            .filter(|s| s.original.as_ref().is_some_and(|o| *o != s.row))
+            .map(|s| &s.row)
+            .collect();
+        bulk::update_papers(&mut tx, &changed).await?;
+        bulk::insert_aliases(&mut tx, &aliases).await?;
+
+        // Sources, then what each source states.
+        let source_rows: Vec<(i64, Option<String>, usize)> = slots
+            .iter()
+            .map(|s| (s.row.id, s.section.clone(), s.line))
+            .collect();
+        let source_of = bulk::upsert_sources(&mut tx, file_id, scope, &source_rows).await?;
+        let source_ids: Vec<i64> = source_of.values().copied().collect();
+        bulk::clear_claims(&mut tx, &source_ids).await?;
+
+        let mut new_tags: Vec<(String, String)> = Vec::new();
+        for s in &slots {
+            for (k, name) in &s.tags {
+                if !ids.tag_ids.contains_key(k) && !new_tags.iter().any(|(n, _)| n == k) {
+                    new_tags.push((k.clone(), name.clone()));
+                }
+            }
+        }
+        ids.tag_ids
+            .extend(bulk::insert_tags(&mut tx, &new_tags).await?);
+
+        let (mut tag_rows, mut link_rows) = (Vec::new(), Vec::new());
+        for s in &slots {
+            let source = source_of[&s.row.id];
+            for (k, _) in &s.tags {
+                if let Some(&tag) = ids.tag_ids.get(k) {
+                    tag_rows.push((source, s.row.id, tag));
+                }
+            }
+            link_rows.extend(s.links.iter().map(|l| (source, s.row.id, l)));
+        }
+        bulk::insert_paper_tags(&mut tx, &tag_rows).await?;
+        bulk::insert_links(&mut tx, &link_rows).await?;
+
+        let mut cite_rows = Vec::new();
+        for &(citing, cited) in &parsed.cites {
+            let slot = |i: usize| {
+                entry_slot
+                    .get(i)
+                    .copied()
+                    .flatten()
+                    .map(|s| slots[s].row.id)
+            };
+            if let (Some(a), Some(b)) = (slot(citing), slot(cited)) {
+                if a != b {
+                    cite_rows.push((source_of[&a], a, b));
+                }
+            }
+        }
+        bulk::insert_cites(&mut tx, &cite_rows).await?;
+
+        // Entries the file no longer has lose this file as a source.
+        report.dropped = old_sources.len();
+        let gone: Vec<i64> = old_sources.values().copied().collect();
+        sources::delete_sources(&mut tx, &gone).await?;
+
+        tx.commit().await?;
+        let mut touched: Vec<i64> = slots
+            .iter()
+            .map(|s| s.row.id)
+            .chain(old_sources.into_keys())
+            .collect();
+        touched.sort_unstable();
+        touched.dedup();
+        Ok(touched)
+    }
+}

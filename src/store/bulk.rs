@@ -1,0 +1,215 @@
+//! Set-at-a-time writes for the importer: each function writes many rows in one statement,
+//! passing them as one JSON array parameter that SQLite unpacks with `json_each`. One
+//! round trip per table and file instead of several per entry is what makes large imports
+//! fast.
+
+use super::papers::PaperRow;
+use crate::model::{Link, Scope};
+use serde_json::json;
+use sqlx::{Row, SqliteConnection};
+use std::collections::HashMap;
+
+fn param(rows: Vec<serde_json::Value>) -> String {
+    serde_json::Value::Array(rows).to_string()
+}
+
+fn paper_json(p: &PaperRow) -> serde_json::Value {
+    json!([
+        p.id,
+        p.key,
+        p.title,
+        p.title_norm,
+        serde_json::to_string(&p.authors).unwrap_or_else(|_| "[]".into()),
+        p.year,
+        p.venue,
+        p.arxiv,
+        p.doi,
+        p.abstract_text,
+        p.note,
+        p.bibtex
+    ])
+}
+
+const PAPER_VALUES: &str = "value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, \
+     value->>7, value->>8, value->>9, value->>10, value->>11";
+
+/// Inserts new papers; returns the id of each by lower-cased key.
+pub async fn insert_papers(
+    conn: &mut SqliteConnection,
+    rows: &[&PaperRow],
+) -> sqlx::Result<HashMap<String, i64>> {
+    if rows.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!(
+        "INSERT INTO papers (key, title, title_norm, authors, year, venue, arxiv, doi, abstract, note, bibtex)
+         SELECT {PAPER_VALUES} FROM json_each(?) RETURNING id, key"
+    );
+    let out = sqlx::query(&sql)
+        .bind(param(rows.iter().map(|r| paper_json(r)).collect()))
+        .fetch_all(conn)
+        .await?;
+    Ok(out
+        .iter()
+        .map(|r| (r.get::<String, _>(1).to_lowercase(), r.get(0)))
+        .collect())
+}
+
+/// Rewrites every column but `id` and `key` of these papers.
+pub async fn update_papers(conn: &mut SqliteConnection, rows: &[&PaperRow]) -> sqlx::Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "UPDATE papers SET title = j.value->>2, title_norm = j.value->>3, authors = j.value->>4,
+         year = j.value->>5, venue = j.value->>6, arxiv = j.value->>7, doi = j.value->>8,
+         abstract = j.value->>9, note = j.value->>10, bibtex = j.value->>11
+         FROM json_each(?) AS j WHERE papers.id = j.value->>0",
+    )
+    .bind(param(rows.iter().map(|r| paper_json(r)).collect()))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Creates tags `(key, name)`; returns `(key, id)` of each.
+pub async fn insert_tags(
+    conn: &mut SqliteConnection,
+    tags: &[(String, String)],
+) -> sqlx::Result<Vec<(String, i64)>> {
+    if tags.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = sqlx::query(
+        "INSERT INTO tags (key, name) SELECT value->>0, value->>1 FROM json_each(?) WHERE true
+         ON CONFLICT (key) DO UPDATE SET key = excluded.key RETURNING key, id",
+    )
+    .bind(param(tags.iter().map(|(k, n)| json!([k, n])).collect()))
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}
+
+/// Inserts or refreshes the sources `(paper id, section, line)` of a file; returns the
+/// source id of each paper.
+pub async fn upsert_sources(
+    conn: &mut SqliteConnection,
+    file_id: i64,
+    scope: Scope,
+    sources: &[(i64, Option<String>, usize)],
+) -> sqlx::Result<HashMap<i64, i64>> {
+    if sources.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = sqlx::query(
+        "INSERT INTO sources (file_id, paper_id, scope, section, line)
+         SELECT ?, value->>0, ?, value->>1, value->>2 FROM json_each(?) WHERE true
+         ON CONFLICT (file_id, paper_id) DO UPDATE SET section = excluded.section, line = excluded.line
+         RETURNING paper_id, id",
+    )
+    .bind(file_id)
+    .bind(scope.0 as i64)
+    .bind(param(sources.iter().map(|(p, s, l)| json!([p, s, l])).collect()))
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}
+
+/// Forgets the tags, links and citation edges these sources stated, before they are
+/// stated anew.
+pub async fn clear_claims(conn: &mut SqliteConnection, source_ids: &[i64]) -> sqlx::Result<()> {
+    if source_ids.is_empty() {
+        return Ok(());
+    }
+    let ids = super::ids_json(source_ids);
+    for table in ["paper_tags", "links", "cites"] {
+        sqlx::query(&format!(
+            "DELETE FROM {table} WHERE source_id IN (SELECT value FROM json_each(?))"
+        ))
+        .bind(&ids)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// `(source, paper, tag)` rows.
+pub async fn insert_paper_tags(
+    conn: &mut SqliteConnection,
+    rows: &[(i64, i64, i64)],
+) -> sqlx::Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT OR IGNORE INTO paper_tags (source_id, paper_id, tag_id)
+         SELECT value->>0, value->>1, value->>2 FROM json_each(?)",
+    )
+    .bind(param(
+        rows.iter().map(|(s, p, t)| json!([s, p, t])).collect(),
+    ))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// `(source, paper, link)` rows.
+pub async fn insert_links(
+    conn: &mut SqliteConnection,
+    rows: &[(i64, i64, &Link)],
+) -> sqlx::Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT OR IGNORE INTO links (source_id, paper_id, kind, url)
+         SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(?)",
+    )
+    .bind(param(
+        rows.iter()
+            .map(|(s, p, l)| json!([s, p, l.kind, l.url]))
+            .collect(),
+    ))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// `(source, citing, cited)` rows.
+pub async fn insert_cites(
+    conn: &mut SqliteConnection,
+    rows: &[(i64, i64, i64)],
+) -> sqlx::Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT OR IGNORE INTO cites (source_id, citing, cited)
+         SELECT value->>0, value->>1, value->>2 FROM json_each(?)",
+    )
+    .bind(param(
+        rows.iter().map(|(s, a, b)| json!([s, a, b])).collect(),
+    ))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// `(alias, paper)` rows; an alias that is some paper's key or already an alias is skipped.
+pub async fn insert_aliases(
+    conn: &mut SqliteConnection,
+    rows: &[(String, i64)],
+) -> sqlx::Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT OR IGNORE INTO key_aliases (alias, paper_id)
+         SELECT value->>0, value->>1 FROM json_each(?)
+         WHERE NOT EXISTS (SELECT 1 FROM papers WHERE key = value->>0)",
+    )
+    .bind(param(rows.iter().map(|(a, p)| json!([a, p])).collect()))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
