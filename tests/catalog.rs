@@ -370,3 +370,21 @@ async fn a_batch_imports_bibtex_sources_first_so_keys_are_the_authors_keys() {
     );
     assert_eq!(one(&catalog, "2001.08361").await.key, "kaplan2020scaling");
 }
+
+#[tokio::test]
+async fn one_file_listing_a_new_paper_twice_under_two_keys_imports_it_once() {
+    let catalog = Catalog::open_in_memory().await.unwrap();
+    let bib = "@misc{lora2021,\n title={LoRA: Low-Rank Adaptation of Large Language Models},\n \
+               author={Hu, Edward J.},\n year={2021},\n eprint={2106.09685},\n archivePrefix={arXiv}\n}\n\n\
+               @inproceedings{hu2022lora,\n title={LoRA: Low-Rank Adaptation of Large Language Models},\n \
+               author={Hu, Edward J. and Shen, Yelong},\n booktitle={ICLR},\n year={2022}\n}\n";
+    let report = catalog
+        .import_bytes(Scope::GLOBAL, "lora.bib", bib.as_bytes(), None)
+        .await;
+    assert!(report.error.is_none(), "{report:?}");
+    assert_eq!(report.new, 1, "{report:?}");
+    let a = one(&catalog, "lora2021").await;
+    let b = one(&catalog, "hu2022lora").await;
+    assert_eq!(a.id, b.id);
+    assert_eq!(a.venue.as_deref(), Some("ICLR"));
+}

@@ -66,7 +66,8 @@ impl Catalog {
         let mut slots: Vec<Slot> = Vec::new();
         let mut slot_of: HashMap<i64, usize> = HashMap::new();
         let mut entry_slot: Vec<Option<usize>> = vec![None; parsed.entries.len()];
-        let mut aliases: Vec<(String, i64)> = Vec::new();
+        // `(alias, slot)`: the paper may not have its real id yet.
+        let mut aliases: Vec<(String, usize)> = Vec::new();
         let mut next_provisional = -1;
 
         for (i, entry) in parsed.entries.iter().enumerate() {
@@ -139,7 +140,7 @@ impl Catalog {
                             && !key.eq_ignore_ascii_case(&slots[slot].row.key)
                             && ids.keys.insert(key.to_lowercase())
                         {
-                            aliases.push((key.to_string(), id));
+                            aliases.push((key.to_string(), slot));
                         }
                     }
                     slot
@@ -210,6 +211,10 @@ impl Catalog {
             .map(|s| &s.row)
             .collect();
         bulk::update_papers(&mut tx, &changed).await?;
+        let aliases: Vec<(String, i64)> = aliases
+            .into_iter()
+            .map(|(a, slot)| (a, slots[slot].row.id))
+            .collect();
         bulk::insert_aliases(&mut tx, &aliases).await?;
 
         // Sources, then what each source states.
