@@ -7,6 +7,7 @@
 pub mod catalog;
 pub mod cite;
 pub mod config;
+pub mod discord;
 pub mod dispatch;
 pub mod ingest;
 pub mod model;

@@ -2,6 +2,7 @@
 //! embeds, the chat REPL into text. Discord's size limits are enforced here, once, so no
 //! surface can send something Discord would refuse.
 
+pub mod fit;
 pub mod limits;
 
 use serde::Serialize;
