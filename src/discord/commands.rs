@@ -38,9 +38,9 @@ pub async fn paper_search(
     #[description = "Only papers with this tag"]
     #[autocomplete = "autocomplete_tag"]
     tag: Option<String>,
-    #[description = "How many papers per page (1-25)"]
+    #[description = "How many papers in all (1-50)"]
     #[min = 1]
-    #[max = 25]
+    #[max = 50]
     limit: Option<u32>,
 ) -> Result<(), BotError> {
     let limit = limit.map(|n| n as usize);
