@@ -1,7 +1,7 @@
 //! A [`Reply`] as Discord builders: content, embeds (linked title, description, fields,
 //! footer), attachments, the ephemeral flag and pagination buttons, always with empty
-//! `allowed_mentions`. Every reply is cut to Discord's limits ([`Reply::fit`]) here, the
-//! last step before sending, whatever the core produced.
+//! `allowed_mentions`. Every reply goes through [`Reply::fit_for_discord`] here, the last
+//! step before sending, whatever the core produced.
 
 use crate::dispatch::Choice;
 use crate::view::{limits, Embed, Reply};
@@ -15,7 +15,7 @@ pub fn no_mentions() -> serenity::CreateAllowedMentions {
 
 /// A reply to a slash command.
 pub fn create_reply(reply: Reply, components: Vec<serenity::CreateActionRow>) -> CreateReply {
-    let reply = reply.fit();
+    let reply = reply.fit_for_discord();
     let mut out = CreateReply::default()
         .ephemeral(reply.ephemeral)
         .allowed_mentions(no_mentions())
@@ -38,7 +38,7 @@ pub fn response_message(
     reply: Reply,
     components: Vec<serenity::CreateActionRow>,
 ) -> serenity::CreateInteractionResponseMessage {
-    let reply = reply.fit();
+    let reply = reply.fit_for_discord();
     let mut out = serenity::CreateInteractionResponseMessage::new()
         .ephemeral(reply.ephemeral)
         .allowed_mentions(no_mentions())

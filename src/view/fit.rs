@@ -1,8 +1,10 @@
 //! Making a [`Reply`] acceptable to Discord whatever the catalog holds: every text cut to its
 //! limit, at most 25 fields and 10 embeds, the 6,000-character budget shared by a message's
-//! embeds, no empty field (Discord rejects those) and no link that is not http(s). Surfaces
-//! call [`Reply::fit`] last, so a long abstract or a hostile title can never turn a reply
-//! into an HTTP 400 that the user only sees as "interaction failed".
+//! embeds, and the rules that are not about size: no empty field name or value, no embed
+//! link that is not http(s), no message with nothing in it (Discord answers each with an
+//! HTTP 400, which the user only sees as "interaction failed"). The Discord adapter calls
+//! [`Reply::fit_for_discord`] as its last step, so a long abstract or a hostile title can
+//! never break a reply.
 
 use super::limits::{self, truncate};
 use super::{Embed, Field, Reply};
@@ -11,8 +13,8 @@ use super::{Embed, Field, Reply};
 const BLANK: &str = "\u{200b}";
 
 impl Reply {
-    /// This reply cut down to Discord's limits. Idempotent.
-    pub fn fit(mut self) -> Reply {
+    /// This reply cut down to Discord's limits and rules. Idempotent.
+    pub fn fit_for_discord(mut self) -> Reply {
         self.content = self.content.map(|c| truncate(&c, limits::CONTENT));
         self.embeds.truncate(limits::EMBEDS);
         let mut budget = limits::EMBEDS_TOTAL;
@@ -139,7 +141,7 @@ mod tests {
             embeds: vec![big_embed(); 12],
             ..Reply::default()
         }
-        .fit();
+        .fit_for_discord();
         assert!(reply.content.as_ref().unwrap().chars().count() <= limits::CONTENT);
         assert!(reply.embeds.len() <= limits::EMBEDS);
         let total: usize = reply.embeds.iter().map(embed_chars).sum();
@@ -166,19 +168,19 @@ mod tests {
             }],
             ..Reply::default()
         };
-        assert_eq!(small.clone().fit(), small);
+        assert_eq!(small.clone().fit_for_discord(), small);
         let once = Reply {
             embeds: vec![big_embed(); 3],
             ..Reply::default()
         }
-        .fit();
-        assert_eq!(once.clone().fit(), once);
+        .fit_for_discord();
+        assert_eq!(once.clone().fit_for_discord(), once);
     }
 
     #[test]
     fn an_empty_reply_gets_some_content() {
         assert_eq!(
-            Reply::default().fit().content.as_deref(),
+            Reply::default().fit_for_discord().content.as_deref(),
             Some("Nothing to show.")
         );
     }
