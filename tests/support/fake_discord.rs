@@ -4,10 +4,7 @@
 //! authorization, body with multipart files) and every gateway frame both ways, so tests
 //! can wait for what the bot sends and, on a timeout, print everything it did send.
 
-use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket, WebSocketUpgrade};
-use axum::extract::State;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use super::{gateway, rest};
 use axum::Router;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -17,8 +14,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, Notify};
 use tokio::task::JoinHandle;
-
-use super::payloads;
 
 /// How long `expect` waits before failing the test.
 pub const WAIT: Duration = Duration::from_secs(5);
@@ -102,23 +97,23 @@ pub struct Log {
     pub closed_by_bot: usize,
 }
 
-enum Outbound {
+pub(super) enum Outbound {
     Frame(Value),
     Drop,
 }
 
-struct Shared {
-    log: Mutex<Log>,
-    changed: Notify,
-    connection: Mutex<Option<mpsc::UnboundedSender<Outbound>>>,
-    seq: AtomicU64,
-    heartbeat_interval: AtomicU64,
-    ids: AtomicU64,
-    guilds: Vec<u64>,
+pub(super) struct Shared {
+    pub(super) log: Mutex<Log>,
+    pub(super) changed: Notify,
+    pub(super) connection: Mutex<Option<mpsc::UnboundedSender<Outbound>>>,
+    pub(super) seq: AtomicU64,
+    pub(super) heartbeat_interval: AtomicU64,
+    pub(super) ids: AtomicU64,
+    pub(super) guilds: Vec<u64>,
     /// Attachments to download: bytes and how long to take serving them.
-    files: Mutex<HashMap<String, (Vec<u8>, Duration)>>,
-    http_url: String,
-    ws_url: String,
+    pub(super) files: Mutex<HashMap<String, (Vec<u8>, Duration)>>,
+    pub(super) http_url: String,
+    pub(super) ws_url: String,
 }
 
 /// A running fake; its servers stop when it is dropped.
@@ -156,9 +151,11 @@ impl FakeDiscord {
             http_url: format!("http://{}", http.local_addr().expect("addr")),
             ws_url: format!("ws://{}", ws.local_addr().expect("addr")),
         });
-        let rest = Router::new().fallback(rest).with_state(shared.clone());
+        let rest = Router::new()
+            .fallback(rest::rest)
+            .with_state(shared.clone());
         let gateway = Router::new()
-            .route("/", axum::routing::get(gateway))
+            .route("/", axum::routing::get(gateway::gateway))
             .with_state(shared.clone());
         let tasks = vec![
             tokio::spawn(async move {
@@ -313,12 +310,12 @@ impl FakeDiscord {
     }
 }
 
-fn record(shared: &Shared, f: impl FnOnce(&mut Log)) {
+pub(super) fn record(shared: &Shared, f: impl FnOnce(&mut Log)) {
     f(&mut lock(&shared.log));
     shared.changed.notify_waiters();
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
@@ -329,249 +326,4 @@ fn redact(frame: &Value) -> Value {
         frame["d"]["token"] = json!("<redacted>");
     }
     frame
-}
-
-async fn rest(
-    State(shared): State<Arc<Shared>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
-) -> Response {
-    let header = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-    };
-    let recorded = Recorded {
-        method: method.to_string(),
-        path: uri.path().to_string(),
-        query: uri.query().map(str::to_string),
-        authorization: header("authorization"),
-        body: parse_body(header("content-type").as_deref(), &body),
-        at: Instant::now(),
-    };
-    let delay = uri
-        .path()
-        .strip_prefix("/files/")
-        .and_then(|name| lock(&shared.files).get(name).map(|(_, delay)| *delay));
-    if let Some(delay) = delay {
-        tokio::time::sleep(delay).await;
-    }
-    let response = answer(&shared, &recorded);
-    record(&shared, |log| log.requests.push(recorded));
-    response
-}
-
-fn answer(shared: &Shared, r: &Recorded) -> Response {
-    let segments: Vec<&str> = r.path.trim_start_matches('/').split('/').collect();
-    let id = || shared.ids.fetch_add(1, Ordering::Relaxed);
-    match (r.method.as_str(), segments.as_slice()) {
-        ("GET", ["api", "v10", "gateway"]) => {
-            axum::Json(json!({ "url": shared.ws_url })).into_response()
-        }
-        ("GET", ["api", "v10", "gateway", "bot"]) => {
-            axum::Json(payloads::gateway_bot(&shared.ws_url)).into_response()
-        }
-        ("GET", ["api", "v10", "oauth2", "applications", "@me"]) => {
-            axum::Json(payloads::application_info()).into_response()
-        }
-        ("PUT", ["api", "v10", "applications", _, "commands"])
-        | ("PUT", ["api", "v10", "applications", _, "guilds", _, "commands"]) => {
-            let commands = r.json().as_array().cloned().unwrap_or_default();
-            let registered: Vec<Value> = commands
-                .into_iter()
-                .map(|mut c| {
-                    c["id"] = json!(id().to_string());
-                    c["application_id"] = json!(payloads::APP_ID.to_string());
-                    c["version"] = json!(id().to_string());
-                    if c.get("type").is_none() {
-                        c["type"] = json!(1);
-                    }
-                    c
-                })
-                .collect();
-            axum::Json(Value::Array(registered)).into_response()
-        }
-        ("POST", ["api", "v10", "interactions", _, _, "callback"]) => {
-            StatusCode::NO_CONTENT.into_response()
-        }
-        ("PATCH", ["api", "v10", "webhooks", _, _, "messages", "@original"])
-        | ("POST", ["api", "v10", "webhooks", _, _]) => {
-            axum::Json(payloads::message(id(), payloads::CHANNEL_A, r.json())).into_response()
-        }
-        ("POST", ["api", "v10", "channels", channel, "messages"]) => {
-            let channel = channel.parse().unwrap_or(payloads::CHANNEL_A);
-            axum::Json(payloads::message(id(), channel, r.json())).into_response()
-        }
-        ("GET", ["files", name]) => match lock(&shared.files).get(*name) {
-            Some((bytes, _)) => bytes.clone().into_response(),
-            None => not_found(),
-        },
-        _ => not_found(),
-    }
-}
-
-fn not_found() -> Response {
-    (
-        StatusCode::NOT_FOUND,
-        axum::Json(json!({"message": "404: Not Found", "code": 0})),
-    )
-        .into_response()
-}
-
-fn parse_body(content_type: Option<&str>, bytes: &[u8]) -> Body {
-    if bytes.is_empty() {
-        return Body::Empty;
-    }
-    let content_type = content_type.unwrap_or_default();
-    if let Some(boundary) = content_type
-        .strip_prefix("multipart/form-data")
-        .and_then(|rest| rest.split("boundary=").nth(1))
-    {
-        return parse_multipart(boundary.trim_matches('"'), bytes);
-    }
-    match serde_json::from_slice(bytes) {
-        Ok(v) => Body::Json(v),
-        Err(_) => Body::Other(bytes.to_vec()),
-    }
-}
-
-/// Just enough of RFC 7578 for what serenity sends: `payload_json` and `files[n]` parts.
-fn parse_multipart(boundary: &str, bytes: &[u8]) -> Body {
-    let delimiter = format!("--{boundary}");
-    let mut payload = Value::Null;
-    let mut files = Vec::new();
-    for part in split(bytes, delimiter.as_bytes()).into_iter().skip(1) {
-        let part = part.strip_prefix(b"\r\n").unwrap_or(part);
-        if part.starts_with(b"--") {
-            break;
-        }
-        let Some(header_end) = find(part, b"\r\n\r\n") else {
-            continue;
-        };
-        let head = String::from_utf8_lossy(&part[..header_end]).to_string();
-        let content = &part[header_end + 4..];
-        let content = content.strip_suffix(b"\r\n").unwrap_or(content);
-        let field = disposition(&head, "name").unwrap_or_default();
-        match disposition(&head, "filename") {
-            Some(filename) => files.push(FilePart {
-                field,
-                filename,
-                bytes: content.to_vec(),
-            }),
-            None if field == "payload_json" => {
-                payload = serde_json::from_slice(content).unwrap_or(Value::Null);
-            }
-            None => {}
-        }
-    }
-    Body::Multipart { payload, files }
-}
-
-fn disposition(head: &str, key: &str) -> Option<String> {
-    let needle = format!("{key}=\"");
-    let start = head.find(&format!("; {needle}"))? + needle.len() + 2;
-    let end = head[start..].find('"')? + start;
-    Some(head[start..end].to_string())
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-fn split<'a>(mut bytes: &'a [u8], delimiter: &[u8]) -> Vec<&'a [u8]> {
-    let mut parts = Vec::new();
-    while let Some(at) = find(bytes, delimiter) {
-        parts.push(&bytes[..at]);
-        bytes = &bytes[at + delimiter.len()..];
-    }
-    parts.push(bytes);
-    parts
-}
-
-async fn gateway(State(shared): State<Arc<Shared>>, upgrade: WebSocketUpgrade) -> Response {
-    upgrade.on_upgrade(move |socket| session(shared, socket))
-}
-
-/// One gateway connection: Hello, then answer Identify, Resume and Heartbeat, and forward
-/// what tests dispatch.
-async fn session(shared: Arc<Shared>, mut socket: WebSocket) {
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    *lock(&shared.connection) = Some(tx);
-    record(&shared, |log| log.connections += 1);
-    let interval = shared.heartbeat_interval.load(Ordering::SeqCst);
-    if send(
-        &shared,
-        &mut socket,
-        json!({"op": 10, "d": {"heartbeat_interval": interval}}),
-    )
-    .await
-    .is_err()
-    {
-        return;
-    }
-    loop {
-        tokio::select! {
-            incoming = socket.recv() => {
-                let text = match incoming {
-                    Some(Ok(WsMessage::Text(text))) => text.to_string(),
-                    Some(Ok(WsMessage::Close(_))) => {
-                        record(&shared, |log| log.closed_by_bot += 1);
-                        break;
-                    }
-                    Some(Err(_)) | None => break,
-                    Some(Ok(_)) => continue,
-                };
-                let Ok(frame) = serde_json::from_str::<Value>(&text) else { continue };
-                record(&shared, |log| log.gateway_in.push(frame.clone()));
-                let replies = match frame["op"].as_u64() {
-                    Some(1) => vec![json!({"op": 11})],
-                    Some(2) => handshake(&shared),
-                    Some(6) => vec![json!({
-                        "op": 0,
-                        "s": shared.seq.fetch_add(1, Ordering::SeqCst) + 1,
-                        "t": "RESUMED",
-                        "d": {},
-                    })],
-                    _ => Vec::new(),
-                };
-                for reply in replies {
-                    if send(&shared, &mut socket, reply).await.is_err() {
-                        return;
-                    }
-                }
-            }
-            outbound = rx.recv() => match outbound {
-                Some(Outbound::Frame(frame)) => {
-                    if socket.send(WsMessage::Text(frame.to_string().into())).await.is_err() {
-                        break;
-                    }
-                }
-                Some(Outbound::Drop) | None => {
-                    let close = CloseFrame { code: 4000, reason: "fake drop".into() };
-                    let _ = socket.send(WsMessage::Close(Some(close))).await;
-                    break;
-                }
-            },
-        }
-    }
-}
-
-fn handshake(shared: &Shared) -> Vec<Value> {
-    let seq = || shared.seq.fetch_add(1, Ordering::SeqCst) + 1;
-    let mut frames = vec![json!({
-        "op": 0, "s": seq(), "t": "READY",
-        "d": payloads::ready(&shared.guilds, &shared.ws_url),
-    })];
-    for &guild in &shared.guilds {
-        frames.push(json!({"op": 0, "s": seq(), "t": "GUILD_CREATE", "d": payloads::guild(guild)}));
-    }
-    frames
-}
-
-async fn send(shared: &Shared, socket: &mut WebSocket, frame: Value) -> Result<(), axum::Error> {
-    record(shared, |log| log.gateway_out.push(frame.clone()));
-    socket.send(WsMessage::Text(frame.to_string().into())).await
 }
