@@ -15,9 +15,24 @@ use tracing::warn;
 /// How many paged replies stay pageable.
 const CAPACITY: usize = 2048;
 
-#[derive(Default)]
 pub struct Pages {
     inner: Mutex<Inner>,
+}
+
+impl Default for Pages {
+    /// Ids start from the clock, so a button left over from before a restart finds no
+    /// entry ("expired") rather than someone else's newer request under the same number.
+    fn default() -> Pages {
+        let start = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_micros() as u64);
+        Pages {
+            inner: Mutex::new(Inner {
+                next_id: start,
+                ..Inner::default()
+            }),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -31,7 +46,7 @@ impl Pages {
     /// Keeps `request` for later pages; returns its id.
     pub fn remember(&self, request: Request, caller: Caller) -> u64 {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        inner.next_id += 1;
+        inner.next_id = inner.next_id.wrapping_add(1);
         let id = inner.next_id;
         inner.entries.insert(id, (request, caller));
         inner.order.push_back(id);
