@@ -10,6 +10,7 @@
 mod support;
 
 use paperclub::catalog::Catalog;
+use paperclub::dispatch::{self, Caller, Request};
 use paperclub::model::Scope;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -98,9 +99,45 @@ async fn bench() -> anyhow::Result<()> {
         }
         ok &= report(name, &mut latencies);
     }
+    core_only(&bot, papers).await;
     ok &= burst(&bot, &student, &search).await;
     anyhow::ensure!(ok, "a target was missed");
     Ok(())
+}
+
+/// The same searches and cites straight through `dispatch::handle`, without Discord: how
+/// much of the latency above is the core's.
+async fn core_only(bot: &TestBot, papers: usize) {
+    let caller = Caller {
+        scope: Scope(GUILD_A),
+        user_id: 1,
+        instructor: false,
+    };
+    for name in ["search (core)", "cite (core)"] {
+        let mut latencies = Vec::with_capacity(ROUNDS);
+        for i in 0..ROUNDS {
+            let request = if name.starts_with("search") {
+                Request::Search {
+                    query: WORDS[i % WORDS.len()].to_string(),
+                    tag: None,
+                    limit: None,
+                    page: 0,
+                }
+            } else {
+                Request::Cite {
+                    paper: Some(format!("synth{}", (i * 7919) % papers.max(1))),
+                    papers: None,
+                    tag: None,
+                    format: Default::default(),
+                }
+            };
+            let started = Instant::now();
+            let reply = dispatch::handle(&bot.catalog, &caller, request).await;
+            latencies.push(started.elapsed());
+            std::hint::black_box(reply);
+        }
+        report(name, &mut latencies);
+    }
 }
 
 /// One interaction: sent on the gateway, timed until the fake received the callback.

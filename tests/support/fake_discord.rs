@@ -5,6 +5,7 @@
 //! can wait for what the bot sends and, on a timeout, print everything it did send.
 
 use super::{gateway, rest};
+use axum::serve::ListenerExt;
 use axum::Router;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -159,10 +160,10 @@ impl FakeDiscord {
             .with_state(shared.clone());
         let tasks = vec![
             tokio::spawn(async move {
-                let _ = axum::serve(http, rest).await;
+                let _ = axum::serve(http.tap_io(no_delay), rest).await;
             }),
             tokio::spawn(async move {
-                let _ = axum::serve(ws, gateway).await;
+                let _ = axum::serve(ws.tap_io(no_delay), gateway).await;
             }),
         ];
         FakeDiscord { shared, tasks }
@@ -308,6 +309,12 @@ impl FakeDiscord {
         }
         out
     }
+}
+
+/// Without TCP_NODELAY, Nagle's algorithm meets the peer's delayed ACK and holds a small
+/// frame sent right after another for up to 40 ms, which would show up as fake latency.
+fn no_delay(tcp: &mut tokio::net::TcpStream) {
+    let _ = tcp.set_nodelay(true);
 }
 
 pub(super) fn record(shared: &Shared, f: impl FnOnce(&mut Log)) {
