@@ -162,6 +162,9 @@ pub async fn import(
     if !caller.instructor {
         return Err(BotError::user(INSTRUCTORS_ONLY));
     }
+    if file.size as usize > MAX_IMPORT_BYTES {
+        return Err(too_big(&file));
+    }
     ctx.defer_ephemeral().await?;
     let bytes = download(&ctx.data().downloads, &file).await?;
     let request = Request::Import {
@@ -226,22 +229,20 @@ pub(crate) fn is_instructor(member: &serenity::Member, role: Option<serenity::Ro
     by_permission || by_role
 }
 
-/// Fetches an attachment from Discord's CDN, refusing files over the cap before and while
-/// downloading (the declared size is the uploader's word, the stream is the truth).
+fn too_big(file: &serenity::Attachment) -> BotError {
+    BotError::user(format!(
+        "`{}` is too large: the limit is {} MB.",
+        file.filename.replace('`', "'"),
+        MAX_IMPORT_BYTES / (1024 * 1024)
+    ))
+}
+
+/// Fetches an attachment from Discord's CDN. The declared size was checked before
+/// deferring; the stream is checked too, since the declared size is only the client's word.
 async fn download(
     client: &reqwest::Client,
     file: &serenity::Attachment,
 ) -> Result<Vec<u8>, BotError> {
-    let too_big = || {
-        BotError::user(format!(
-            "`{}` is too large: the limit is {} MB.",
-            file.filename.replace('`', "'"),
-            MAX_IMPORT_BYTES / (1024 * 1024)
-        ))
-    };
-    if file.size as usize > MAX_IMPORT_BYTES {
-        return Err(too_big());
-    }
     let failed =
         || BotError::user("I couldn't download that file from Discord; try attaching it again.");
     let mut response = client
@@ -264,7 +265,7 @@ async fn download(
     })? {
         bytes.extend_from_slice(&chunk);
         if bytes.len() > MAX_IMPORT_BYTES {
-            return Err(too_big());
+            return Err(too_big(file));
         }
     }
     Ok(bytes)

@@ -117,12 +117,25 @@ async fn an_oversized_attachment_is_refused_without_downloading_it() {
         json!([option]),
         Some(resolved),
     );
-    assert_eq!(bot.answer(id).await.json()["type"], 5);
-    let reply = bot.follow_up(id).await;
+    let reply = bot.answer(id).await;
+    assert_eq!(reply.json()["type"], 4, "refused at once, not deferred");
+    assert_eq!(flags(&reply) & EPHEMERAL, EPHEMERAL);
     assert!(content(&reply).contains("5 MB"), "{}", content(&reply));
     assert!(!bot
         .fake
         .requests()
         .iter()
         .any(|r| r.path.starts_with("/files/")));
+}
+
+#[tokio::test]
+async fn import_in_a_direct_message_is_refused_ephemerally() {
+    let bot = spawn_bot().await;
+    let mut dm = Invoker::instructor(GUILD_A);
+    dm.guild_id = None;
+    let id = import_as(&bot, &dm).await;
+    let reply = bot.answer(id).await;
+    assert_eq!(reply.json()["type"], 4);
+    assert_eq!(flags(&reply) & EPHEMERAL, EPHEMERAL);
+    assert!(content(&reply).contains("server"), "{}", content(&reply));
 }
