@@ -51,7 +51,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
                 config.discord.dev_guild = dev_guild;
             }
             let catalog = std::sync::Arc::new(Catalog::open(&config.data_dir).await?);
-            crate::discord::run(&config.discord, catalog).await?;
+            crate::discord::run(&config.discord, catalog, crate::discord::shutdown_signal())
+                .await?;
             Ok(0)
         }
         command => {

@@ -1,10 +1,197 @@
-//! Placeholder until the Discord adapter lands.
+//! The Discord surface: a thin poise adapter over [`crate::dispatch`]. It owns the client
+//! (REST through an optional proxy or fake, gateway with no privileged intents), the slash
+//! commands and their registration, rendering a [`crate::view::Reply`] as a message,
+//! pagination buttons, error reporting, and a clean shutdown that lets interactions in
+//! flight finish. Nothing here decides what a command means; that is the core's job.
+
+mod commands;
+mod error;
+mod gate;
+mod pager;
+mod render;
 
 use crate::catalog::Catalog;
 use crate::config::DiscordConfig;
+use anyhow::Context as _;
+use poise::serenity_prelude as serenity;
+use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
+use tracing::{info, warn};
 
-pub async fn run(config: &DiscordConfig, catalog: Arc<Catalog>) -> anyhow::Result<()> {
-    let _ = (config, catalog);
-    anyhow::bail!("the Discord adapter is not wired yet")
+pub use error::BotError;
+pub use gate::Lifecycle;
+
+/// What every handler can reach: the catalog and the adapter's own small state.
+#[derive(Clone)]
+pub struct Data {
+    pub(crate) catalog: Arc<Catalog>,
+    pub(crate) instructor_role: Option<serenity::RoleId>,
+    pub(crate) pages: Arc<pager::Pages>,
+    /// For attachment downloads, which go straight to Discord's CDN, not through the proxy.
+    pub(crate) downloads: reqwest::Client,
+}
+
+pub(crate) type Context<'a> = poise::Context<'a, Data, BotError>;
+
+/// How long a shutdown waits for interactions in flight before closing anyway.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Builds the client: REST and gateway through `config.api_base` when set, commands
+/// registered in `config.dev_guild` when set (globally otherwise) once the bot is ready.
+pub async fn build_client(
+    config: &DiscordConfig,
+    catalog: Arc<Catalog>,
+) -> anyhow::Result<serenity::Client> {
+    Ok(build(config, catalog).await?.0)
+}
+
+/// Runs the bot until `shutdown` resolves (see [`shutdown_signal`]), then stops taking
+/// interactions, lets those in flight finish, closes the gateway and the catalog.
+pub async fn run(
+    config: &DiscordConfig,
+    catalog: Arc<Catalog>,
+    shutdown: impl Future<Output = ()>,
+) -> anyhow::Result<()> {
+    let (mut client, lifecycle) = build(config, catalog.clone()).await?;
+    let shard_manager = client.shard_manager.clone();
+    // serenity reconnects and resumes on its own inside `start`; we only stop it on request.
+    let start = client.start();
+    tokio::pin!(start);
+    let result = tokio::select! {
+        result = &mut start => result.context("the Discord client stopped"),
+        () = shutdown => {
+            info!("shutting down: no new interactions, finishing those in flight");
+            lifecycle.stop();
+            if tokio::time::timeout(DRAIN_TIMEOUT, lifecycle.drained()).await.is_err() {
+                warn!(in_flight = lifecycle.in_flight(), "interactions still running at shutdown");
+            }
+            shard_manager.shutdown_all().await;
+            match tokio::time::timeout(Duration::from_secs(5), &mut start).await {
+                Ok(result) => result.context("the Discord client stopped with an error"),
+                Err(_) => Ok(()),
+            }
+        }
+    };
+    catalog.close().await;
+    info!("stopped");
+    result
+}
+
+/// Resolves on SIGINT (Ctrl-C) or, on Unix, SIGTERM (systemd, containers).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            warn!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
+
+async fn build(
+    config: &DiscordConfig,
+    catalog: Arc<Catalog>,
+) -> anyhow::Result<(serenity::Client, Arc<Lifecycle>)> {
+    let token = config
+        .token
+        .as_ref()
+        .context("no Discord token: set DISCORD_TOKEN")?;
+    let mut http = serenity::HttpBuilder::new(token.expose());
+    if let Some(base) = &config.api_base {
+        // The rate limiter builds its requests without the proxy (serenity #1739); a proxy
+        // in front of Discord does the rate limiting instead.
+        http = http
+            .proxy(base.trim_end_matches('/'))
+            .ratelimiter_disabled(true);
+    }
+    let data = Data {
+        catalog,
+        instructor_role: config
+            .instructor_role
+            .filter(|&r| r != 0)
+            .map(serenity::RoleId::new),
+        pages: Arc::new(pager::Pages::default()),
+        downloads: reqwest::Client::new(),
+    };
+    let dev_guild = config
+        .dev_guild
+        .filter(|&g| g != 0)
+        .map(serenity::GuildId::new);
+    let setup_data = data.clone();
+    let framework = poise::Framework::builder()
+        .options(options())
+        .setup(move |ctx, _ready, framework| {
+            Box::pin(async move {
+                register(ctx, &framework.options().commands, dev_guild).await;
+                Ok(setup_data)
+            })
+        })
+        .build();
+    let lifecycle = Arc::new(Lifecycle::default());
+    let gate = gate::Gate::new(framework, data, lifecycle.clone());
+    let client =
+        serenity::ClientBuilder::new_with_http(http.build(), serenity::GatewayIntents::GUILDS)
+            .framework(gate)
+            .await
+            .context("building the Discord client")?;
+    Ok((client, lifecycle))
+}
+
+fn options() -> poise::FrameworkOptions<Data, BotError> {
+    poise::FrameworkOptions {
+        commands: commands::all(),
+        on_error: error::on_error,
+        // Nothing the bot sends may ping: reading lists and users write the text.
+        allowed_mentions: Some(render::no_mentions()),
+        // No owner-only commands, so no need to ask Discord who the owners are.
+        initialize_owners: false,
+        pre_command: |ctx| {
+            Box::pin(async move {
+                info!(
+                    command = %ctx.command().qualified_name,
+                    guild_id = ?ctx.guild_id().map(|g| g.get()),
+                    user_id = %ctx.author().id,
+                    "command"
+                );
+            })
+        },
+        ..Default::default()
+    }
+}
+
+/// Registration failing must not stop the bot: poise would wait for setup forever and
+/// answer nothing, while the previously registered commands may still work.
+async fn register(
+    ctx: &serenity::Context,
+    commands: &[poise::Command<Data, BotError>],
+    dev_guild: Option<serenity::GuildId>,
+) {
+    let result = match dev_guild {
+        Some(guild) => poise::builtins::register_in_guild(ctx, commands, guild).await,
+        None => poise::builtins::register_globally(ctx, commands).await,
+    };
+    match result {
+        Ok(()) => {
+            info!(guild_id = ?dev_guild.map(|g| g.get()), count = commands.len(), "commands registered")
+        }
+        Err(e) => tracing::error!(error = %e, "registering commands failed"),
+    }
 }

@@ -3,6 +3,7 @@
 //! surface can send something Discord would refuse.
 
 pub mod cards;
+pub mod fit;
 pub mod limits;
 pub mod text;
 
@@ -67,58 +68,5 @@ impl Reply {
             ephemeral: true,
             ..Reply::default()
         }
-    }
-}
-
-impl Embed {
-    /// Characters that count towards Discord's 6,000 per message.
-    fn size(&self) -> usize {
-        let len = |s: &Option<String>| s.as_ref().map_or(0, |v| v.chars().count());
-        len(&self.title)
-            + len(&self.description)
-            + len(&self.footer)
-            + self
-                .fields
-                .iter()
-                .map(|f| f.name.chars().count() + f.value.chars().count())
-                .sum::<usize>()
-    }
-}
-
-impl Reply {
-    /// Cuts everything to Discord's limits: content, every embed part, the number of
-    /// fields and embeds, and the total size of all embeds. The last line of defence; the
-    /// renderers already aim to fit.
-    pub fn fit(mut self) -> Reply {
-        use limits::*;
-        self.content = self.content.map(|c| truncate(&c, CONTENT));
-        self.embeds.truncate(EMBEDS);
-        for e in &mut self.embeds {
-            e.title = e.title.take().map(|t| truncate(&t, EMBED_TITLE));
-            e.description = e
-                .description
-                .take()
-                .map(|d| truncate(&d, EMBED_DESCRIPTION));
-            e.footer = e.footer.take().map(|f| truncate(&f, FOOTER));
-            e.fields.truncate(FIELDS);
-            for f in &mut e.fields {
-                f.name = truncate(&f.name, FIELD_NAME);
-                f.value = truncate(&f.value, FIELD_VALUE);
-            }
-        }
-        while self.embeds.iter().map(Embed::size).sum::<usize>() > EMBEDS_TOTAL {
-            if self.embeds.len() > 1 {
-                self.embeds.pop();
-            } else if let Some(e) = self.embeds.first_mut() {
-                let over = e.size() - EMBEDS_TOTAL;
-                let d = e.description.take().unwrap_or_default();
-                let keep = d.chars().count().saturating_sub(over + 1);
-                e.description = Some(truncate(&d, keep));
-                if e.size() > EMBEDS_TOTAL {
-                    e.fields.clear();
-                }
-            }
-        }
-        self
     }
 }

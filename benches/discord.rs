@@ -1,0 +1,312 @@
+//! The Discord surface's speed through the fake Discord: the time from INTERACTION_CREATE
+//! sent to the bot's callback received, p50/p99, for search, autocomplete and cite over a
+//! synthetic catalog (100k papers unless `PAPERCLUB_BENCH_PAPERS` says otherwise), then a
+//! burst of 500 interactions sent at once, all of which must be answered.
+//!
+//! `cargo bench --bench discord` (release) or, without a release build,
+//! `cargo bench --profile dev --bench discord` (slower; the figures are an upper bound).
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use paperclub::catalog::Catalog;
+use paperclub::dispatch::{self, Caller, Request};
+use paperclub::model::Scope;
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use support::bot::{spawn_bot_with, TestBot};
+use support::payloads::{self, focused, opt, sub, Invoker, GUILD_A};
+
+const ROUNDS: usize = 300;
+const BURST: usize = 500;
+const TARGET_P99: Duration = Duration::from_millis(10);
+
+fn main() -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(bench())
+}
+
+async fn bench() -> anyhow::Result<()> {
+    let papers = std::env::var("PAPERCLUB_BENCH_PAPERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000usize);
+    let catalog = Catalog::open_in_memory().await?;
+    let started = Instant::now();
+    let mut imported = 0;
+    for (i, chunk) in synthetic_bib(papers).chunks(5_000).enumerate() {
+        let report = catalog
+            .import_bytes(
+                Scope::GLOBAL,
+                &format!("synth-{i}.bib"),
+                chunk.concat().as_bytes(),
+                None,
+            )
+            .await;
+        anyhow::ensure!(
+            report.error.is_none(),
+            "synthetic import failed: {report:?}"
+        );
+        imported += report.new;
+    }
+    println!(
+        "catalog: {imported} papers imported in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let bot = spawn_bot_with(Arc::new(catalog), |_| {}).await;
+    let student = Invoker::student(GUILD_A);
+
+    let search = |i: usize| {
+        let word = WORDS[i % WORDS.len()];
+        (
+            "paper",
+            json!([sub("search", json!([opt("query", word)]))]),
+            2,
+        )
+    };
+    let autocomplete = |i: usize| {
+        let partial = &TAGS[i % TAGS.len()][..3];
+        (
+            "paper",
+            json!([sub("tag", json!([focused("tag", partial)]))]),
+            4,
+        )
+    };
+    let cite = |i: usize| {
+        let key = format!("synth{}", (i * 7919) % papers.max(1));
+        ("cite", json!([opt("paper", &key)]), 2)
+    };
+    let mut ok = true;
+    for (name, make) in [
+        (
+            "search",
+            &search as &dyn Fn(usize) -> (&'static str, Value, u8),
+        ),
+        ("autocomplete", &autocomplete),
+        ("cite", &cite),
+    ] {
+        let mut latencies = Vec::with_capacity(ROUNDS);
+        for i in 0..ROUNDS + 20 {
+            let (command, options, kind) = make(i);
+            let latency = round_trip(&bot, &student, command, options, kind).await;
+            // The first rounds warm caches and the connection.
+            if i >= 20 {
+                latencies.push(latency);
+            }
+        }
+        ok &= report(name, &mut latencies);
+    }
+    core_only(&bot, papers).await;
+    ok &= burst(&bot, &student, &search).await;
+    anyhow::ensure!(ok, "a target was missed");
+    Ok(())
+}
+
+/// The same searches and cites straight through `dispatch::handle`, without Discord: how
+/// much of the latency above is the core's.
+async fn core_only(bot: &TestBot, papers: usize) {
+    let caller = Caller {
+        scope: Scope(GUILD_A),
+        user_id: 1,
+        instructor: false,
+    };
+    for name in ["search (core)", "cite (core)"] {
+        let mut latencies = Vec::with_capacity(ROUNDS);
+        for i in 0..ROUNDS {
+            let request = if name.starts_with("search") {
+                Request::Search {
+                    query: WORDS[i % WORDS.len()].to_string(),
+                    tag: None,
+                    limit: None,
+                    page: 0,
+                }
+            } else {
+                Request::Cite {
+                    paper: Some(format!("synth{}", (i * 7919) % papers.max(1))),
+                    papers: None,
+                    tag: None,
+                    format: Default::default(),
+                }
+            };
+            let started = Instant::now();
+            let reply = dispatch::handle(&bot.catalog, &caller, request).await;
+            latencies.push(started.elapsed());
+            std::hint::black_box(reply);
+        }
+        report(name, &mut latencies);
+    }
+}
+
+/// One interaction: sent on the gateway, timed until the fake received the callback.
+async fn round_trip(
+    bot: &TestBot,
+    who: &Invoker,
+    command: &str,
+    options: Value,
+    kind: u8,
+) -> Duration {
+    let id = bot.fake.next_id();
+    let payload = match kind {
+        4 => payloads::autocomplete(id, who, command, options),
+        _ => payloads::slash(id, who, command, options, None),
+    };
+    let sent = bot.fake.dispatch("INTERACTION_CREATE", payload);
+    let callback = bot.fake.callback(id).await;
+    callback.at.saturating_duration_since(sent)
+}
+
+fn report(name: &str, latencies: &mut [Duration]) -> bool {
+    latencies.sort_unstable();
+    let pick = |q: f64| latencies[((latencies.len() as f64 - 1.0) * q).round() as usize];
+    let (p50, p99, max) = (pick(0.50), pick(0.99), pick(1.0));
+    let verdict = if p99 < TARGET_P99 {
+        "ok"
+    } else {
+        "OVER TARGET"
+    };
+    println!(
+        "{name:<13} n={:<4} p50 {:>7.2} ms   p99 {:>7.2} ms   max {:>7.2} ms   {verdict}",
+        latencies.len(),
+        ms(p50),
+        ms(p99),
+        ms(max)
+    );
+    p99 < TARGET_P99
+}
+
+/// Sends `BURST` searches back to back, then waits for every callback.
+async fn burst(
+    bot: &TestBot,
+    who: &Invoker,
+    make: &dyn Fn(usize) -> (&'static str, Value, u8),
+) -> bool {
+    let before = bot.fake.requests().len();
+    let started = Instant::now();
+    let mut ids = Vec::with_capacity(BURST);
+    for i in 0..BURST {
+        let (command, options, _) = make(i);
+        let id = bot.fake.next_id();
+        bot.fake.dispatch(
+            "INTERACTION_CREATE",
+            payloads::slash(id, who, command, options, None),
+        );
+        ids.push(id);
+    }
+    let answered = tokio::time::timeout(Duration::from_secs(60), async {
+        loop {
+            let requests = bot.fake.requests();
+            let done = ids
+                .iter()
+                .filter(|&&id| requests[before..].iter().any(|r| r.is_callback_for(id)))
+                .count();
+            if done == ids.len() {
+                return done;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+    let answered = answered.unwrap_or_else(|_| {
+        let requests = bot.fake.requests();
+        ids.iter()
+            .filter(|&&id| requests.iter().any(|r| r.is_callback_for(id)))
+            .count()
+    });
+    let last = bot
+        .fake
+        .requests()
+        .iter()
+        .skip(before)
+        .map(|r| r.at)
+        .max()
+        .unwrap_or(started);
+    println!(
+        "burst         {answered}/{BURST} answered, all within {:.0} ms, lost {}",
+        ms(last.saturating_duration_since(started)),
+        BURST - answered
+    );
+    answered == BURST
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+const WORDS: &[&str] = &[
+    "attention",
+    "scaling",
+    "transformer",
+    "retrieval",
+    "alignment",
+    "sparse",
+    "diffusion",
+    "contrastive",
+    "benchmark",
+    "distillation",
+    "reasoning",
+    "memory",
+    "optimal",
+    "compute",
+    "robust",
+    "multilingual",
+    "vision",
+    "agents",
+    "tokenizer",
+    "curriculum",
+];
+
+const TAGS: &[&str] = &[
+    "scaling-laws",
+    "transformers",
+    "retrieval-augmented",
+    "alignment",
+    "mixture-of-experts",
+    "diffusion-models",
+    "contrastive-learning",
+    "benchmarks",
+    "distillation",
+    "reasoning",
+    "long-context",
+    "optimization",
+    "robustness",
+    "multilingual",
+    "vision-language",
+    "agents",
+    "tokenization",
+    "curriculum-learning",
+    "interpretability",
+    "efficiency",
+];
+
+/// `n` BibTeX entries keyed `synth0..`, deterministic, in the catalog's own input format.
+fn synthetic_bib(n: usize) -> Vec<String> {
+    let mut state = 0x2020_u64;
+    let mut next = move || {
+        // xorshift64: deterministic, dependency-free.
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    (0..n)
+        .map(|i| {
+            let mut pick = |list: &[&'static str]| list[(next() % list.len() as u64) as usize];
+            let title: Vec<&str> = (0..7).map(|_| pick(WORDS)).collect();
+            let abstract_words: Vec<&str> = (0..40).map(|_| pick(WORDS)).collect();
+            let tags = [pick(TAGS), pick(TAGS)];
+            let year = 2000 + (i % 25);
+            format!(
+                "@article{{synth{i},\n  title = {{{} {i}}},\n  author = {{Author{}, A. and Writer{}, B.}},\n  journal = {{Synthetic Letters}},\n  year = {{{year}}},\n  keywords = {{{}, {}}},\n  abstract = {{{}}}\n}}\n\n",
+                title.join(" "),
+                i % 997,
+                i % 991,
+                tags[0],
+                tags[1],
+                abstract_words.join(" ")
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,141 @@
+//! `/import`: who may, deferral, download, size cap, and what it changes.
+
+use super::*;
+
+#[tokio::test]
+async fn import_by_a_student_is_refused_ephemerally_and_imports_nothing() {
+    let bot = spawn_bot().await;
+    let url = bot.fake.serve_file("list.bib", READING_LIST);
+    let (option, resolved) = attachment(
+        "file",
+        bot.fake.next_id(),
+        "list.bib",
+        READING_LIST.len(),
+        &url,
+    );
+    let (id, _) = bot.send_slash_resolved(
+        &Invoker::student(GUILD_A),
+        "import",
+        json!([option]),
+        Some(resolved),
+    );
+    let reply = bot.answer(id).await;
+    assert_eq!(reply.json()["type"], 4);
+    assert_eq!(flags(&reply) & EPHEMERAL, EPHEMERAL);
+    assert!(
+        content(&reply).contains("instructor"),
+        "{}",
+        content(&reply)
+    );
+    assert!(content(&reply).chars().count() < 200, "refusals are short");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(
+        !bot.fake
+            .requests()
+            .iter()
+            .any(|r| r.path.starts_with("/files/")),
+        "the file must not even be downloaded"
+    );
+    let scope = paperclub::model::Scope(GUILD_A);
+    let found = bot
+        .catalog
+        .search(scope, "scaling", &[], None, 10)
+        .await
+        .expect("search");
+    assert!(found.is_empty());
+}
+
+async fn import_as(bot: &TestBot, who: &Invoker) -> u64 {
+    let url = bot.fake.serve_file("list.bib", READING_LIST);
+    let (option, resolved) = attachment(
+        "file",
+        bot.fake.next_id(),
+        "list.bib",
+        READING_LIST.len(),
+        &url,
+    );
+    bot.send_slash_resolved(who, "import", json!([option]), Some(resolved))
+        .0
+}
+
+#[tokio::test]
+async fn import_by_an_instructor_is_deferred_downloaded_and_reported() {
+    let bot = spawn_bot().await;
+    let id = import_as(&bot, &Invoker::instructor(GUILD_A)).await;
+    let deferral = bot.answer(id).await;
+    assert_eq!(deferral.json()["type"], 5);
+    assert_eq!(
+        flags(&deferral) & EPHEMERAL,
+        EPHEMERAL,
+        "the report is for the instructor"
+    );
+    bot.fake
+        .expect("the download", |r| r.path == "/files/list.bib")
+        .await;
+    let report = bot.follow_up(id).await;
+    assert!(!content(&report).is_empty() || !embed_titles(&report).is_empty());
+}
+
+#[tokio::test]
+async fn import_by_a_member_with_the_instructor_role_is_allowed() {
+    let bot = spawn_bot().await;
+    let mut ta = Invoker::student(GUILD_A);
+    ta.roles = vec![INSTRUCTOR_ROLE];
+    let id = import_as(&bot, &ta).await;
+    assert_eq!(bot.answer(id).await.json()["type"], 5);
+    bot.follow_up(id).await;
+}
+
+#[tokio::test]
+async fn an_instructor_import_makes_the_papers_searchable_in_that_guild() {
+    let bot = spawn_bot().await;
+    let id = import_as(&bot, &Invoker::instructor(GUILD_A)).await;
+    bot.follow_up(id).await;
+    let scope = paperclub::model::Scope(GUILD_A);
+    let found = bot
+        .catalog
+        .search(scope, "attention", &[], None, 10)
+        .await
+        .expect("search");
+    assert!(found.iter().any(|r| r.paper.key == "vaswani2017attention"));
+}
+
+#[tokio::test]
+async fn an_oversized_attachment_is_refused_without_downloading_it() {
+    let bot = spawn_bot().await;
+    let url = bot.fake.serve_file("huge.bib", b"@misc{x}");
+    let (option, resolved) = attachment(
+        "file",
+        bot.fake.next_id(),
+        "huge.bib",
+        50 * 1024 * 1024,
+        &url,
+    );
+    let (id, _) = bot.send_slash_resolved(
+        &Invoker::instructor(GUILD_A),
+        "import",
+        json!([option]),
+        Some(resolved),
+    );
+    let reply = bot.answer(id).await;
+    assert_eq!(reply.json()["type"], 4, "refused at once, not deferred");
+    assert_eq!(flags(&reply) & EPHEMERAL, EPHEMERAL);
+    assert!(content(&reply).contains("5 MB"), "{}", content(&reply));
+    assert!(!bot
+        .fake
+        .requests()
+        .iter()
+        .any(|r| r.path.starts_with("/files/")));
+}
+
+#[tokio::test]
+async fn import_in_a_direct_message_is_refused_ephemerally() {
+    let bot = spawn_bot().await;
+    let mut dm = Invoker::instructor(GUILD_A);
+    dm.guild_id = None;
+    let id = import_as(&bot, &dm).await;
+    let reply = bot.answer(id).await;
+    assert_eq!(reply.json()["type"], 4);
+    assert_eq!(flags(&reply) & EPHEMERAL, EPHEMERAL);
+    assert!(content(&reply).contains("server"), "{}", content(&reply));
+}

@@ -1,0 +1,173 @@
+//! The fake's REST side: every request recorded (method, path, authorization, body with
+//! multipart files), answered exactly as Discord answers the routes serenity and poise use,
+//! and a visible 404 for anything else.
+
+use super::fake_discord::{lock, record, Body, FilePart, Recorded, Shared};
+use super::payloads;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Instant;
+
+pub(super) async fn rest(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let recorded = Recorded {
+        method: method.to_string(),
+        path: uri.path().to_string(),
+        query: uri.query().map(str::to_string),
+        authorization: header("authorization"),
+        body: parse_body(header("content-type").as_deref(), &body),
+        at: Instant::now(),
+    };
+    let delay = uri
+        .path()
+        .strip_prefix("/files/")
+        .and_then(|name| lock(&shared.files).get(name).map(|(_, delay)| *delay));
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay).await;
+    }
+    let response = answer(&shared, &recorded);
+    record(&shared, |log| log.requests.push(recorded));
+    response
+}
+
+fn answer(shared: &Shared, r: &Recorded) -> Response {
+    let segments: Vec<&str> = r.path.trim_start_matches('/').split('/').collect();
+    let id = || shared.ids.fetch_add(1, Ordering::Relaxed);
+    match (r.method.as_str(), segments.as_slice()) {
+        ("GET", ["api", "v10", "gateway"]) => {
+            axum::Json(json!({ "url": shared.ws_url })).into_response()
+        }
+        ("GET", ["api", "v10", "gateway", "bot"]) => {
+            axum::Json(payloads::gateway_bot(&shared.ws_url)).into_response()
+        }
+        ("GET", ["api", "v10", "oauth2", "applications", "@me"]) => {
+            axum::Json(payloads::application_info()).into_response()
+        }
+        ("PUT", ["api", "v10", "applications", _, "commands"])
+        | ("PUT", ["api", "v10", "applications", _, "guilds", _, "commands"]) => {
+            let commands = r.json().as_array().cloned().unwrap_or_default();
+            let registered: Vec<Value> = commands
+                .into_iter()
+                .map(|mut c| {
+                    c["id"] = json!(id().to_string());
+                    c["application_id"] = json!(payloads::APP_ID.to_string());
+                    c["version"] = json!(id().to_string());
+                    if c.get("type").is_none() {
+                        c["type"] = json!(1);
+                    }
+                    c
+                })
+                .collect();
+            axum::Json(Value::Array(registered)).into_response()
+        }
+        ("POST", ["api", "v10", "interactions", _, _, "callback"]) => {
+            StatusCode::NO_CONTENT.into_response()
+        }
+        ("PATCH", ["api", "v10", "webhooks", _, _, "messages", "@original"])
+        | ("POST", ["api", "v10", "webhooks", _, _]) => {
+            axum::Json(payloads::message(id(), payloads::CHANNEL_A, r.json())).into_response()
+        }
+        ("POST", ["api", "v10", "channels", channel, "messages"]) => {
+            let channel = channel.parse().unwrap_or(payloads::CHANNEL_A);
+            axum::Json(payloads::message(id(), channel, r.json())).into_response()
+        }
+        ("GET", ["files", name]) => match lock(&shared.files).get(*name) {
+            Some((bytes, _)) => bytes.clone().into_response(),
+            None => not_found(),
+        },
+        _ => not_found(),
+    }
+}
+
+fn not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        axum::Json(json!({"message": "404: Not Found", "code": 0})),
+    )
+        .into_response()
+}
+
+fn parse_body(content_type: Option<&str>, bytes: &[u8]) -> Body {
+    if bytes.is_empty() {
+        return Body::Empty;
+    }
+    let content_type = content_type.unwrap_or_default();
+    if let Some(boundary) = content_type
+        .strip_prefix("multipart/form-data")
+        .and_then(|rest| rest.split("boundary=").nth(1))
+    {
+        return parse_multipart(boundary.trim_matches('"'), bytes);
+    }
+    match serde_json::from_slice(bytes) {
+        Ok(v) => Body::Json(v),
+        Err(_) => Body::Other(bytes.to_vec()),
+    }
+}
+
+/// Just enough of RFC 7578 for what serenity sends: `payload_json` and `files[n]` parts.
+fn parse_multipart(boundary: &str, bytes: &[u8]) -> Body {
+    let delimiter = format!("--{boundary}");
+    let mut payload = Value::Null;
+    let mut files = Vec::new();
+    for part in split(bytes, delimiter.as_bytes()).into_iter().skip(1) {
+        let part = part.strip_prefix(b"\r\n").unwrap_or(part);
+        if part.starts_with(b"--") {
+            break;
+        }
+        let Some(header_end) = find(part, b"\r\n\r\n") else {
+            continue;
+        };
+        let head = String::from_utf8_lossy(&part[..header_end]).to_string();
+        let content = &part[header_end + 4..];
+        let content = content.strip_suffix(b"\r\n").unwrap_or(content);
+        let field = disposition(&head, "name").unwrap_or_default();
+        match disposition(&head, "filename") {
+            Some(filename) => files.push(FilePart {
+                field,
+                filename,
+                bytes: content.to_vec(),
+            }),
+            None if field == "payload_json" => {
+                payload = serde_json::from_slice(content).unwrap_or(Value::Null);
+            }
+            None => {}
+        }
+    }
+    Body::Multipart { payload, files }
+}
+
+fn disposition(head: &str, key: &str) -> Option<String> {
+    let needle = format!("{key}=\"");
+    let start = head.find(&format!("; {needle}"))? + needle.len() + 2;
+    let end = head[start..].find('"')? + start;
+    Some(head[start..end].to_string())
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn split<'a>(mut bytes: &'a [u8], delimiter: &[u8]) -> Vec<&'a [u8]> {
+    let mut parts = Vec::new();
+    while let Some(at) = find(bytes, delimiter) {
+        parts.push(&bytes[..at]);
+        bytes = &bytes[at + delimiter.len()..];
+    }
+    parts.push(bytes);
+    parts
+}
