@@ -3,6 +3,7 @@
 
 use crate::catalog::{Catalog, ImportReport, Resolved};
 use crate::cite::{self, CiteFormat};
+use crate::ingest::ids::tag_key;
 use crate::model::{Paper, Scope};
 use crate::view::cards::{escape_md, list_line, paper_card, result_card};
 use crate::view::limits::{self, truncate};
@@ -219,12 +220,23 @@ async fn by_tag(catalog: &Catalog, scope: Scope, tag: &str, page: usize) -> Resu
             quoted(tag)
         )));
     }
+    // The tag as first written (`Scaling Laws`), not as typed (`scaling-laws`).
+    let key = tag_key(tag);
+    let shown = papers
+        .iter()
+        .flat_map(|p| &p.tags)
+        .find(|t| tag_key(t) == key)
+        .map_or(tag.trim(), String::as_str);
     let (slice, pager) = page_of(&papers, page, LINES_PER_PAGE);
     let lines: Vec<String> = slice.iter().map(list_line).collect();
     Ok(Reply {
         embeds: vec![Embed {
             title: Some(truncate(
-                &format!("Tagged “{}” — {} papers", tag.trim(), papers.len()),
+                &format!(
+                    "Tagged “{shown}” — {} paper{}",
+                    papers.len(),
+                    if papers.len() == 1 { "" } else { "s" }
+                ),
                 limits::EMBED_TITLE,
             )),
             description: Some(lines.join("\n")),

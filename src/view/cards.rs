@@ -140,11 +140,13 @@ fn sources_line(p: &Paper) -> String {
 
 /// A compact card for a result list: title, byline, snippet, tags and key.
 pub fn result_card(p: &Paper, snippet: &str) -> Embed {
-    let mut description = byline(p);
-    if !snippet.is_empty() {
-        description.push_str("\n> ");
-        description.push_str(&snippet.replace('\n', " "));
+    let mut lines = vec![byline(p)];
+    // A snippet that is only the highlighted title would repeat the card's title.
+    if !snippet.is_empty() && plain(snippet) != words(&p.title) {
+        lines.push(format!("> {}", snippet.replace('\n', " ")));
     }
+    lines.retain(|l| !l.is_empty());
+    let description = lines.join("\n");
     let mut fields = vec![Field {
         name: "Cite as".into(),
         value: format!("`{}`", p.key),
@@ -160,10 +162,28 @@ pub fn result_card(p: &Paper, snippet: &str) -> Embed {
     Embed {
         title: Some(truncate(&p.title, limits::EMBED_TITLE)),
         url: p.primary_url(),
-        description: Some(truncate(&description, 600)),
+        description: (!description.is_empty()).then(|| truncate(&description, 600)),
         fields,
         footer: None,
     }
+}
+
+/// A search snippet as plain words: bold markers dropped, escapes undone, spaces collapsed.
+fn plain(snippet: &str) -> String {
+    let mut out = String::with_capacity(snippet.len());
+    let unbold = snippet.replace("**", "");
+    let mut chars = unbold.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.extend(chars.next()),
+            c => out.push(c),
+        }
+    }
+    words(&out)
+}
+
+fn words(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// One line of a list: linked title, byline and key.
@@ -182,5 +202,47 @@ pub fn list_line(p: &Paper) -> String {
             escape_md(&truncate(&by, 120)),
             p.key
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paper(title: &str, authors: &[&str]) -> Paper {
+        Paper {
+            id: 1,
+            key: "k".into(),
+            title: title.into(),
+            authors: authors.iter().map(|a| a.to_string()).collect(),
+            year: None,
+            venue: None,
+            tags: Vec::new(),
+            links: Vec::new(),
+            arxiv: None,
+            doi: None,
+            abstract_text: None,
+            note: None,
+            sources: Vec::new(),
+            bibtex: None,
+        }
+    }
+
+    #[test]
+    fn a_result_card_does_not_repeat_its_title_as_the_snippet() {
+        let p = paper("An Image is Worth 16x16 Words: Transformers at Scale", &[]);
+        let card = result_card(
+            &p,
+            "An Image is Worth 16x16 Words: Transformers at **Scale**",
+        );
+        assert_eq!(card.description, None);
+        let p = paper("Attention_Is  All", &["Ashish Vaswani"]);
+        let card = result_card(&p, r"**Attention\_Is** All");
+        assert_eq!(card.description.as_deref(), Some("Ashish Vaswani"));
+        let card = result_card(&p, "We use **attention**");
+        assert_eq!(
+            card.description.as_deref(),
+            Some("Ashish Vaswani\n> We use **attention**")
+        );
     }
 }

@@ -21,7 +21,12 @@ pub fn render(reply: &Reply) -> String {
         }
         if let Some(d) = &e.description {
             for line in d.lines() {
-                let _ = writeln!(out, "  {line}");
+                // A blank line stays blank: no trailing indentation.
+                if line.trim().is_empty() {
+                    out.push('\n');
+                } else {
+                    let _ = writeln!(out, "  {line}");
+                }
             }
         }
         for f in &e.fields {
