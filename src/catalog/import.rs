@@ -86,11 +86,25 @@ impl Catalog {
             })
             .collect();
         order.sort();
+        let _guard = self.writer.lock().await;
         let mut reports: Vec<Option<ImportReport>> = vec![None; files.len()];
+        // The index update of one file runs on another core while the next file is parsed
+        // and stored; at most one is in flight, and all are done before this returns.
+        let mut indexing: Option<tokio::task::JoinHandle<()>> = None;
         for (_, i) in order {
             let (name, bytes) = &files[i];
-            reports[i] = Some(self.import_bytes(scope, name, bytes, format).await);
+            let (report, touched) = self.store(scope, name, bytes, format).await;
+            reports[i] = Some(report);
+            let job = self.index_job(touched).await;
+            if let Some(previous) = indexing.take() {
+                let _ = previous.await;
+            }
+            indexing = job.map(tokio::task::spawn_blocking);
         }
+        if let Some(last) = indexing {
+            let _ = last.await;
+        }
+        self.clear_tag_cache();
         reports.into_iter().flatten().collect()
     }
 
@@ -102,6 +116,24 @@ impl Catalog {
         bytes: &[u8],
         format: Option<Format>,
     ) -> ImportReport {
+        let _guard = self.writer.lock().await;
+        let (report, touched) = self.store(scope, file, bytes, format).await;
+        if let Some(job) = self.index_job(touched).await {
+            job();
+        }
+        self.clear_tag_cache();
+        report
+    }
+
+    /// Parses and stores one file (the caller holds the writer lock); returns the report
+    /// and the papers whose index documents must be refreshed.
+    async fn store(
+        &self,
+        scope: Scope,
+        file: &str,
+        bytes: &[u8],
+        format: Option<Format>,
+    ) -> (ImportReport, Vec<i64>) {
         let mut report = ImportReport {
             file: file.to_string(),
             ..ImportReport::default()
@@ -110,7 +142,7 @@ impl Catalog {
             Ok(t) => t,
             Err(e) => {
                 report.error = Some(e);
-                return report;
+                return (report, Vec::new());
             }
         };
         let Some(format) = format.or_else(|| detect::detect(text, file)) else {
@@ -119,7 +151,7 @@ impl Catalog {
                  course post, DokuWiki page or BibTeX); use --format to choose one"
                     .into(),
             );
-            return report;
+            return (report, Vec::new());
         };
         report.format = Some(format.name().to_string());
         let started = std::time::Instant::now();
@@ -134,26 +166,22 @@ impl Catalog {
             });
         }
 
-        let _guard = self.writer.lock().await;
         let started = std::time::Instant::now();
-        let (mut store_ms, mut index_ms) = (0, 0);
         let hash = fingerprint(text);
-        match self
+        let touched = match self
             .write_file(scope, file, format, &hash, &parsed, &mut report)
             .await
         {
-            Ok(touched) => {
-                store_ms = started.elapsed().as_millis() as u64;
-                self.after_write(&touched).await;
-                index_ms = started.elapsed().as_millis() as u64 - store_ms;
-            }
+            Ok(touched) => touched,
             Err(e) => {
                 tracing::error!(file, error = %e, "import failed; rolled back");
                 report.error =
                     Some("could not be stored; nothing was changed (see the log)".into());
+                // The identity tables may hold what was rolled back: reload them next time.
                 *self.identities.lock().await = None;
+                Vec::new()
             }
-        }
+        };
         tracing::info!(
             file,
             scope = scope.0,
@@ -162,10 +190,9 @@ impl Catalog {
             merged = report.merged,
             dropped = report.dropped,
             parse_ms,
-            store_ms,
-            index_ms,
+            store_ms = started.elapsed().as_millis() as u64,
             "file imported"
         );
-        report
+        (report, touched)
     }
 }

@@ -77,7 +77,7 @@ pub struct Stats {
 /// The catalog: the SQLite pool (truth) and the search index derived from it.
 pub struct Catalog {
     pool: SqlitePool,
-    index: SearchIndex,
+    index: Arc<SearchIndex>,
     /// One import at a time: imports are read-then-write and keep `identities` in step.
     writer: tokio::sync::Mutex<()>,
     identities: tokio::sync::Mutex<Option<identities::Identities>>,
@@ -116,7 +116,7 @@ impl Catalog {
     fn new(pool: SqlitePool, index: SearchIndex) -> Catalog {
         Catalog {
             pool,
-            index,
+            index: Arc::new(index),
             writer: tokio::sync::Mutex::new(()),
             identities: tokio::sync::Mutex::new(None),
             tag_cache: RwLock::new(HashMap::new()),
@@ -136,23 +136,32 @@ impl Catalog {
         self.pool.close().await;
     }
 
-    /// Keeps the derived state in step after a committed import.
-    async fn after_write(&self, papers: &[i64]) {
+    fn clear_tag_cache(&self) {
         if let Ok(mut cache) = self.tag_cache.write() {
             cache.clear();
         }
+    }
+
+    /// The index update for papers an import touched, ready to run on any thread; `None`
+    /// when there is nothing to do. Failures are logged: SQLite has the data, and the next
+    /// start (or `paperclub reindex`) repairs the index.
+    async fn index_job(&self, papers: Vec<i64>) -> Option<impl FnOnce() + Send + 'static> {
         if papers.is_empty() {
-            return;
+            return None;
         }
-        let result = async {
-            let (docs, gone) = indexing::docs_for(&self.pool, papers).await?;
-            self.index.update(&docs, &gone)
-        }
-        .await;
-        if let Err(e) = result {
-            // SQLite has the data; the next start (or `paperclub reindex`) repairs the index.
-            tracing::error!(error = %e, "search index update failed; run `paperclub reindex`");
-        }
+        let (docs, gone) = match indexing::docs_for(&self.pool, &papers).await {
+            Ok(found) => found,
+            Err(e) => {
+                tracing::error!(error = %e, "reading papers to index failed; run `paperclub reindex`");
+                return None;
+            }
+        };
+        let index = Arc::clone(&self.index);
+        Some(move || {
+            if let Err(e) = index.update(&docs, &gone) {
+                tracing::error!(error = %e, "search index update failed; run `paperclub reindex`");
+            }
+        })
     }
 
     async fn visible_count(&self) -> anyhow::Result<usize> {

@@ -38,19 +38,22 @@ pub async fn run_bench(sizes: &[usize], iterations: usize) -> anyhow::Result<()>
             .tempdir()?;
 
         let catalog = Catalog::open(dir.path()).await?;
+        let files: Vec<(String, Vec<u8>)> = papers
+            .chunks(ENTRIES_PER_FILE)
+            .enumerate()
+            .map(|(i, chunk)| {
+                (
+                    format!("synthetic-{i:03}.bib"),
+                    synth::to_bibtex(chunk).into_bytes(),
+                )
+            })
+            .collect();
         let started = Instant::now();
-        let mut imported = 0;
-        for (i, chunk) in papers.chunks(ENTRIES_PER_FILE).enumerate() {
-            let text = synth::to_bibtex(chunk);
-            let name = format!("synthetic-{i:03}.bib");
-            let report = catalog
-                .import_bytes(Scope::GLOBAL, &name, text.as_bytes(), None)
-                .await;
-            if let Some(e) = report.error {
-                anyhow::bail!("{name}: {e}");
-            }
-            imported += report.new;
+        let reports = catalog.import_files(Scope::GLOBAL, files, None).await;
+        if let Some(r) = reports.iter().find(|r| r.error.is_some()) {
+            anyhow::bail!("{}: {}", r.file, r.error.as_deref().unwrap_or_default());
         }
+        let imported: usize = reports.iter().map(|r| r.new).sum();
         let took = started.elapsed();
         println!(
             "  import                       {imported} papers in {:.2} s = {:.0} papers/s (parse, SQLite, index commit)",
