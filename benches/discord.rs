@@ -1,7 +1,7 @@
 //! The Discord surface's speed through the fake Discord: the time from INTERACTION_CREATE
-//! sent to the bot's callback received, p50/p99, for search, autocomplete and cite over a
-//! synthetic catalog (100k papers unless `PAPERCLUB_BENCH_PAPERS` says otherwise), then a
-//! burst of 500 interactions sent at once, all of which must be answered.
+//! sent to the bot's callback received, p50/p99, for search, autocomplete and cite over the
+//! synthetic catalog of `paperclub bench` (100k papers unless `PAPERCLUB_BENCH_PAPERS` says
+//! otherwise), then a burst of 500 interactions sent at once, all of which must be answered.
 //!
 //! `cargo bench --bench discord` (release) or, without a release build,
 //! `cargo bench --profile dev --bench discord` (slower; the figures are an upper bound).
@@ -9,6 +9,7 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
+use paperclub::bench::{self as core_bench, synth, QueryKind};
 use paperclub::catalog::Catalog;
 use paperclub::dispatch::{self, Caller, Request};
 use paperclub::model::Scope;
@@ -21,6 +22,8 @@ use support::payloads::{self, focused, opt, sub, Invoker, GUILD_A};
 const ROUNDS: usize = 300;
 const BURST: usize = 500;
 const TARGET_P99: Duration = Duration::from_millis(10);
+/// Entries per imported `.bib`: one file must stay under the importer's 32 MB limit.
+const ENTRIES_PER_FILE: usize = 5_000;
 
 fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -34,22 +37,22 @@ async fn bench() -> anyhow::Result<()> {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000usize);
+    anyhow::ensure!(papers > 0, "PAPERCLUB_BENCH_PAPERS must be at least 1");
+    let synthetic = synth::papers(papers, core_bench::DEFAULT_SEED);
     let catalog = Catalog::open_in_memory().await?;
     let started = Instant::now();
     let mut imported = 0;
-    for (i, chunk) in synthetic_bib(papers).chunks(5_000).enumerate() {
+    for (i, chunk) in synthetic.chunks(ENTRIES_PER_FILE).enumerate() {
+        let name = format!("synthetic-{i:03}.bib");
         let report = catalog
             .import_bytes(
                 Scope::GLOBAL,
-                &format!("synth-{i}.bib"),
-                chunk.concat().as_bytes(),
+                &name,
+                synth::to_bibtex(chunk).as_bytes(),
                 None,
             )
             .await;
-        anyhow::ensure!(
-            report.error.is_none(),
-            "synthetic import failed: {report:?}"
-        );
+        anyhow::ensure!(report.error.is_none(), "{name}: {report:?}");
         imported += report.new;
     }
     println!(
@@ -59,8 +62,22 @@ async fn bench() -> anyhow::Result<()> {
     let bot = spawn_bot_with(Arc::new(catalog), |_| {}).await;
     let student = Invoker::student(GUILD_A);
 
+    // One-word searches, tag prefixes and keys, all from the synthetic catalog's vocabulary.
+    let words: Vec<String> = core_bench::queries()
+        .into_iter()
+        .filter(|q| q.kind == QueryKind::Word)
+        .map(|q| q.text)
+        .collect();
+    let prefixes: Vec<String> = synth::tags()
+        .iter()
+        .map(|t| t.chars().take(3).collect())
+        .collect();
+    // Only the keys are needed from here on, not 100k abstracts.
+    let keys: Vec<String> = synthetic.into_iter().map(|p| p.key).collect();
+    let key = |i: usize| keys[(i * 7919) % keys.len()].clone();
+
     let search = |i: usize| {
-        let word = WORDS[i % WORDS.len()];
+        let word = &words[i % words.len()];
         (
             "paper",
             json!([sub("search", json!([opt("query", word)]))]),
@@ -68,17 +85,14 @@ async fn bench() -> anyhow::Result<()> {
         )
     };
     let autocomplete = |i: usize| {
-        let partial = &TAGS[i % TAGS.len()][..3];
+        let partial = &prefixes[i % prefixes.len()];
         (
             "paper",
             json!([sub("tag", json!([focused("tag", partial)]))]),
             4,
         )
     };
-    let cite = |i: usize| {
-        let key = format!("synth{}", (i * 7919) % papers.max(1));
-        ("cite", json!([opt("paper", &key)]), 2)
-    };
+    let cite = |i: usize| ("cite", json!([opt("paper", &key(i))]), 2);
     let mut ok = true;
     for (name, make) in [
         (
@@ -99,7 +113,7 @@ async fn bench() -> anyhow::Result<()> {
         }
         ok &= report(name, &mut latencies);
     }
-    core_only(&bot, papers).await;
+    core_only(&bot, &words, &key).await;
     ok &= burst(&bot, &student, &search).await;
     anyhow::ensure!(ok, "a target was missed");
     Ok(())
@@ -107,7 +121,7 @@ async fn bench() -> anyhow::Result<()> {
 
 /// The same searches and cites straight through `dispatch::handle`, without Discord: how
 /// much of the latency above is the core's.
-async fn core_only(bot: &TestBot, papers: usize) {
+async fn core_only(bot: &TestBot, words: &[String], key: &dyn Fn(usize) -> String) {
     let caller = Caller {
         scope: Scope(GUILD_A),
         user_id: 1,
@@ -118,14 +132,14 @@ async fn core_only(bot: &TestBot, papers: usize) {
         for i in 0..ROUNDS {
             let request = if name.starts_with("search") {
                 Request::Search {
-                    query: WORDS[i % WORDS.len()].to_string(),
+                    query: words[i % words.len()].clone(),
                     tag: None,
                     limit: None,
                     page: 0,
                 }
             } else {
                 Request::Cite {
-                    paper: Some(format!("synth{}", (i * 7919) % papers.max(1))),
+                    paper: Some(key(i)),
                     papers: None,
                     tag: None,
                     format: Default::default(),
@@ -233,80 +247,4 @@ async fn burst(
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
-}
-
-const WORDS: &[&str] = &[
-    "attention",
-    "scaling",
-    "transformer",
-    "retrieval",
-    "alignment",
-    "sparse",
-    "diffusion",
-    "contrastive",
-    "benchmark",
-    "distillation",
-    "reasoning",
-    "memory",
-    "optimal",
-    "compute",
-    "robust",
-    "multilingual",
-    "vision",
-    "agents",
-    "tokenizer",
-    "curriculum",
-];
-
-const TAGS: &[&str] = &[
-    "scaling-laws",
-    "transformers",
-    "retrieval-augmented",
-    "alignment",
-    "mixture-of-experts",
-    "diffusion-models",
-    "contrastive-learning",
-    "benchmarks",
-    "distillation",
-    "reasoning",
-    "long-context",
-    "optimization",
-    "robustness",
-    "multilingual",
-    "vision-language",
-    "agents",
-    "tokenization",
-    "curriculum-learning",
-    "interpretability",
-    "efficiency",
-];
-
-/// `n` BibTeX entries keyed `synth0..`, deterministic, in the catalog's own input format.
-fn synthetic_bib(n: usize) -> Vec<String> {
-    let mut state = 0x2020_u64;
-    let mut next = move || {
-        // xorshift64: deterministic, dependency-free.
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
-    (0..n)
-        .map(|i| {
-            let mut pick = |list: &[&'static str]| list[(next() % list.len() as u64) as usize];
-            let title: Vec<&str> = (0..7).map(|_| pick(WORDS)).collect();
-            let abstract_words: Vec<&str> = (0..40).map(|_| pick(WORDS)).collect();
-            let tags = [pick(TAGS), pick(TAGS)];
-            let year = 2000 + (i % 25);
-            format!(
-                "@article{{synth{i},\n  title = {{{} {i}}},\n  author = {{Author{}, A. and Writer{}, B.}},\n  journal = {{Synthetic Letters}},\n  year = {{{year}}},\n  keywords = {{{}, {}}},\n  abstract = {{{}}}\n}}\n\n",
-                title.join(" "),
-                i % 997,
-                i % 991,
-                tags[0],
-                tags[1],
-                abstract_words.join(" ")
-            )
-        })
-        .collect()
 }
