@@ -5,20 +5,7 @@ use super::*;
 #[tokio::test]
 async fn import_by_a_student_is_refused_ephemerally_and_imports_nothing() {
     let bot = spawn_bot().await;
-    let url = bot.fake.serve_file("list.bib", READING_LIST);
-    let (option, resolved) = attachment(
-        "file",
-        bot.fake.next_id(),
-        "list.bib",
-        READING_LIST.len(),
-        &url,
-    );
-    let (id, _) = bot.send_slash_resolved(
-        &Invoker::student(GUILD_A),
-        "import",
-        json!([option]),
-        Some(resolved),
-    );
+    let id = import_as(&bot, &Invoker::student(GUILD_A)).await;
     let reply = bot.answer(id).await;
     assert_eq!(reply.json()["type"], 4);
     assert_eq!(flags(&reply) & EPHEMERAL, EPHEMERAL);
@@ -46,14 +33,14 @@ async fn import_by_a_student_is_refused_ephemerally_and_imports_nothing() {
 }
 
 async fn import_as(bot: &TestBot, who: &Invoker) -> u64 {
-    let url = bot.fake.serve_file("list.bib", READING_LIST);
-    let (option, resolved) = attachment(
-        "file",
-        bot.fake.next_id(),
-        "list.bib",
-        READING_LIST.len(),
-        &url,
-    );
+    send_import(bot, who, "list.bib", READING_LIST, READING_LIST.len())
+}
+
+/// Sends `/import` with `filename` attached: the fake serves `bytes`, the attachment
+/// claims `size` bytes. Returns the interaction id.
+fn send_import(bot: &TestBot, who: &Invoker, filename: &str, bytes: &[u8], size: usize) -> u64 {
+    let url = bot.fake.serve_file(filename, bytes);
+    let (option, resolved) = attachment("file", bot.fake.next_id(), filename, size, &url);
     bot.send_slash_resolved(who, "import", json!([option]), Some(resolved))
         .0
 }
@@ -103,19 +90,12 @@ async fn an_instructor_import_makes_the_papers_searchable_in_that_guild() {
 #[tokio::test]
 async fn an_oversized_attachment_is_refused_without_downloading_it() {
     let bot = spawn_bot().await;
-    let url = bot.fake.serve_file("huge.bib", b"@misc{x}");
-    let (option, resolved) = attachment(
-        "file",
-        bot.fake.next_id(),
-        "huge.bib",
-        50 * 1024 * 1024,
-        &url,
-    );
-    let (id, _) = bot.send_slash_resolved(
+    let id = send_import(
+        &bot,
         &Invoker::instructor(GUILD_A),
-        "import",
-        json!([option]),
-        Some(resolved),
+        "huge.bib",
+        b"@misc{x}",
+        50 * 1024 * 1024,
     );
     let reply = bot.answer(id).await;
     assert_eq!(reply.json()["type"], 4, "refused at once, not deferred");

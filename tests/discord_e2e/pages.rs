@@ -4,16 +4,7 @@ use super::*;
 
 #[tokio::test]
 async fn a_page_button_updates_the_message_with_the_next_page() {
-    let bot = spawn_bot().await;
-    bot.import(0, "many.bib", &many_papers(60)).await;
-    let student = Invoker::student(GUILD_A);
-    let first = bot
-        .slash(
-            &student,
-            "paper",
-            json!([sub("search", json!([opt("query", "synthetic")]))]),
-        )
-        .await;
+    let (bot, student, first) = first_of_several_pages().await;
     let next = next_button(&first);
     let message = payloads::message(1, payloads::CHANNEL_A, first.message());
     let update = bot.press(&student, &next, message).await;
@@ -23,6 +14,16 @@ async fn a_page_button_updates_the_message_with_the_next_page() {
 
 #[tokio::test]
 async fn only_the_person_who_ran_the_command_may_turn_its_pages() {
+    let (bot, _, first) = first_of_several_pages().await;
+    let message = payloads::message(1, payloads::CHANNEL_A, first.message());
+    let other = Invoker::student(GUILD_A).with_user(400_000_000_000_000_777);
+    let reply = bot.press(&other, &next_button(&first), message).await;
+    assert_eq!(reply.json()["type"], 4);
+    assert_eq!(flags(&reply) & EPHEMERAL, EPHEMERAL);
+}
+
+/// A bot with 60 papers and a student's search that matches them all: page 1 of several.
+async fn first_of_several_pages() -> (TestBot, Invoker, Recorded) {
     let bot = spawn_bot().await;
     bot.import(0, "many.bib", &many_papers(60)).await;
     let student = Invoker::student(GUILD_A);
@@ -33,11 +34,7 @@ async fn only_the_person_who_ran_the_command_may_turn_its_pages() {
             json!([sub("search", json!([opt("query", "synthetic")]))]),
         )
         .await;
-    let message = payloads::message(1, payloads::CHANNEL_A, first.message());
-    let other = Invoker::student(GUILD_A).with_user(400_000_000_000_000_777);
-    let reply = bot.press(&other, &next_button(&first), message).await;
-    assert_eq!(reply.json()["type"], 4);
-    assert_eq!(flags(&reply) & EPHEMERAL, EPHEMERAL);
+    (bot, student, first)
 }
 
 fn next_button(reply: &Recorded) -> String {
