@@ -69,16 +69,17 @@ pub struct Paper {
 }
 
 impl Paper {
-    /// The best link to open the paper: the paper link, else an arXiv abs page, else any.
+    /// The canonical link to the paper: its arXiv abstract page, else its DOI, else the
+    /// paper link a source gave, else any link.
     pub fn primary_url(&self) -> Option<String> {
-        if let Some(l) = self.links.iter().find(|l| l.kind == "paper") {
-            return Some(l.url.clone());
-        }
         if let Some(a) = &self.arxiv {
             return Some(format!("https://arxiv.org/abs/{a}"));
         }
         if let Some(d) = &self.doi {
             return Some(format!("https://doi.org/{d}"));
+        }
+        if let Some(l) = self.links.iter().find(|l| l.kind == "paper") {
+            return Some(l.url.clone());
         }
         self.links.first().map(|l| l.url.clone())
     }

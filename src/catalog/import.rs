@@ -58,8 +58,10 @@ fn format_rank(format: Option<Format>) -> u8 {
     match format {
         Some(Format::Bibtex) => 0,
         Some(Format::Awesome) => 1,
-        Some(Format::Course) => 2,
-        Some(Format::Wiki) => 3,
+        // Wiki links give surname and year, course posts full names but no year: the key
+        // needs the year more.
+        Some(Format::Wiki) => 2,
+        Some(Format::Course) => 3,
         Some(Format::Hub) => 4,
         None => 5,
     }

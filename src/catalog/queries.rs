@@ -73,7 +73,7 @@ impl Catalog {
                 count: t.count,
             })
             .collect();
-        out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.tag.cmp(&b.tag)));
+        out.sort_by_cached_key(|t| (std::cmp::Reverse(t.count), t.tag.to_lowercase()));
         Ok(out)
     }
 

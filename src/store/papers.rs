@@ -2,6 +2,7 @@
 //! with what a scope may see of them (tags, links and sources from visible imports only).
 
 use super::ids_json;
+use crate::ingest::ids::arxiv_id;
 use crate::model::{Link, Paper, Scope, SourceRef};
 use sqlx::{Row, SqliteConnection};
 use std::collections::HashMap;
@@ -241,7 +242,11 @@ pub async fn load(
     for r in &rows {
         let list = links.entry(r.get(0)).or_default();
         let url: String = r.get(2);
-        if !list.iter().any(|l| l.url == url) {
+        // abs, pdf and pdf.pdf links to one arXiv paper are one link.
+        let same = |a: &str, b: &str| {
+            a == b || arxiv_id(a).is_some_and(|x| arxiv_id(b).is_some_and(|y| x == y))
+        };
+        if !list.iter().any(|l| same(&l.url, &url)) {
             list.push(Link::new(r.get::<String, _>(1), url));
         }
     }
