@@ -11,6 +11,9 @@ use crate::model::Scope;
 /// hold the write lock for long.
 pub const MAX_FILE_BYTES: usize = 32 * 1024 * 1024;
 
+/// Papers indexed per index commit during a batch import.
+const INDEX_CHUNK: usize = 20_000;
+
 /// Bumped when parsing changes, so re-importing an unchanged file re-reads it.
 const PARSER_VERSION: &str = "1";
 
@@ -90,21 +93,28 @@ impl Catalog {
         order.sort();
         let _guard = self.writer.lock().await;
         let mut reports: Vec<Option<ImportReport>> = vec![None; files.len()];
-        // The index update of one file runs on another core while the next file is parsed
-        // and stored; at most one is in flight, and all are done before this returns.
+        // Index commits are costly (a new segment, merges), so papers are indexed in chunks
+        // of several files; a chunk's update runs on another core while the next files are
+        // parsed and stored. At most one is in flight; all are done before this returns.
         let mut indexing: Option<tokio::task::JoinHandle<()>> = None;
-        for (_, i) in order {
+        let mut pending: Vec<i64> = Vec::new();
+        let last = order.len().saturating_sub(1);
+        for (n, (_, i)) in order.into_iter().enumerate() {
             let (name, bytes) = &files[i];
             let (report, touched) = self.store(scope, name, bytes, format).await;
             reports[i] = Some(report);
-            let job = self.index_job(touched).await;
+            pending.extend(touched);
+            if pending.len() < INDEX_CHUNK && n < last {
+                continue;
+            }
+            let job = self.index_job(std::mem::take(&mut pending)).await;
             if let Some(previous) = indexing.take() {
                 let _ = previous.await;
             }
             indexing = job.map(tokio::task::spawn_blocking);
         }
-        if let Some(last) = indexing {
-            let _ = last.await;
+        if let Some(running) = indexing {
+            let _ = running.await;
         }
         self.clear_tag_cache();
         reports.into_iter().flatten().collect()
