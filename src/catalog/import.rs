@@ -4,7 +4,7 @@
 //! title is a wrong link and is not merged on.
 
 use super::{Catalog, ImportReport};
-use crate::ingest::{self, detect, Format, Warning};
+use crate::ingest::{self, detect, Format, ParseOutput, Warning};
 use crate::model::Scope;
 
 /// Larger files are refused outright: no reading list is this big, and parsing one would
@@ -99,9 +99,31 @@ impl Catalog {
         let mut indexing: Option<tokio::task::JoinHandle<()>> = None;
         let mut pending: Vec<i64> = Vec::new();
         let last = order.len().saturating_sub(1);
-        for (n, (_, i)) in order.into_iter().enumerate() {
-            let (name, bytes) = &files[i];
-            let (report, touched) = self.store(scope, name, bytes, format).await;
+        // The next file is parsed on another thread while this one is stored.
+        let names: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
+        let mut files: Vec<Option<(String, Vec<u8>)>> = files.into_iter().map(Some).collect();
+        let mut parse_next = |i: usize| {
+            let (name, bytes) = files[i].take().unwrap_or_default();
+            tokio::task::spawn_blocking(move || prepare(&name, &bytes, format))
+        };
+        let order: Vec<usize> = order.into_iter().map(|(_, i)| i).collect();
+        let mut next = order.first().map(|&i| parse_next(i));
+        for (n, &i) in order.iter().enumerate() {
+            let Some(parsing) = next.take() else { break };
+            next = order.get(n + 1).map(|&j| parse_next(j));
+            let prepared = match parsing.await {
+                Ok(p) => p,
+                Err(e) => {
+                    tracing::error!(file = names[i], error = %e, "parser thread failed");
+                    reports[i] = Some(ImportReport {
+                        file: names[i].clone(),
+                        error: Some("could not be read (see the log); nothing was changed".into()),
+                        ..ImportReport::default()
+                    });
+                    continue;
+                }
+            };
+            let (report, touched) = self.store(scope, prepared).await;
             reports[i] = Some(report);
             pending.extend(touched);
             if pending.len() < INDEX_CHUNK && n < last {
@@ -129,7 +151,7 @@ impl Catalog {
         format: Option<Format>,
     ) -> ImportReport {
         let _guard = self.writer.lock().await;
-        let (report, touched) = self.store(scope, file, bytes, format).await;
+        let (report, touched) = self.store(scope, prepare(file, bytes, format)).await;
         if let Some(job) = self.index_job(touched).await {
             job();
         }
@@ -137,51 +159,22 @@ impl Catalog {
         report
     }
 
-    /// Parses and stores one file (the caller holds the writer lock); returns the report
-    /// and the papers whose index documents must be refreshed.
-    async fn store(
-        &self,
-        scope: Scope,
-        file: &str,
-        bytes: &[u8],
-        format: Option<Format>,
-    ) -> (ImportReport, Vec<i64>) {
-        let mut report = ImportReport {
-            file: file.to_string(),
-            ..ImportReport::default()
-        };
-        let text = match decode(bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                report.error = Some(e);
-                return (report, Vec::new());
-            }
-        };
-        let Some(format) = format.or_else(|| detect::detect(text, file)) else {
-            report.error = Some(
-                "no reading-list format recognised (awesome-list markdown, citation-hub page, \
-                 course post, DokuWiki page or BibTeX); use --format to choose one"
-                    .into(),
-            );
+    /// Stores one prepared file (the caller holds the writer lock); returns the report and
+    /// the papers whose index documents must be refreshed.
+    async fn store(&self, scope: Scope, prepared: Prepared) -> (ImportReport, Vec<i64>) {
+        let Prepared {
+            mut report,
+            parsed,
+            hash,
+            parse_ms,
+        } = prepared;
+        let (Some(parsed), Some(format)) = (parsed, report.format.clone()) else {
             return (report, Vec::new());
         };
-        report.format = Some(format.name().to_string());
+        let file = report.file.clone();
         let started = std::time::Instant::now();
-        let parsed = ingest::parse(format, text);
-        let parse_ms = started.elapsed().as_millis() as u64;
-        report.entries = parsed.entries.len();
-        report.warnings = parsed.warnings.clone();
-        if parsed.entries.is_empty() {
-            report.warnings.push(Warning {
-                line: 1,
-                message: format!("no entries found in this {} file", format.name()),
-            });
-        }
-
-        let started = std::time::Instant::now();
-        let hash = fingerprint(text);
         let touched = match self
-            .write_file(scope, file, format, &hash, &parsed, &mut report)
+            .write_file(scope, &file, &format, &hash, &parsed, &mut report)
             .await
         {
             Ok(touched) => touched,
@@ -197,7 +190,7 @@ impl Catalog {
         tracing::info!(
             file,
             scope = scope.0,
-            format = format.name(),
+            format,
             new = report.new,
             merged = report.merged,
             dropped = report.dropped,
@@ -206,5 +199,60 @@ impl Catalog {
             "file imported"
         );
         (report, touched)
+    }
+}
+
+/// A file decoded and parsed, ready to store; `parsed` is `None` when the file was refused
+/// (the report says why).
+struct Prepared {
+    report: ImportReport,
+    parsed: Option<ParseOutput>,
+    hash: String,
+    parse_ms: u64,
+}
+
+/// Decodes, detects and parses one file: pure CPU work, run off the async threads.
+fn prepare(file: &str, bytes: &[u8], format: Option<Format>) -> Prepared {
+    let mut report = ImportReport {
+        file: file.to_string(),
+        ..ImportReport::default()
+    };
+    let refused = |report| Prepared {
+        report,
+        parsed: None,
+        hash: String::new(),
+        parse_ms: 0,
+    };
+    let text = match decode(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            report.error = Some(e);
+            return refused(report);
+        }
+    };
+    let Some(format) = format.or_else(|| detect::detect(text, file)) else {
+        report.error = Some(
+            "no reading-list format recognised (awesome-list markdown, citation-hub page, \
+             course post, DokuWiki page or BibTeX); use --format to choose one"
+                .into(),
+        );
+        return refused(report);
+    };
+    report.format = Some(format.name().to_string());
+    let started = std::time::Instant::now();
+    let parsed = ingest::parse(format, text);
+    report.entries = parsed.entries.len();
+    report.warnings = parsed.warnings.clone();
+    if parsed.entries.is_empty() {
+        report.warnings.push(Warning {
+            line: 1,
+            message: format!("no entries found in this {} file", format.name()),
+        });
+    }
+    Prepared {
+        report,
+        parsed: Some(parsed),
+        hash: fingerprint(text),
+        parse_ms: started.elapsed().as_millis() as u64,
     }
 }

@@ -7,7 +7,7 @@ use super::identities::Identities;
 use super::merge::{merge, new_row};
 use super::{Catalog, ImportReport};
 use crate::ingest::ids::{normalize_title, tag_key};
-use crate::ingest::{Format, ParseOutput, Warning};
+use crate::ingest::{ParseOutput, Warning};
 use crate::model::{Link, Scope};
 use crate::store::papers::{self, PaperRow};
 use crate::store::{bulk, sources};
@@ -32,7 +32,7 @@ impl Catalog {
         &self,
         scope: Scope,
         file: &str,
-        format: Format,
+        format: &str,
         hash: &str,
         parsed: &ParseOutput,
         report: &mut ImportReport,
@@ -51,7 +51,7 @@ impl Catalog {
         let Some(ids) = ids_guard.as_mut() else {
             anyhow::bail!("identity tables missing after loading");
         };
-        let file_id = sources::upsert_file(&mut tx, scope, file, format.name(), hash).await?;
+        let file_id = sources::upsert_file(&mut tx, scope, file, format, hash).await?;
         let mut old_sources = sources::sources_of_file(&mut tx, file_id).await?;
 
         // The stored rows of papers entries will merge into, fetched at once.

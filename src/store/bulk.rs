@@ -30,29 +30,40 @@ fn paper_json(p: &PaperRow) -> serde_json::Value {
     ])
 }
 
-const PAPER_VALUES: &str = "value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, \
-     value->>7, value->>8, value->>9, value->>10, value->>11";
+/// Rows per multi-row INSERT: 11 columns each, well under SQLite's 32,766 parameters.
+const PAPER_ROWS_PER_STATEMENT: usize = 1000;
 
-/// Inserts new papers; returns the id of each by lower-cased key.
+/// Inserts new papers; returns the id of each by lower-cased key. Bound parameters rather
+/// than JSON here: paper rows carry abstracts and BibTeX, and escaping them into JSON only
+/// for SQLite to parse them back costs more than the insert itself.
 pub async fn insert_papers(
     conn: &mut SqliteConnection,
     rows: &[&PaperRow],
 ) -> sqlx::Result<HashMap<String, i64>> {
-    if rows.is_empty() {
-        return Ok(HashMap::new());
+    let mut ids = HashMap::with_capacity(rows.len());
+    for chunk in rows.chunks(PAPER_ROWS_PER_STATEMENT) {
+        let mut q = sqlx::QueryBuilder::new(
+            "INSERT INTO papers (key, title, title_norm, authors, year, venue, arxiv, doi, abstract, note, bibtex) ",
+        );
+        q.push_values(chunk, |mut b, p| {
+            b.push_bind(&p.key)
+                .push_bind(&p.title)
+                .push_bind(&p.title_norm)
+                .push_bind(serde_json::to_string(&p.authors).unwrap_or_else(|_| "[]".into()))
+                .push_bind(p.year)
+                .push_bind(&p.venue)
+                .push_bind(&p.arxiv)
+                .push_bind(&p.doi)
+                .push_bind(&p.abstract_text)
+                .push_bind(&p.note)
+                .push_bind(&p.bibtex);
+        });
+        q.push(" RETURNING id, key");
+        for r in q.build().fetch_all(&mut *conn).await? {
+            ids.insert(r.get::<String, _>(1).to_lowercase(), r.get(0));
+        }
     }
-    let sql = format!(
-        "INSERT INTO papers (key, title, title_norm, authors, year, venue, arxiv, doi, abstract, note, bibtex)
-         SELECT {PAPER_VALUES} FROM json_each(?) RETURNING id, key"
-    );
-    let out = sqlx::query(&sql)
-        .bind(param(rows.iter().map(|r| paper_json(r)).collect()))
-        .fetch_all(conn)
-        .await?;
-    Ok(out
-        .iter()
-        .map(|r| (r.get::<String, _>(1).to_lowercase(), r.get(0)))
-        .collect())
+    Ok(ids)
 }
 
 /// Rewrites every column but `id` and `key` of these papers.
