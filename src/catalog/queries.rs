@@ -152,23 +152,22 @@ impl Catalog {
             return Ok(Resolved::NotFound);
         }
         let mut conn = self.pool.acquire().await?;
-        let mut found = papers::find_visible(&mut conn, scope, IdColumn::Key, id).await?;
-        if found.is_none() {
-            found = papers::find_visible_alias(&mut conn, scope, id).await?;
-        }
-        if found.is_none() {
-            if let Some(a) = arxiv_id(id) {
-                found = papers::find_visible(&mut conn, scope, IdColumn::Arxiv, &a).await?;
-            }
-        }
-        if found.is_none() {
-            if let Some(d) = doi(id) {
-                found = papers::find_visible(&mut conn, scope, IdColumn::Doi, &d).await?;
+        let mut found = papers::find_visible(&mut conn, scope, IdColumn::Key, id)
+            .await?
+            .first()
+            .copied();
+        let lookups = [(IdColumn::Arxiv, arxiv_id(id)), (IdColumn::Doi, doi(id))];
+        for (column, value) in lookups {
+            if let (None, Some(v)) = (found, value) {
+                found = papers::find_visible(&mut conn, scope, column, &v)
+                    .await?
+                    .first()
+                    .copied();
             }
         }
         let norm = normalize_title(id);
         if found.is_none() && !norm.is_empty() {
-            let exact = papers::find_visible_by_title(&mut conn, scope, &norm).await?;
+            let exact = papers::find_visible(&mut conn, scope, IdColumn::TitleNorm, &norm).await?;
             if exact.len() == 1 {
                 found = exact.first().copied();
             }

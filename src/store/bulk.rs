@@ -68,19 +68,15 @@ pub async fn insert_papers(
 
 /// Rewrites every column but `id` and `key` of these papers.
 pub async fn update_papers(conn: &mut SqliteConnection, rows: &[&PaperRow]) -> sqlx::Result<()> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    sqlx::query(
+    write_rows(
+        conn,
         "UPDATE papers SET title = j.value->>2, title_norm = j.value->>3, authors = j.value->>4,
          year = j.value->>5, venue = j.value->>6, arxiv = j.value->>7, doi = j.value->>8,
          abstract = j.value->>9, note = j.value->>10, bibtex = j.value->>11
          FROM json_each(?) AS j WHERE papers.id = j.value->>0",
+        rows.iter().map(|r| paper_json(r)).collect(),
     )
-    .bind(param(rows.iter().map(|r| paper_json(r)).collect()))
-    .execute(conn)
-    .await?;
-    Ok(())
+    .await
 }
 
 /// Creates tags `(key, name)`; returns `(key, id)` of each.
@@ -144,24 +140,31 @@ pub async fn clear_claims(conn: &mut SqliteConnection, source_ids: &[i64]) -> sq
     Ok(())
 }
 
+/// Runs `sql`, which reads its rows from `json_each(?)`, over `rows` (nothing when empty).
+async fn write_rows(
+    conn: &mut SqliteConnection,
+    sql: &str,
+    rows: Vec<serde_json::Value>,
+) -> sqlx::Result<()> {
+    if !rows.is_empty() {
+        sqlx::query(sql).bind(param(rows)).execute(conn).await?;
+    }
+    Ok(())
+}
+
 /// `(source, paper, tag)` rows.
 pub async fn insert_paper_tags(
     conn: &mut SqliteConnection,
     rows: &[(i64, i64, i64)],
 ) -> sqlx::Result<()> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    sqlx::query(
+    let rows = rows.iter().map(|(s, p, t)| json!([s, p, t])).collect();
+    write_rows(
+        conn,
         "INSERT OR IGNORE INTO paper_tags (source_id, paper_id, tag_id)
          SELECT value->>0, value->>1, value->>2 FROM json_each(?)",
+        rows,
     )
-    .bind(param(
-        rows.iter().map(|(s, p, t)| json!([s, p, t])).collect(),
-    ))
-    .execute(conn)
-    .await?;
-    Ok(())
+    .await
 }
 
 /// `(source, paper, link)` rows.
@@ -169,21 +172,17 @@ pub async fn insert_links(
     conn: &mut SqliteConnection,
     rows: &[(i64, i64, &Link)],
 ) -> sqlx::Result<()> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    sqlx::query(
+    let rows = rows
+        .iter()
+        .map(|(s, p, l)| json!([s, p, l.kind, l.url]))
+        .collect();
+    write_rows(
+        conn,
         "INSERT OR IGNORE INTO links (source_id, paper_id, kind, url)
          SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(?)",
+        rows,
     )
-    .bind(param(
-        rows.iter()
-            .map(|(s, p, l)| json!([s, p, l.kind, l.url]))
-            .collect(),
-    ))
-    .execute(conn)
-    .await?;
-    Ok(())
+    .await
 }
 
 /// `(source, citing, cited)` rows.
@@ -191,19 +190,14 @@ pub async fn insert_cites(
     conn: &mut SqliteConnection,
     rows: &[(i64, i64, i64)],
 ) -> sqlx::Result<()> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    sqlx::query(
+    let rows = rows.iter().map(|(s, a, b)| json!([s, a, b])).collect();
+    write_rows(
+        conn,
         "INSERT OR IGNORE INTO cites (source_id, citing, cited)
          SELECT value->>0, value->>1, value->>2 FROM json_each(?)",
+        rows,
     )
-    .bind(param(
-        rows.iter().map(|(s, a, b)| json!([s, a, b])).collect(),
-    ))
-    .execute(conn)
-    .await?;
-    Ok(())
+    .await
 }
 
 /// `(alias, paper)` rows; an alias that is some paper's key or already an alias is skipped.
@@ -211,16 +205,13 @@ pub async fn insert_aliases(
     conn: &mut SqliteConnection,
     rows: &[(String, i64)],
 ) -> sqlx::Result<()> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    sqlx::query(
+    let rows = rows.iter().map(|(a, p)| json!([a, p])).collect();
+    write_rows(
+        conn,
         "INSERT OR IGNORE INTO key_aliases (alias, paper_id)
          SELECT value->>0, value->>1 FROM json_each(?)
          WHERE NOT EXISTS (SELECT 1 FROM papers WHERE key = value->>0)",
+        rows,
     )
-    .bind(param(rows.iter().map(|(a, p)| json!([a, p])).collect()))
-    .execute(conn)
-    .await?;
-    Ok(())
+    .await
 }

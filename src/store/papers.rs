@@ -90,55 +90,49 @@ pub async fn identity_rows(conn: &mut SqliteConnection) -> sqlx::Result<Vec<Pape
         .collect())
 }
 
-/// The id of the paper with this key (case-insensitive), arXiv id or DOI, if visible.
+/// "Paper `p` has a source that scope `?2` may see" (the global scope or its own).
+const VISIBLE: &str =
+    "EXISTS (SELECT 1 FROM sources s WHERE s.paper_id = p.id AND s.scope IN (0, ?2))";
+
+/// What an identifier is matched against.
+#[derive(Debug, Clone, Copy)]
+pub enum IdColumn {
+    /// The citation key or one of its aliases, case-insensitively.
+    Key,
+    Arxiv,
+    Doi,
+    TitleNorm,
+}
+
+impl IdColumn {
+    fn condition(self) -> &'static str {
+        match self {
+            IdColumn::Key => {
+                "(p.key = ?1 OR p.id IN (SELECT paper_id FROM key_aliases WHERE alias = ?1))"
+            }
+            IdColumn::Arxiv => "p.arxiv = ?1",
+            IdColumn::Doi => "p.doi = ?1",
+            IdColumn::TitleNorm => "p.title_norm = ?1",
+        }
+    }
+}
+
+/// Visible papers whose `column` is `value`.
 pub async fn find_visible(
     conn: &mut SqliteConnection,
     scope: Scope,
     column: IdColumn,
     value: &str,
-) -> sqlx::Result<Option<i64>> {
+) -> sqlx::Result<Vec<i64>> {
     let sql = format!(
-        "SELECT p.id FROM papers p WHERE p.{} = ? AND EXISTS
-         (SELECT 1 FROM sources s WHERE s.paper_id = p.id AND s.scope IN (0, ?))",
-        column.name()
+        "SELECT p.id FROM papers p WHERE {} AND {VISIBLE}",
+        column.condition()
     );
     sqlx::query_scalar(&sql)
         .bind(value)
         .bind(scope.0 as i64)
-        .fetch_optional(conn)
+        .fetch_all(conn)
         .await
-}
-
-/// The visible paper that has `alias` as an alias key.
-pub async fn find_visible_alias(
-    conn: &mut SqliteConnection,
-    scope: Scope,
-    alias: &str,
-) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar(
-        "SELECT a.paper_id FROM key_aliases a WHERE a.alias = ? AND EXISTS
-         (SELECT 1 FROM sources s WHERE s.paper_id = a.paper_id AND s.scope IN (0, ?))",
-    )
-    .bind(alias)
-    .bind(scope.0 as i64)
-    .fetch_optional(conn)
-    .await
-}
-
-/// Visible papers whose normalised title is exactly `title_norm`.
-pub async fn find_visible_by_title(
-    conn: &mut SqliteConnection,
-    scope: Scope,
-    title_norm: &str,
-) -> sqlx::Result<Vec<i64>> {
-    sqlx::query_scalar(
-        "SELECT p.id FROM papers p WHERE p.title_norm = ? AND EXISTS
-         (SELECT 1 FROM sources s WHERE s.paper_id = p.id AND s.scope IN (0, ?))",
-    )
-    .bind(title_norm)
-    .bind(scope.0 as i64)
-    .fetch_all(conn)
-    .await
 }
 
 /// Visible papers whose key starts with `prefix`, by key.
@@ -152,33 +146,16 @@ pub async fn visible_keys_with_prefix(
         .replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_");
-    sqlx::query_scalar(
-        "SELECT p.id FROM papers p WHERE p.key LIKE ? ESCAPE '\\' AND EXISTS
-         (SELECT 1 FROM sources s WHERE s.paper_id = p.id AND s.scope IN (0, ?))
-         ORDER BY p.key LIMIT ?",
-    )
-    .bind(format!("{escaped}%"))
-    .bind(scope.0 as i64)
-    .bind(limit as i64)
-    .fetch_all(conn)
-    .await
-}
-
-#[derive(Debug, Clone, Copy)]
-pub enum IdColumn {
-    Key,
-    Arxiv,
-    Doi,
-}
-
-impl IdColumn {
-    fn name(self) -> &'static str {
-        match self {
-            IdColumn::Key => "key",
-            IdColumn::Arxiv => "arxiv",
-            IdColumn::Doi => "doi",
-        }
-    }
+    let sql = format!(
+        "SELECT p.id FROM papers p WHERE p.key LIKE ?1 ESCAPE '\\' AND {VISIBLE}
+         ORDER BY p.key LIMIT ?3"
+    );
+    sqlx::query_scalar(&sql)
+        .bind(format!("{escaped}%"))
+        .bind(scope.0 as i64)
+        .bind(limit as i64)
+        .fetch_all(conn)
+        .await
 }
 
 /// Loads the papers with these ids as `scope` sees them, in the order given. Papers with
