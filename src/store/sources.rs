@@ -73,46 +73,9 @@ pub async fn delete_sources(conn: &mut SqliteConnection, ids: &[i64]) -> sqlx::R
     Ok(())
 }
 
-/// Every scope a paper is visible in.
-pub async fn scopes_of(conn: &mut SqliteConnection, paper_id: i64) -> sqlx::Result<Vec<Scope>> {
-    let rows: Vec<i64> =
-        sqlx::query_scalar("SELECT DISTINCT scope FROM sources WHERE paper_id = ? ORDER BY scope")
-            .bind(paper_id)
-            .fetch_all(conn)
-            .await?;
-    Ok(rows.into_iter().map(|s| Scope(s as u64)).collect())
-}
-
 /// Ids of all papers that have at least one source.
 pub async fn visible_paper_ids(conn: &mut SqliteConnection) -> sqlx::Result<Vec<i64>> {
     sqlx::query_scalar("SELECT DISTINCT paper_id FROM sources ORDER BY paper_id")
         .fetch_all(conn)
         .await
-}
-
-/// Papers that cite `paper` or that it cites, as `scope` sees the edges.
-pub async fn cite_neighbours(
-    conn: &mut SqliteConnection,
-    scope: Scope,
-    paper: i64,
-) -> sqlx::Result<(Vec<i64>, Vec<i64>)> {
-    let rows = sqlx::query(
-        "SELECT c.citing, c.cited FROM cites c JOIN sources s ON s.id = c.source_id
-         WHERE (c.citing = ? OR c.cited = ?) AND s.scope IN (0, ?)",
-    )
-    .bind(paper)
-    .bind(paper)
-    .bind(scope.0 as i64)
-    .fetch_all(conn)
-    .await?;
-    let (mut cites, mut cited_by) = (Vec::new(), Vec::new());
-    for r in rows {
-        let (citing, cited): (i64, i64) = (r.get(0), r.get(1));
-        if citing == paper {
-            cites.push(cited);
-        } else {
-            cited_by.push(citing);
-        }
-    }
-    Ok((cites, cited_by))
 }

@@ -40,21 +40,3 @@ pub async fn papers_with(
     .fetch_all(conn)
     .await
 }
-
-/// `(scope, tag name)` for each tag a paper carries, per scope that stated it.
-pub async fn of_paper(
-    conn: &mut SqliteConnection,
-    paper_id: i64,
-) -> sqlx::Result<Vec<(Scope, String)>> {
-    let rows = sqlx::query(
-        "SELECT DISTINCT s.scope, t.name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id
-         JOIN sources s ON s.id = pt.source_id WHERE pt.paper_id = ?",
-    )
-    .bind(paper_id)
-    .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| (Scope(r.get::<i64, _>(0) as u64), r.get(1)))
-        .collect())
-}
