@@ -3,6 +3,7 @@
 //! else normalised title (+ compatible year); an identifier whose paper has a different
 //! title is a wrong link and is not merged on.
 
+use super::write::Touched;
 use super::{Catalog, ImportReport};
 use crate::ingest::{self, detect, Format, ParseOutput, Warning};
 use crate::model::Scope;
@@ -97,7 +98,7 @@ impl Catalog {
         // of several files; a chunk's update runs on another core while the next files are
         // parsed and stored. At most one is in flight; all are done before this returns.
         let mut indexing: Option<tokio::task::JoinHandle<()>> = None;
-        let mut pending: Vec<i64> = Vec::new();
+        let mut pending = Touched::default();
         let last = order.len().saturating_sub(1);
         // The next file is parsed on another thread while this one is stored.
         let names: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
@@ -161,7 +162,7 @@ impl Catalog {
 
     /// Stores one prepared file (the caller holds the writer lock); returns the report and
     /// the papers whose index documents must be refreshed.
-    async fn store(&self, scope: Scope, prepared: Prepared) -> (ImportReport, Vec<i64>) {
+    async fn store(&self, scope: Scope, prepared: Prepared) -> (ImportReport, Touched) {
         let Prepared {
             mut report,
             parsed,
@@ -169,7 +170,7 @@ impl Catalog {
             parse_ms,
         } = prepared;
         let (Some(parsed), Some(format)) = (parsed, report.format.clone()) else {
-            return (report, Vec::new());
+            return (report, Touched::default());
         };
         let file = report.file.clone();
         let started = std::time::Instant::now();
@@ -184,7 +185,7 @@ impl Catalog {
                     Some("could not be stored; nothing was changed (see the log)".into());
                 // The identity tables may hold what was rolled back: reload them next time.
                 *self.identities.lock().await = None;
-                Vec::new()
+                Touched::default()
             }
         };
         tracing::info!(

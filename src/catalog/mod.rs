@@ -145,17 +145,23 @@ impl Catalog {
     /// The index update for papers an import touched, ready to run on any thread; `None`
     /// when there is nothing to do. Failures are logged: SQLite has the data, and the next
     /// start (or `paperclub reindex`) repairs the index.
-    async fn index_job(&self, papers: Vec<i64>) -> Option<impl FnOnce() + Send + 'static> {
-        if papers.is_empty() {
+    async fn index_job(&self, touched: write::Touched) -> Option<impl FnOnce() + Send + 'static> {
+        if touched.is_empty() {
             return None;
         }
-        let (docs, gone) = match indexing::docs_for(&self.pool, &papers).await {
+        let (read_back, gone) = match indexing::docs_for(&self.pool, &touched.ids).await {
             Ok(found) => found,
             Err(e) => {
                 tracing::error!(error = %e, "reading papers to index failed; run `paperclub reindex`");
                 return None;
             }
         };
+        // A paper new in one file of a batch and merged by a later one is read back: that
+        // document, which knows every source, replaces the in-memory one.
+        let reread: std::collections::HashSet<i64> = touched.ids.iter().copied().collect();
+        let mut docs = touched.docs;
+        docs.retain(|d| !reread.contains(&d.id));
+        docs.extend(read_back);
         let index = Arc::clone(&self.index);
         Some(move || {
             if let Err(e) = index.update(&docs, &gone) {

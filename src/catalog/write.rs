@@ -9,6 +9,7 @@ use super::{Catalog, ImportReport};
 use crate::ingest::ids::{normalize_title, tag_key};
 use crate::ingest::{ParseOutput, Warning};
 use crate::model::{Link, Scope};
+use crate::search::IndexDoc;
 use crate::store::papers::{self, PaperRow};
 use crate::store::{bulk, sources};
 use std::collections::HashMap;
@@ -36,13 +37,13 @@ impl Catalog {
         hash: &str,
         parsed: &ParseOutput,
         report: &mut ImportReport,
-    ) -> anyhow::Result<Vec<i64>> {
+    ) -> anyhow::Result<Touched> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let previous = sources::find_file(&mut tx, scope, file).await?;
         if previous.as_ref().is_some_and(|f| f.hash == hash) {
             report.unchanged = parsed.entries.len();
             tx.rollback().await?;
-            return Ok(Vec::new());
+            return Ok(Touched::default());
         }
         let mut ids_guard = self.identities.lock().await;
         if ids_guard.is_none() {
@@ -273,13 +274,51 @@ impl Catalog {
         sources::delete_sources(&mut tx, &gone).await?;
 
         tx.commit().await?;
-        let mut touched: Vec<i64> = slots
-            .iter()
-            .map(|s| s.row.id)
-            .chain(old_sources.into_keys())
-            .collect();
-        touched.sort_unstable();
-        touched.dedup();
+        // Papers new in this file are indexed from memory; the rest are read back, since
+        // other files also speak for them.
+        let mut touched = Touched::default();
+        for s in slots {
+            if s.original.is_some() {
+                touched.ids.push(s.row.id);
+                continue;
+            }
+            touched.docs.push(IndexDoc {
+                id: s.row.id,
+                title: s.row.title,
+                authors: s.row.authors,
+                abstract_text: s.row.abstract_text,
+                note: s.row.note,
+                venue: s.row.venue,
+                year: s.row.year,
+                tags: s.tags.into_iter().map(|(_, name)| (scope, name)).collect(),
+                scopes: vec![scope],
+            });
+        }
+        touched.ids.extend(old_sources.into_keys());
         Ok(touched)
+    }
+}
+
+/// Papers whose index documents an import changed.
+#[derive(Default)]
+pub(super) struct Touched {
+    /// Complete documents of papers first seen in the import.
+    pub docs: Vec<IndexDoc>,
+    /// Papers whose documents must be read back from the database.
+    pub ids: Vec<i64>,
+}
+
+impl Touched {
+    pub fn len(&self) -> usize {
+        self.docs.len() + self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn extend(&mut self, other: Touched) {
+        self.docs.extend(other.docs);
+        self.ids.extend(other.ids);
     }
 }
