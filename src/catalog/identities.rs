@@ -8,8 +8,7 @@ use crate::store::papers::{self, PaperRow};
 use sqlx::SqliteConnection;
 use std::collections::{HashMap, HashSet};
 
-/// Lookup tables over the papers, tags and keys. During an import, papers not yet inserted
-/// carry provisional (negative) ids until [`Identities::remap`].
+/// Lookup tables over the papers, tags and keys.
 #[derive(Default)]
 pub(crate) struct Identities {
     pub(super) arxiv: HashMap<String, i64>,
@@ -37,17 +36,6 @@ impl Identities {
             .await?;
         ids.tag_ids.extend(tags);
         Ok(ids)
-    }
-
-    /// Replaces a provisional id by the id the database gave the paper. Entries for titles
-    /// the paper had earlier in the same import keep the provisional id; lookups skip ids
-    /// they no longer know.
-    pub(super) fn remap(&mut self, provisional: i64, row: &PaperRow) {
-        self.rows.remove(&provisional);
-        if let Some(ids) = self.titles.get_mut(&row.title_norm) {
-            ids.retain(|id| *id != provisional);
-        }
-        self.remember(row);
     }
 
     pub(super) fn remember(&mut self, row: &PaperRow) {

@@ -21,6 +21,9 @@ struct Slot {
     original: Option<PaperRow>,
     section: Option<String>,
     line: usize,
+    /// This file's source row for the paper (existing or to be inserted).
+    source_id: i64,
+    new_source: bool,
     /// `(tag key, tag as written)`.
     tags: Vec<(String, String)>,
     links: Vec<Link>,
@@ -60,16 +63,17 @@ impl Catalog {
             .entries
             .iter()
             .filter_map(|e| ids.find(e, &normalize_title(&e.title), &mut Vec::new()))
-            .filter(|id| *id > 0)
             .collect();
         let mut stored = papers::get_many(&mut tx, &likely).await?;
 
         let mut slots: Vec<Slot> = Vec::new();
         let mut slot_of: HashMap<i64, usize> = HashMap::new();
         let mut entry_slot: Vec<Option<usize>> = vec![None; parsed.entries.len()];
-        // `(alias, slot)`: the paper may not have its real id yet.
-        let mut aliases: Vec<(String, usize)> = Vec::new();
-        let mut next_provisional = -1;
+        let mut aliases: Vec<(String, i64)> = Vec::new();
+        // The write lock is held (BEGIN IMMEDIATE), so ids can be handed out here, which
+        // spares reading them back from every insert.
+        let mut next_paper = papers::next_id(&mut tx).await?;
+        let mut next_source = sources::next_id(&mut tx).await?;
 
         for (i, entry) in parsed.entries.iter().enumerate() {
             if entry.title.trim().is_empty() && entry.arxiv.is_none() && entry.doi.is_none() {
@@ -103,16 +107,24 @@ impl Catalog {
                                     anyhow::anyhow!("paper {id} vanished during import")
                                 })?,
                             };
-                            if old_sources.remove(&id).is_some() {
-                                report.unchanged += 1;
-                            } else {
-                                report.merged += 1;
-                            }
+                            let (source_id, new_source) = match old_sources.remove(&id) {
+                                Some(existing) => {
+                                    report.unchanged += 1;
+                                    (existing, false)
+                                }
+                                None => {
+                                    report.merged += 1;
+                                    next_source += 1;
+                                    (next_source - 1, true)
+                                }
+                            };
                             slots.push(Slot {
                                 original: Some(row.clone()),
                                 row,
                                 section: entry.section.clone(),
                                 line: entry.line,
+                                source_id,
+                                new_source,
                                 tags: Vec::new(),
                                 links: Vec::new(),
                             });
@@ -141,7 +153,7 @@ impl Catalog {
                             && !key.eq_ignore_ascii_case(&slots[slot].row.key)
                             && ids.keys.insert(key.to_lowercase())
                         {
-                            aliases.push((key.to_string(), slot));
+                            aliases.push((key.to_string(), id));
                         }
                     }
                     slot
@@ -161,8 +173,9 @@ impl Catalog {
                     }
                     let mut row = new_row(&entry);
                     row.key = ids.unique_key(entry.bibtex.as_ref().map(|b| b.key.as_str()), &entry);
-                    row.id = next_provisional;
-                    next_provisional -= 1;
+                    row.id = next_paper;
+                    next_paper += 1;
+                    next_source += 1;
                     ids.remember(&row);
                     report.new += 1;
                     slot_of.insert(row.id, slots.len());
@@ -171,6 +184,8 @@ impl Catalog {
                         original: None,
                         section: entry.section.clone(),
                         line: entry.line,
+                        source_id: next_source - 1,
+                        new_source: true,
                         tags: Vec::new(),
                         links: Vec::new(),
                     });
@@ -192,40 +207,39 @@ impl Catalog {
             entry_slot[i] = Some(slot);
         }
 
-        // Papers: insert the new ones, then give every slot its real id.
+        // Papers, then sources, then what each source states.
         let new_rows: Vec<&PaperRow> = slots
             .iter()
             .filter(|s| s.original.is_none())
             .map(|s| &s.row)
             .collect();
-        let new_ids = bulk::insert_papers(&mut tx, &new_rows).await?;
-        for s in slots.iter_mut().filter(|s| s.original.is_none()) {
-            let provisional = s.row.id;
-            s.row.id = *new_ids
-                .get(&s.row.key.to_lowercase())
-                .ok_or_else(|| anyhow::anyhow!("no id returned for new paper {}", s.row.key))?;
-            ids.remap(provisional, &s.row);
-        }
+        bulk::insert_papers(&mut tx, &new_rows).await?;
         let changed: Vec<&PaperRow> = slots
             .iter()
             .filter(|s| s.original.as_ref().is_some_and(|o| *o != s.row))
             .map(|s| &s.row)
             .collect();
         bulk::update_papers(&mut tx, &changed).await?;
-        let aliases: Vec<(String, i64)> = aliases
-            .into_iter()
-            .map(|(a, slot)| (a, slots[slot].row.id))
-            .collect();
         bulk::insert_aliases(&mut tx, &aliases).await?;
 
-        // Sources, then what each source states.
-        let source_rows: Vec<(i64, Option<String>, usize)> = slots
+        let source_rows: Vec<bulk::SourceRow> = slots
             .iter()
-            .map(|s| (s.row.id, s.section.clone(), s.line))
+            .map(|s| bulk::SourceRow {
+                id: s.source_id,
+                paper_id: s.row.id,
+                section: s.section.as_deref(),
+                line: s.line,
+                new: s.new_source,
+            })
             .collect();
-        let source_of = bulk::upsert_sources(&mut tx, file_id, scope, &source_rows).await?;
-        let source_ids: Vec<i64> = source_of.values().copied().collect();
-        bulk::clear_claims(&mut tx, &source_ids).await?;
+        bulk::write_sources(&mut tx, file_id, scope, &source_rows).await?;
+        let rewritten: Vec<i64> = slots
+            .iter()
+            .filter(|s| !s.new_source)
+            .map(|s| s.source_id)
+            .collect();
+        bulk::clear_claims(&mut tx, &rewritten).await?;
+        let source_of: HashMap<i64, i64> = slots.iter().map(|s| (s.row.id, s.source_id)).collect();
 
         let mut new_tags: Vec<(String, String)> = Vec::new();
         for s in &slots {
@@ -240,7 +254,7 @@ impl Catalog {
 
         let (mut tag_rows, mut link_rows) = (Vec::new(), Vec::new());
         for s in &slots {
-            let source = source_of[&s.row.id];
+            let source = s.source_id;
             for (k, _) in &s.tags {
                 if let Some(&tag) = ids.tag_ids.get(k) {
                     tag_rows.push((source, s.row.id, tag));

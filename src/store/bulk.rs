@@ -7,7 +7,6 @@ use super::papers::PaperRow;
 use crate::model::{Link, Scope};
 use serde_json::json;
 use sqlx::{Row, SqliteConnection};
-use std::collections::HashMap;
 
 fn param(rows: Vec<serde_json::Value>) -> String {
     serde_json::Value::Array(rows).to_string()
@@ -30,23 +29,20 @@ fn paper_json(p: &PaperRow) -> serde_json::Value {
     ])
 }
 
-/// Rows per multi-row INSERT: 11 columns each, well under SQLite's 32,766 parameters.
+/// Rows per multi-row INSERT: 12 columns each, well under SQLite's 32,766 parameters.
 const PAPER_ROWS_PER_STATEMENT: usize = 1000;
 
-/// Inserts new papers; returns the id of each by lower-cased key. Bound parameters rather
-/// than JSON here: paper rows carry abstracts and BibTeX, and escaping them into JSON only
-/// for SQLite to parse them back costs more than the insert itself.
-pub async fn insert_papers(
-    conn: &mut SqliteConnection,
-    rows: &[&PaperRow],
-) -> sqlx::Result<HashMap<String, i64>> {
-    let mut ids = HashMap::with_capacity(rows.len());
+/// Inserts new papers with the ids the caller gave them. Bound parameters rather than JSON
+/// here: paper rows carry abstracts and BibTeX, and escaping them into JSON only for SQLite
+/// to parse them back costs more than the insert itself.
+pub async fn insert_papers(conn: &mut SqliteConnection, rows: &[&PaperRow]) -> sqlx::Result<()> {
     for chunk in rows.chunks(PAPER_ROWS_PER_STATEMENT) {
         let mut q = sqlx::QueryBuilder::new(
-            "INSERT INTO papers (key, title, title_norm, authors, year, venue, arxiv, doi, abstract, note, bibtex) ",
+            "INSERT INTO papers (id, key, title, title_norm, authors, year, venue, arxiv, doi, abstract, note, bibtex) ",
         );
         q.push_values(chunk, |mut b, p| {
-            b.push_bind(&p.key)
+            b.push_bind(p.id)
+                .push_bind(&p.key)
                 .push_bind(&p.title)
                 .push_bind(&p.title_norm)
                 .push_bind(serde_json::to_string(&p.authors).unwrap_or_else(|_| "[]".into()))
@@ -58,12 +54,9 @@ pub async fn insert_papers(
                 .push_bind(&p.note)
                 .push_bind(&p.bibtex);
         });
-        q.push(" RETURNING id, key");
-        for r in q.build().fetch_all(&mut *conn).await? {
-            ids.insert(r.get::<String, _>(1).to_lowercase(), r.get(0));
-        }
+        q.build().execute(&mut *conn).await?;
     }
-    Ok(ids)
+    Ok(())
 }
 
 /// Rewrites every column but `id` and `key` of these papers.
@@ -97,29 +90,47 @@ pub async fn insert_tags(
     Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
 }
 
-/// Inserts or refreshes the sources `(paper id, section, line)` of a file; returns the
-/// source id of each paper.
-pub async fn upsert_sources(
+/// A file's source of one paper; `new` ones are inserted with `id`, the others updated.
+pub struct SourceRow<'a> {
+    pub id: i64,
+    pub paper_id: i64,
+    pub section: Option<&'a str>,
+    pub line: usize,
+    pub new: bool,
+}
+
+/// Inserts a file's new sources and refreshes the section and line of its existing ones.
+pub async fn write_sources(
     conn: &mut SqliteConnection,
     file_id: i64,
     scope: Scope,
-    sources: &[(i64, Option<String>, usize)],
-) -> sqlx::Result<HashMap<i64, i64>> {
-    if sources.is_empty() {
-        return Ok(HashMap::new());
+    rows: &[SourceRow<'_>],
+) -> sqlx::Result<()> {
+    let json_of = |new: bool| -> Vec<serde_json::Value> {
+        rows.iter()
+            .filter(|r| r.new == new)
+            .map(|r| json!([r.id, r.paper_id, r.section, r.line]))
+            .collect()
+    };
+    let inserted = json_of(true);
+    if !inserted.is_empty() {
+        sqlx::query(
+            "INSERT INTO sources (id, file_id, paper_id, scope, section, line)
+             SELECT value->>0, ?, value->>1, ?, value->>2, value->>3 FROM json_each(?)",
+        )
+        .bind(file_id)
+        .bind(scope.0 as i64)
+        .bind(param(inserted))
+        .execute(&mut *conn)
+        .await?;
     }
-    let rows = sqlx::query(
-        "INSERT INTO sources (file_id, paper_id, scope, section, line)
-         SELECT ?, value->>0, ?, value->>1, value->>2 FROM json_each(?) WHERE true
-         ON CONFLICT (file_id, paper_id) DO UPDATE SET section = excluded.section, line = excluded.line
-         RETURNING paper_id, id",
+    write_rows(
+        conn,
+        "UPDATE sources SET section = j.value->>2, line = j.value->>3
+         FROM json_each(?) AS j WHERE sources.id = j.value->>0",
+        json_of(false),
     )
-    .bind(file_id)
-    .bind(scope.0 as i64)
-    .bind(param(sources.iter().map(|(p, s, l)| json!([p, s, l])).collect()))
-    .fetch_all(conn)
-    .await?;
-    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    .await
 }
 
 /// Forgets the tags, links and citation edges these sources stated, before they are

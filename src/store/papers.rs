@@ -45,6 +45,13 @@ fn from_row(r: &sqlx::sqlite::SqliteRow) -> PaperRow {
     }
 }
 
+/// The id the next inserted paper gets (the caller holds the write lock).
+pub async fn next_id(conn: &mut SqliteConnection) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM papers")
+        .fetch_one(conn)
+        .await
+}
+
 pub async fn get(conn: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<PaperRow>> {
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM papers WHERE id = ?"))
         .bind(id)

@@ -49,6 +49,13 @@ pub async fn upsert_file(
     .await
 }
 
+/// The id the next inserted source gets (the caller holds the write lock).
+pub async fn next_id(conn: &mut SqliteConnection) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM sources")
+        .fetch_one(conn)
+        .await
+}
+
 /// The file's current sources: paper id to source id.
 pub async fn sources_of_file(
     conn: &mut SqliteConnection,
