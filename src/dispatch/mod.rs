@@ -1,0 +1,156 @@
+//! The commands every surface offers, as data: the Discord adapter and the chat REPL both
+//! turn user input into a [`Request`], call [`handle`], and render the [`Reply`].
+
+use crate::catalog::Catalog;
+use crate::cite::CiteFormat;
+use crate::model::Scope;
+use crate::view::cards::escape_md;
+use crate::view::limits::truncate;
+use crate::view::{Pager, Reply};
+use tracing::Instrument;
+
+mod admin;
+mod cite_cmd;
+mod complete;
+mod papers;
+
+use admin::{help, import};
+use cite_cmd::cite_request;
+use papers::{by_tag, search, show, tags};
+
+pub use admin::report_text;
+pub use complete::{complete_paper, complete_tag};
+
+/// Who is asking, in which guild.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    pub scope: Scope,
+    pub user_id: u64,
+    /// Has Manage Server or the configured instructor role.
+    pub instructor: bool,
+}
+
+/// One command invocation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    Search {
+        query: String,
+        tag: Option<String>,
+        limit: Option<usize>,
+        page: usize,
+    },
+    Tag {
+        tag: String,
+        page: usize,
+    },
+    Show {
+        paper: String,
+    },
+    Tags {
+        page: usize,
+    },
+    Cite {
+        /// One paper (key, arXiv id, DOI or title words).
+        paper: Option<String>,
+        /// Several keys separated by spaces or commas.
+        papers: Option<String>,
+        tag: Option<String>,
+        format: CiteFormat,
+    },
+    Import {
+        filename: String,
+        bytes: Vec<u8>,
+    },
+    Help,
+}
+
+/// An autocomplete choice: what the user sees and the value sent back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    pub name: String,
+    pub value: String,
+}
+
+/// Runs one request. Never fails: user mistakes come back as short ephemeral replies,
+/// internal errors are logged with context and shown as a generic message.
+pub async fn handle(catalog: &Catalog, caller: &Caller, request: Request) -> Reply {
+    let name = request.name();
+    let span = tracing::info_span!(
+        "command",
+        name,
+        guild = caller.scope.0,
+        user = caller.user_id
+    );
+    run(catalog, caller, request).instrument(span).await
+}
+
+async fn run(catalog: &Catalog, caller: &Caller, request: Request) -> Reply {
+    let name = request.name();
+    let result = match request {
+        Request::Search {
+            query,
+            tag,
+            limit,
+            page,
+        } => search(catalog, caller.scope, &query, tag, limit, page).await,
+        Request::Tag { tag, page } => by_tag(catalog, caller.scope, &tag, page).await,
+        Request::Show { paper } => show(catalog, caller.scope, &paper).await,
+        Request::Tags { page } => tags(catalog, caller.scope, page).await,
+        Request::Cite {
+            paper,
+            papers,
+            tag,
+            format,
+        } => cite_request(catalog, caller.scope, paper, papers, tag, format).await,
+        Request::Import { filename, bytes } => import(catalog, caller, &filename, &bytes).await,
+        Request::Help => Ok(help()),
+    };
+    match result {
+        Ok(reply) => reply.fit(),
+        Err(e) => {
+            tracing::error!(command = name, error = ?e, "command failed");
+            Reply::error("Something went wrong on our side; it has been logged. Please try again.")
+        }
+    }
+}
+
+impl Request {
+    /// The command's name as users type it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Request::Search { .. } => "paper search",
+            Request::Tag { .. } => "paper tag",
+            Request::Show { .. } => "paper show",
+            Request::Tags { .. } => "tags",
+            Request::Cite { .. } => "cite",
+            Request::Import { .. } => "import",
+            Request::Help => "help",
+        }
+    }
+
+    /// The same request at another page, for pagination controls.
+    pub fn with_page(&self, new: usize) -> Option<Request> {
+        let mut r = self.clone();
+        match &mut r {
+            Request::Search { page, .. } | Request::Tag { page, .. } | Request::Tags { page } => {
+                *page = new;
+                Some(r)
+            }
+            _ => None,
+        }
+    }
+}
+
+type Result<T> = anyhow::Result<T>;
+
+/// Slices one page out of `items`; the page is clamped to the last one.
+fn page_of<T>(items: &[T], page: usize, per: usize) -> (&[T], Option<Pager>) {
+    let pages = items.len().div_ceil(per).max(1);
+    let page = page.min(pages - 1);
+    let slice = &items[page * per..((page + 1) * per).min(items.len())];
+    (slice, (pages > 1).then_some(Pager { page, pages }))
+}
+
+fn quoted(s: &str) -> String {
+    format!("“{}”", escape_md(&truncate(s.trim(), 100)))
+}

@@ -1,0 +1,169 @@
+//! Finding papers: search, by tag, one paper in full, and the tag list.
+
+use super::{page_of, quoted, Result};
+use crate::catalog::{Catalog, Resolved};
+use crate::ingest::ids::tag_key;
+use crate::model::{Paper, Scope};
+use crate::view::cards::{list_line, paper_card, result_card};
+use crate::view::limits::{self, truncate};
+use crate::view::{Embed, Reply};
+
+/// Search results per page: five cards fit Discord's 6,000-character budget.
+const RESULTS_PER_PAGE: usize = 5;
+/// List lines per page (`/paper tag`, `/tags`).
+const LINES_PER_PAGE: usize = 10;
+const TAGS_PER_PAGE: usize = 40;
+const DEFAULT_LIMIT: usize = 10;
+const MAX_LIMIT: usize = 50;
+
+pub(super) async fn search(
+    catalog: &Catalog,
+    scope: Scope,
+    query: &str,
+    tag: Option<String>,
+    limit: Option<usize>,
+    page: usize,
+) -> Result<Reply> {
+    let limit = limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+    let tags: Vec<String> = tag
+        .iter()
+        .filter(|t| !t.trim().is_empty())
+        .cloned()
+        .collect();
+    if query.trim().is_empty() && tags.is_empty() {
+        return Ok(Reply::error(
+            "Type something to search for, e.g. `scaling laws`.",
+        ));
+    }
+    let results = catalog.search(scope, query, &tags, None, limit).await?;
+    let what = match tags.first() {
+        Some(t) if query.trim().is_empty() => format!("tagged {}", quoted(t)),
+        Some(t) => format!("for {} tagged {}", quoted(query), quoted(t)),
+        None => format!("for {}", quoted(query)),
+    };
+    if results.is_empty() {
+        return Ok(Reply::text(format!(
+            "No papers found {what}. Try fewer words, or `/tags` to browse."
+        )));
+    }
+    let (slice, pager) = page_of(&results, page, RESULTS_PER_PAGE);
+    Ok(Reply {
+        content: Some(format!(
+            "**{}** result{} {what}",
+            results.len(),
+            if results.len() == 1 { "" } else { "s" }
+        )),
+        embeds: slice
+            .iter()
+            .map(|r| result_card(&r.paper, &r.snippet))
+            .collect(),
+        pager,
+        ..Reply::default()
+    })
+}
+
+pub(super) async fn by_tag(
+    catalog: &Catalog,
+    scope: Scope,
+    tag: &str,
+    page: usize,
+) -> Result<Reply> {
+    if tag.trim().is_empty() {
+        return Ok(Reply::error(
+            "Name a tag, e.g. `scaling laws`; `/tags` lists them all.",
+        ));
+    }
+    let papers = catalog.by_tag(scope, tag).await?;
+    if papers.is_empty() {
+        let near = catalog.tag_prefix(scope, tag, 5).await?;
+        let hint = if near.is_empty() {
+            "`/tags` lists every tag.".to_string()
+        } else {
+            let names: Vec<String> = near.iter().map(|t| format!("`{}`", t.tag)).collect();
+            format!("Did you mean {}?", names.join(", "))
+        };
+        return Ok(Reply::error(format!(
+            "No papers are tagged {}. {hint}",
+            quoted(tag)
+        )));
+    }
+    // The tag as first written (`Scaling Laws`), not as typed (`scaling-laws`).
+    let key = tag_key(tag);
+    let shown = papers
+        .iter()
+        .flat_map(|p| &p.tags)
+        .find(|t| tag_key(t) == key)
+        .map_or(tag.trim(), String::as_str);
+    let (slice, pager) = page_of(&papers, page, LINES_PER_PAGE);
+    let lines: Vec<String> = slice.iter().map(list_line).collect();
+    Ok(Reply {
+        embeds: vec![Embed {
+            title: Some(truncate(
+                &format!(
+                    "Tagged “{shown}” — {} paper{}",
+                    papers.len(),
+                    if papers.len() == 1 { "" } else { "s" }
+                ),
+                limits::EMBED_TITLE,
+            )),
+            description: Some(lines.join("\n")),
+            ..Embed::default()
+        }],
+        pager,
+        ..Reply::default()
+    })
+}
+
+pub(super) async fn show(catalog: &Catalog, scope: Scope, id: &str) -> Result<Reply> {
+    match catalog.resolve(scope, id).await? {
+        Resolved::One(p) => Ok(Reply {
+            embeds: vec![paper_card(&p)],
+            ..Reply::default()
+        }),
+        Resolved::Ambiguous(list) => Ok(ambiguous(id, &list)),
+        Resolved::NotFound => Ok(not_found(id)),
+    }
+}
+
+pub(super) fn ambiguous(id: &str, list: &[Paper]) -> Reply {
+    let lines: Vec<String> = list.iter().map(|p| format!("• {}", list_line(p))).collect();
+    Reply {
+        content: Some(format!(
+            "Several papers match {}; use a key:\n{}",
+            quoted(id),
+            lines.join("\n")
+        )),
+        ephemeral: true,
+        ..Reply::default()
+    }
+}
+
+pub(super) fn not_found(id: &str) -> Reply {
+    Reply::error(format!(
+        "No paper matches {}. Try `/paper search` with a few title words.",
+        quoted(id)
+    ))
+}
+
+pub(super) async fn tags(catalog: &Catalog, scope: Scope, page: usize) -> Result<Reply> {
+    let all = catalog.tags(scope).await?;
+    if all.is_empty() {
+        return Ok(Reply::text(
+            "No tags yet: an instructor can `/import` a reading list.",
+        ));
+    }
+    let (slice, pager) = page_of(&all, page, TAGS_PER_PAGE);
+    let lines: Vec<String> = slice
+        .iter()
+        .map(|t| format!("`{}` ({})", t.tag.replace('`', "'"), t.count))
+        .collect();
+    Ok(Reply {
+        embeds: vec![Embed {
+            title: Some(format!("{} tags", all.len())),
+            description: Some(lines.join(" · ")),
+            ..Embed::default()
+        }],
+        pager,
+        ..Reply::default()
+    })
+}
