@@ -90,14 +90,17 @@ impl Catalog {
                 Some(id) => {
                     let slot = match slot_of.get(&id) {
                         Some(&s) => {
-                            let first = entry_slot.iter().position(|s2| *s2 == Some(s));
-                            let line = first.map_or(0, |f| parsed.entries[f].line);
-                            report.warnings.push(Warning {
-                                line: entry.line,
-                                message: format!(
-                                    "same paper as the entry on line {line}; merged into it"
-                                ),
-                            });
+                            // The parser already names most repeats; say it once per line.
+                            if !report.warnings.iter().any(|w| w.line == entry.line) {
+                                let first = entry_slot.iter().position(|s2| *s2 == Some(s));
+                                let line = first.map_or(0, |f| parsed.entries[f].line);
+                                report.warnings.push(Warning {
+                                    line: entry.line,
+                                    message: format!(
+                                        "same paper as the entry on line {line}; merged into it"
+                                    ),
+                                });
+                            }
                             s
                         }
                         None => {
