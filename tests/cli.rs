@@ -169,3 +169,32 @@ fn a_broken_config_file_is_a_clear_error() {
         "{err}"
     );
 }
+
+#[test]
+fn a_reader_that_goes_away_early_is_not_a_crash() {
+    let dir = imported();
+    for args in [
+        &["tags"][..],
+        &["search", "scaling"][..],
+        &["chat", "--no-examples"][..],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_paperclub"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close our end of the output pipe before paperclub writes anything.
+        drop(child.stdout.take());
+        if let Some(mut stdin) = child.stdin.take() {
+            let _ = stdin.write_all(b"/tags\n/help\n");
+        }
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(out.status.success(), "{args:?}: {:?} {err}", out.status);
+    }
+}

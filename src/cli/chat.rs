@@ -169,36 +169,47 @@ pub fn parse_line(line: &str) -> ChatLine {
     ChatLine::Request(request)
 }
 
-/// The REPL: prompt (on a terminal), read, dispatch, print, until end of input or `/quit`.
+/// The REPL: prompt (on a terminal), read, dispatch, print, until end of input, `/quit`,
+/// or the reader of our output going away.
 pub async fn run_chat(catalog: &Catalog, caller: &Caller) -> anyhow::Result<()> {
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
-    if interactive {
-        println!("paperclub chat — type /help for commands, /quit to leave.");
-    }
     let mut out = std::io::stdout();
-    let mut lines = stdin.lock().lines();
-    loop {
+    let result = async {
         if interactive {
-            print!("> ");
-            out.flush()?;
+            writeln!(
+                out,
+                "paperclub chat — type /help for commands, /quit to leave."
+            )?;
         }
-        let Some(line) = lines.next() else { break };
-        let line = line?;
-        match parse_line(&line) {
-            ChatLine::Quit => break,
-            ChatLine::Empty => continue,
-            ChatLine::Invalid(msg) => println!("{msg}"),
-            ChatLine::Request(request) => {
-                if !interactive {
-                    println!("> {}", line.trim());
+        let mut lines = stdin.lock().lines();
+        loop {
+            if interactive {
+                write!(out, "> ")?;
+                out.flush()?;
+            }
+            let Some(line) = lines.next() else { break };
+            let line = line?;
+            match parse_line(&line) {
+                ChatLine::Quit => break,
+                ChatLine::Empty => continue,
+                ChatLine::Invalid(msg) => writeln!(out, "{msg}")?,
+                ChatLine::Request(request) => {
+                    if !interactive {
+                        writeln!(out, "> {}", line.trim())?;
+                    }
+                    let reply = dispatch::handle(catalog, caller, request).await;
+                    writeln!(out, "{}", text::render(&reply))?;
                 }
-                let reply = dispatch::handle(catalog, caller, request).await;
-                println!("{}", text::render(&reply));
             }
         }
+        std::io::Result::Ok(())
     }
-    Ok(())
+    .await;
+    match result {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]

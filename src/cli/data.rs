@@ -6,7 +6,20 @@ use crate::catalog::{Catalog, ImportReport, Resolved};
 use crate::dispatch::report_text;
 use crate::model::{Paper, Scope};
 use crate::view::{cards, text};
+use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
+
+/// `println!` into the output buffer (writing to a `String` cannot fail).
+macro_rules! outln {
+    ($out:expr) => { let _ = writeln!($out); };
+    ($out:expr, $($arg:tt)*) => { let _ = writeln!($out, $($arg)*); };
+}
+
+/// `print!` into the output buffer.
+macro_rules! outp {
+    ($out:expr, $($arg:tt)*) => { let _ = write!($out, $($arg)*); };
+}
 
 /// File names a folder import picks up; explicit paths are always read.
 const READING_LIST_EXTENSIONS: [&str; 6] = ["md", "markdown", "txt", "bib", "bibtex", "wiki"];
@@ -15,16 +28,32 @@ fn scope(guild: Option<u64>) -> Scope {
     guild.map_or(Scope::GLOBAL, Scope)
 }
 
-fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+fn print_json<T: serde::Serialize>(out: &mut String, value: &T) -> anyhow::Result<()> {
+    outln!(out, "{}", serde_json::to_string_pretty(value)?);
     Ok(())
 }
 
-/// Runs a data subcommand; returns the process exit code.
+/// Runs a data subcommand, writing its output to standard output; returns the process
+/// exit code. A reader that goes away early (`paperclub tags | head`) is not an error.
 pub async fn run_data_command(
     catalog: &Catalog,
     command: Command,
     json: bool,
+) -> anyhow::Result<i32> {
+    let mut out = String::new();
+    let code = data_command(catalog, command, json, &mut out).await;
+    match std::io::stdout().lock().write_all(out.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
+        _ => {}
+    }
+    code
+}
+
+async fn data_command(
+    catalog: &Catalog,
+    command: Command,
+    json: bool,
+    out: &mut String,
 ) -> anyhow::Result<i32> {
     match command {
         Command::Import {
@@ -48,15 +77,16 @@ pub async fn run_data_command(
             reports.extend(catalog.import_files(scope(guild), readable, format).await);
             if !json {
                 for report in &reports {
-                    print!("{}", report_text(report));
+                    outp!(out, "{}", report_text(report));
                 }
             }
             let failed = reports.iter().filter(|r| r.error.is_some()).count();
             if json {
-                print_json(&reports)?;
+                print_json(out, &reports)?;
             } else {
                 let sum = |f: fn(&ImportReport) -> usize| reports.iter().map(f).sum::<usize>();
-                println!(
+                outln!(
+                    out,
                     "{} file(s): {} new, {} merged, {} unchanged, {} skipped, {} warning(s), {failed} failed",
                     reports.len(),
                     sum(|r| r.new),
@@ -79,12 +109,13 @@ pub async fn run_data_command(
                 .search(scope(guild), &query.join(" "), &tag, year, limit)
                 .await?;
             if json {
-                print_json(&results)?;
+                print_json(out, &results)?;
             } else if results.is_empty() {
-                println!("No papers found.");
+                outln!(out, "No papers found.");
             } else {
                 for (i, r) in results.iter().enumerate() {
-                    println!(
+                    outln!(
+                        out,
                         "{:>2}. {}  [{}]  {:.2}",
                         i + 1,
                         r.paper.title,
@@ -93,10 +124,10 @@ pub async fn run_data_command(
                     );
                     let by = cards::byline(&r.paper);
                     if !by.is_empty() {
-                        println!("    {by}");
+                        outln!(out, "    {by}");
                     }
                     if !r.snippet.is_empty() {
-                        println!("    {}", r.snippet.replace('\n', " "));
+                        outln!(out, "    {}", r.snippet.replace('\n', " "));
                     }
                 }
             }
@@ -104,16 +135,16 @@ pub async fn run_data_command(
         }
         Command::Tag { tag, guild } => {
             let papers = catalog.by_tag(scope(guild), &tag.join(" ")).await?;
-            print_papers(&papers, json)?;
+            print_papers(out, &papers, json)?;
             Ok(if papers.is_empty() { 1 } else { 0 })
         }
         Command::Tags { guild } => {
             let tags = catalog.tags(scope(guild)).await?;
             if json {
-                print_json(&tags)?;
+                print_json(out, &tags)?;
             } else {
                 for t in &tags {
-                    println!("{:>5}  {}", t.count, t.tag);
+                    outln!(out, "{:>5}  {}", t.count, t.tag);
                 }
             }
             Ok(0)
@@ -121,9 +152,10 @@ pub async fn run_data_command(
         Command::Stats { guild } => {
             let stats = catalog.stats(scope(guild)).await?;
             if json {
-                print_json(&stats)?;
+                print_json(out, &stats)?;
             } else {
-                println!(
+                outln!(
+                    out,
                     "papers {}\ntags {}\nsources {}\nfiles {}\nwith BibTeX {}\nwith abstract {}\ncitation edges {}",
                     stats.papers, stats.tags, stats.sources, stats.files,
                     stats.with_bibtex, stats.with_abstract, stats.cites
@@ -134,17 +166,17 @@ pub async fn run_data_command(
         Command::Show { id, guild } => {
             let id = id.join(" ");
             match catalog.resolve(scope(guild), &id).await? {
-                Resolved::One(p) if json => print_json(&p)?,
+                Resolved::One(p) if json => print_json(out, &p)?,
                 Resolved::One(p) => {
                     let reply = crate::view::Reply {
                         embeds: vec![cards::paper_card(&p)],
                         ..Default::default()
                     };
-                    print!("{}", text::render(&reply));
+                    outp!(out, "{}", text::render(&reply));
                 }
                 Resolved::Ambiguous(list) => {
                     eprintln!("Several papers match \"{id}\"; use a key:");
-                    print_papers(&list, json)?;
+                    print_papers(out, &list, json)?;
                     return Ok(2);
                 }
                 Resolved::NotFound => {
@@ -170,13 +202,16 @@ pub async fn run_data_command(
                     }
                 }
             }
-            let out = crate::cite::cite_many(&papers, format);
+            let cited = crate::cite::cite_many(&papers, format);
             if json {
-                print_json(&serde_json::json!({ "format": format.name(), "citation": out }))?;
+                print_json(
+                    out,
+                    &serde_json::json!({ "format": format.name(), "citation": cited }),
+                )?;
             } else {
-                print!("{out}");
-                if !out.ends_with('\n') {
-                    println!();
+                outp!(out, "{cited}");
+                if !cited.ends_with('\n') {
+                    outln!(out);
                 }
             }
             Ok(0)
@@ -184,9 +219,9 @@ pub async fn run_data_command(
         Command::Reindex => {
             let n = catalog.reindex().await?;
             if json {
-                print_json(&serde_json::json!({ "indexed": n }))?;
+                print_json(out, &serde_json::json!({ "indexed": n }))?;
             } else {
-                println!("Indexed {n} papers.");
+                outln!(out, "Indexed {n} papers.");
             }
             Ok(0)
         }
@@ -194,18 +229,18 @@ pub async fn run_data_command(
     }
 }
 
-fn print_papers(papers: &[Paper], json: bool) -> anyhow::Result<()> {
+fn print_papers(out: &mut String, papers: &[Paper], json: bool) -> anyhow::Result<()> {
     if json {
-        return print_json(&papers);
+        return print_json(out, &papers);
     }
     if papers.is_empty() {
-        println!("No papers found.");
+        outln!(out, "No papers found.");
     }
     for p in papers {
-        println!("{}  [{}]", p.title, p.key);
+        outln!(out, "{}  [{}]", p.title, p.key);
         let by = cards::byline(p);
         if !by.is_empty() {
-            println!("    {by}");
+            outln!(out, "    {by}");
         }
     }
     Ok(())
