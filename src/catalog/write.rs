@@ -12,6 +12,7 @@ use crate::model::{Link, Scope};
 use crate::search::IndexDoc;
 use crate::store::papers::{self, PaperRow};
 use crate::store::{bulk, sources};
+use sqlx::SqliteConnection;
 use std::collections::HashMap;
 
 /// What one paper gets from this file: its row after merging, and this file's claims.
@@ -57,233 +58,9 @@ impl Catalog {
         };
         let file_id = sources::upsert_file(&mut tx, scope, file, format, hash).await?;
         let mut old_sources = sources::sources_of_file(&mut tx, file_id).await?;
-
-        // The stored rows of papers entries will merge into, fetched at once.
-        let likely: Vec<i64> = parsed
-            .entries
-            .iter()
-            .filter_map(|e| ids.find(e, &normalize_title(&e.title), &mut Vec::new()))
-            .collect();
-        let mut stored = papers::get_many(&mut tx, &likely).await?;
-
-        let mut slots: Vec<Slot> = Vec::new();
-        let mut slot_of: HashMap<i64, usize> = HashMap::new();
-        let mut entry_slot: Vec<Option<usize>> = vec![None; parsed.entries.len()];
-        let mut aliases: Vec<(String, i64)> = Vec::new();
-        // The write lock is held (BEGIN IMMEDIATE), so ids can be handed out here, which
-        // spares reading them back from every insert.
-        let mut next_paper = papers::next_id(&mut tx).await?;
-        let mut next_source = sources::next_id(&mut tx).await?;
-
-        for (i, entry) in parsed.entries.iter().enumerate() {
-            if entry.title.trim().is_empty() && entry.arxiv.is_none() && entry.doi.is_none() {
-                report.skipped += 1;
-                report.warnings.push(Warning {
-                    line: entry.line,
-                    message: "entry has no title and no arXiv id or DOI; skipped".into(),
-                });
-                continue;
-            }
-            let title_norm = normalize_title(&entry.title);
-            let found = ids.find(entry, &title_norm, &mut report.warnings);
-            let slot = match found {
-                Some(id) => {
-                    let slot = match slot_of.get(&id) {
-                        Some(&s) => {
-                            // The parser already names most repeats; say it once per line.
-                            if !report.warnings.iter().any(|w| w.line == entry.line) {
-                                let first = entry_slot.iter().position(|s2| *s2 == Some(s));
-                                let line = first.map_or(0, |f| parsed.entries[f].line);
-                                report.warnings.push(Warning {
-                                    line: entry.line,
-                                    message: format!(
-                                        "same paper as the entry on line {line}; merged into it"
-                                    ),
-                                });
-                            }
-                            s
-                        }
-                        None => {
-                            let row = match stored.remove(&id) {
-                                Some(row) => row,
-                                None => papers::get(&mut tx, id).await?.ok_or_else(|| {
-                                    anyhow::anyhow!("paper {id} vanished during import")
-                                })?,
-                            };
-                            let (source_id, new_source) = match old_sources.remove(&id) {
-                                Some(existing) => {
-                                    report.unchanged += 1;
-                                    (existing, false)
-                                }
-                                None => {
-                                    report.merged += 1;
-                                    next_source += 1;
-                                    (next_source - 1, true)
-                                }
-                            };
-                            slots.push(Slot {
-                                original: Some(row.clone()),
-                                row,
-                                section: entry.section.clone(),
-                                line: entry.line,
-                                source_id,
-                                new_source,
-                                tags: Vec::new(),
-                                links: Vec::new(),
-                            });
-                            slot_of.insert(id, slots.len() - 1);
-                            slots.len() - 1
-                        }
-                    };
-                    let mut merged = merge(&slots[slot].row, entry);
-                    // An identifier another paper already holds stays with that paper.
-                    for (value, map) in
-                        [(&mut merged.arxiv, &ids.arxiv), (&mut merged.doi, &ids.doi)]
-                    {
-                        if value
-                            .as_ref()
-                            .is_some_and(|v| map.get(v).is_some_and(|&o| o != id))
-                        {
-                            *value = None;
-                        }
-                    }
-                    if merged != slots[slot].row {
-                        ids.remember(&merged);
-                        slots[slot].row = merged;
-                    }
-                    if let Some(key) = entry.bibtex.as_ref().map(|b| b.key.trim()) {
-                        if !key.is_empty()
-                            && !key.eq_ignore_ascii_case(&slots[slot].row.key)
-                            && ids.keys.insert(key.to_lowercase())
-                        {
-                            aliases.push((key.to_string(), id));
-                        }
-                    }
-                    slot
-                }
-                None => {
-                    let mut entry = entry.clone();
-                    // Kept apart from a paper that holds the same identifier (a wrong link).
-                    if entry
-                        .arxiv
-                        .as_ref()
-                        .is_some_and(|a| ids.arxiv.contains_key(a))
-                    {
-                        entry.arxiv = None;
-                    }
-                    if entry.doi.as_ref().is_some_and(|d| ids.doi.contains_key(d)) {
-                        entry.doi = None;
-                    }
-                    let mut row = new_row(&entry);
-                    row.key = ids.unique_key(entry.bibtex.as_ref().map(|b| b.key.as_str()), &entry);
-                    row.id = next_paper;
-                    next_paper += 1;
-                    next_source += 1;
-                    ids.remember(&row);
-                    report.new += 1;
-                    slot_of.insert(row.id, slots.len());
-                    slots.push(Slot {
-                        row,
-                        original: None,
-                        section: entry.section.clone(),
-                        line: entry.line,
-                        source_id: next_source - 1,
-                        new_source: true,
-                        tags: Vec::new(),
-                        links: Vec::new(),
-                    });
-                    slots.len() - 1
-                }
-            };
-            let s = &mut slots[slot];
-            for t in &entry.tags {
-                let key = tag_key(t);
-                if !key.is_empty() && !s.tags.iter().any(|(k, _)| *k == key) {
-                    s.tags.push((key, t.trim().to_string()));
-                }
-            }
-            for l in &entry.links {
-                if !s.links.iter().any(|x| x.url == l.url) {
-                    s.links.push(l.clone());
-                }
-            }
-            entry_slot[i] = Some(slot);
-        }
-
-        // Papers, then sources, then what each source states.
-        let new_rows: Vec<&PaperRow> = slots
-            .iter()
-            .filter(|s| s.original.is_none())
-            .map(|s| &s.row)
-            .collect();
-        bulk::insert_papers(&mut tx, &new_rows).await?;
-        let changed: Vec<&PaperRow> = slots
-            .iter()
-            .filter(|s| s.original.as_ref().is_some_and(|o| *o != s.row))
-            .map(|s| &s.row)
-            .collect();
-        bulk::update_papers(&mut tx, &changed).await?;
-        bulk::insert_aliases(&mut tx, &aliases).await?;
-
-        let source_rows: Vec<bulk::SourceRow> = slots
-            .iter()
-            .map(|s| bulk::SourceRow {
-                id: s.source_id,
-                paper_id: s.row.id,
-                section: s.section.as_deref(),
-                line: s.line,
-                new: s.new_source,
-            })
-            .collect();
-        bulk::write_sources(&mut tx, file_id, scope, &source_rows).await?;
-        let rewritten: Vec<i64> = slots
-            .iter()
-            .filter(|s| !s.new_source)
-            .map(|s| s.source_id)
-            .collect();
-        bulk::clear_claims(&mut tx, &rewritten).await?;
-        let source_of: HashMap<i64, i64> = slots.iter().map(|s| (s.row.id, s.source_id)).collect();
-
-        let mut new_tags: Vec<(String, String)> = Vec::new();
-        for s in &slots {
-            for (k, name) in &s.tags {
-                if !ids.tag_ids.contains_key(k) && !new_tags.iter().any(|(n, _)| n == k) {
-                    new_tags.push((k.clone(), name.clone()));
-                }
-            }
-        }
-        ids.tag_ids
-            .extend(bulk::insert_tags(&mut tx, &new_tags).await?);
-
-        let (mut tag_rows, mut link_rows) = (Vec::new(), Vec::new());
-        for s in &slots {
-            let source = s.source_id;
-            for (k, _) in &s.tags {
-                if let Some(&tag) = ids.tag_ids.get(k) {
-                    tag_rows.push((source, s.row.id, tag));
-                }
-            }
-            link_rows.extend(s.links.iter().map(|l| (source, s.row.id, l)));
-        }
-        bulk::insert_paper_tags(&mut tx, &tag_rows).await?;
-        bulk::insert_links(&mut tx, &link_rows).await?;
-
-        let mut cite_rows = Vec::new();
-        for &(citing, cited) in &parsed.cites {
-            let slot = |i: usize| {
-                entry_slot
-                    .get(i)
-                    .copied()
-                    .flatten()
-                    .map(|s| slots[s].row.id)
-            };
-            if let (Some(a), Some(b)) = (slot(citing), slot(cited)) {
-                if a != b {
-                    cite_rows.push((source_of[&a], a, b));
-                }
-            }
-        }
-        bulk::insert_cites(&mut tx, &cite_rows).await?;
+        let plan = plan(&mut tx, ids, parsed, &mut old_sources, report).await?;
+        write_plan(&mut tx, ids, file_id, scope, &plan, parsed).await?;
+        let slots = plan.slots;
 
         // Entries the file no longer has lose this file as a source.
         report.dropped = old_sources.len();
@@ -314,6 +91,271 @@ impl Catalog {
         touched.ids.extend(old_sources.into_keys());
         Ok(touched)
     }
+}
+
+/// Which paper each entry of a file is, and what the file says about each paper.
+struct Plan {
+    slots: Vec<Slot>,
+    /// Entry index to slot; `None` for skipped entries.
+    entry_slot: Vec<Option<usize>>,
+    /// `(alias, paper id)`: BibTeX keys of papers that already have another key.
+    aliases: Vec<(String, i64)>,
+}
+
+/// Matches every entry to a stored or new paper and merges what it says, in memory. Ids
+/// for new papers and sources are handed out here: the caller holds the write lock
+/// (`BEGIN IMMEDIATE`), which spares reading them back from every insert.
+async fn plan(
+    tx: &mut SqliteConnection,
+    ids: &mut Identities,
+    parsed: &ParseOutput,
+    old_sources: &mut HashMap<i64, i64>,
+    report: &mut ImportReport,
+) -> anyhow::Result<Plan> {
+    // The stored rows of papers entries will merge into, fetched at once.
+    let likely: Vec<i64> = parsed
+        .entries
+        .iter()
+        .filter_map(|e| ids.find(e, &normalize_title(&e.title), &mut Vec::new()))
+        .collect();
+    let mut stored = papers::get_many(&mut *tx, &likely).await?;
+
+    let mut slots: Vec<Slot> = Vec::new();
+    let mut slot_of: HashMap<i64, usize> = HashMap::new();
+    let mut entry_slot: Vec<Option<usize>> = vec![None; parsed.entries.len()];
+    let mut aliases: Vec<(String, i64)> = Vec::new();
+    let mut next_paper = papers::next_id(&mut *tx).await?;
+    let mut next_source = sources::next_id(&mut *tx).await?;
+
+    for (i, entry) in parsed.entries.iter().enumerate() {
+        if entry.title.trim().is_empty() && entry.arxiv.is_none() && entry.doi.is_none() {
+            report.skipped += 1;
+            report.warnings.push(Warning {
+                line: entry.line,
+                message: "entry has no title and no arXiv id or DOI; skipped".into(),
+            });
+            continue;
+        }
+        let title_norm = normalize_title(&entry.title);
+        let found = ids.find(entry, &title_norm, &mut report.warnings);
+        let slot = match found {
+            Some(id) => {
+                let slot = match slot_of.get(&id) {
+                    Some(&s) => {
+                        // The parser already names most repeats; say it once per line.
+                        if !report.warnings.iter().any(|w| w.line == entry.line) {
+                            let first = entry_slot.iter().position(|s2| *s2 == Some(s));
+                            let line = first.map_or(0, |f| parsed.entries[f].line);
+                            report.warnings.push(Warning {
+                                line: entry.line,
+                                message: format!(
+                                    "same paper as the entry on line {line}; merged into it"
+                                ),
+                            });
+                        }
+                        s
+                    }
+                    None => {
+                        let row = match stored.remove(&id) {
+                            Some(row) => row,
+                            None => papers::get(&mut *tx, id).await?.ok_or_else(|| {
+                                anyhow::anyhow!("paper {id} vanished during import")
+                            })?,
+                        };
+                        let (source_id, new_source) = match old_sources.remove(&id) {
+                            Some(existing) => {
+                                report.unchanged += 1;
+                                (existing, false)
+                            }
+                            None => {
+                                report.merged += 1;
+                                next_source += 1;
+                                (next_source - 1, true)
+                            }
+                        };
+                        slots.push(Slot {
+                            original: Some(row.clone()),
+                            row,
+                            section: entry.section.clone(),
+                            line: entry.line,
+                            source_id,
+                            new_source,
+                            tags: Vec::new(),
+                            links: Vec::new(),
+                        });
+                        slot_of.insert(id, slots.len() - 1);
+                        slots.len() - 1
+                    }
+                };
+                let mut merged = merge(&slots[slot].row, entry);
+                // An identifier another paper already holds stays with that paper.
+                for (value, map) in [(&mut merged.arxiv, &ids.arxiv), (&mut merged.doi, &ids.doi)] {
+                    if value
+                        .as_ref()
+                        .is_some_and(|v| map.get(v).is_some_and(|&o| o != id))
+                    {
+                        *value = None;
+                    }
+                }
+                if merged != slots[slot].row {
+                    ids.remember(&merged);
+                    slots[slot].row = merged;
+                }
+                if let Some(key) = entry.bibtex.as_ref().map(|b| b.key.trim()) {
+                    if !key.is_empty()
+                        && !key.eq_ignore_ascii_case(&slots[slot].row.key)
+                        && ids.keys.insert(key.to_lowercase())
+                    {
+                        aliases.push((key.to_string(), id));
+                    }
+                }
+                slot
+            }
+            None => {
+                let mut entry = entry.clone();
+                // Kept apart from a paper that holds the same identifier (a wrong link).
+                if entry
+                    .arxiv
+                    .as_ref()
+                    .is_some_and(|a| ids.arxiv.contains_key(a))
+                {
+                    entry.arxiv = None;
+                }
+                if entry.doi.as_ref().is_some_and(|d| ids.doi.contains_key(d)) {
+                    entry.doi = None;
+                }
+                let mut row = new_row(&entry);
+                row.key = ids.unique_key(entry.bibtex.as_ref().map(|b| b.key.as_str()), &entry);
+                row.id = next_paper;
+                next_paper += 1;
+                next_source += 1;
+                ids.remember(&row);
+                report.new += 1;
+                slot_of.insert(row.id, slots.len());
+                slots.push(Slot {
+                    row,
+                    original: None,
+                    section: entry.section.clone(),
+                    line: entry.line,
+                    source_id: next_source - 1,
+                    new_source: true,
+                    tags: Vec::new(),
+                    links: Vec::new(),
+                });
+                slots.len() - 1
+            }
+        };
+        let s = &mut slots[slot];
+        for t in &entry.tags {
+            let key = tag_key(t);
+            if !key.is_empty() && !s.tags.iter().any(|(k, _)| *k == key) {
+                s.tags.push((key, t.trim().to_string()));
+            }
+        }
+        for l in &entry.links {
+            if !s.links.iter().any(|x| x.url == l.url) {
+                s.links.push(l.clone());
+            }
+        }
+        entry_slot[i] = Some(slot);
+    }
+    Ok(Plan {
+        slots,
+        entry_slot,
+        aliases,
+    })
+}
+
+/// Writes a plan set-at-a-time: papers, aliases, sources, then each source's tags, links
+/// and citation edges.
+async fn write_plan(
+    tx: &mut SqliteConnection,
+    ids: &mut Identities,
+    file_id: i64,
+    scope: Scope,
+    plan: &Plan,
+    parsed: &ParseOutput,
+) -> anyhow::Result<()> {
+    let Plan {
+        slots,
+        entry_slot,
+        aliases,
+    } = plan;
+    // Papers, then sources, then what each source states.
+    let new_rows: Vec<&PaperRow> = slots
+        .iter()
+        .filter(|s| s.original.is_none())
+        .map(|s| &s.row)
+        .collect();
+    bulk::insert_papers(&mut *tx, &new_rows).await?;
+    let changed: Vec<&PaperRow> = slots
+        .iter()
+        .filter(|s| s.original.as_ref().is_some_and(|o| *o != s.row))
+        .map(|s| &s.row)
+        .collect();
+    bulk::update_papers(&mut *tx, &changed).await?;
+    bulk::insert_aliases(&mut *tx, aliases).await?;
+
+    let source_rows: Vec<bulk::SourceRow> = slots
+        .iter()
+        .map(|s| bulk::SourceRow {
+            id: s.source_id,
+            paper_id: s.row.id,
+            section: s.section.as_deref(),
+            line: s.line,
+            new: s.new_source,
+        })
+        .collect();
+    bulk::write_sources(&mut *tx, file_id, scope, &source_rows).await?;
+    let rewritten: Vec<i64> = slots
+        .iter()
+        .filter(|s| !s.new_source)
+        .map(|s| s.source_id)
+        .collect();
+    bulk::clear_claims(&mut *tx, &rewritten).await?;
+    let source_of: HashMap<i64, i64> = slots.iter().map(|s| (s.row.id, s.source_id)).collect();
+
+    let mut new_tags: Vec<(String, String)> = Vec::new();
+    for s in slots {
+        for (k, name) in &s.tags {
+            if !ids.tag_ids.contains_key(k) && !new_tags.iter().any(|(n, _)| n == k) {
+                new_tags.push((k.clone(), name.clone()));
+            }
+        }
+    }
+    ids.tag_ids
+        .extend(bulk::insert_tags(&mut *tx, &new_tags).await?);
+
+    let (mut tag_rows, mut link_rows) = (Vec::new(), Vec::new());
+    for s in slots {
+        let source = s.source_id;
+        for (k, _) in &s.tags {
+            if let Some(&tag) = ids.tag_ids.get(k) {
+                tag_rows.push((source, s.row.id, tag));
+            }
+        }
+        link_rows.extend(s.links.iter().map(|l| (source, s.row.id, l)));
+    }
+    bulk::insert_paper_tags(&mut *tx, &tag_rows).await?;
+    bulk::insert_links(&mut *tx, &link_rows).await?;
+
+    let mut cite_rows = Vec::new();
+    for &(citing, cited) in &parsed.cites {
+        let slot = |i: usize| {
+            entry_slot
+                .get(i)
+                .copied()
+                .flatten()
+                .map(|s| slots[s].row.id)
+        };
+        if let (Some(a), Some(b)) = (slot(citing), slot(cited)) {
+            if a != b {
+                cite_rows.push((source_of[&a], a, b));
+            }
+        }
+    }
+    bulk::insert_cites(&mut *tx, &cite_rows).await?;
+    Ok(())
 }
 
 /// Papers whose index documents an import changed.
