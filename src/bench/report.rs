@@ -50,7 +50,6 @@ pub struct SearchBenchReport {
     pub fts5_mean_hits: f64,
     /// Tantivy's slowest queries by p99: (first 40 characters, p99).
     pub slowest: Vec<(String, Duration)>,
-    pub tag_prefix: Latency,
     pub peak_rss_kib: Option<u64>,
 }
 
@@ -135,7 +134,6 @@ impl fmt::Display for SearchBenchReport {
         for (kind, l) in &self.fts5_by_kind {
             row(f, &format!("  {kind:?}"), l, "")?;
         }
-        row(f, "tag prefix (25)", &self.tag_prefix, "")?;
         for (text, p99) in &self.slowest {
             writeln!(f, "slow tantivy query: p99 {} ms  {text:?}", ms(*p99))?;
         }

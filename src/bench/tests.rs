@@ -32,46 +32,6 @@ fn percentiles_are_nearest_rank() {
 }
 
 #[test]
-fn tag_prefix_finds_the_run_most_used_first() {
-    let row = |k: &str, n| (k.to_string(), k.to_string(), n);
-    let table = vec![
-        row("scale", 1),
-        row("scalinglaws", 9),
-        row("scaling", 5),
-        row("search", 3),
-        row("transformers", 7),
-    ];
-    let mut table = table;
-    table.sort();
-    let keys = |p: &str, limit| -> Vec<String> {
-        tag_prefix(&table, p, limit)
-            .into_iter()
-            .map(|r| r.0.clone())
-            .collect()
-    };
-    assert_eq!(keys("Scal", 10), ["scalinglaws", "scaling", "scale"]);
-    assert_eq!(keys("scaling-l", 10), ["scalinglaws"]);
-    assert_eq!(keys("", 2), ["scalinglaws", "transformers"]);
-    assert!(keys("zzz", 10).is_empty());
-}
-
-#[test]
-fn tag_table_counts_papers_per_tag_key() {
-    let mut papers = synth::papers(3, 1);
-    papers[0].tags = vec!["Scaling Laws".into()];
-    papers[1].tags = vec!["scaling-laws".into(), "NLP".into()];
-    papers[2].tags = vec!["nlp".into()];
-    let table = tag_table(&papers);
-    assert_eq!(
-        table,
-        vec![
-            ("nlp".to_string(), "NLP".to_string(), 2),
-            ("scalinglaws".to_string(), "Scaling Laws".to_string(), 2)
-        ]
-    );
-}
-
-#[test]
 fn peak_rss_is_read_from_proc() {
     if std::path::Path::new("/proc/self/status").exists() {
         assert!(peak_rss_kib().is_some_and(|k| k > 0));
@@ -109,6 +69,6 @@ async fn a_bench_run_reports_every_measure() -> anyhow::Result<()> {
     assert!(report.tantivy_mean_hits > 1.0 && report.fts5_mean_hits > 1.0);
     assert_eq!(report.tantivy_by_kind.len(), 6);
     let table = report.to_string();
-    assert!(table.contains("tantivy search") && table.contains("tag prefix"));
+    assert!(table.contains("tantivy search") && table.contains("fts5 search"));
     Ok(())
 }
