@@ -5,6 +5,7 @@
 use super::bibtex::{venue_kind, VenueKind};
 use super::names;
 use crate::model::Paper;
+use crate::view::cards::escape_md;
 use hayagriva::archive::{locales, ArchivedStyle};
 use hayagriva::citationberg::{FontStyle, IndependentStyle, Locale, Style};
 use hayagriva::types::{
@@ -153,7 +154,7 @@ fn write_child(out: &mut String, child: &ElemChild, markup: Markup, italic: bool
         }
         (ElemChild::Text(t), Markup::Markdown)
         | (ElemChild::Link { text: t, .. }, Markup::Markdown) => {
-            let escaped = escape_markdown(&t.text);
+            let escaped = escape_md(&t.text);
             let is_italic = t.formatting.font_style == FontStyle::Italic && !italic;
             if is_italic && !t.text.trim().is_empty() {
                 // Markdown emphasis may not start or end with a space.
@@ -172,31 +173,6 @@ fn write_child(out: &mut String, child: &ElemChild, markup: Markup, italic: bool
         (ElemChild::Markup(m), _) => out.push_str(m),
         (ElemChild::Transparent { .. }, _) => {}
     }
-}
-
-/// Escapes the characters Discord's markdown would interpret. URLs are left alone: chat
-/// clients link them as written, and a backslash would become part of the link.
-pub fn escape_markdown(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut in_url = false;
-    for (i, c) in text.char_indices() {
-        if c.is_whitespace() {
-            in_url = false;
-        } else if !in_url && (i == 0 || text[..i].ends_with(char::is_whitespace)) {
-            let rest = &text[i..];
-            in_url = rest.starts_with("https://") || rest.starts_with("http://");
-        }
-        if !in_url
-            && matches!(
-                c,
-                '\\' | '*' | '_' | '`' | '~' | '|' | '[' | ']' | '<' | '>' | '#'
-            )
-        {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The entry hayagriva renders for `paper` in `style`. The shape differs per style only
@@ -363,7 +339,7 @@ fn fallback(paper: &Paper, markup: Markup) -> String {
     let title = match (title.is_empty(), markup) {
         (true, _) => String::from("Untitled."),
         (false, Markup::Plain) => format!("{title}."),
-        (false, Markup::Markdown) => format!("{}.", escape_markdown(&title)),
+        (false, Markup::Markdown) => format!("{}.", escape_md(&title)),
     };
     match paper.primary_url() {
         Some(u) => format!("{title} {}", u.trim()),

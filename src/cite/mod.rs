@@ -13,6 +13,7 @@ mod names;
 mod tests;
 
 use crate::model::Paper;
+use crate::view::cards::escape_md;
 use bibtex::Dialect;
 use csl::{Markup, Prose};
 use serde::{Deserialize, Serialize};
@@ -144,7 +145,7 @@ pub fn markdown_link(paper: &Paper) -> String {
     let title = if title.is_empty() {
         String::from("Untitled")
     } else {
-        csl::escape_markdown(&title)
+        escape_md(&title)
     };
     let mut out = match paper.primary_url().filter(|u| !u.trim().is_empty()) {
         // `<...>` keeps parentheses in the URL from ending the link.
@@ -153,8 +154,8 @@ pub fn markdown_link(paper: &Paper) -> String {
     };
     let authors = author_summary(&paper.authors);
     match (authors.is_empty(), paper.year) {
-        (false, Some(y)) => out.push_str(&format!(" — {} ({y})", csl::escape_markdown(&authors))),
-        (false, None) => out.push_str(&format!(" — {}", csl::escape_markdown(&authors))),
+        (false, Some(y)) => out.push_str(&format!(" — {} ({y})", escape_md(&authors))),
+        (false, None) => out.push_str(&format!(" — {}", escape_md(&authors))),
         (true, Some(y)) => out.push_str(&format!(" ({y})")),
         (true, None) => {}
     }

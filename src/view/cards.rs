@@ -30,11 +30,24 @@ pub fn byline(p: &Paper) -> String {
     parts.join(" · ")
 }
 
-/// Markdown specials escaped, so a title cannot format (or break) a reply.
-pub fn escape_md(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(c, '*' | '_' | '`' | '~' | '|' | '[' | ']' | '>' | '\\') {
+/// Escapes the characters Discord's markdown would interpret. URLs are left alone: chat
+/// clients link them as written, and a backslash would become part of the link.
+pub fn escape_md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_url = false;
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() {
+            in_url = false;
+        } else if !in_url && (i == 0 || text[..i].ends_with(char::is_whitespace)) {
+            let rest = &text[i..];
+            in_url = rest.starts_with("https://") || rest.starts_with("http://");
+        }
+        if !in_url
+            && matches!(
+                c,
+                '\\' | '*' | '_' | '`' | '~' | '|' | '[' | ']' | '<' | '>' | '#'
+            )
+        {
             out.push('\\');
         }
         out.push(c);
