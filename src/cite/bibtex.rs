@@ -127,6 +127,16 @@ const JOURNALS: &[&str] = &[
     "arxiv",
 ];
 
+/// The paper's venue, if it names one, and what kind of venue it is.
+pub fn venue_of(paper: &Paper) -> (Option<&str>, VenueKind) {
+    let venue = paper
+        .venue
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty());
+    (venue, venue.map_or(VenueKind::Other, venue_kind))
+}
+
 /// Classifies free venue text ("NeurIPS 2020", "Journal of Machine Learning Research").
 pub fn venue_kind(venue: &str) -> VenueKind {
     let lower = venue.to_lowercase();
@@ -179,12 +189,7 @@ impl Generated {
 
 /// Builds the entry for `paper` in `dialect`; `key` is the citation key to use.
 pub fn generate(paper: &Paper, key: &str, dialect: Dialect) -> Generated {
-    let venue = paper
-        .venue
-        .as_deref()
-        .map(str::trim)
-        .filter(|v| !v.is_empty());
-    let venue_kind = venue.map_or(VenueKind::Other, venue_kind);
+    let (venue, venue_kind) = venue_of(paper);
     let arxiv = paper
         .arxiv
         .as_deref()

@@ -2,7 +2,7 @@
 //! `hayagriva::Entry`, hayagriva's bundled styles and locales render the bibliography, and
 //! the rendered elements are written out as plain text or as chat markdown with *italics*.
 
-use super::bibtex::{venue_kind, VenueKind};
+use super::bibtex::{venue_of, VenueKind};
 use super::names;
 use crate::model::Paper;
 use crate::view::cards::escape_md;
@@ -188,12 +188,7 @@ fn write_child(out: &mut String, child: &ElemChild, markup: Markup, italic: bool
 ///   `arXiv:ID` (IEEE);
 /// - anything else is a stand-alone report with its URL.
 fn entry(paper: &Paper, key: &str, style: Prose) -> Entry {
-    let venue = paper
-        .venue
-        .as_deref()
-        .map(str::trim)
-        .filter(|v| !v.is_empty());
-    let kind = venue.map_or(VenueKind::Other, venue_kind);
+    let (venue, kind) = venue_of(paper);
     let arxiv = paper
         .arxiv
         .as_deref()
