@@ -125,6 +125,7 @@ async fn core_only(bot: &TestBot, words: &[String], key: &dyn Fn(usize) -> Strin
     let caller = Caller {
         scope: Scope(GUILD_A),
         user_id: 1,
+        roles: Vec::new(),
         instructor: false,
     };
     for name in ["search (core)", "cite (core)"] {
@@ -146,7 +147,7 @@ async fn core_only(bot: &TestBot, words: &[String], key: &dyn Fn(usize) -> Strin
                 }
             };
             let started = Instant::now();
-            let reply = dispatch::handle(&bot.catalog, &caller, request).await;
+            let reply = dispatch::handle(&bot.app, &caller, request).await;
             latencies.push(started.elapsed());
             std::hint::black_box(reply);
         }

@@ -1,13 +1,46 @@
-//! The one place that wires the application: configuration, the catalog (SQLite + index),
-//! and whichever surface the command line asked for (a data command, the chat REPL, the
-//! Discord bot, or the benchmark).
+//! The one place that wires the application: configuration, the one application state
+//! every surface shares ([`App`]: the catalog over SQLite + index, the course service on
+//! the same database, the clock), and whichever surface the command line asked for (a data
+//! command, the chat REPL, the Discord bot with its scheduler, or the benchmark).
 
 use crate::catalog::Catalog;
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, CourseCli, Command};
+use crate::clock::Clock;
 use crate::config::Config;
+use crate::course::Courses;
 use crate::dispatch::Caller;
 use crate::model::Scope;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The application state: what every command, surface and the scheduler share.
+#[derive(Clone)]
+pub struct App {
+    pub catalog: Arc<Catalog>,
+    pub courses: Courses,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl App {
+    /// The state over an open catalog; courses share its database.
+    pub fn new(catalog: Arc<Catalog>, clock: Arc<dyn Clock>) -> App {
+        App {
+            courses: Courses::new(catalog.pool().clone()),
+            catalog,
+            clock,
+        }
+    }
+
+    /// Opens (creating and migrating) the data folder.
+    pub async fn open(data_dir: &Path, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
+        Ok(App::new(Arc::new(Catalog::open(data_dir).await?), clock))
+    }
+
+    /// A fresh application in memory (tests, benchmarks).
+    pub async fn in_memory(clock: Arc<dyn Clock>) -> anyhow::Result<App> {
+        Ok(App::new(Arc::new(Catalog::open_in_memory().await?), clock))
+    }
+}
 
 /// The example catalog that `chat` imports into an empty data folder.
 pub fn examples_dir() -> PathBuf {
@@ -20,24 +53,31 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
     if let Some(dir) = cli.data_dir {
         config.data_dir = dir;
     }
+    let clock = crate::clock::from_env()?;
     match cli.command {
         Command::Bench { sizes, iterations } => {
             crate::cli::run_bench(&sizes, iterations).await?;
             Ok(0)
         }
-        Command::Chat { guild, no_examples } => {
-            let catalog = Catalog::open(&config.data_dir).await?;
-            if !no_examples && catalog.stats(Scope::GLOBAL).await?.files == 0 {
-                import_examples(&catalog).await?;
+        Command::Chat {
+            guild,
+            user,
+            roles,
+            no_examples,
+        } => {
+            let app = App::open(&config.data_dir, clock).await?;
+            if !no_examples && app.catalog.stats(Scope::GLOBAL).await?.files == 0 {
+                import_examples(&app).await?;
             }
             let caller = Caller {
-                scope: guild.map_or(Scope::GLOBAL, Scope),
-                user_id: 0,
+                scope: guild.map_or(Scope(EXAMPLE_GUILD), Scope),
+                user_id: user,
+                roles,
                 // The person at the terminal owns the data folder.
                 instructor: true,
             };
-            crate::cli::run_chat(&catalog, &caller).await?;
-            catalog.close().await;
+            crate::cli::run_chat(&app, &caller).await?;
+            app.catalog.close().await;
             Ok(0)
         }
         Command::Run {
@@ -50,33 +90,99 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             if dev_guild.is_some() {
                 config.discord.dev_guild = dev_guild;
             }
-            let catalog = std::sync::Arc::new(Catalog::open(&config.data_dir).await?);
-            crate::discord::run(&config.discord, catalog, crate::discord::shutdown_signal())
-                .await?;
+            let app = App::open(&config.data_dir, clock).await?;
+            crate::discord::run(&config.discord, app, crate::discord::shutdown_signal()).await?;
             Ok(0)
         }
+        Command::Course { guild, action } => {
+            course_command(&config, clock, guild, CourseCli::Course(action), cli.json).await
+        }
+        Command::Session { guild, action } => {
+            course_command(&config, clock, guild, CourseCli::Session(action), cli.json).await
+        }
+        Command::Week { guild, week } => {
+            course_command(&config, clock, guild, CourseCli::Week(week), cli.json).await
+        }
+        Command::Schedule { guild, action } => {
+            course_command(&config, clock, guild, CourseCli::Schedule(action), cli.json).await
+        }
         command => {
-            let catalog = Catalog::open(&config.data_dir).await?;
-            let code = crate::cli::run_data_command(&catalog, command, cli.json).await?;
-            catalog.close().await;
+            let app = App::open(&config.data_dir, clock).await?;
+            let code = crate::cli::run_data_command(&app.catalog, command, cli.json).await?;
+            app.catalog.close().await;
             Ok(code)
         }
     }
 }
 
-async fn import_examples(catalog: &Catalog) -> anyhow::Result<()> {
+async fn course_command(
+    config: &Config,
+    clock: Arc<dyn Clock>,
+    guild: u64,
+    command: CourseCli,
+    json: bool,
+) -> anyhow::Result<i32> {
+    let app = App::open(&config.data_dir, clock).await?;
+    let code = crate::cli::run_course_command(&app, guild, command, json).await;
+    app.catalog.close().await;
+    code
+}
+
+/// The guild `chat` plays when none is given: the example course lives there.
+pub const EXAMPLE_GUILD: u64 = 1;
+
+/// Imports the bundled example catalog, and sets up a small example course (in
+/// [`EXAMPLE_GUILD`]) from the example course post, so `chat` shows both.
+async fn import_examples(app: &App) -> anyhow::Result<()> {
     let dir = examples_dir();
     let files = crate::cli::collect_files(std::slice::from_ref(&dir))?;
     let mut contents = Vec::new();
     for file in &files {
         contents.push((file.display().to_string(), std::fs::read(file)?));
     }
-    let reports = catalog.import_files(Scope::GLOBAL, contents, None).await;
+    let reports = app.catalog.import_files(Scope::GLOBAL, contents, None).await;
     let papers: usize = reports.iter().map(|r| r.new).sum();
     eprintln!(
         "Imported the example catalog ({papers} papers from {} files in {}).",
         files.len(),
         dir.display()
     );
+    example_course(app, &dir.join("course")).await
+}
+
+/// The example course: weekly posts on Mondays at 09:00 in Berlin, starting this week, with
+/// the sessions in `examples/course/`.
+async fn example_course(app: &App, dir: &Path) -> anyhow::Result<()> {
+    use crate::course::{CourseError, CourseSettings};
+    let now = app.clock.now();
+    let settings = CourseSettings {
+        channel: Some(EXAMPLE_CHANNEL),
+        timezone: Some("Europe/Berlin".into()),
+        schedule: Some("MON 09:00".into()),
+        start: Some(now.date_naive().to_string()),
+        ..CourseSettings::default()
+    };
+    let internal = |e: CourseError| anyhow::anyhow!("example course: {e}");
+    app.courses
+        .configure(EXAMPLE_GUILD, settings, true, now)
+        .await
+        .map_err(internal)?;
+    let mut posts = Vec::new();
+    for file in crate::cli::collect_files(&[dir.to_path_buf()])? {
+        posts.push((file.display().to_string(), std::fs::read(&file)?));
+    }
+    posts.sort();
+    let done = app
+        .courses
+        .import_posts(&app.catalog, EXAMPLE_GUILD, posts, now)
+        .await
+        .map_err(internal)?;
+    eprintln!(
+        "Set up an example course in guild {EXAMPLE_GUILD} with {} weekly sessions (try /schedule, /week, /course info).",
+        done.len()
+    );
     Ok(())
 }
+
+/// The example course's channel id (any id: `chat` prints posts instead of sending them).
+const EXAMPLE_CHANNEL: u64 = 100;

@@ -1,19 +1,23 @@
 //! paperclub: a Discord bot for university courses and paper reading groups.
 //!
-//! The crate is a core (catalog, ingest, search, cite, view, dispatch) that never touches
-//! Discord, plus two thin surfaces over the same dispatcher: `discord` (serenity + poise)
-//! and `cli` (clap and the chat REPL). `app` is the one place that wires them together.
+//! The crate is a core (catalog, ingest, search, cite, course, schedule, view, dispatch)
+//! that never touches Discord, plus two thin surfaces over the same dispatcher: `discord`
+//! (serenity + poise) and `cli` (clap and the chat REPL). `app` is the one place that wires
+//! them together: it builds the one application state every surface shares.
 
 pub mod app;
 pub mod bench;
 pub mod catalog;
 pub mod cite;
 pub mod cli;
+pub mod clock;
 pub mod config;
+pub mod course;
 pub mod discord;
 pub mod dispatch;
 pub mod ingest;
 pub mod model;
+pub mod schedule;
 pub mod search;
 pub mod store;
 pub mod view;

@@ -37,10 +37,12 @@ async fn reply(line: &str) -> String {
     let caller = Caller {
         scope: Scope::GLOBAL,
         user_id: 1,
+        roles: Vec::new(),
         instructor: true,
     };
-    let catalog = example_catalog().await;
-    let reply = dispatch::handle(&catalog, &caller, request).await;
+    let catalog = std::sync::Arc::new(example_catalog().await);
+    let app = paperclub::app::App::new(catalog.clone(), std::sync::Arc::new(paperclub::clock::SystemClock));
+    let reply = dispatch::handle(&app, &caller, request).await;
     catalog.close().await;
     text::render(&reply)
 }

@@ -7,6 +7,7 @@ mod import;
 mod indexing;
 pub mod merge;
 mod queries;
+mod shared;
 mod write;
 
 pub use import::{decode, MAX_FILE_BYTES};

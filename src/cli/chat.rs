@@ -3,9 +3,10 @@
 //! rendered as text from the same reply model. Reads standard input line by line, so it
 //! works interactively and in scripts.
 
-use crate::catalog::Catalog;
+use crate::app::App;
 use crate::cite::CiteFormat;
-use crate::dispatch::{self, Caller, Request};
+use crate::course::{CourseSettings, NewSession};
+use crate::dispatch::{self, Caller, CourseRequest, Request, SessionRequest};
 use crate::view::text;
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -28,6 +29,31 @@ fn options_of(command: &str) -> Option<&'static [&'static str]> {
         "tags" => &["page"],
         "cite" => &["paper", "papers", "tag", "format"],
         "import" => &["file"],
+        "course setup" | "course edit" => &[
+            "channel",
+            "timezone",
+            "schedule",
+            "start",
+            "end",
+            "instructor_role",
+            "grace_hours",
+        ],
+        "course info" | "course status" | "schedule" => &[],
+        "schedule preview" => &["at"],
+        "session import" => &["file"],
+        "session add" => &[
+            "title",
+            "date",
+            "required",
+            "optional",
+            "notes",
+            "video",
+            "presenters",
+        ],
+        "session skip" => &["week", "shift"],
+        "session move" => &["week", "date"],
+        "session remove" => &["week"],
+        "week" => &["week"],
         "help" => &[],
         _ => return None,
     })
@@ -86,9 +112,12 @@ pub fn parse_line(line: &str) -> ChatLine {
     };
     let mut words = body.splitn(3, char::is_whitespace);
     let first = words.next().unwrap_or("").to_ascii_lowercase();
-    let (command, rest) = if first == "paper" {
+    let (command, rest) = if matches!(first.as_str(), "paper" | "course" | "session") {
         let sub = words.next().unwrap_or("").to_ascii_lowercase();
-        (format!("paper {sub}"), words.next().unwrap_or(""))
+        (format!("{first} {sub}"), words.next().unwrap_or(""))
+    } else if first == "schedule" && body[first.len()..].trim_start().starts_with("preview") {
+        let rest = body[first.len()..].trim_start();
+        ("schedule preview".to_string(), rest["preview".len()..].trim_start())
     } else {
         let rest = body[first.len()..].trim_start();
         (first, rest)
@@ -164,14 +193,100 @@ pub fn parse_line(line: &str) -> ChatLine {
                 Err(e) => return ChatLine::Invalid(format!("Cannot read {path}: {e}")),
             }
         }
+        "course setup" | "course edit" => {
+            let settings = match course_settings(&get) {
+                Ok(s) => s,
+                Err(e) => return ChatLine::Invalid(e),
+            };
+            Request::Course(if command == "course setup" {
+                CourseRequest::Setup(settings)
+            } else {
+                CourseRequest::Edit(settings)
+            })
+        }
+        "course info" => Request::Course(CourseRequest::Info),
+        "course status" => Request::Course(CourseRequest::Status),
+        "schedule" => Request::Schedule,
+        "schedule preview" => Request::Course(CourseRequest::Preview { at: get("at") }),
+        "week" => Request::Week { week: get("week") },
+        "session import" => {
+            let Some(path) = get("file") else {
+                return ChatLine::Invalid("Give a course post: `/session import file:path/to/post.md`.".into());
+            };
+            match std::fs::read(&path) {
+                Ok(bytes) => Request::Session(SessionRequest::Import {
+                    files: vec![(path, bytes)],
+                }),
+                Err(e) => return ChatLine::Invalid(format!("Cannot read {path}: {e}")),
+            }
+        }
+        "session add" => {
+            let list = |name: &str| -> Vec<String> {
+                get(name)
+                    .map(|v| v.split([' ', ',']).filter(|k| !k.is_empty()).map(String::from).collect())
+                    .unwrap_or_default()
+            };
+            Request::Session(SessionRequest::Add(NewSession {
+                date: get("date").unwrap_or_default(),
+                title: get("title").unwrap_or_default(),
+                required: list("required"),
+                optional: list("optional"),
+                notes_team: get("notes"),
+                video_team: get("video"),
+                presenters: get("presenters"),
+            }))
+        }
+        "session skip" | "session move" | "session remove" => {
+            let week = match number("week") {
+                Ok(Some(w)) => w,
+                Ok(None) => return ChatLine::Invalid("Say which week: `week:3`.".into()),
+                Err(e) => return ChatLine::Invalid(e),
+            };
+            Request::Session(match command.as_str() {
+                "session skip" => SessionRequest::Skip {
+                    week,
+                    shift: get("shift").is_some_and(|v| matches!(v.as_str(), "true" | "yes" | "1")),
+                },
+                "session move" => SessionRequest::Move {
+                    week,
+                    date: get("date").unwrap_or_default(),
+                },
+                _ => SessionRequest::Remove { week },
+            })
+        }
         _ => Request::Help,
     };
     ChatLine::Request(request)
 }
 
+/// `/course setup` options; a channel may be typed as an id or as `<#id>`.
+fn course_settings(get: &dyn Fn(&str) -> Option<String>) -> Result<CourseSettings, String> {
+    let id = |name: &str| -> Result<Option<u64>, String> {
+        get(name)
+            .map(|v| {
+                v.trim_matches(|c: char| !c.is_ascii_digit())
+                    .parse::<u64>()
+                    .map_err(|_| format!("`{name}` must be a Discord id, got `{v}`"))
+            })
+            .transpose()
+    };
+    let grace_hours = get("grace_hours")
+        .map(|v| v.parse::<u32>().map_err(|_| format!("`grace_hours` must be a number, got `{v}`")))
+        .transpose()?;
+    Ok(CourseSettings {
+        channel: id("channel")?,
+        timezone: get("timezone"),
+        schedule: get("schedule"),
+        start: get("start"),
+        end: get("end"),
+        instructor_role: id("instructor_role")?,
+        grace_hours,
+    })
+}
+
 /// The REPL: prompt (on a terminal), read, dispatch, print, until end of input, `/quit`,
 /// or the reader of our output going away.
-pub async fn run_chat(catalog: &Catalog, caller: &Caller) -> anyhow::Result<()> {
+pub async fn run_chat(app: &App, caller: &Caller) -> anyhow::Result<()> {
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
     let mut out = std::io::stdout();
@@ -198,7 +313,7 @@ pub async fn run_chat(catalog: &Catalog, caller: &Caller) -> anyhow::Result<()> 
                     if !interactive {
                         writeln!(out, "> {}", line.trim())?;
                     }
-                    let reply = dispatch::handle(catalog, caller, request).await;
+                    let reply = dispatch::handle(app, caller, request).await;
                     writeln!(out, "{}", text::render(&reply))?;
                 }
             }

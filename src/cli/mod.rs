@@ -3,9 +3,11 @@
 
 mod bench;
 mod chat;
+mod course;
 mod data;
 
 pub use bench::run_bench;
+pub use course::{run_course_command, CourseCli, CourseCommand, ScheduleCommand, SessionCommand};
 
 pub use chat::{parse_line, ChatLine};
 
@@ -98,12 +100,45 @@ pub enum Command {
     Reindex,
     /// Talk to the bot without Discord: type slash commands, read the replies.
     Chat {
-        /// Answer as the bot would in this guild.
+        /// Answer as the bot would in this guild (default: the example course's guild, 1).
         #[arg(long)]
         guild: Option<u64>,
+        /// Act as this Discord user id.
+        #[arg(long, default_value_t = 0)]
+        user: u64,
+        /// Act as a member with this role id (repeatable).
+        #[arg(long = "role")]
+        roles: Vec<u64>,
         /// Do not import the bundled example catalog into an empty data folder.
         #[arg(long)]
         no_examples: bool,
+    },
+    /// A guild's course: set it up, edit it, show it and its posting status.
+    Course {
+        #[arg(long)]
+        guild: u64,
+        #[command(subcommand)]
+        action: CourseCommand,
+    },
+    /// A guild's sessions: import course posts, add, skip, move, remove.
+    Session {
+        #[arg(long)]
+        guild: u64,
+        #[command(subcommand)]
+        action: SessionCommand,
+    },
+    /// One week as students see it: by number, by date, or the current one.
+    Week {
+        week: Option<String>,
+        #[arg(long)]
+        guild: u64,
+    },
+    /// The term's sessions; `schedule preview` shows what the next post would say.
+    Schedule {
+        #[arg(long)]
+        guild: u64,
+        #[command(subcommand)]
+        action: Option<ScheduleCommand>,
     },
     /// Run the Discord bot (token from DISCORD_TOKEN).
     Run {

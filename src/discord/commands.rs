@@ -15,7 +15,18 @@ use std::time::Duration;
 const MAX_IMPORT_BYTES: usize = 5 * 1024 * 1024;
 
 pub fn all() -> Vec<poise::Command<super::Data, BotError>> {
-    vec![paper(), tags(), cite(), import(), help()]
+    use super::course_commands as course;
+    vec![
+        paper(),
+        tags(),
+        cite(),
+        import(),
+        course::course(),
+        course::session(),
+        course::week(),
+        course::schedule(),
+        help(),
+    ]
 }
 
 /// Find papers: search, by tag, or one paper in full
@@ -162,18 +173,27 @@ pub async fn import(
     if !caller.instructor {
         return Err(BotError::user(INSTRUCTORS_ONLY));
     }
-    if file.size as usize > MAX_IMPORT_BYTES {
-        return Err(too_big(&file));
-    }
-    ctx.defer_ephemeral().await?;
-    let bytes = download(&ctx.data().downloads, &file).await?;
+    let bytes = fetch_attachment(ctx, &file).await?;
     let request = Request::Import {
         filename: file.filename.clone(),
         bytes,
     };
-    let reply = dispatch::handle(&ctx.data().catalog, &caller, request).await;
+    let reply = dispatch::handle(&ctx.data().app, &caller, request).await;
     ctx.send(render::create_reply(reply, Vec::new())).await?;
     Ok(())
+}
+
+/// Checks an attachment's declared size, defers (privately: imports answer the
+/// instructor alone), and downloads it.
+pub(super) async fn fetch_attachment(
+    ctx: Context<'_>,
+    file: &serenity::Attachment,
+) -> Result<Vec<u8>, BotError> {
+    if file.size as usize > MAX_IMPORT_BYTES {
+        return Err(too_big(file));
+    }
+    ctx.defer_ephemeral().await?;
+    download(&ctx.data().downloads, file).await
 }
 
 /// What paperclub can do and how to ask
@@ -183,23 +203,23 @@ pub async fn help(ctx: Context<'_>) -> Result<(), BotError> {
 }
 
 /// One core call, rendered and sent, with pagination buttons when the reply has pages.
-async fn respond(ctx: Context<'_>, request: Request) -> Result<(), BotError> {
+pub(super) async fn respond(ctx: Context<'_>, request: Request) -> Result<(), BotError> {
     let caller = caller(ctx);
-    let reply = dispatch::handle(&ctx.data().catalog, &caller, request.clone()).await;
+    let reply = dispatch::handle(&ctx.data().app, &caller, request.clone()).await;
     let components = pager::components_for(ctx.data(), reply.pager.as_ref(), request, caller);
     ctx.send(render::create_reply(reply, components)).await?;
     Ok(())
 }
 
 async fn autocomplete_tag(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
-    render::choices(dispatch::complete_tag(&ctx.data().catalog, scope(ctx), partial).await)
+    render::choices(dispatch::complete_tag(&ctx.data().app.catalog, scope(ctx), partial).await)
 }
 
 async fn autocomplete_paper(
     ctx: Context<'_>,
     partial: &str,
 ) -> serenity::CreateAutocompleteResponse {
-    render::choices(dispatch::complete_paper(&ctx.data().catalog, scope(ctx), partial).await)
+    render::choices(dispatch::complete_paper(&ctx.data().app.catalog, scope(ctx), partial).await)
 }
 
 fn scope(ctx: Context<'_>) -> Scope {
@@ -217,6 +237,7 @@ fn caller(ctx: Context<'_>) -> Caller {
     Caller {
         scope: scope(ctx),
         user_id: ctx.author().id.get(),
+        roles: member.map_or_else(Vec::new, |m| m.roles.iter().map(|r| r.get()).collect()),
         instructor: member.is_some_and(|m| is_instructor(m, ctx.data().instructor_role)),
     }
 }

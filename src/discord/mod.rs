@@ -5,12 +5,14 @@
 //! flight finish. Nothing here decides what a command means; that is the core's job.
 
 mod commands;
+mod course_commands;
 mod error;
 mod gate;
 mod pager;
+mod poster;
 mod render;
 
-use crate::catalog::Catalog;
+use crate::app::App;
 use crate::config::DiscordConfig;
 use anyhow::Context as _;
 use poise::serenity_prelude as serenity;
@@ -21,11 +23,12 @@ use tracing::{info, warn};
 
 pub use error::BotError;
 pub use gate::Lifecycle;
+pub use poster::DiscordPoster;
 
-/// What every handler can reach: the catalog and the adapter's own small state.
+/// What every handler can reach: the application state and the adapter's own small state.
 #[derive(Clone)]
 pub struct Data {
-    pub(crate) catalog: Arc<Catalog>,
+    pub(crate) app: App,
     pub(crate) instructor_role: Option<serenity::RoleId>,
     pub(crate) pages: Arc<pager::Pages>,
     /// For attachment downloads, which go straight to Discord's CDN, not through the proxy.
@@ -39,22 +42,44 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Builds the client: REST and gateway through `config.api_base` when set, commands
 /// registered in `config.dev_guild` when set (globally otherwise) once the bot is ready.
-pub async fn build_client(
-    config: &DiscordConfig,
-    catalog: Arc<Catalog>,
-) -> anyhow::Result<serenity::Client> {
-    Ok(build(config, catalog).await?.0)
+pub async fn build_client(config: &DiscordConfig, app: App) -> anyhow::Result<serenity::Client> {
+    Ok(build(config, app).await?.0)
 }
 
-/// Runs the bot until `shutdown` resolves (see [`shutdown_signal`]), then stops taking
-/// interactions, lets those in flight finish, closes the gateway and the catalog.
+/// Starts the weekly-post scheduler on the client's REST connection. Called once per
+/// process, next to the client, never from a gateway event (READY repeats on every
+/// reconnect); it stops when `stop` resolves.
+pub fn spawn_scheduler(
+    app: &App,
+    client: &serenity::Client,
+    stop: impl Future<Output = ()> + Send + 'static,
+) -> tokio::task::JoinHandle<()> {
+    let poster = Arc::new(DiscordPoster::new(client.http.clone()));
+    tokio::spawn(crate::schedule::run(
+        app.courses.clone(),
+        app.catalog.clone(),
+        app.clock.clone(),
+        poster,
+        stop,
+    ))
+}
+
+/// Runs the bot and its scheduler until `shutdown` resolves (see [`shutdown_signal`]),
+/// then stops taking interactions, lets those in flight finish, closes the gateway and the
+/// catalog.
 pub async fn run(
     config: &DiscordConfig,
-    catalog: Arc<Catalog>,
+    app: App,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
-    let (mut client, lifecycle) = build(config, catalog.clone()).await?;
+    let catalog = app.catalog.clone();
+    let (mut client, lifecycle) = build(config, app.clone()).await?;
     let shard_manager = client.shard_manager.clone();
+    let stop_scheduler = Arc::new(tokio::sync::Notify::new());
+    let scheduler = spawn_scheduler(&app, &client, {
+        let stop = stop_scheduler.clone();
+        async move { stop.notified().await }
+    });
     // serenity reconnects and resumes on its own inside `start`; we only stop it on request.
     let start = client.start();
     tokio::pin!(start);
@@ -73,6 +98,10 @@ pub async fn run(
             }
         }
     };
+    stop_scheduler.notify_one();
+    if tokio::time::timeout(DRAIN_TIMEOUT, scheduler).await.is_err() {
+        warn!("the scheduler did not stop in time");
+    }
     catalog.close().await;
     info!("stopped");
     result
@@ -108,7 +137,7 @@ pub async fn shutdown_signal() {
 
 async fn build(
     config: &DiscordConfig,
-    catalog: Arc<Catalog>,
+    app: App,
 ) -> anyhow::Result<(serenity::Client, Arc<Lifecycle>)> {
     let token = config
         .token
@@ -123,7 +152,7 @@ async fn build(
             .ratelimiter_disabled(true);
     }
     let data = Data {
-        catalog,
+        app,
         instructor_role: config
             .instructor_role
             .filter(|&r| r != 0)

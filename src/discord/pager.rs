@@ -161,7 +161,7 @@ async fn page_response(
     let Some(request) = at_page(request, page) else {
         return note("These results have no other pages.");
     };
-    let reply = dispatch::handle(&data.catalog, &caller, request).await;
+    let reply = dispatch::handle(&data.app, &caller, request).await;
     if reply.ephemeral {
         // An error about the new page goes to the presser alone; the message stays as it is.
         return serenity::CreateInteractionResponse::Message(render::response_message(
@@ -185,6 +185,7 @@ mod tests {
         Caller {
             scope: Scope(1),
             user_id: 7,
+            roles: Vec::new(),
             instructor: false,
         }
     }

@@ -1,7 +1,7 @@
 //! The commands every surface offers, as data: the Discord adapter and the chat REPL both
 //! turn user input into a [`Request`], call [`handle`], and render the [`Reply`].
 
-use crate::catalog::Catalog;
+use crate::app::App;
 use crate::cite::CiteFormat;
 use crate::model::Scope;
 use crate::view::cards::escape_md;
@@ -12,6 +12,7 @@ use tracing::Instrument;
 mod admin;
 mod cite_cmd;
 mod complete;
+mod course_cmd;
 mod papers;
 
 use admin::{help, import};
@@ -20,13 +21,16 @@ use papers::{by_tag, search, show, tags};
 
 pub use admin::report_text;
 pub use complete::{complete_paper, complete_tag};
+pub use course_cmd::{CourseRequest, SessionRequest};
 
 /// Who is asking, in which guild.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caller {
     pub scope: Scope,
     pub user_id: u64,
-    /// Has Manage Server or the configured instructor role.
+    /// The caller's roles in the guild (the course's instructor role is checked here).
+    pub roles: Vec<u64>,
+    /// Has Manage Server or the instance-wide instructor role.
     pub instructor: bool,
 }
 
@@ -61,6 +65,13 @@ pub enum Request {
         filename: String,
         bytes: Vec<u8>,
     },
+    Course(CourseRequest),
+    Session(SessionRequest),
+    /// A week by number or date; the current week when `None`.
+    Week {
+        week: Option<String>,
+    },
+    Schedule,
     Help,
 }
 
@@ -73,7 +84,7 @@ pub struct Choice {
 
 /// Runs one request. Never fails: user mistakes come back as short ephemeral replies,
 /// internal errors are logged with context and shown as a generic message.
-pub async fn handle(catalog: &Catalog, caller: &Caller, request: Request) -> Reply {
+pub async fn handle(app: &App, caller: &Caller, request: Request) -> Reply {
     let name = request.name();
     let span = tracing::info_span!(
         "command",
@@ -81,11 +92,12 @@ pub async fn handle(catalog: &Catalog, caller: &Caller, request: Request) -> Rep
         guild = caller.scope.0,
         user = caller.user_id
     );
-    run(catalog, caller, request).instrument(span).await
+    run(app, caller, request).instrument(span).await
 }
 
-async fn run(catalog: &Catalog, caller: &Caller, request: Request) -> Reply {
+async fn run(app: &App, caller: &Caller, request: Request) -> Reply {
     let name = request.name();
+    let catalog = &app.catalog;
     let result = match request {
         Request::Search {
             query,
@@ -103,6 +115,10 @@ async fn run(catalog: &Catalog, caller: &Caller, request: Request) -> Reply {
             format,
         } => cite_request(catalog, caller.scope, paper, papers, tag, format).await,
         Request::Import { filename, bytes } => import(catalog, caller, &filename, &bytes).await,
+        Request::Course(r) => course_cmd::course(app, caller, r).await,
+        Request::Session(r) => course_cmd::session(app, caller, r).await,
+        Request::Week { week } => course_cmd::week(app, caller, week).await,
+        Request::Schedule => course_cmd::schedule(app, caller).await,
         Request::Help => Ok(help()),
     };
     match result {
@@ -124,6 +140,18 @@ impl Request {
             Request::Tags { .. } => "tags",
             Request::Cite { .. } => "cite",
             Request::Import { .. } => "import",
+            Request::Course(CourseRequest::Setup(_)) => "course setup",
+            Request::Course(CourseRequest::Edit(_)) => "course edit",
+            Request::Course(CourseRequest::Info) => "course info",
+            Request::Course(CourseRequest::Status) => "course status",
+            Request::Course(CourseRequest::Preview { .. }) => "schedule preview",
+            Request::Session(SessionRequest::Import { .. }) => "session import",
+            Request::Session(SessionRequest::Add(_)) => "session add",
+            Request::Session(SessionRequest::Skip { .. }) => "session skip",
+            Request::Session(SessionRequest::Move { .. }) => "session move",
+            Request::Session(SessionRequest::Remove { .. }) => "session remove",
+            Request::Week { .. } => "week",
+            Request::Schedule => "schedule",
             Request::Help => "help",
         }
     }

@@ -117,13 +117,14 @@ fn readings_role(heading: &str) -> Option<ReadingRole> {
     if h.contains("note") || h.contains("blog") {
         return None;
     }
-    Some(
-        if h.contains("required") || h.contains("main") || h.contains("core") {
-            ReadingRole::Required
-        } else {
-            ReadingRole::Optional
-        },
-    )
+    // `Required`, `Require` (a common typo), `Main`, or just `Readings` are the week's
+    // readings; `More`, `Extra`, `Optional`, `Further` ones are optional.
+    let optional = ["more", "extra", "optional", "further", "additional", "supplement", "bonus"];
+    Some(if optional.iter().any(|w| h.contains(w)) {
+        ReadingRole::Optional
+    } else {
+        ReadingRole::Required
+    })
 }
 
 /// `LIMA: Less Is More for Alignment / ` → `LIMA: Less Is More for Alignment`;

@@ -16,6 +16,7 @@ fn front_matter_becomes_the_session() {
             tags: vec!["Scaling".into(), "Efficiency".into()],
             notes_team: Some("team-3".into()),
             video_team: Some("team-1".into()),
+            ..SessionMeta::default()
         })
     );
 }
@@ -94,7 +95,8 @@ fn bulleted_links_and_plain_readings_headings() {
         e.title,
         "Direct Preference Optimization: Your Language Model is Secretly a Reward Model"
     );
-    assert_eq!(e.role, Some(ReadingRole::Optional));
+    // A section named just `Readings` holds the week's readings: required.
+    assert_eq!(e.role, Some(ReadingRole::Required));
     assert_eq!(e.arxiv.as_deref(), Some("2305.18290"));
     assert_eq!(e.tags, ["RLHF"]);
     // A bulleted link right under a reading belongs to that reading.

@@ -13,7 +13,7 @@ const EXAMPLES: [(&str, &str, Format, usize); 5] = [
     ),
     (
         "week-03-scaling-laws.md",
-        include_str!("../../examples/week-03-scaling-laws.md"),
+        include_str!("../../examples/course/week-03-scaling-laws.md"),
         Format::Course,
         5,
     ),

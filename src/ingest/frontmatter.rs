@@ -74,6 +74,8 @@ fn from_mapping(map: &serde_yaml::Mapping) -> SessionMeta {
         tags,
         notes_team: get("notes"),
         video_team: get("video"),
+        date: get("date"),
+        presenters: get("presenters").or_else(|| get("present")),
     }
 }
 
@@ -120,6 +122,8 @@ fn fallback(yaml: &str) -> SessionMeta {
             "lecture" => meta.lecture = some,
             "notes" => meta.notes_team = some,
             "video" => meta.video_team = some,
+            "date" => meta.date = some,
+            "presenters" | "present" => meta.presenters = some,
             "tags" => {
                 in_tags = value.is_empty();
                 meta.tags.extend(split_tags(value));

@@ -110,6 +110,10 @@ pub struct SessionMeta {
     pub tags: Vec<String>,
     pub notes_team: Option<String>,
     pub video_team: Option<String>,
+    /// `date:` of the front matter as written (a date, or a date and time).
+    pub date: Option<String>,
+    /// `presenters:` / `present:` of the front matter (team or people).
+    pub presenters: Option<String>,
 }
 
 /// A problem in the input that did not stop the parse.

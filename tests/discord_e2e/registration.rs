@@ -22,7 +22,17 @@ async fn commands_are_registered_in_the_dev_guild_with_their_options() {
         .filter_map(|c| c["name"].as_str())
         .collect();
     names.sort_unstable();
-    assert_eq!(names, ["cite", "help", "import", "paper", "tags"]);
+    assert_eq!(
+        names,
+        ["cite", "course", "help", "import", "paper", "schedule", "session", "tags", "week"]
+    );
+
+    let setup = option(command(registered, "course"), "setup");
+    assert_eq!(option(setup, "channel")["type"], 7, "a channel picker");
+    assert_eq!(option(setup, "timezone")["required"], true);
+    assert_eq!(option(setup, "instructor_role")["type"], 8, "a role picker");
+    let import_post = option(command(registered, "session"), "import");
+    assert_eq!(option(import_post, "file")["type"], 11);
 
     let paper = command(registered, "paper");
     let search = option(paper, "search");
@@ -108,12 +118,10 @@ async fn a_missing_token_is_a_clear_error_not_a_panic() {
     let fake = FakeDiscord::start(&[GUILD_A]).await;
     let mut config = config_for(&fake);
     config.token = None;
-    let catalog = Arc::new(
-        paperclub::catalog::Catalog::open_in_memory()
-            .await
-            .expect("catalog"),
-    );
-    let error = paperclub::discord::build_client(&config, catalog)
+    let app = paperclub::app::App::in_memory(Arc::new(paperclub::clock::SystemClock))
+        .await
+        .expect("app");
+    let error = paperclub::discord::build_client(&config, app)
         .await
         .err()
         .expect("an error");

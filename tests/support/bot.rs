@@ -5,6 +5,7 @@
 use super::fake_discord::{FakeDiscord, Recorded};
 use super::limits::assert_within_limits;
 use super::payloads::{self, Invoker, GUILD_A, GUILD_B};
+use paperclub::app::App;
 use paperclub::catalog::Catalog;
 use paperclub::config::{DiscordConfig, Secret};
 use paperclub::discord;
@@ -17,6 +18,7 @@ pub const TOKEN: &str = "fake-token-for-tests";
 
 pub struct TestBot {
     pub fake: FakeDiscord,
+    pub app: App,
     pub catalog: Arc<Catalog>,
     shard_manager: Arc<serenity::all::ShardManager>,
     client: JoinHandle<()>,
@@ -58,9 +60,20 @@ pub async fn spawn_bot_on(
     catalog: Arc<Catalog>,
     adjust: impl FnOnce(&mut DiscordConfig),
 ) -> TestBot {
+    let app = App::new(catalog, Arc::new(paperclub::clock::SystemClock));
+    spawn_app_on(fake, app, adjust).await
+}
+
+/// A bot over `app` (its own clock and data) connected to `fake`.
+pub async fn spawn_app_on(
+    fake: FakeDiscord,
+    app: App,
+    adjust: impl FnOnce(&mut DiscordConfig),
+) -> TestBot {
+    let catalog = app.catalog.clone();
     let mut config = config_for(&fake);
     adjust(&mut config);
-    let mut client = discord::build_client(&config, catalog.clone())
+    let mut client = discord::build_client(&config, app.clone())
         .await
         .expect("client builds");
     let shard_manager = client.shard_manager.clone();
@@ -75,6 +88,7 @@ pub async fn spawn_bot_on(
     .await;
     TestBot {
         fake,
+        app,
         catalog,
         shard_manager,
         client,

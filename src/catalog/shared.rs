@@ -1,0 +1,25 @@
+//! What other services built on the catalog need from it: the database pool they share
+//! (courses live in the same SQLite file) and papers by id as a guild sees them.
+
+use super::Catalog;
+use crate::model::{Paper, Scope};
+use crate::store::papers;
+use sqlx::SqlitePool;
+
+impl Catalog {
+    /// The pool of the catalog's database, shared by the course service.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Papers by id, as `scope` sees them, in the order asked; ids it cannot see are left
+    /// out.
+    pub async fn papers_by_id(&self, scope: Scope, ids: &[i64]) -> anyhow::Result<Vec<Paper>> {
+        let mut conn = self.pool.acquire().await?;
+        let found = papers::load(&mut conn, scope, ids).await?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| found.iter().find(|p| p.id == *id).cloned())
+            .collect())
+    }
+}

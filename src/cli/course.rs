@@ -1,0 +1,210 @@
+//! The course commands on the command line (`course`, `session`, `week`, `schedule`): each
+//! becomes the same [`Request`] the bot handles and prints the reply as text (or, with
+//! `--json`, the reply model as JSON). The person at the terminal owns the data folder, so
+//! acts as an instructor of the guild named with `--guild`.
+
+use crate::app::App;
+use crate::course::{CourseSettings, NewSession};
+use crate::dispatch::{self, Caller, CourseRequest, Request, SessionRequest};
+use crate::model::Scope;
+use crate::view::text;
+use clap::{Args, Subcommand};
+use std::io::Write as _;
+use std::path::PathBuf;
+
+/// The settings of `course setup` / `course edit`.
+#[derive(Debug, Clone, Args)]
+pub struct SettingsArgs {
+    /// The Discord channel id the weekly post goes to.
+    #[arg(long)]
+    pub channel: Option<u64>,
+    /// IANA time zone, e.g. Europe/Berlin.
+    #[arg(long)]
+    pub timezone: Option<String>,
+    /// Posting schedule: a weekday and time (`MON 09:00`) or a cron expression.
+    #[arg(long)]
+    pub schedule: Option<String>,
+    /// First day of the course (YYYY-MM-DD).
+    #[arg(long)]
+    pub start: Option<String>,
+    /// Last day of the course (YYYY-MM-DD).
+    #[arg(long)]
+    pub end: Option<String>,
+    /// Members with this role id are the course's instructors.
+    #[arg(long)]
+    pub instructor_role: Option<u64>,
+    /// Hours after the scheduled time within which a missed post is still sent.
+    #[arg(long)]
+    pub grace_hours: Option<u32>,
+}
+
+impl From<SettingsArgs> for CourseSettings {
+    fn from(a: SettingsArgs) -> Self {
+        CourseSettings {
+            channel: a.channel,
+            timezone: a.timezone,
+            schedule: a.schedule,
+            start: a.start,
+            end: a.end,
+            instructor_role: a.instructor_role,
+            grace_hours: a.grace_hours,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CourseCommand {
+    /// Create the guild's course (channel, time zone and schedule are required).
+    Setup {
+        #[command(flatten)]
+        settings: SettingsArgs,
+    },
+    /// Change the course's settings (also resumes posting after a failure).
+    Edit {
+        #[command(flatten)]
+        settings: SettingsArgs,
+    },
+    /// The course's settings.
+    Info,
+    /// The last post, the next one, and every missed or failed post.
+    Status,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SessionCommand {
+    /// Import course-site posts as sessions (their readings join the guild's catalog).
+    Import {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Add a session.
+    Add {
+        /// YYYY-MM-DD, optionally with a time: "2026-02-03 14:00".
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        title: String,
+        /// A required reading (key, arXiv id, DOI or title); repeatable.
+        #[arg(long)]
+        required: Vec<String>,
+        /// An optional reading; repeatable.
+        #[arg(long)]
+        optional: Vec<String>,
+        #[arg(long)]
+        notes_team: Option<String>,
+        #[arg(long)]
+        video_team: Option<String>,
+        #[arg(long)]
+        presenters: Option<String>,
+    },
+    /// Skip a week (a holiday); with --shift, that week and the later ones move a week.
+    Skip {
+        week: usize,
+        #[arg(long)]
+        shift: bool,
+    },
+    /// Move a week's session to another date.
+    Move { week: usize, date: String },
+    /// Remove a week's session.
+    Remove { week: usize },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScheduleCommand {
+    /// What would be posted at the first occurrence at or after --at (default: now).
+    Preview {
+        /// A local date and time in the course's zone: "2026-03-02 09:00".
+        #[arg(long)]
+        at: Option<String>,
+    },
+}
+
+/// Which course command to run, with its guild.
+pub enum CourseCli {
+    Course(CourseCommand),
+    Session(SessionCommand),
+    Week(Option<String>),
+    Schedule(Option<ScheduleCommand>),
+}
+
+/// Runs one course command for `guild`; returns the exit code (1 when the reply is an
+/// error).
+pub async fn run_course_command(
+    app: &App,
+    guild: u64,
+    command: CourseCli,
+    json: bool,
+) -> anyhow::Result<i32> {
+    let request = match request(command) {
+        Ok(r) => r,
+        Err(message) => {
+            eprintln!("{message}");
+            return Ok(2);
+        }
+    };
+    let caller = Caller {
+        scope: Scope(guild),
+        user_id: 0,
+        roles: Vec::new(),
+        instructor: true,
+    };
+    let reply = dispatch::handle(app, &caller, request).await;
+    let printed = if json {
+        serde_json::to_string_pretty(&reply)? + "\n"
+    } else {
+        text::render(&reply)
+    };
+    match std::io::stdout().lock().write_all(printed.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
+        _ => {}
+    }
+    let failed = reply.ephemeral && reply.content.as_deref().is_some_and(|c| !c.starts_with('✓'));
+    Ok(if failed { 1 } else { 0 })
+}
+
+fn request(command: CourseCli) -> Result<Request, String> {
+    Ok(match command {
+        CourseCli::Course(c) => Request::Course(match c {
+            CourseCommand::Setup { settings } => CourseRequest::Setup(settings.into()),
+            CourseCommand::Edit { settings } => CourseRequest::Edit(settings.into()),
+            CourseCommand::Info => CourseRequest::Info,
+            CourseCommand::Status => CourseRequest::Status,
+        }),
+        CourseCli::Session(s) => Request::Session(match s {
+            SessionCommand::Import { paths } => {
+                let mut files = Vec::new();
+                for file in super::collect_files(&paths).map_err(|e| e.to_string())? {
+                    let bytes = std::fs::read(&file)
+                        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+                    files.push((file.display().to_string(), bytes));
+                }
+                SessionRequest::Import { files }
+            }
+            SessionCommand::Add {
+                date,
+                title,
+                required,
+                optional,
+                notes_team,
+                video_team,
+                presenters,
+            } => SessionRequest::Add(NewSession {
+                date,
+                title,
+                required,
+                optional,
+                notes_team,
+                video_team,
+                presenters,
+            }),
+            SessionCommand::Skip { week, shift } => SessionRequest::Skip { week, shift },
+            SessionCommand::Move { week, date } => SessionRequest::Move { week, date },
+            SessionCommand::Remove { week } => SessionRequest::Remove { week },
+        }),
+        CourseCli::Week(week) => Request::Week { week },
+        CourseCli::Schedule(None) => Request::Schedule,
+        CourseCli::Schedule(Some(ScheduleCommand::Preview { at })) => {
+            Request::Course(CourseRequest::Preview { at })
+        }
+    })
+}

@@ -1,0 +1,172 @@
+//! Courses: one per guild, with its channel, time zone, posting schedule and sessions
+//! (date, title, required and optional readings, the teams for notes, video and
+//! presenting). All course state lives in SQLite (`store::courses`), keyed by guild; this
+//! module turns rows into checked domain values and back, and holds the service every
+//! surface calls.
+
+mod import;
+mod service;
+pub mod when;
+
+pub use service::{CourseSettings, Courses, NewSession, SessionImport};
+pub(crate) use service::load_sessions;
+pub use service::parse_when;
+
+use crate::store::courses::{CourseRow, SessionRow};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use when::Schedule;
+
+/// What went wrong with a course command: the user's mistake (shown to them as is) or
+/// ours (logged, and shown as a generic apology).
+#[derive(Debug, thiserror::Error)]
+pub enum CourseError {
+    #[error("{0}")]
+    User(String),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for CourseError {
+    fn from(e: sqlx::Error) -> Self {
+        CourseError::Internal(e.into())
+    }
+}
+
+pub(crate) fn refuse<T>(message: impl Into<String>) -> Result<T, CourseError> {
+    Err(CourseError::User(message.into()))
+}
+
+/// A guild's course settings, checked.
+#[derive(Debug, Clone)]
+pub struct Course {
+    pub guild_id: u64,
+    pub channel_id: u64,
+    pub tz: Tz,
+    pub schedule: Schedule,
+    pub schedule_input: String,
+    pub start: Option<NaiveDate>,
+    pub end: Option<NaiveDate>,
+    pub instructor_role: Option<u64>,
+    pub grace: Duration,
+    pub next_post_at: Option<DateTime<Utc>>,
+    pub paused_reason: Option<String>,
+}
+
+impl Course {
+    pub(crate) fn from_row(row: &CourseRow) -> anyhow::Result<Course> {
+        let date = |d: &Option<String>| -> anyhow::Result<Option<NaiveDate>> {
+            d.as_deref()
+                .map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d"))
+                .transpose()
+                .map_err(|e| anyhow::anyhow!("course {}: bad stored date: {e}", row.guild_id))
+        };
+        Ok(Course {
+            guild_id: row.guild_id as u64,
+            channel_id: row.channel_id as u64,
+            tz: when::parse_zone(&row.timezone).map_err(anyhow::Error::msg)?,
+            schedule: Schedule::parse(&row.schedule).map_err(anyhow::Error::msg)?,
+            schedule_input: row.schedule_input.clone(),
+            start: date(&row.start_date)?,
+            end: date(&row.end_date)?,
+            instructor_role: row.instructor_role.map(|r| r as u64),
+            grace: Duration::hours(row.grace_hours),
+            next_post_at: row.next_post_at.and_then(from_unix),
+            paused_reason: row.paused_reason.clone(),
+        })
+    }
+
+    pub(crate) fn to_row(&self) -> CourseRow {
+        CourseRow {
+            guild_id: self.guild_id as i64,
+            channel_id: self.channel_id as i64,
+            timezone: self.tz.name().to_string(),
+            schedule_input: self.schedule_input.clone(),
+            schedule: self.schedule.expr.clone(),
+            start_date: self.start.map(|d| d.to_string()),
+            end_date: self.end.map(|d| d.to_string()),
+            instructor_role: self.instructor_role.map(|r| r as i64),
+            grace_hours: self.grace.num_hours(),
+            next_post_at: self.next_post_at.map(|t| t.timestamp()),
+            paused_reason: self.paused_reason.clone(),
+        }
+    }
+
+    /// The first occurrence after `after` inside the course's dates: not before the start
+    /// date, not after the end date (both local days).
+    pub fn next_occurrence(&self, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let floor = self
+            .start
+            .and_then(|d| self.local_instant(d, NaiveTime::MIN))
+            .map(|t| t - Duration::seconds(1));
+        let after = floor.map_or(after, |f| f.max(after));
+        let next = self.schedule.next(self.tz, after)?;
+        match self.end {
+            Some(end) if next.with_timezone(&self.tz).date_naive() > end => None,
+            _ => Some(next),
+        }
+    }
+
+    /// A local date and time in the course's zone as an instant.
+    pub fn local_instant(&self, date: NaiveDate, time: NaiveTime) -> Option<DateTime<Utc>> {
+        when::resolve_local(self.tz, date.and_time(time))
+    }
+}
+
+/// One session of a course.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    pub id: i64,
+    pub date: NaiveDate,
+    pub time: Option<NaiveTime>,
+    pub starts_at: DateTime<Utc>,
+    pub title: String,
+    pub tags: Vec<String>,
+    pub notes_team: Option<String>,
+    pub video_team: Option<String>,
+    pub presenters: Option<String>,
+    pub skipped: bool,
+    pub readings: Vec<Reading>,
+}
+
+/// A catalog paper read in a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reading {
+    pub paper_id: i64,
+    pub required: bool,
+}
+
+impl Session {
+    pub(crate) fn from_row(row: &SessionRow, readings: Vec<Reading>) -> anyhow::Result<Session> {
+        Ok(Session {
+            id: row.id,
+            date: NaiveDate::parse_from_str(&row.date, "%Y-%m-%d")
+                .map_err(|e| anyhow::anyhow!("session {}: bad stored date: {e}", row.id))?,
+            time: row
+                .time
+                .as_deref()
+                .and_then(|t| NaiveTime::parse_from_str(t, "%H:%M").ok()),
+            starts_at: from_unix(row.starts_at).unwrap_or_default(),
+            title: row.title.clone(),
+            tags: serde_json::from_str(&row.tags).unwrap_or_default(),
+            notes_team: row.notes_team.clone(),
+            video_team: row.video_team.clone(),
+            presenters: row.presenters.clone(),
+            skipped: row.skipped,
+            readings,
+        })
+    }
+
+    /// Whether a post at `occurrence` announces this session: it starts at or after that
+    /// moment; a session with no time counts for its whole local day.
+    pub fn starts_at_or_after(&self, occurrence: DateTime<Utc>, tz: Tz) -> bool {
+        match self.time {
+            Some(_) => self.starts_at >= occurrence,
+            None => self.date >= occurrence.with_timezone(&tz).date_naive(),
+        }
+    }
+}
+
+pub(crate) fn from_unix(secs: i64) -> Option<DateTime<Utc>> {
+    Utc.timestamp_opt(secs, 0).single()
+}

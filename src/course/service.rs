@@ -1,0 +1,385 @@
+//! The course service: set up and edit a guild's course, add, move, skip and remove
+//! sessions, and read them back. Every call takes the guild first and touches only that
+//! guild's rows; writes that read first run in one `BEGIN IMMEDIATE` transaction.
+
+use super::when::{parse_zone, Schedule};
+use super::{refuse, Course, CourseError, Reading, Session};
+use crate::catalog::{Catalog, Resolved};
+use crate::model::Scope;
+use crate::store::courses as store;
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use sqlx::SqlitePool;
+use std::collections::HashMap;
+use std::sync::Arc;
+use tokio::sync::Notify;
+
+pub use super::import::SessionImport;
+
+type Result<T> = std::result::Result<T, CourseError>;
+
+/// The options of `/course setup` and `/course edit`; `None` keeps the current value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CourseSettings {
+    pub channel: Option<u64>,
+    pub timezone: Option<String>,
+    pub schedule: Option<String>,
+    pub start: Option<String>,
+    pub end: Option<String>,
+    pub instructor_role: Option<u64>,
+    pub grace_hours: Option<u32>,
+}
+
+/// A session defined in chat (`/session add`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewSession {
+    pub date: String,
+    pub title: String,
+    /// Paper ids (keys, arXiv ids, DOIs, titles) of the required readings.
+    pub required: Vec<String>,
+    pub optional: Vec<String>,
+    pub notes_team: Option<String>,
+    pub video_team: Option<String>,
+    pub presenters: Option<String>,
+}
+
+/// The course service over the shared database.
+#[derive(Debug, Clone)]
+pub struct Courses {
+    pub(crate) pool: SqlitePool,
+    /// Wakes this process's scheduler when a course changes (other processes notice at
+    /// their next periodic wake-up).
+    pub(crate) wake: Arc<Notify>,
+}
+
+const MAX_GRACE_HOURS: u32 = 24 * 14;
+
+impl Courses {
+    pub fn new(pool: SqlitePool) -> Courses {
+        Courses {
+            pool,
+            wake: Arc::new(Notify::new()),
+        }
+    }
+
+    /// The guild's course, if it has one.
+    pub async fn course(&self, guild: u64) -> Result<Option<Course>> {
+        let mut conn = self.pool.acquire().await?;
+        let row = store::course(&mut conn, guild as i64).await?;
+        Ok(row.map(|r| Course::from_row(&r)).transpose()?)
+    }
+
+    /// The guild's course, or a refusal that says how to create one.
+    pub async fn require(&self, guild: u64) -> Result<Course> {
+        match self.course(guild).await? {
+            Some(c) => Ok(c),
+            None => refuse(
+                "This server has no course yet. An instructor sets one up with `/course setup channel: timezone: schedule:`.",
+            ),
+        }
+    }
+
+    /// Creates the course (`create`) or changes it; returns it as stored. The next post is
+    /// the schedule's first occurrence after `now` within the course's dates.
+    pub async fn configure(
+        &self,
+        guild: u64,
+        settings: CourseSettings,
+        create: bool,
+        now: DateTime<Utc>,
+    ) -> Result<Course> {
+        if guild == 0 {
+            return refuse("Courses belong to a server: use `/course` in a server, or `--guild ID` on the command line.");
+        }
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let current = store::course(&mut tx, guild as i64).await?;
+        let current = current.map(|r| Course::from_row(&r)).transpose()?;
+        let course = match (current, create) {
+            (None, false) => return refuse("This server has no course yet; use `/course setup` first."),
+            (current, _) => apply(guild, current, settings, now)?,
+        };
+        store::save_course(&mut tx, &course.to_row(), now.timestamp()).await?;
+        tx.commit().await?;
+        self.wake.notify_one();
+        Ok(course)
+    }
+
+    /// The guild's sessions in date order, with their readings.
+    pub async fn sessions(&self, guild: u64) -> Result<Vec<Session>> {
+        let mut conn = self.pool.acquire().await?;
+        load_sessions(&mut conn, guild).await
+    }
+
+    /// Adds a session defined in chat; readings are resolved in the guild's catalog.
+    pub async fn add_session(
+        &self,
+        catalog: &Catalog,
+        guild: u64,
+        new: NewSession,
+    ) -> Result<Session> {
+        let course = self.require(guild).await?;
+        let (date, time) = parse_when(&new.date)?;
+        let title = new.title.trim();
+        if title.is_empty() {
+            return refuse("A session needs a title: `/session add date:2026-02-03 title:Scaling laws`.");
+        }
+        let mut readings = Vec::new();
+        for (ids, required) in [(&new.required, true), (&new.optional, false)] {
+            for id in ids {
+                readings.push((resolve_reading(catalog, guild, id).await?, required));
+            }
+        }
+        let row = store::SessionRow {
+            id: 0,
+            guild_id: guild as i64,
+            date: date.to_string(),
+            time: time.map(|t| t.format("%H:%M").to_string()),
+            starts_at: starts_at(&course, date, time)?.timestamp(),
+            title: crate::view::limits::truncate(title, 200),
+            tags: "[]".into(),
+            notes_team: new.notes_team,
+            video_team: new.video_team,
+            presenters: new.presenters,
+            skipped: false,
+            source: None,
+        };
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let id = store::save_session(&mut tx, &row).await?;
+        store::set_readings(&mut tx, id, &readings).await?;
+        tx.commit().await?;
+        let sessions = self.sessions(guild).await?;
+        Ok(sessions.into_iter().find(|s| s.id == id).ok_or_else(|| {
+            CourseError::Internal(anyhow::anyhow!("session {id} vanished after insert"))
+        })?)
+    }
+
+    /// The `week`-th session (1-based, skipped weeks included) of the guild.
+    pub async fn week(&self, guild: u64, week: usize) -> Result<(usize, Session)> {
+        let sessions = self.sessions(guild).await?;
+        match week.checked_sub(1).and_then(|i| sessions.get(i)) {
+            Some(s) => Ok((week, s.clone())),
+            None if sessions.is_empty() => refuse("The course has no sessions yet; an instructor adds them with `/session import` or `/session add`."),
+            None => refuse(format!("There is no week {week}: the course has {} sessions.", sessions.len())),
+        }
+    }
+
+    /// The session of the week containing `date`, else the next one after it.
+    pub async fn week_of(&self, guild: u64, at: DateTime<Utc>) -> Result<(usize, Session)> {
+        let course = self.require(guild).await?;
+        let sessions = self.sessions(guild).await?;
+        let day = at.with_timezone(&course.tz).date_naive();
+        let monday = day - Duration::days(chrono::Datelike::weekday(&day).num_days_from_monday() as i64);
+        let found = sessions
+            .iter()
+            .position(|s| s.date >= monday)
+            .or(sessions.len().checked_sub(1));
+        match found {
+            Some(i) => Ok((i + 1, sessions[i].clone())),
+            None => refuse("The course has no sessions yet; an instructor adds them with `/session import` or `/session add`."),
+        }
+    }
+
+    /// Marks week `week` as skipped (a holiday); with `shift`, that week's session and every
+    /// later one move a week later instead, and the week becomes a holiday placeholder.
+    pub async fn skip(&self, guild: u64, week: usize, shift: bool) -> Result<Session> {
+        let course = self.require(guild).await?;
+        let (_, session) = self.week(guild, week).await?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        if shift {
+            let sessions = load_sessions(&mut tx, guild).await?;
+            let later: Vec<&Session> = sessions.iter().filter(|s| s.date >= session.date).collect();
+            // A week later each, latest first, so no two sessions ever share a date.
+            for s in later.iter().rev() {
+                let date = s.date + Duration::days(7);
+                let at = starts_at(&course, date, s.time)?;
+                let time = s.time.map(|t| t.format("%H:%M").to_string());
+                store::move_session(&mut tx, guild as i64, s.id, &date.to_string(), time.as_deref(), at.timestamp()).await?;
+            }
+            // The week itself becomes a holiday placeholder on the original date.
+            let row = store::SessionRow {
+                id: 0,
+                guild_id: guild as i64,
+                date: session.date.to_string(),
+                time: None,
+                starts_at: starts_at(&course, session.date, None)?.timestamp(),
+                title: "No session (holiday)".into(),
+                tags: "[]".into(),
+                notes_team: None,
+                video_team: None,
+                presenters: None,
+                skipped: true,
+                source: None,
+            };
+            store::save_session(&mut tx, &row).await?;
+        } else {
+            store::set_skipped(&mut tx, guild as i64, session.id, true).await?;
+        }
+        tx.commit().await?;
+        Ok(session)
+    }
+
+    /// Moves week `week` to another date (and time); returns it as moved.
+    pub async fn move_week(&self, guild: u64, week: usize, when: &str) -> Result<Session> {
+        let course = self.require(guild).await?;
+        let (_, session) = self.week(guild, week).await?;
+        let (date, time) = parse_when(when)?;
+        let at = starts_at(&course, date, time)?;
+        let mut conn = self.pool.acquire().await?;
+        let hhmm = time.map(|t| t.format("%H:%M").to_string());
+        store::move_session(&mut conn, guild as i64, session.id, &date.to_string(), hhmm.as_deref(), at.timestamp()).await?;
+        Ok(Session {
+            date,
+            time,
+            starts_at: at,
+            ..session
+        })
+    }
+
+    /// Removes week `week`; its posts stay in the history.
+    pub async fn remove(&self, guild: u64, week: usize) -> Result<Session> {
+        let (_, session) = self.week(guild, week).await?;
+        let mut conn = self.pool.acquire().await?;
+        store::remove_session(&mut conn, guild as i64, session.id).await?;
+        Ok(session)
+    }
+
+    /// The guild's most recent posts, newest first (for `/course status`).
+    pub async fn recent_posts(&self, guild: u64, limit: i64) -> Result<Vec<store::PostRow>> {
+        let mut conn = self.pool.acquire().await?;
+        Ok(store::recent_posts(&mut conn, guild as i64, limit).await?)
+    }
+}
+
+/// The course after applying `settings` to `current` (or to nothing, for a new course).
+fn apply(
+    guild: u64,
+    current: Option<Course>,
+    s: CourseSettings,
+    now: DateTime<Utc>,
+) -> Result<Course> {
+    let missing = |what: &str| CourseError::User(format!("`/course setup` needs `{what}:`."));
+    let channel = match (s.channel, &current) {
+        (Some(c), _) => c,
+        (None, Some(c)) => c.channel_id,
+        (None, None) => return Err(missing("channel")),
+    };
+    let tz = match (&s.timezone, &current) {
+        (Some(z), _) => parse_zone(z).map_err(CourseError::User)?,
+        (None, Some(c)) => c.tz,
+        (None, None) => return Err(missing("timezone")),
+    };
+    let (schedule, schedule_input) = match (&s.schedule, &current) {
+        (Some(text), _) => (Schedule::parse(text).map_err(CourseError::User)?, text.trim().to_string()),
+        (None, Some(c)) => (c.schedule.clone(), c.schedule_input.clone()),
+        (None, None) => return Err(missing("schedule")),
+    };
+    let date = |d: &Option<String>, keep: Option<NaiveDate>| -> Result<Option<NaiveDate>> {
+        match d.as_deref().map(str::trim) {
+            None => Ok(keep),
+            Some("" | "none") => Ok(None),
+            Some(text) => parse_date(text).map(Some),
+        }
+    };
+    let start = date(&s.start, current.as_ref().and_then(|c| c.start))?;
+    let end = date(&s.end, current.as_ref().and_then(|c| c.end))?;
+    if let (Some(a), Some(b)) = (start, end) {
+        if b < a {
+            return refuse(format!("The course ends ({b}) before it starts ({a})."));
+        }
+    }
+    let grace = s
+        .grace_hours
+        .or(current.as_ref().map(|c| c.grace.num_hours() as u32))
+        .unwrap_or(24);
+    if grace > MAX_GRACE_HOURS {
+        return refuse(format!("`grace_hours` is at most {MAX_GRACE_HOURS} (two weeks)."));
+    }
+    let mut course = Course {
+        guild_id: guild,
+        channel_id: channel,
+        tz,
+        schedule,
+        schedule_input,
+        start,
+        end,
+        instructor_role: s.instructor_role.filter(|&r| r != 0).or(current.as_ref().and_then(|c| c.instructor_role)),
+        grace: Duration::hours(grace as i64),
+        next_post_at: None,
+        paused_reason: None,
+    };
+    course.next_post_at = course.next_occurrence(now);
+    if course.next_post_at.is_none() {
+        return refuse(format!(
+            "The schedule `{}` never fires {}. Check the expression and the course dates.",
+            crate::view::cards::escape_md(&course.schedule_input),
+            match course.end {
+                Some(end) => format!("between now and the course's end ({end})"),
+                None => "again".to_string(),
+            }
+        ));
+    }
+    Ok(course)
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").or_else(|_| {
+        refuse(format!(
+            "`{}` is not a date; write it as YYYY-MM-DD, e.g. 2026-02-03.",
+            crate::view::cards::escape_md(&crate::view::limits::truncate(text, 40))
+        ))
+    })
+}
+
+/// `2026-02-03`, `2026-02-03 14:00` or `2026-02-03T14:00`.
+pub fn parse_when(text: &str) -> Result<(NaiveDate, Option<NaiveTime>)> {
+    let text = text.trim();
+    let (d, t) = match text.split_once([' ', 'T']) {
+        Some((d, t)) => (d, Some(t.trim())),
+        None => (text, None),
+    };
+    let date = parse_date(d)?;
+    let time = match t.filter(|t| !t.is_empty()) {
+        None => None,
+        Some(t) => Some(
+            NaiveTime::parse_from_str(t, "%H:%M")
+                .or_else(|_| NaiveTime::parse_from_str(t, "%H:%M:%S"))
+                .or_else(|_| refuse(format!("`{}` is not a time; write it as HH:MM, e.g. 14:00.", crate::view::cards::escape_md(&crate::view::limits::truncate(t, 20)))))?,
+        ),
+    };
+    Ok((date, time))
+}
+
+pub(crate) fn starts_at(course: &Course, date: NaiveDate, time: Option<NaiveTime>) -> Result<DateTime<Utc>> {
+    course
+        .local_instant(date, time.unwrap_or(NaiveTime::MIN))
+        .ok_or_else(|| CourseError::User(format!("{date} has no such local time in {}.", course.tz.name())))
+}
+
+async fn resolve_reading(catalog: &Catalog, guild: u64, id: &str) -> Result<i64> {
+    let shown = crate::view::cards::escape_md(&crate::view::limits::truncate(id.trim(), 80));
+    match catalog.resolve(Scope(guild), id).await? {
+        Resolved::One(p) => Ok(p.id),
+        Resolved::Ambiguous(papers) => refuse(format!(
+            "`{shown}` matches several papers ({}); use a citation key.",
+            papers.iter().take(3).map(|p| format!("`{}`", p.key)).collect::<Vec<_>>().join(", ")
+        )),
+        Resolved::NotFound => refuse(format!("No paper `{shown}` in this server's catalog; import it first, or check the key with `/paper search`.")),
+    }
+}
+
+pub(crate) async fn load_sessions(
+    conn: &mut sqlx::SqliteConnection,
+    guild: u64,
+) -> Result<Vec<Session>> {
+    let rows = store::sessions(conn, guild as i64).await?;
+    let mut readings: HashMap<i64, Vec<Reading>> = HashMap::new();
+    for r in store::readings(conn, guild as i64).await? {
+        readings.entry(r.session_id).or_default().push(Reading {
+            paper_id: r.paper_id,
+            required: r.required,
+        });
+    }
+    Ok(rows
+        .iter()
+        .map(|r| Session::from_row(r, readings.remove(&r.id).unwrap_or_default()))
+        .collect::<anyhow::Result<_>>()?)
+}

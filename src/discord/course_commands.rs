@@ -1,0 +1,233 @@
+//! The course slash commands: `/course`, `/session`, `/week` and `/schedule`. Each parses
+//! its options into a [`Request`] and goes through the same `respond` as every command;
+//! instructor checks happen in the core (the course's own instructor role lives there).
+
+use super::commands::respond;
+use super::{BotError, Context};
+use crate::course::{CourseSettings, NewSession};
+use crate::dispatch::{CourseRequest, Request, SessionRequest};
+use poise::serenity_prelude as serenity;
+
+/// The course: its channel, time zone and weekly posting schedule
+#[poise::command(
+    slash_command,
+    guild_only,
+    subcommands("course_setup", "course_edit", "course_info", "course_status"),
+    subcommand_required
+)]
+pub async fn course(_ctx: Context<'_>) -> Result<(), BotError> {
+    Ok(())
+}
+
+/// Set up this server's course (instructors)
+#[poise::command(slash_command, guild_only, rename = "setup")]
+#[allow(clippy::too_many_arguments)]
+pub async fn course_setup(
+    ctx: Context<'_>,
+    #[description = "Where the weekly reading post goes"] channel: serenity::ChannelId,
+    #[description = "IANA time zone, e.g. Europe/Berlin or America/New_York"]
+    #[max_length = 64]
+    timezone: String,
+    #[description = "When to post: a weekday and time (MON 09:00) or a cron expression"]
+    #[max_length = 100]
+    schedule: String,
+    #[description = "First day of the course, YYYY-MM-DD"] start: Option<String>,
+    #[description = "Last day of the course, YYYY-MM-DD"] end: Option<String>,
+    #[description = "Members with this role are instructors"] instructor_role: Option<
+        serenity::RoleId,
+    >,
+    #[description = "Hours after the scheduled time a missed post is still sent (default 24)"]
+    #[min = 0]
+    #[max = 336]
+    grace_hours: Option<u32>,
+) -> Result<(), BotError> {
+    let settings = CourseSettings {
+        channel: Some(channel.get()),
+        timezone: Some(timezone),
+        schedule: Some(schedule),
+        start,
+        end,
+        instructor_role: instructor_role.map(|r| r.get()),
+        grace_hours,
+    };
+    respond(ctx, Request::Course(CourseRequest::Setup(settings))).await
+}
+
+/// Change the course's settings; also resumes posting after a failure (instructors)
+#[poise::command(slash_command, guild_only, rename = "edit")]
+#[allow(clippy::too_many_arguments)]
+pub async fn course_edit(
+    ctx: Context<'_>,
+    #[description = "Where the weekly reading post goes"] channel: Option<serenity::ChannelId>,
+    #[description = "IANA time zone, e.g. Europe/Berlin"]
+    #[max_length = 64]
+    timezone: Option<String>,
+    #[description = "When to post: MON 09:00 or a cron expression"]
+    #[max_length = 100]
+    schedule: Option<String>,
+    #[description = "First day of the course, YYYY-MM-DD (none to clear)"] start: Option<String>,
+    #[description = "Last day of the course, YYYY-MM-DD (none to clear)"] end: Option<String>,
+    #[description = "Members with this role are instructors"] instructor_role: Option<
+        serenity::RoleId,
+    >,
+    #[description = "Hours after the scheduled time a missed post is still sent"]
+    #[min = 0]
+    #[max = 336]
+    grace_hours: Option<u32>,
+) -> Result<(), BotError> {
+    let settings = CourseSettings {
+        channel: channel.map(|c| c.get()),
+        timezone,
+        schedule,
+        start,
+        end,
+        instructor_role: instructor_role.map(|r| r.get()),
+        grace_hours,
+    };
+    respond(ctx, Request::Course(CourseRequest::Edit(settings))).await
+}
+
+/// The course's settings
+#[poise::command(slash_command, guild_only, rename = "info")]
+pub async fn course_info(ctx: Context<'_>) -> Result<(), BotError> {
+    respond(ctx, Request::Course(CourseRequest::Info)).await
+}
+
+/// The last weekly post, the next one, and any missed or failed post
+#[poise::command(slash_command, guild_only, rename = "status")]
+pub async fn course_status(ctx: Context<'_>) -> Result<(), BotError> {
+    respond(ctx, Request::Course(CourseRequest::Status)).await
+}
+
+/// The course's sessions (instructors)
+#[poise::command(
+    slash_command,
+    guild_only,
+    subcommands(
+        "session_import",
+        "session_add",
+        "session_skip",
+        "session_move",
+        "session_remove"
+    ),
+    subcommand_required
+)]
+pub async fn session(_ctx: Context<'_>) -> Result<(), BotError> {
+    Ok(())
+}
+
+/// Import a course-site post (.md) as a session; its readings join this server's catalog
+#[poise::command(slash_command, guild_only, rename = "import")]
+pub async fn session_import(
+    ctx: Context<'_>,
+    #[description = "A course post: YAML front matter, then Required / More Readings"]
+    file: serenity::Attachment,
+) -> Result<(), BotError> {
+    let bytes = super::commands::fetch_attachment(ctx, &file).await?;
+    let files = vec![(format!("discord:{}", file.filename), bytes)];
+    respond(ctx, Request::Session(SessionRequest::Import { files })).await
+}
+
+/// Add a session
+#[poise::command(slash_command, guild_only, rename = "add")]
+pub async fn session_add(
+    ctx: Context<'_>,
+    #[description = "YYYY-MM-DD, optionally with a time: 2026-02-03 14:00"] date: String,
+    #[description = "The session's title"]
+    #[max_length = 200]
+    title: String,
+    #[description = "Required readings: citation keys or arXiv ids, separated by spaces"]
+    #[max_length = 1000]
+    required: Option<String>,
+    #[description = "Optional readings: citation keys or arXiv ids, separated by spaces"]
+    #[max_length = 1000]
+    optional: Option<String>,
+    #[description = "The team taking notes"] notes: Option<String>,
+    #[description = "The team recording video"] video: Option<String>,
+    #[description = "Who presents"] presenters: Option<String>,
+) -> Result<(), BotError> {
+    let list = |v: Option<String>| -> Vec<String> {
+        v.map(|v| {
+            v.split([' ', ','])
+                .filter(|k| !k.is_empty())
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default()
+    };
+    let new = NewSession {
+        date,
+        title,
+        required: list(required),
+        optional: list(optional),
+        notes_team: notes,
+        video_team: video,
+        presenters,
+    };
+    respond(ctx, Request::Session(SessionRequest::Add(new))).await
+}
+
+/// Skip a week (a holiday)
+#[poise::command(slash_command, guild_only, rename = "skip")]
+pub async fn session_skip(
+    ctx: Context<'_>,
+    #[description = "The week's number (see /schedule)"]
+    #[min = 1]
+    week: u32,
+    #[description = "Move this week's session and every later one a week later"] shift: Option<
+        bool,
+    >,
+) -> Result<(), BotError> {
+    let request = SessionRequest::Skip {
+        week: week as usize,
+        shift: shift.unwrap_or(false),
+    };
+    respond(ctx, Request::Session(request)).await
+}
+
+/// Move a week's session to another date
+#[poise::command(slash_command, guild_only, rename = "move")]
+pub async fn session_move(
+    ctx: Context<'_>,
+    #[description = "The week's number (see /schedule)"]
+    #[min = 1]
+    week: u32,
+    #[description = "The new date: YYYY-MM-DD, optionally with a time"] date: String,
+) -> Result<(), BotError> {
+    let request = SessionRequest::Move {
+        week: week as usize,
+        date,
+    };
+    respond(ctx, Request::Session(request)).await
+}
+
+/// Remove a week's session
+#[poise::command(slash_command, guild_only, rename = "remove")]
+pub async fn session_remove(
+    ctx: Context<'_>,
+    #[description = "The week's number (see /schedule)"]
+    #[min = 1]
+    week: u32,
+) -> Result<(), BotError> {
+    let request = SessionRequest::Remove {
+        week: week as usize,
+    };
+    respond(ctx, Request::Session(request)).await
+}
+
+/// A week's readings: this week, a week's number, or a date
+#[poise::command(slash_command, guild_only)]
+pub async fn week(
+    ctx: Context<'_>,
+    #[description = "A week number (3) or a date (2026-03-02); default: this week"]
+    #[max_length = 40]
+    week: Option<String>,
+) -> Result<(), BotError> {
+    respond(ctx, Request::Week { week }).await
+}
+
+/// The whole term: every session with its date
+#[poise::command(slash_command, guild_only)]
+pub async fn schedule(ctx: Context<'_>) -> Result<(), BotError> {
+    respond(ctx, Request::Schedule).await
+}

@@ -1,0 +1,74 @@
+//! The real [`Poster`]: the weekly post's messages sent through Discord's REST API with a
+//! nonce Discord enforces (a repeated send within a few minutes returns the first message
+//! instead of posting twice) and no mentions; and a look through the channel's recent
+//! messages for a marker, for a delivery that was interrupted after Discord took it.
+
+use super::render::no_mentions;
+use crate::schedule::{PostError, Poster};
+use poise::serenity_prelude as serenity;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How far back a restarted delivery looks for its own message.
+const LOOK_BACK: u8 = 100;
+
+pub struct DiscordPoster {
+    http: Arc<serenity::Http>,
+}
+
+impl DiscordPoster {
+    pub fn new(http: Arc<serenity::Http>) -> DiscordPoster {
+        DiscordPoster { http }
+    }
+}
+
+impl Poster for DiscordPoster {
+    async fn send(&self, channel: u64, content: &str, nonce: &str) -> Result<u64, PostError> {
+        let message = serenity::CreateMessage::new()
+            .content(content)
+            .allowed_mentions(no_mentions())
+            .nonce(serenity::Nonce::String(nonce.to_string()))
+            .enforce_nonce(true);
+        serenity::ChannelId::new(channel)
+            .send_message(&self.http, message)
+            .await
+            .map(|m| m.id.get())
+            .map_err(|e| classify(channel, e))
+    }
+
+    async fn find(&self, channel: u64, marker: &str) -> Result<Option<u64>, PostError> {
+        let recent = serenity::ChannelId::new(channel)
+            .messages(&self.http, serenity::GetMessages::new().limit(LOOK_BACK))
+            .await
+            .map_err(|e| classify(channel, e))?;
+        Ok(recent
+            .iter()
+            .find(|m| m.content.contains(marker))
+            .map(|m| m.id.get()))
+    }
+}
+
+/// Discord's answer as what the scheduler should do about it.
+fn classify(channel: u64, error: serenity::Error) -> PostError {
+    let serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(response)) = &error else {
+        return PostError::Failed(format!("could not reach Discord: {error}"));
+    };
+    let code = response.error.code;
+    match response.status_code.as_u16() {
+        // Discord's retry_after is in the body, which serenity does not keep; a second is
+        // what a per-channel message limit usually asks for.
+        429 => PostError::RateLimited(Duration::from_secs(1)),
+        404 => PostError::Refused(format!(
+            "the channel <#{channel}> no longer exists (Discord error {code}); choose another with `/course edit channel:`"
+        )),
+        403 => PostError::Refused(format!(
+            "paperclub may not post in <#{channel}> (Discord error {code}: {}); give it Send Messages there, then `/course edit`",
+            response.error.message
+        )),
+        400 => PostError::Refused(format!(
+            "Discord refused the post (error {code}: {})",
+            response.error.message
+        )),
+        status => PostError::Failed(format!("Discord answered {status}")),
+    }
+}

@@ -1,0 +1,435 @@
+//! Course commands: `/course setup|edit|info|status`, `/session import|add|skip|move|remove`,
+//! `/week` and `/schedule`, as replies. Instructors (Manage Server, or the course's own
+//! instructor role) change the course; everyone in the guild reads it.
+
+use super::{Caller, Result};
+use crate::app::App;
+use crate::course::{Course, CourseError, CourseSettings, NewSession, Session};
+use crate::model::Paper;
+use crate::model::Scope;
+use crate::view::cards::escape_md;
+use crate::view::limits::truncate;
+use crate::view::{Embed, Field, Reply};
+use chrono::{DateTime, Utc};
+
+/// `/course ...`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CourseRequest {
+    Setup(CourseSettings),
+    Edit(CourseSettings),
+    Info,
+    Status,
+    /// What would be posted at the first occurrence at or after `at` (default: now).
+    Preview { at: Option<String> },
+}
+
+/// `/session ...`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionRequest {
+    /// Course posts (one file each, or already unpacked).
+    Import { files: Vec<(String, Vec<u8>)> },
+    Add(NewSession),
+    Skip { week: usize, shift: bool },
+    Move { week: usize, date: String },
+    Remove { week: usize },
+}
+
+const ONLY_INSTRUCTORS: &str =
+    "Only instructors (Manage Server, or the course's instructor role) can change the course.";
+
+/// Whether the caller may change this guild's course.
+async fn instructor(app: &App, caller: &Caller) -> Result<bool> {
+    if caller.instructor {
+        return Ok(true);
+    }
+    let role = app
+        .courses
+        .course(caller.scope.0)
+        .await
+        .map_err(anyhow::Error::from)?
+        .and_then(|c| c.instructor_role);
+    Ok(role.is_some_and(|r| caller.roles.contains(&r)))
+}
+
+/// Turns a course error into the user's reply, or passes ours up to be logged.
+fn user_error(result: std::result::Result<Reply, CourseError>) -> Result<Reply> {
+    match result {
+        Ok(reply) => Ok(reply),
+        Err(CourseError::User(message)) => Ok(Reply::error(message)),
+        Err(CourseError::Internal(e)) => Err(e),
+    }
+}
+
+pub(super) async fn course(app: &App, caller: &Caller, request: CourseRequest) -> Result<Reply> {
+    let guild = caller.scope.0;
+    if guild == Scope::GLOBAL.0 {
+        return Ok(Reply::error(
+            "Courses belong to a server: use this command in a server (or `--guild ID`).",
+        ));
+    }
+    let changes = matches!(request, CourseRequest::Setup(_) | CourseRequest::Edit(_));
+    if changes && !instructor(app, caller).await? {
+        return Ok(Reply::error(ONLY_INSTRUCTORS));
+    }
+    let now = app.clock.now();
+    user_error(
+        async {
+            match request {
+                CourseRequest::Setup(s) => {
+                    let c = app.courses.configure(guild, s, true, now).await?;
+                    Ok(configured("Course set up", &c))
+                }
+                CourseRequest::Edit(s) => {
+                    let c = app.courses.configure(guild, s, false, now).await?;
+                    Ok(configured("Course updated", &c))
+                }
+                CourseRequest::Info => info(app, guild).await,
+                CourseRequest::Status => status(app, guild).await,
+                CourseRequest::Preview { at } => preview(app, guild, at.as_deref(), now).await,
+            }
+        }
+        .await,
+    )
+}
+
+pub(super) async fn session(app: &App, caller: &Caller, request: SessionRequest) -> Result<Reply> {
+    let guild = caller.scope.0;
+    if guild == Scope::GLOBAL.0 {
+        return Ok(Reply::error(
+            "Courses belong to a server: use this command in a server (or `--guild ID`).",
+        ));
+    }
+    if !instructor(app, caller).await? {
+        return Ok(Reply::error(ONLY_INSTRUCTORS));
+    }
+    let now = app.clock.now();
+    let c = &app.courses;
+    user_error(
+        async {
+            Ok(match request {
+                SessionRequest::Import { files } => {
+                    let done = c.import_posts(&app.catalog, guild, files, now).await?;
+                    Reply {
+                        content: Some(import_text(&done)),
+                        ephemeral: true,
+                        ..Reply::default()
+                    }
+                }
+                SessionRequest::Add(new) => {
+                    let s = c.add_session(&app.catalog, guild, new).await?;
+                    done(format!("✓ Added “{}” on {}.", title(&s), when(&s)))
+                }
+                SessionRequest::Skip { week, shift } => {
+                    let s = c.skip(guild, week, shift).await?;
+                    done(if shift {
+                        format!("✓ Week {week} is a holiday; “{}” and every later session moved a week later.", title(&s))
+                    } else {
+                        format!("✓ Week {week} (“{}”) is skipped: no post that week.", title(&s))
+                    })
+                }
+                SessionRequest::Move { week, date } => {
+                    let s = c.move_week(guild, week, &date).await?;
+                    done(format!("✓ “{}” now takes place on {}.", title(&s), when(&s)))
+                }
+                SessionRequest::Remove { week } => {
+                    let s = c.remove(guild, week).await?;
+                    done(format!("✓ Removed week {week} (“{}”).", title(&s)))
+                }
+            })
+        }
+        .await,
+    )
+}
+
+/// `/week [number or date]`: a week as students see it.
+pub(super) async fn week(app: &App, caller: &Caller, which: Option<String>) -> Result<Reply> {
+    let guild = caller.scope.0;
+    let c = &app.courses;
+    user_error(
+        async {
+            let course = c.require(guild).await?;
+            let which = which.as_deref().map(str::trim).filter(|w| !w.is_empty());
+            let (n, session) = match which {
+                None => c.week_of(guild, app.clock.now()).await?,
+                Some(w) => match w.parse::<usize>() {
+                    Ok(n) => c.week(guild, n).await?,
+                    Err(_) => {
+                        let (date, _) = crate::course::parse_when(w)?;
+                        let at = course
+                            .local_instant(date, chrono::NaiveTime::MIN)
+                            .unwrap_or_else(|| app.clock.now());
+                        c.week_of(guild, at).await?
+                    }
+                },
+            };
+            let papers = |required: bool| {
+                let ids: Vec<i64> = session
+                    .readings
+                    .iter()
+                    .filter(|r| r.required == required)
+                    .map(|r| r.paper_id)
+                    .collect();
+                let catalog = app.catalog.clone();
+                async move { catalog.papers_by_id(Scope(guild), &ids).await }
+            };
+            let required = papers(true).await?;
+            let optional = papers(false).await?;
+            Ok(week_card(n, &session, &required, &optional))
+        }
+        .await,
+    )
+}
+
+/// `/schedule`: the whole term, one line a week.
+pub(super) async fn schedule(app: &App, caller: &Caller) -> Result<Reply> {
+    let guild = caller.scope.0;
+    user_error(
+        async {
+            let course = app.courses.require(guild).await?;
+            let sessions = app.courses.sessions(guild).await?;
+            if sessions.is_empty() {
+                return Ok(Reply::text("The course has no sessions yet; an instructor adds them with `/session import` or `/session add`."));
+            }
+            let lines: Vec<String> = sessions
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    let line = format!("**{}.** {} — {}", i + 1, when(s), title(s));
+                    if s.skipped {
+                        format!("~~{line}~~ (no session)")
+                    } else {
+                        let req = s.readings.iter().filter(|r| r.required).count();
+                        format!("{line} · {req} required, {} optional", s.readings.len() - req)
+                    }
+                })
+                .collect();
+            Ok(Reply {
+                embeds: vec![Embed {
+                    title: Some(format!("Schedule ({} weeks)", sessions.len())),
+                    description: Some(lines.join("\n")),
+                    footer: Some(next_post_footer(&course)),
+                    ..Embed::default()
+                }],
+                ..Reply::default()
+            })
+        }
+        .await,
+    )
+}
+
+fn done(text: String) -> Reply {
+    Reply {
+        content: Some(text),
+        ephemeral: true,
+        ..Reply::default()
+    }
+}
+
+fn title(s: &Session) -> String {
+    escape_md(&truncate(&s.title, 150))
+}
+
+/// The session's date (and time) as a Discord timestamp.
+fn when(s: &Session) -> String {
+    let ts = s.starts_at.timestamp();
+    match s.time {
+        Some(_) => format!("<t:{ts}:f>"),
+        None => format!("<t:{ts}:D>"),
+    }
+}
+
+fn stamp(t: DateTime<Utc>) -> String {
+    format!("<t:{0}:F> (<t:{0}:R>)", t.timestamp())
+}
+
+fn next_post_footer(c: &Course) -> String {
+    match (&c.paused_reason, c.next_post_at) {
+        (Some(r), _) => format!("Posting is stopped: {}", truncate(r, 200)),
+        (None, Some(t)) => format!("Next post: {} UTC", t.format("%Y-%m-%d %H:%M")),
+        (None, None) => "No more posts scheduled.".into(),
+    }
+}
+
+fn configured(what: &str, c: &Course) -> Reply {
+    let next = c.next_post_at.map_or("none".into(), stamp);
+    done(format!(
+        "✓ {what}: the weekly post goes to <#{}> on `{}` ({}), next {next}.",
+        c.channel_id,
+        c.schedule_input.replace('`', "'"),
+        c.tz.name()
+    ))
+}
+
+async fn info(app: &App, guild: u64) -> std::result::Result<Reply, CourseError> {
+    let c = app.courses.require(guild).await?;
+    let sessions = app.courses.sessions(guild).await?;
+    let date = |d: Option<chrono::NaiveDate>| d.map_or("—".into(), |d| d.to_string());
+    let field = |name: &str, value: String| Field {
+        name: name.into(),
+        value,
+        inline: true,
+    };
+    let mut fields = vec![
+        field("Channel", format!("<#{}>", c.channel_id)),
+        field("Schedule", format!("`{}` ({})", c.schedule_input.replace('`', "'"), c.tz.name())),
+        field("Term", format!("{} → {}", date(c.start), date(c.end))),
+        field("Sessions", sessions.len().to_string()),
+        field("Grace window", format!("{} h", c.grace.num_hours())),
+        field("Next post", c.next_post_at.map_or("none".into(), stamp)),
+    ];
+    if let Some(role) = c.instructor_role {
+        fields.push(field("Instructor role", format!("<@&{role}>")));
+    }
+    if let Some(reason) = &c.paused_reason {
+        fields.push(field("Posting stopped", escape_md(&truncate(reason, 300))));
+    }
+    Ok(Reply {
+        embeds: vec![Embed {
+            title: Some("Course".into()),
+            fields,
+            ..Embed::default()
+        }],
+        ..Reply::default()
+    })
+}
+
+async fn status(app: &App, guild: u64) -> std::result::Result<Reply, CourseError> {
+    let c = app.courses.require(guild).await?;
+    let posts = app.courses.recent_posts(guild, 50).await?;
+    let mut lines = Vec::new();
+    match posts.iter().find(|p| p.state == "sent") {
+        Some(p) => {
+            let ids: Vec<String> = serde_json::from_str(&p.message_ids).unwrap_or_default();
+            let link = ids.first().map_or(String::new(), |id| {
+                format!(" — https://discord.com/channels/{guild}/{}/{id}", p.channel_id)
+            });
+            lines.push(format!("Last post: <t:{}:F>{link}", p.sent_at.unwrap_or(p.occurrence_at)));
+        }
+        None => lines.push("Last post: none yet".into()),
+    }
+    lines.push(match (&c.paused_reason, c.next_post_at) {
+        (Some(r), _) => format!("⛔ Posting stopped: {}. Fix it, then `/course edit` to resume.", escape_md(&truncate(r, 300))),
+        (None, Some(t)) => format!("Next post: {}", stamp(t)),
+        (None, None) => "Next post: none (the schedule is over)".into(),
+    });
+    let problems: Vec<String> = posts
+        .iter()
+        .filter(|p| p.state != "sent")
+        .map(|p| {
+            let reason = escape_md(&truncate(p.reason.as_deref().unwrap_or(""), 200));
+            match p.state.as_str() {
+                "missed" => format!("• missed <t:{}:f>: {reason}", p.occurrence_at),
+                "failed" => format!("• failed <t:{}:f>: {reason}", p.occurrence_at),
+                _ if reason.is_empty() => format!("• sending <t:{}:f>", p.occurrence_at),
+                _ => format!("• retrying <t:{}:f>: {reason}", p.occurrence_at),
+            }
+        })
+        .collect();
+    if !problems.is_empty() {
+        lines.push(String::new());
+        lines.push("**Missed or failed posts**".into());
+        lines.extend(problems);
+    }
+    Ok(Reply {
+        embeds: vec![Embed {
+            title: Some("Weekly post status".into()),
+            description: Some(lines.join("\n")),
+            ..Embed::default()
+        }],
+        ..Reply::default()
+    })
+}
+
+async fn preview(
+    app: &App,
+    guild: u64,
+    at: Option<&str>,
+    now: DateTime<Utc>,
+) -> std::result::Result<Reply, CourseError> {
+    let at = match at.map(str::trim).filter(|a| !a.is_empty()) {
+        None => now,
+        Some(text) => {
+            let course = app.courses.require(guild).await?;
+            let (date, time) = crate::course::parse_when(text)?;
+            course
+                .local_instant(date, time.unwrap_or(chrono::NaiveTime::MIN))
+                .unwrap_or(now)
+        }
+    };
+    let found = crate::schedule::preview(&app.courses, &app.catalog, guild, at).await?;
+    Ok(Reply::text(match found {
+        None => "The schedule has no post left after that.".to_string(),
+        Some((t, None)) => format!("{}: nothing to post (no session left to announce, or a holiday week).", stamp(t)),
+        Some((t, Some(messages))) => format!("Would post at {}:\n\n{}", stamp(t), messages.join("\n\n")),
+    }))
+}
+
+fn week_card(n: usize, s: &Session, required: &[Paper], optional: &[Paper]) -> Reply {
+    let list = |papers: &[Paper]| -> String {
+        let lines: Vec<String> = papers
+            .iter()
+            .map(|p| {
+                let t = escape_md(&truncate(&p.title, 200));
+                let t = match p.primary_url() {
+                    Some(u) => format!("[{t}](<{u}>)"),
+                    None => t,
+                };
+                format!("• {t} · `{}`", p.key.replace('`', "'"))
+            })
+            .collect();
+        truncate(&lines.join("\n"), crate::view::limits::FIELD_VALUE)
+    };
+    let mut fields = Vec::new();
+    for (name, papers) in [("Required readings", required), ("Optional readings", optional)] {
+        if !papers.is_empty() {
+            fields.push(Field { name: name.into(), value: list(papers), inline: false });
+        }
+    }
+    for (name, team) in [("Notes", &s.notes_team), ("Video", &s.video_team), ("Presenting", &s.presenters)] {
+        if let Some(t) = team {
+            fields.push(Field { name: name.into(), value: escape_md(&truncate(t, 100)), inline: true });
+        }
+    }
+    let description = if s.skipped {
+        format!("{} — no session this week.", when(s))
+    } else {
+        format!("{} · <t:{}:R>", when(s), s.starts_at.timestamp())
+    };
+    Reply {
+        embeds: vec![Embed {
+            title: Some(format!("Week {n}: {}", title(s))),
+            description: Some(description),
+            fields,
+            ..Embed::default()
+        }],
+        ..Reply::default()
+    }
+}
+
+/// The import report of `/session import`.
+fn import_text(done: &[crate::course::SessionImport]) -> String {
+    let mut out = String::new();
+    for d in done {
+        match (&d.error, d.date) {
+            (Some(e), _) => out.push_str(&format!("✗ {}\n", escape_md(e))),
+            (None, date) => out.push_str(&format!(
+                "✓ {}: “{}” on {} — {} required, {} optional readings\n",
+                escape_md(&d.file),
+                escape_md(&truncate(&d.title, 120)),
+                date.map_or("?".into(), |d| d.to_string()),
+                d.required,
+                d.optional
+            )),
+        }
+        for t in &d.unplaced {
+            out.push_str(&format!("  ⚠ reading not found in the catalog: {}\n", escape_md(&truncate(t, 120))));
+        }
+        for w in &d.catalog.warnings {
+            out.push_str(&format!("  ⚠ {}:{}: {}\n", escape_md(&d.file), w.line, escape_md(&w.message)));
+        }
+    }
+    if out.is_empty() {
+        out.push_str("No course posts given.");
+    }
+    out
+}

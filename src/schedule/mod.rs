@@ -1,0 +1,50 @@
+//! The weekly reading post. [`plan`] decides what is due (pure); [`tick`] claims what is
+//! due in SQLite, one transaction per course, then delivers every claimed post through a
+//! [`Poster`]; [`run`] is the loop that sleeps until the next due time. The real poster
+//! lives in `crate::discord`; tests use their own.
+//!
+//! Exactly once: an occurrence is claimed (a `posts` row, unique per guild and occurrence,
+//! and at most one live post per session) before anything is sent; each message carries a
+//! nonce derived from the claim, which Discord deduplicates for a few minutes, and a marker
+//! line; a delivery that was interrupted looks for its marker in the channel before sending
+//! again. A delivery holds a lease in the row, so two processes never deliver at once.
+
+pub mod plan;
+pub mod render;
+mod tick;
+
+pub use plan::{plan, Decision, Outcome, Plan};
+pub use tick::{preview, run, tick, TickReport};
+
+use std::future::Future;
+use std::time::Duration;
+
+/// Why a message could not be sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PostError {
+    /// Discord asked to wait this long (HTTP 429).
+    RateLimited(Duration),
+    /// The channel is gone or the bot may not post there: stop this course's posts until
+    /// an instructor fixes it; the reason shows in `/course status`.
+    Refused(String),
+    /// Anything else (network, Discord's 5xx): try again later.
+    Failed(String),
+}
+
+/// Sends the weekly post's messages to a channel.
+pub trait Poster: Send + Sync {
+    /// Sends one message (no mentions) with `nonce`; returns its message id.
+    fn send(
+        &self,
+        channel: u64,
+        content: &str,
+        nonce: &str,
+    ) -> impl Future<Output = Result<u64, PostError>> + Send;
+
+    /// The id of a recent message in `channel` whose text contains `marker`.
+    fn find(
+        &self,
+        channel: u64,
+        marker: &str,
+    ) -> impl Future<Output = Result<Option<u64>, PostError>> + Send;
+}

@@ -1,0 +1,221 @@
+//! The weekly post as Discord messages: the session's title and time as Discord timestamps,
+//! required readings first, then optional ones, each with its link and citation key, the
+//! notes, video and presenting teams, and any week that was missed since the last post. A
+//! long week splits across messages at line boundaries; every message ends with a small
+//! marker line that lets a restarted bot find a message it sent before crashing.
+
+use crate::course::Session;
+use crate::model::Paper;
+use crate::view::cards::escape_md;
+use crate::view::limits::{truncate, CONTENT};
+use chrono::{DateTime, Utc};
+
+/// What a post says about one week.
+pub struct PostInput<'a> {
+    pub week: usize,
+    pub session: &'a Session,
+    pub required: &'a [Paper],
+    pub optional: &'a [Paper],
+    /// Occurrences missed since the previous post.
+    pub missed: &'a [DateTime<Utc>],
+}
+
+/// The marker line of part `part` (1-based) of `parts` of post `post`.
+pub fn marker(post: i64, part: usize, parts: usize) -> String {
+    format!("paperclub weekly post {post} · {part}/{parts}")
+}
+
+/// The nonce Discord deduplicates a message by (at most 25 characters).
+pub fn nonce(post: i64, part: usize) -> String {
+    format!("pc{post}p{part}")
+}
+
+/// The post's messages, each within Discord's 2,000 characters with its marker.
+pub fn render(post: i64, input: &PostInput<'_>) -> Vec<String> {
+    let s = input.session;
+    let ts = s.starts_at.timestamp();
+    let when = match s.time {
+        Some(_) => format!("<t:{ts}:F> (<t:{ts}:R>)"),
+        None => format!("<t:{ts}:D> (<t:{ts}:R>)"),
+    };
+    let mut lines = vec![
+        format!(
+            "📚 **Week {}: {}**",
+            input.week,
+            escape_md(&truncate(&s.title, 200))
+        ),
+        when,
+    ];
+    for (label, papers) in [
+        ("Required readings", input.required),
+        ("Optional readings", input.optional),
+    ] {
+        if papers.is_empty() {
+            continue;
+        }
+        lines.push(String::new());
+        lines.push(format!("**{label}**"));
+        lines.extend(papers.iter().enumerate().map(|(i, p)| reading_line(i + 1, p)));
+    }
+    if input.required.is_empty() && input.optional.is_empty() {
+        lines.push(String::new());
+        lines.push("No readings listed for this week yet.".into());
+    }
+    let teams: Vec<String> = [
+        ("Notes", &s.notes_team),
+        ("Video", &s.video_team),
+        ("Presenting", &s.presenters),
+    ]
+    .into_iter()
+    .filter_map(|(label, team)| {
+        team.as_deref()
+            .map(|t| format!("{label}: {}", escape_md(&truncate(t, 100))))
+    })
+    .collect();
+    if !teams.is_empty() {
+        lines.push(String::new());
+        lines.push(teams.join(" · "));
+    }
+    if !input.missed.is_empty() {
+        let when: Vec<String> = input
+            .missed
+            .iter()
+            .map(|t| format!("<t:{}:f>", t.timestamp()))
+            .collect();
+        lines.push(String::new());
+        lines.push(format!(
+            "⚠️ The post scheduled for {} was missed: paperclub was offline past the grace window.",
+            when.join(", ")
+        ));
+    }
+    pack(post, &lines)
+}
+
+fn reading_line(n: usize, p: &Paper) -> String {
+    let title = escape_md(&truncate(&p.title, 250));
+    let title = match p.primary_url() {
+        // `<url>`: a link without an embed preview, so a week's post stays one message.
+        Some(url) => format!("[{title}](<{url}>)"),
+        None => title,
+    };
+    let year = p.year.map(|y| format!(" ({y})")).unwrap_or_default();
+    format!("{n}. {title}{year} · `{}`", p.key.replace('`', "'"))
+}
+
+/// Packs lines into messages of at most 2,000 characters including the marker line.
+fn pack(post: i64, lines: &[String]) -> Vec<String> {
+    // Room for "\n-# " and the longest marker.
+    let budget = CONTENT - 4 - marker(post, 99, 99).chars().count();
+    let mut parts: Vec<String> = vec![String::new()];
+    for line in lines {
+        let line = truncate(line, budget);
+        let current = parts.last_mut().expect("never empty");
+        let len = current.chars().count();
+        if len > 0 && len + 1 + line.chars().count() > budget {
+            parts.push(line);
+        } else {
+            if len > 0 {
+                current.push('\n');
+            }
+            current.push_str(&line);
+        }
+    }
+    let n = parts.len();
+    parts
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| format!("{}\n-# {}", text.trim_end(), marker(post, i + 1, n)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn paper(i: usize) -> Paper {
+        Paper {
+            id: i as i64,
+            key: format!("key{i}"),
+            title: format!("A [paper] about *things* number {i} @everyone"),
+            authors: vec![],
+            year: Some(2020),
+            venue: None,
+            tags: vec![],
+            links: vec![],
+            arxiv: Some(format!("2001.{:05}", i)),
+            doi: None,
+            abstract_text: None,
+            note: None,
+            sources: vec![],
+            bibtex: None,
+        }
+    }
+
+    fn session() -> Session {
+        Session {
+            id: 1,
+            date: NaiveDate::from_ymd_opt(2026, 3, 3).unwrap(),
+            time: None,
+            starts_at: DateTime::parse_from_rfc3339("2026-03-02T23:00:00Z")
+                .unwrap()
+                .with_timezone(&Utc),
+            title: "Scaling **laws**".into(),
+            tags: vec![],
+            notes_team: Some("team-5".into()),
+            video_team: None,
+            presenters: None,
+            skipped: false,
+            readings: vec![],
+        }
+    }
+
+    #[test]
+    fn required_before_optional_with_links_keys_teams_and_a_marker() {
+        let s = session();
+        let parts = render(
+            7,
+            &PostInput {
+                week: 3,
+                session: &s,
+                required: &[paper(1)],
+                optional: &[paper(2)],
+                missed: &[],
+            },
+        );
+        assert_eq!(parts.len(), 1);
+        let text = &parts[0];
+        assert!(text.starts_with("📚 **Week 3: Scaling \\*\\*laws\\*\\***\n<t:1772492400:D>"));
+        let req = text.find("Required readings").unwrap();
+        let opt = text.find("Optional readings").unwrap();
+        assert!(req < opt);
+        assert!(text.contains("[A \\[paper\\] about \\*things\\* number 1 @everyone](<https://arxiv.org/abs/2001.00001>) (2020) · `key1`"));
+        assert!(text.contains("Notes: team-5"));
+        assert!(text.ends_with("-# paperclub weekly post 7 · 1/1"));
+    }
+
+    #[test]
+    fn a_long_week_splits_into_messages_within_discords_limit() {
+        let s = session();
+        let many: Vec<Paper> = (0..60).map(paper).collect();
+        let parts = render(
+            8,
+            &PostInput {
+                week: 1,
+                session: &s,
+                required: &many,
+                optional: &[],
+                missed: &[],
+            },
+        );
+        assert!(parts.len() > 1);
+        for (i, p) in parts.iter().enumerate() {
+            assert!(p.chars().count() <= CONTENT);
+            assert!(p.ends_with(&marker(8, i + 1, parts.len())));
+        }
+        let all = parts.join("\n");
+        for i in 0..60 {
+            assert!(all.contains(&format!("`key{i}`")));
+        }
+    }
+}

@@ -1,0 +1,335 @@
+//! One scheduler step and the loop around it. A tick first claims, for every course whose
+//! next occurrence has come, what [`super::plan`] decides (in one `BEGIN IMMEDIATE`
+//! transaction per course, re-checked inside it, so two processes never claim the same
+//! week), then delivers every claimed post whose lease is free, several guilds at once so
+//! one slow or rate-limited channel never holds up the others.
+
+use super::plan::{plan, Outcome};
+use super::render::{self, PostInput};
+use super::{PostError, Poster};
+use crate::catalog::Catalog;
+use crate::course::{Course, CourseError, Courses, Session};
+use crate::model::Scope;
+use crate::store::courses as store;
+use chrono::{DateTime, Duration, Utc};
+use std::collections::HashSet;
+use std::future::Future;
+use std::sync::Arc;
+use tracing::{info, warn, Instrument};
+
+/// How long a delivery may run before another attempt may take over (a crashed process's
+/// lease simply runs out).
+const LEASE: Duration = Duration::seconds(60);
+/// A failed attempt (network, Discord 5xx) is retried after this long.
+const RETRY: Duration = Duration::seconds(60);
+/// 429s waited out within one delivery before leaving it to a later tick.
+const MAX_RATE_LIMIT_WAITS: usize = 5;
+/// Deliveries running at once.
+const PARALLEL: usize = 16;
+/// The loop wakes at least this often (another process may have changed a course).
+const MAX_SLEEP: std::time::Duration = std::time::Duration::from_secs(30);
+
+const OFFLINE: &str = "paperclub was offline past the grace window";
+
+/// What one tick did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TickReport {
+    pub claimed: usize,
+    pub missed: usize,
+    pub sent: usize,
+    pub failed: usize,
+    /// Deliveries left for a later tick (rate limits, network errors).
+    pub retrying: usize,
+}
+
+/// Claims what is due at `now`, then delivers every deliverable post.
+pub async fn tick<P: Poster + 'static>(
+    courses: &Courses,
+    catalog: &Catalog,
+    poster: &Arc<P>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<TickReport> {
+    let mut report = TickReport::default();
+    let due = {
+        let mut conn = courses.pool.acquire().await?;
+        store::due_courses(&mut conn, now.timestamp()).await?
+    };
+    for guild in due {
+        let span = tracing::info_span!("claim", guild_id = guild);
+        match claim(courses, catalog, guild as u64, now).instrument(span).await {
+            Ok((claimed, missed)) => {
+                report.claimed += claimed;
+                report.missed += missed;
+            }
+            Err(e) => warn!(guild_id = guild, error = %e, "claiming the weekly post failed"),
+        }
+    }
+    let pending = {
+        let mut conn = courses.pool.acquire().await?;
+        store::deliverable(&mut conn, now.timestamp()).await?
+    };
+    let mut running = tokio::task::JoinSet::new();
+    let permits = Arc::new(tokio::sync::Semaphore::new(PARALLEL));
+    for post in pending {
+        let (courses, poster, permits) = (courses.clone(), poster.clone(), permits.clone());
+        let span = tracing::info_span!("deliver", guild_id = post.guild_id, post = post.id);
+        running.spawn(
+            async move {
+                let _permit = permits.acquire_owned().await;
+                deliver(&courses, poster.as_ref(), post.id, now).await
+            }
+            .instrument(span),
+        );
+    }
+    while let Some(done) = running.join_next().await {
+        match done {
+            Ok(Ok(Delivered::Sent)) => report.sent += 1,
+            Ok(Ok(Delivered::Failed)) => report.failed += 1,
+            Ok(Ok(Delivered::Later)) => report.retrying += 1,
+            Ok(Ok(Delivered::Elsewhere)) => {}
+            Ok(Err(e)) => {
+                report.retrying += 1;
+                warn!(error = %e, "delivering a weekly post failed");
+            }
+            Err(e) => warn!(error = %e, "a delivery task panicked"),
+        }
+    }
+    Ok(report)
+}
+
+/// Runs [`tick`] until `shutdown` resolves, sleeping until the next due time (or at most
+/// [`MAX_SLEEP`], or until a course changes).
+pub async fn run<P: Poster + 'static>(
+    courses: Courses,
+    catalog: Arc<Catalog>,
+    clock: Arc<dyn crate::clock::Clock>,
+    poster: Arc<P>,
+    shutdown: impl Future<Output = ()>,
+) {
+    tokio::pin!(shutdown);
+    loop {
+        let now = clock.now();
+        match tick(&courses, &catalog, &poster, now).await {
+            Ok(r) if r != TickReport::default() => info!(?r, "scheduler tick"),
+            Ok(_) => {}
+            Err(e) => warn!(error = %e, "scheduler tick failed"),
+        }
+        let wake = match courses.pool.acquire().await {
+            Ok(mut conn) => store::next_wakeup(&mut conn).await.ok().flatten(),
+            Err(_) => None,
+        };
+        let now = clock.now().timestamp();
+        let wait = wake.map_or(MAX_SLEEP, |at| {
+            std::time::Duration::from_secs(at.saturating_sub(now).max(0) as u64).min(MAX_SLEEP)
+        });
+        // Never spin: something due right now was just handled or is leased elsewhere.
+        let wait = wait.max(std::time::Duration::from_millis(200));
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            () = courses.wake.notified() => {}
+            () = &mut shutdown => break,
+        }
+    }
+}
+
+/// Claims the due occurrences of one course; returns (posts claimed, weeks missed).
+async fn claim(
+    courses: &Courses,
+    catalog: &Catalog,
+    guild: u64,
+    now: DateTime<Utc>,
+) -> Result<(usize, usize), CourseError> {
+    let mut tx = courses.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let Some(row) = store::course(&mut tx, guild as i64).await? else {
+        return Ok((0, 0));
+    };
+    let course = Course::from_row(&row)?;
+    // Another process may have claimed since we looked.
+    if course.paused_reason.is_some() || course.next_post_at.is_none_or(|t| t > now) {
+        return Ok((0, 0));
+    }
+    let sessions = crate::course::load_sessions(&mut tx, guild).await?;
+    let announced: HashSet<i64> = store::announced(&mut tx, guild as i64)
+        .await?
+        .into_iter()
+        .collect();
+    let decided = plan(&course, &sessions, &announced, now);
+    let mut missed: Vec<(i64, DateTime<Utc>)> = store::unreported_missed(&mut tx, guild as i64)
+        .await?
+        .iter()
+        .filter_map(|p| Some((p.id, crate::course::from_unix(p.occurrence_at)?)))
+        .collect();
+    let (mut claimed, mut missed_now) = (0, 0);
+    let (g, channel) = (guild as i64, course.channel_id as i64);
+    for d in &decided.decisions {
+        let at = d.occurrence.timestamp();
+        match d.outcome {
+            Outcome::Nothing => {}
+            Outcome::Missed(session) => {
+                let id = store::insert_post(&mut tx, g, at, session, channel, "missed", "[]", Some(OFFLINE), now.timestamp()).await?;
+                missed.push((id, d.occurrence));
+                missed_now += 1;
+                warn!(guild_id = guild, occurrence = %d.occurrence, "weekly post missed");
+            }
+            Outcome::Post(session_id) => {
+                let id = store::insert_post(&mut tx, g, at, Some(session_id), channel, "claimed", "[]", None, now.timestamp()).await?;
+                let when: Vec<DateTime<Utc>> = missed.iter().map(|m| m.1).collect();
+                let parts = render_post(catalog, guild, &sessions, session_id, id, &when).await?;
+                store::set_parts(&mut tx, id, &serde_json::to_string(&parts).map_err(anyhow::Error::from)?).await?;
+                let reported: Vec<i64> = missed.drain(..).map(|m| m.0).collect();
+                store::mark_reported(&mut tx, &reported).await?;
+                claimed += 1;
+                info!(guild_id = guild, post = id, session = session_id, "weekly post claimed");
+            }
+        }
+    }
+    store::set_next_post(&mut tx, g, decided.next.map(|t| t.timestamp())).await?;
+    tx.commit().await?;
+    Ok((claimed, missed_now))
+}
+
+/// The messages of the post announcing `session_id`.
+async fn render_post(
+    catalog: &Catalog,
+    guild: u64,
+    sessions: &[Session],
+    session_id: i64,
+    post: i64,
+    missed: &[DateTime<Utc>],
+) -> Result<Vec<String>, CourseError> {
+    let Some((week, session)) = sessions.iter().enumerate().find(|(_, s)| s.id == session_id) else {
+        return Err(CourseError::Internal(anyhow::anyhow!("session {session_id} not found")));
+    };
+    let ids = |required: bool| -> Vec<i64> {
+        session.readings.iter().filter(|r| r.required == required).map(|r| r.paper_id).collect()
+    };
+    let required = catalog.papers_by_id(Scope(guild), &ids(true)).await?;
+    let optional = catalog.papers_by_id(Scope(guild), &ids(false)).await?;
+    Ok(render::render(
+        post,
+        &PostInput {
+            week: week + 1,
+            session,
+            required: &required,
+            optional: &optional,
+            missed,
+        },
+    ))
+}
+
+enum Delivered {
+    Sent,
+    Failed,
+    /// Left for a later tick.
+    Later,
+    /// Another attempt holds the lease.
+    Elsewhere,
+}
+
+/// Sends the parts of one claimed post that are not confirmed yet.
+async fn deliver<P: Poster>(
+    courses: &Courses,
+    poster: &P,
+    post: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Delivered> {
+    let lease = {
+        let mut conn = courses.pool.acquire().await?;
+        store::take_lease(&mut conn, post, now.timestamp(), (now + LEASE).timestamp()).await?
+    };
+    let Some(row) = lease else {
+        return Ok(Delivered::Elsewhere);
+    };
+    let parts: Vec<String> = serde_json::from_str(&row.parts)?;
+    let mut sent: Vec<String> = serde_json::from_str(&row.message_ids)?;
+    let channel = row.channel_id as u64;
+    // A second attempt may follow a crash after Discord accepted a message we never
+    // recorded: look for it before sending again.
+    let recovering = row.attempts > 1;
+    for part in sent.len()..parts.len() {
+        let marker = render::marker(post, part + 1, parts.len());
+        let mut result = if recovering {
+            poster.find(channel, &marker).await.map(|found| found.map(|id| id.to_string()))
+        } else {
+            Ok(None)
+        };
+        if let Ok(None) = result {
+            result = send_with_waits(poster, channel, &parts[part], &render::nonce(post, part + 1))
+                .await
+                .map(|id| Some(id.to_string()));
+        }
+        match result {
+            Ok(Some(id)) => {
+                sent.push(id);
+                let mut conn = courses.pool.acquire().await?;
+                store::set_message_ids(&mut conn, post, &serde_json::to_string(&sent)?).await?;
+            }
+            Ok(None) => unreachable!("a send returns an id or an error"),
+            Err(PostError::Refused(reason)) => {
+                let mut tx = courses.pool.begin_with("BEGIN IMMEDIATE").await?;
+                store::finish_post(&mut tx, post, "failed", Some(&reason), now.timestamp()).await?;
+                store::pause(&mut tx, row.guild_id, &reason).await?;
+                tx.commit().await?;
+                warn!(guild_id = row.guild_id, post, reason, "weekly post refused; course paused");
+                return Ok(Delivered::Failed);
+            }
+            Err(PostError::RateLimited(_)) | Err(PostError::Failed(_)) => {
+                let reason = match result {
+                    Err(PostError::Failed(e)) => e,
+                    _ => "Discord kept rate-limiting the channel".to_string(),
+                };
+                let mut conn = courses.pool.acquire().await?;
+                store::release(&mut conn, post, (now + RETRY).timestamp(), &reason).await?;
+                return Ok(Delivered::Later);
+            }
+        }
+    }
+    let mut conn = courses.pool.acquire().await?;
+    store::finish_post(&mut conn, post, "sent", None, now.timestamp()).await?;
+    info!(guild_id = row.guild_id, post, messages = sent.len(), "weekly post sent");
+    Ok(Delivered::Sent)
+}
+
+/// Sends one message, waiting out Discord's 429s a few times.
+async fn send_with_waits<P: Poster>(
+    poster: &P,
+    channel: u64,
+    content: &str,
+    nonce: &str,
+) -> Result<u64, PostError> {
+    let mut waits = 0;
+    loop {
+        match poster.send(channel, content, nonce).await {
+            Err(PostError::RateLimited(after)) if waits < MAX_RATE_LIMIT_WAITS => {
+                waits += 1;
+                tokio::time::sleep(after.min(std::time::Duration::from_secs(60))).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// What would be posted at the first occurrence at or after `at`, without recording
+/// anything: the occurrence and the messages (`None` when it has nothing to announce).
+pub async fn preview(
+    courses: &Courses,
+    catalog: &Catalog,
+    guild: u64,
+    at: DateTime<Utc>,
+) -> Result<Option<(DateTime<Utc>, Option<Vec<String>>)>, CourseError> {
+    let mut course = courses.require(guild).await?;
+    let Some(occurrence) = course.next_occurrence(at - Duration::seconds(1)) else {
+        return Ok(None);
+    };
+    course.next_post_at = Some(occurrence);
+    let mut conn = courses.pool.acquire().await?;
+    let sessions = crate::course::load_sessions(&mut conn, guild).await?;
+    let announced: HashSet<i64> = store::announced(&mut conn, guild as i64).await?.into_iter().collect();
+    drop(conn);
+    let decided = plan(&course, &sessions, &announced, occurrence);
+    let messages = match decided.decisions.first().map(|d| d.outcome) {
+        Some(Outcome::Post(session)) => Some(render_post(catalog, guild, &sessions, session, 0, &[]).await?),
+        _ => None,
+    };
+    Ok(Some((occurrence, messages)))
+}
