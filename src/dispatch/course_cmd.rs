@@ -397,7 +397,7 @@ fn week_card(n: usize, s: &Session, required: &[Paper], optional: &[Paper]) -> R
     };
     Reply {
         embeds: vec![Embed {
-            title: Some(format!("Week {n}: {}", title(s))),
+            title: Some(crate::schedule::render::week_title(n, &s.title)),
             description: Some(description),
             fields,
             ..Embed::default()

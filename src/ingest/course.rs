@@ -39,6 +39,10 @@ pub fn parse(text: &str) -> ParseOutput {
     let mut saw_readings_section = false;
     for (idx, line) in text.lines().enumerate().skip(body_start) {
         let lineno = idx + 1;
+        // Course sites put a student's blog of the session after this marker.
+        if line.trim_start().starts_with("<!--excerpt.start") {
+            break;
+        }
         if let Some(c) = HEADING.captures(line) {
             let level = c.get(1).map_or(0, |m| m.as_str().len());
             let heading = c.get(2).map_or("", |m| m.as_str());

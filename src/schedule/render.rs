@@ -39,11 +39,7 @@ pub fn render(post: i64, input: &PostInput<'_>) -> Vec<String> {
         None => format!("<t:{ts}:D> (<t:{ts}:R>)"),
     };
     let mut lines = vec![
-        format!(
-            "📚 **Week {}: {}**",
-            input.week,
-            escape_md(&truncate(&s.title, 200))
-        ),
+        format!("📚 **{}**", week_title(input.week, &s.title)),
         when,
     ];
     for (label, papers) in [
@@ -89,6 +85,16 @@ pub fn render(post: i64, input: &PostInput<'_>) -> Vec<String> {
         ));
     }
     pack(post, &lines)
+}
+
+/// `Week 3 · Scaling laws`, or the title alone when it already names its week.
+pub fn week_title(week: usize, title: &str) -> String {
+    let title = escape_md(&truncate(title, 200));
+    if title.to_lowercase().starts_with("week") {
+        title
+    } else {
+        format!("Week {week} · {title}")
+    }
 }
 
 fn reading_line(n: usize, p: &Paper) -> String {
@@ -185,7 +191,7 @@ mod tests {
         );
         assert_eq!(parts.len(), 1);
         let text = &parts[0];
-        assert!(text.starts_with("📚 **Week 3: Scaling \\*\\*laws\\*\\***\n<t:1772492400:D>"));
+        assert!(text.starts_with("📚 **Week 3 · Scaling \\*\\*laws\\*\\***\n<t:1772492400:D>"));
         let req = text.find("Required readings").unwrap();
         let opt = text.find("Optional readings").unwrap();
         assert!(req < opt);

@@ -185,6 +185,7 @@ async fn claim(
     }
     store::set_next_post(&mut tx, g, decided.next.map(|t| t.timestamp())).await?;
     tx.commit().await?;
+    crash_point("after-claim");
     Ok((claimed, missed_now))
 }
 
@@ -260,6 +261,7 @@ async fn deliver<P: Poster>(
         }
         match result {
             Ok(Some(id)) => {
+                crash_point("after-send");
                 sent.push(id);
                 let mut conn = courses.pool.acquire().await?;
                 store::set_message_ids(&mut conn, post, &serde_json::to_string(&sent)?).await?;
@@ -288,6 +290,20 @@ async fn deliver<P: Poster>(
     store::finish_post(&mut conn, post, "sent", None, now.timestamp()).await?;
     info!(guild_id = row.guild_id, post, messages = sent.len(), "weekly post sent");
     Ok(Delivered::Sent)
+}
+
+/// Crash-test hook: with `PAPERCLUB_FAULT` naming this point, the process kills itself
+/// with SIGKILL right here (the worst moments: after a claim commits, and after Discord
+/// took a message we have not recorded yet). Tests of whole processes set it; nothing else
+/// does.
+fn crash_point(point: &str) {
+    if std::env::var("PAPERCLUB_FAULT").is_ok_and(|v| v == point) {
+        warn!(point, "PAPERCLUB_FAULT: killing this process");
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", &std::process::id().to_string()])
+            .status();
+        std::process::abort();
+    }
 }
 
 /// Sends one message, waiting out Discord's 429s a few times.

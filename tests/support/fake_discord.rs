@@ -113,6 +113,10 @@ pub(super) struct Shared {
     pub(super) guilds: Vec<u64>,
     /// Attachments to download: bytes and how long to take serving them.
     pub(super) files: Mutex<HashMap<String, (Vec<u8>, Duration)>>,
+    /// Messages posted to each channel, oldest first (what `GET .../messages` returns).
+    pub(super) channels: Mutex<HashMap<u64, Vec<Value>>>,
+    /// Answers to give the next posts to a channel instead of posting: (status, body).
+    pub(super) faults: Mutex<HashMap<u64, std::collections::VecDeque<(u16, Value)>>>,
     pub(super) http_url: String,
     pub(super) ws_url: String,
 }
@@ -149,6 +153,8 @@ impl FakeDiscord {
             ids: AtomicU64::new(500_000_000_000_000_000),
             guilds: guilds.to_vec(),
             files: Mutex::new(HashMap::new()),
+            channels: Mutex::new(HashMap::new()),
+            faults: Mutex::new(HashMap::new()),
             http_url: format!("http://{}", http.local_addr().expect("addr")),
             ws_url: format!("ws://{}", ws.local_addr().expect("addr")),
         });
@@ -173,6 +179,32 @@ impl FakeDiscord {
     pub fn set_heartbeat_interval(&self, interval: Duration) {
         let ms = u64::try_from(interval.as_millis()).unwrap_or(u64::MAX);
         self.shared.heartbeat_interval.store(ms, Ordering::SeqCst);
+    }
+
+    /// Messages the bot posted to `channel` (not interaction replies), oldest first.
+    pub fn channel_messages(&self, channel: u64) -> Vec<Value> {
+        lock(&self.shared.channels)
+            .get(&channel)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The next post to `channel` is answered with `status` and `body` instead (a 429, a
+    /// 403 Missing Permissions, a 404 Unknown Channel, a 500).
+    pub fn fail_next_post(&self, channel: u64, status: u16, body: Value) {
+        lock(&self.shared.faults)
+            .entry(channel)
+            .or_default()
+            .push_back((status, body));
+    }
+
+    /// Waits until `channel` holds `count` messages.
+    pub async fn expect_channel_messages(&self, channel: u64, count: usize) -> Vec<Value> {
+        self.wait_for(&format!("{count} message(s) in channel {channel}"), |_| {
+            let all = lock(&self.shared.channels).get(&channel).cloned().unwrap_or_default();
+            (all.len() >= count).then_some(all)
+        })
+        .await
     }
 
     pub fn http_url(&self) -> &str {

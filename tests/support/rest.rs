@@ -84,7 +84,21 @@ fn answer(shared: &Shared, r: &Recorded) -> Response {
         }
         ("POST", ["api", "v10", "channels", channel, "messages"]) => {
             let channel = channel.parse().unwrap_or(payloads::CHANNEL_A);
-            axum::Json(payloads::message(id(), channel, r.json())).into_response()
+            post_message(shared, channel, r.json(), id())
+        }
+        ("GET", ["api", "v10", "channels", channel, "messages"]) => {
+            let channel: u64 = channel.parse().unwrap_or_default();
+            let limit = r
+                .query
+                .as_deref()
+                .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("limit=")))
+                .and_then(|n| n.parse::<usize>().ok())
+                .unwrap_or(50)
+                .min(100);
+            let all = lock(&shared.channels).get(&channel).cloned().unwrap_or_default();
+            // Newest first, as Discord returns them.
+            let recent: Vec<Value> = all.into_iter().rev().take(limit).collect();
+            axum::Json(Value::Array(recent)).into_response()
         }
         ("GET", ["files", name]) => match lock(&shared.files).get(*name) {
             Some((bytes, _)) => bytes.clone().into_response(),
@@ -92,6 +106,47 @@ fn answer(shared: &Shared, r: &Recorded) -> Response {
         },
         _ => not_found(),
     }
+}
+
+/// A channel post as Discord takes it: an injected fault first; a payload Discord would
+/// refuse is a 400; a nonce already used in the channel with `enforce_nonce` returns the
+/// first message instead of posting again.
+fn post_message(shared: &Shared, channel: u64, body: &Value, id: u64) -> Response {
+    if let Some((status, answer)) = lock(&shared.faults)
+        .get_mut(&channel)
+        .and_then(|q| q.pop_front())
+    {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        return (status, axum::Json(answer)).into_response();
+    }
+    let content = body["content"].as_str().unwrap_or_default();
+    let nonce = body["nonce"].as_str().map(str::to_string);
+    let bad = if content.chars().count() > 2000 {
+        Some("content: Must be 2000 or fewer in length.")
+    } else if nonce.as_ref().is_some_and(|n| n.chars().count() > 25) {
+        Some("nonce: Must be 25 or fewer in length.")
+    } else if content.is_empty() && body["embeds"].as_array().is_none_or(|e| e.is_empty()) {
+        Some("Cannot send an empty message")
+    } else {
+        None
+    };
+    if let Some(message) = bad {
+        let answer = json!({"message": "Invalid Form Body", "code": 50035, "errors": message});
+        return (StatusCode::BAD_REQUEST, axum::Json(answer)).into_response();
+    }
+    let mut channels = lock(&shared.channels);
+    let posted = channels.entry(channel).or_default();
+    if body["enforce_nonce"] == true {
+        if let Some(first) = posted.iter().find(|m| m["nonce"].as_str() == nonce.as_deref()) {
+            return axum::Json(first.clone()).into_response();
+        }
+    }
+    let mut message = payloads::message(id, channel, body);
+    if let Some(n) = nonce {
+        message["nonce"] = json!(n);
+    }
+    posted.push(message.clone());
+    axum::Json(message).into_response()
 }
 
 fn not_found() -> Response {
