@@ -4,7 +4,7 @@
 //! command, the chat REPL, the Discord bot with its scheduler, or the benchmark).
 
 use crate::catalog::Catalog;
-use crate::cli::{Cli, CourseCli, Command};
+use crate::cli::{Cli, Command, CourseCli};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::course::Courses;
@@ -140,7 +140,10 @@ async fn import_examples(app: &App) -> anyhow::Result<()> {
     for file in &files {
         contents.push((file.display().to_string(), std::fs::read(file)?));
     }
-    let reports = app.catalog.import_files(Scope::GLOBAL, contents, None).await;
+    let reports = app
+        .catalog
+        .import_files(Scope::GLOBAL, contents, None)
+        .await;
     let papers: usize = reports.iter().map(|r| r.new).sum();
     eprintln!(
         "Imported the example catalog ({papers} papers from {} files in {}).",

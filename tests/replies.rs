@@ -41,7 +41,10 @@ async fn reply(line: &str) -> String {
         instructor: true,
     };
     let catalog = std::sync::Arc::new(example_catalog().await);
-    let app = paperclub::app::App::new(catalog.clone(), std::sync::Arc::new(paperclub::clock::SystemClock));
+    let app = paperclub::app::App::new(
+        catalog.clone(),
+        std::sync::Arc::new(paperclub::clock::SystemClock),
+    );
     let reply = dispatch::handle(&app, &caller, request).await;
     catalog.close().await;
     text::render(&reply)

@@ -23,7 +23,9 @@ const CHANNEL_A: u64 = 111;
 const CHANNEL_B: u64 = 222;
 
 fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).expect("instant").with_timezone(&Utc)
+    DateTime::parse_from_rfc3339(s)
+        .expect("instant")
+        .with_timezone(&Utc)
 }
 
 /// What the recording poster does with the next send.
@@ -102,8 +104,15 @@ impl Fixture {
         setup(&app, GUILD_A, CHANNEL_A, "Europe/Berlin", "MON 09:00").await;
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/course");
         let mut posts = Vec::new();
-        for name in ["2026-03-03-scaling.md", "2026-03-10-alignment.md", "2026-03-17-placeholder.md"] {
-            posts.push((name.to_string(), std::fs::read(dir.join(name)).expect("fixture")));
+        for name in [
+            "2026-03-03-scaling.md",
+            "2026-03-10-alignment.md",
+            "2026-03-17-placeholder.md",
+        ] {
+            posts.push((
+                name.to_string(),
+                std::fs::read(dir.join(name)).expect("fixture"),
+            ));
         }
         let done = app
             .courses
@@ -117,14 +126,16 @@ impl Fixture {
 
     /// The application as a freshly started process would open it.
     async fn app(&self) -> App {
-        App::open(self.dir.path(), self.clock.clone()).await.expect("open")
+        App::open(self.dir.path(), self.clock.clone())
+            .await
+            .expect("open")
     }
 
     /// Starts the app at `now`, runs one scheduler tick, stops it.
     async fn tick_at(&self, now: &str) -> schedule::TickReport {
         self.clock.set(at(now));
         let app = self.app().await;
-        let report = schedule::tick(&app.courses, &app.catalog, &self.discord, app.clock.now())
+        let report = schedule::tick(&app.courses, &self.discord, app.clock.now())
             .await
             .expect("tick");
         app.catalog.close().await;
@@ -160,19 +171,35 @@ async fn ask(app: &App, guild: u64, request: Request) -> String {
 async fn a_weekly_post_goes_out_exactly_once_however_often_the_scheduler_ticks() {
     let f = Fixture::new().await;
     f.tick_at("2026-03-02T07:59:59Z").await;
-    assert!(f.discord.sent_to(CHANNEL_A).is_empty(), "nothing before 09:00 Berlin");
-    for now in ["2026-03-02T08:00:00Z", "2026-03-02T08:00:01Z", "2026-03-02T08:30:00Z", "2026-03-02T20:00:00Z"] {
+    assert!(
+        f.discord.sent_to(CHANNEL_A).is_empty(),
+        "nothing before 09:00 Berlin"
+    );
+    for now in [
+        "2026-03-02T08:00:00Z",
+        "2026-03-02T08:00:01Z",
+        "2026-03-02T08:30:00Z",
+        "2026-03-02T20:00:00Z",
+    ] {
         f.tick_at(now).await;
     }
     let sent = f.discord.sent_to(CHANNEL_A);
     assert_eq!(sent.len(), 1, "{sent:#?}");
     let post = &sent[0];
     assert!(post.starts_with("📚 **Week 1 · Scaling laws**"), "{post}");
-    let required = post.find("Scaling Laws for Neural Language Models").expect("required");
+    let required = post
+        .find("Scaling Laws for Neural Language Models")
+        .expect("required");
     let optional = post.find("Training Compute-Optimal").expect("optional");
     assert!(required < optional, "required readings come first");
-    assert!(post.contains("<https://arxiv.org/abs/2001.08361>"), "{post}");
-    assert!(post.contains(") · `kaplan"), "each reading with its citation key: {post}");
+    assert!(
+        post.contains("<https://arxiv.org/abs/2001.08361>"),
+        "{post}"
+    );
+    assert!(
+        post.contains(") · `kaplan"),
+        "each reading with its citation key: {post}"
+    );
     assert!(post.contains("Notes: team-2 · Video: team-4 · Presenting: team-1"));
 }
 
@@ -198,8 +225,8 @@ async fn two_processes_ticking_at_the_same_moment_post_once() {
     let (a, b) = (f.app().await, f.app().await);
     let now = paperclub::clock::Clock::now(f.clock.as_ref());
     let (ra, rb) = tokio::join!(
-        schedule::tick(&a.courses, &a.catalog, &f.discord, now),
-        schedule::tick(&b.courses, &b.catalog, &f.discord, now),
+        schedule::tick(&a.courses, &f.discord, now),
+        schedule::tick(&b.courses, &f.discord, now),
     );
     assert_eq!(ra.unwrap().claimed + rb.unwrap().claimed, 1);
     assert_eq!(f.discord.sent_to(CHANNEL_A).len(), 1);
@@ -220,17 +247,26 @@ async fn down_past_the_grace_window_the_week_is_missed_shown_and_said_in_the_nex
     let f = Fixture::new().await;
     let report = f.tick_at("2026-03-03T09:00:00Z").await;
     assert_eq!((report.sent, report.missed), (0, 1));
-    assert!(f.discord.sent_to(CHANNEL_A).is_empty(), "never a late post past the window");
+    assert!(
+        f.discord.sent_to(CHANNEL_A).is_empty(),
+        "never a late post past the window"
+    );
 
     let app = f.app().await;
     let status = ask(&app, GUILD_A, Request::Course(CourseRequest::Status)).await;
-    assert!(status.contains("missed") && status.contains("offline"), "{status}");
+    assert!(
+        status.contains("missed") && status.contains("offline"),
+        "{status}"
+    );
     app.catalog.close().await;
 
     f.tick_at("2026-03-09T08:00:00Z").await;
     let sent = f.discord.sent_to(CHANNEL_A);
     assert_eq!(sent.len(), 1);
-    assert!(sent[0].contains("Alignment from human feedback"), "the next session, not the missed one");
+    assert!(
+        sent[0].contains("Alignment from human feedback"),
+        "the next session, not the missed one"
+    );
     assert!(sent[0].contains("was missed"), "{}", sent[0]);
     // Said once: the week after does not repeat it.
     f.tick_at("2026-03-16T08:00:00Z").await;
@@ -257,12 +293,18 @@ async fn a_crash_after_discord_took_the_message_does_not_post_it_again() {
 #[tokio::test]
 async fn a_failed_send_is_retried_and_posts_once() {
     let f = Fixture::new().await;
-    f.discord.script(CHANNEL_A, Script::Fail(PostError::Failed("Discord answered 502".into())));
+    f.discord.script(
+        CHANNEL_A,
+        Script::Fail(PostError::Failed("Discord answered 502".into())),
+    );
     f.tick_at("2026-03-02T08:00:00Z").await;
     assert!(f.discord.sent_to(CHANNEL_A).is_empty());
     let app = f.app().await;
     let status = ask(&app, GUILD_A, Request::Course(CourseRequest::Status)).await;
-    assert!(status.contains("retrying") && status.contains("502"), "{status}");
+    assert!(
+        status.contains("retrying") && status.contains("502"),
+        "{status}"
+    );
     app.catalog.close().await;
     f.tick_at("2026-03-02T08:02:00Z").await;
     assert_eq!(f.discord.sent_to(CHANNEL_A).len(), 1);
@@ -271,7 +313,10 @@ async fn a_failed_send_is_retried_and_posts_once() {
 #[tokio::test]
 async fn a_rate_limit_is_waited_out() {
     let f = Fixture::new().await;
-    f.discord.script(CHANNEL_A, Script::Fail(PostError::RateLimited(Duration::from_millis(20))));
+    f.discord.script(
+        CHANNEL_A,
+        Script::Fail(PostError::RateLimited(Duration::from_millis(20))),
+    );
     let report = f.tick_at("2026-03-02T08:00:00Z").await;
     assert_eq!(report.sent, 1);
     assert_eq!(f.discord.sent_to(CHANNEL_A).len(), 1);
@@ -287,9 +332,17 @@ async fn a_lost_permission_stops_that_course_says_why_and_never_stalls_another_g
         title: "Guild B's first week".into(),
         ..NewSession::default()
     };
-    app.courses.add_session(&app.catalog, GUILD_B, add).await.expect("session in B");
+    app.courses
+        .add_session(&app.catalog, GUILD_B, add)
+        .await
+        .expect("session in B");
     app.catalog.close().await;
-    f.discord.script(CHANNEL_A, Script::Fail(PostError::Refused("paperclub may not post in <#111>".into())));
+    f.discord.script(
+        CHANNEL_A,
+        Script::Fail(PostError::Refused(
+            "paperclub may not post in <#111>".into(),
+        )),
+    );
     let report = f.tick_at("2026-03-02T08:00:00Z").await;
     assert_eq!((report.sent, report.failed), (1, 1));
     assert_eq!(f.discord.sent_to(CHANNEL_B).len(), 1);
@@ -297,7 +350,10 @@ async fn a_lost_permission_stops_that_course_says_why_and_never_stalls_another_g
 
     let app = f.app().await;
     let status = ask(&app, GUILD_A, Request::Course(CourseRequest::Status)).await;
-    assert!(status.contains("Posting stopped") && status.contains("may not post"), "{status}");
+    assert!(
+        status.contains("Posting stopped") && status.contains("may not post"),
+        "{status}"
+    );
     app.catalog.close().await;
     // Stopped means stopped: no retries into a channel that refuses.
     f.tick_at("2026-03-09T08:00:00Z").await;
@@ -311,8 +367,15 @@ async fn the_posting_hour_is_local_across_the_2026_dst_changes() {
     let app = f.app().await;
     setup(&app, GUILD_B, CHANNEL_B, "America/New_York", "MON 09:00").await;
     for (date, title) in [("2026-03-03", "Before DST"), ("2026-03-10", "After DST")] {
-        let add = NewSession { date: date.into(), title: title.into(), ..NewSession::default() };
-        app.courses.add_session(&app.catalog, GUILD_B, add).await.expect("session");
+        let add = NewSession {
+            date: date.into(),
+            title: title.into(),
+            ..NewSession::default()
+        };
+        app.courses
+            .add_session(&app.catalog, GUILD_B, add)
+            .await
+            .expect("session");
     }
     app.catalog.close().await;
     // New York: 09:00 EST is 14:00 UTC on 2 March; 09:00 EDT is 13:00 UTC on 9 March.

@@ -11,6 +11,7 @@ mod shared;
 mod write;
 
 pub use import::{decode, MAX_FILE_BYTES};
+pub use shared::papers_in;
 
 use crate::ingest::Warning;
 use crate::model::{Paper, Scope};

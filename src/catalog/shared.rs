@@ -4,7 +4,7 @@
 use super::Catalog;
 use crate::model::{Paper, Scope};
 use crate::store::papers;
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 impl Catalog {
     /// The pool of the catalog's database, shared by the course service.
@@ -16,10 +16,20 @@ impl Catalog {
     /// out.
     pub async fn papers_by_id(&self, scope: Scope, ids: &[i64]) -> anyhow::Result<Vec<Paper>> {
         let mut conn = self.pool.acquire().await?;
-        let found = papers::load(&mut conn, scope, ids).await?;
-        Ok(ids
-            .iter()
-            .filter_map(|id| found.iter().find(|p| p.id == *id).cloned())
-            .collect())
+        papers_in(&mut conn, scope, ids).await
     }
+}
+
+/// [`Catalog::papers_by_id`] on a connection the caller holds (inside its transaction:
+/// an in-memory database has a single connection).
+pub async fn papers_in(
+    conn: &mut SqliteConnection,
+    scope: Scope,
+    ids: &[i64],
+) -> anyhow::Result<Vec<Paper>> {
+    let found = papers::load(conn, scope, ids).await?;
+    Ok(ids
+        .iter()
+        .filter_map(|id| found.iter().find(|p| p.id == *id).cloned())
+        .collect())
 }

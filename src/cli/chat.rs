@@ -117,7 +117,10 @@ pub fn parse_line(line: &str) -> ChatLine {
         (format!("{first} {sub}"), words.next().unwrap_or(""))
     } else if first == "schedule" && body[first.len()..].trim_start().starts_with("preview") {
         let rest = body[first.len()..].trim_start();
-        ("schedule preview".to_string(), rest["preview".len()..].trim_start())
+        (
+            "schedule preview".to_string(),
+            rest["preview".len()..].trim_start(),
+        )
     } else {
         let rest = body[first.len()..].trim_start();
         (first, rest)
@@ -211,7 +214,9 @@ pub fn parse_line(line: &str) -> ChatLine {
         "week" => Request::Week { week: get("week") },
         "session import" => {
             let Some(path) = get("file") else {
-                return ChatLine::Invalid("Give a course post: `/session import file:path/to/post.md`.".into());
+                return ChatLine::Invalid(
+                    "Give a course post: `/session import file:path/to/post.md`.".into(),
+                );
             };
             match std::fs::read(&path) {
                 Ok(bytes) => Request::Session(SessionRequest::Import {
@@ -223,7 +228,12 @@ pub fn parse_line(line: &str) -> ChatLine {
         "session add" => {
             let list = |name: &str| -> Vec<String> {
                 get(name)
-                    .map(|v| v.split([' ', ',']).filter(|k| !k.is_empty()).map(String::from).collect())
+                    .map(|v| {
+                        v.split([' ', ','])
+                            .filter(|k| !k.is_empty())
+                            .map(String::from)
+                            .collect()
+                    })
                     .unwrap_or_default()
             };
             Request::Session(SessionRequest::Add(NewSession {
@@ -271,7 +281,10 @@ fn course_settings(get: &dyn Fn(&str) -> Option<String>) -> Result<CourseSetting
             .transpose()
     };
     let grace_hours = get("grace_hours")
-        .map(|v| v.parse::<u32>().map_err(|_| format!("`grace_hours` must be a number, got `{v}`")))
+        .map(|v| {
+            v.parse::<u32>()
+                .map_err(|_| format!("`grace_hours` must be a number, got `{v}`"))
+        })
         .transpose()?;
     Ok(CourseSettings {
         channel: id("channel")?,

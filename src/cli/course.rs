@@ -158,7 +158,11 @@ pub async fn run_course_command(
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
         _ => {}
     }
-    let failed = reply.ephemeral && reply.content.as_deref().is_some_and(|c| !c.starts_with('✓'));
+    let failed = reply.ephemeral
+        && reply
+            .content
+            .as_deref()
+            .is_some_and(|c| !c.starts_with('✓'));
     Ok(if failed { 1 } else { 0 })
 }
 

@@ -47,7 +47,11 @@ impl Courses {
             let from = last
                 .and_then(|d| course.local_instant(d, NaiveTime::MIN))
                 .map(|t| t + chrono::Duration::days(1))
-                .or_else(|| course.start.and_then(|d| course.local_instant(d, NaiveTime::MIN)))
+                .or_else(|| {
+                    course
+                        .start
+                        .and_then(|d| course.local_instant(d, NaiveTime::MIN))
+                })
                 .unwrap_or(now);
             from - chrono::Duration::seconds(1)
         };
@@ -101,17 +105,26 @@ impl Courses {
                 .map_err(|e| CourseError::User(format!("{name}: {e}")))?,
             None => {
                 let Some(next) = course.schedule.next(course.tz, *cursor) else {
-                    return refuse(format!("{name}: no date, and the schedule has no later occurrence to give it"));
+                    return refuse(format!(
+                        "{name}: no date, and the schedule has no later occurrence to give it"
+                    ));
                 };
                 *cursor = next;
                 (next.with_timezone(&course.tz).date_naive(), None)
             }
         };
+        let mut at_line = Vec::new();
+        {
+            let mut conn = self.pool.acquire().await?;
+            for entry in &parsed.entries {
+                at_line.push(
+                    store::imported_paper(&mut conn, guild as i64, name, entry.line as i64).await?,
+                );
+            }
+        }
         let mut readings = Vec::new();
         let mut unplaced = Vec::new();
-        let mut conn = self.pool.acquire().await?;
-        for entry in &parsed.entries {
-            let at = store::imported_paper(&mut conn, guild as i64, name, entry.line as i64).await?;
+        for (entry, at) in parsed.entries.iter().zip(at_line) {
             let found = match at {
                 Some(id) => Some(id),
                 None => by_identity(catalog, guild, entry).await?,
@@ -140,7 +153,6 @@ impl Courses {
             skipped: false,
             source: Some(name.to_string()),
         };
-        drop(conn);
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let id = store::save_session(&mut tx, &row).await?;
         store::set_readings(&mut tx, id, &readings).await?;
@@ -161,9 +173,12 @@ impl Courses {
 
 /// `2024-02-06` from `posts/2024-02-06-scaling.md`.
 fn dated_name(name: &str) -> Option<&str> {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    // `discord:2024-02-06-x.md` (an upload) as well as `posts/2024-02-06-x.md`.
+    let base = name.rsplit(['/', '\\', ':']).next().unwrap_or(name);
     let date = base.get(..10)?;
-    NaiveDate::parse_from_str(date, "%Y-%m-%d").ok().map(|_| date)
+    NaiveDate::parse_from_str(date, "%Y-%m-%d")
+        .ok()
+        .map(|_| date)
 }
 
 /// A reading that did not become its own source (it merged with an earlier reading of the
@@ -173,7 +188,11 @@ async fn by_identity(
     guild: u64,
     entry: &ingest::RawEntry,
 ) -> Result<Option<i64>, CourseError> {
-    let ids = [entry.arxiv.clone(), entry.doi.clone(), Some(entry.title.clone())];
+    let ids = [
+        entry.arxiv.clone(),
+        entry.doi.clone(),
+        Some(entry.title.clone()),
+    ];
     for id in ids.into_iter().flatten().filter(|i| !i.trim().is_empty()) {
         if let Resolved::One(p) = catalog.resolve(Scope(guild), &id).await? {
             return Ok(Some(p.id));

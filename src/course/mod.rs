@@ -8,9 +8,9 @@ mod import;
 mod service;
 pub mod when;
 
-pub use service::{CourseSettings, Courses, NewSession, SessionImport};
 pub(crate) use service::load_sessions;
 pub use service::parse_when;
+pub use service::{CourseSettings, Courses, NewSession, SessionImport};
 
 use crate::store::courses::{CourseRow, SessionRow};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};

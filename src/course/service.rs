@@ -94,7 +94,9 @@ impl Courses {
         let current = store::course(&mut tx, guild as i64).await?;
         let current = current.map(|r| Course::from_row(&r)).transpose()?;
         let course = match (current, create) {
-            (None, false) => return refuse("This server has no course yet; use `/course setup` first."),
+            (None, false) => {
+                return refuse("This server has no course yet; use `/course setup` first.")
+            }
             (current, _) => apply(guild, current, settings, now)?,
         };
         store::save_course(&mut tx, &course.to_row(), now.timestamp()).await?;
@@ -120,7 +122,9 @@ impl Courses {
         let (date, time) = parse_when(&new.date)?;
         let title = new.title.trim();
         if title.is_empty() {
-            return refuse("A session needs a title: `/session add date:2026-02-03 title:Scaling laws`.");
+            return refuse(
+                "A session needs a title: `/session add date:2026-02-03 title:Scaling laws`.",
+            );
         }
         let mut readings = Vec::new();
         for (ids, required) in [(&new.required, true), (&new.optional, false)] {
@@ -167,7 +171,8 @@ impl Courses {
         let course = self.require(guild).await?;
         let sessions = self.sessions(guild).await?;
         let day = at.with_timezone(&course.tz).date_naive();
-        let monday = day - Duration::days(chrono::Datelike::weekday(&day).num_days_from_monday() as i64);
+        let monday =
+            day - Duration::days(chrono::Datelike::weekday(&day).num_days_from_monday() as i64);
         let found = sessions
             .iter()
             .position(|s| s.date >= monday)
@@ -192,7 +197,15 @@ impl Courses {
                 let date = s.date + Duration::days(7);
                 let at = starts_at(&course, date, s.time)?;
                 let time = s.time.map(|t| t.format("%H:%M").to_string());
-                store::move_session(&mut tx, guild as i64, s.id, &date.to_string(), time.as_deref(), at.timestamp()).await?;
+                store::move_session(
+                    &mut tx,
+                    guild as i64,
+                    s.id,
+                    &date.to_string(),
+                    time.as_deref(),
+                    at.timestamp(),
+                )
+                .await?;
             }
             // The week itself becomes a holiday placeholder on the original date.
             let row = store::SessionRow {
@@ -225,7 +238,15 @@ impl Courses {
         let at = starts_at(&course, date, time)?;
         let mut conn = self.pool.acquire().await?;
         let hhmm = time.map(|t| t.format("%H:%M").to_string());
-        store::move_session(&mut conn, guild as i64, session.id, &date.to_string(), hhmm.as_deref(), at.timestamp()).await?;
+        store::move_session(
+            &mut conn,
+            guild as i64,
+            session.id,
+            &date.to_string(),
+            hhmm.as_deref(),
+            at.timestamp(),
+        )
+        .await?;
         Ok(Session {
             date,
             time,
@@ -268,7 +289,10 @@ fn apply(
         (None, None) => return Err(missing("timezone")),
     };
     let (schedule, schedule_input) = match (&s.schedule, &current) {
-        (Some(text), _) => (Schedule::parse(text).map_err(CourseError::User)?, text.trim().to_string()),
+        (Some(text), _) => (
+            Schedule::parse(text).map_err(CourseError::User)?,
+            text.trim().to_string(),
+        ),
         (None, Some(c)) => (c.schedule.clone(), c.schedule_input.clone()),
         (None, None) => return Err(missing("schedule")),
     };
@@ -291,7 +315,9 @@ fn apply(
         .or(current.as_ref().map(|c| c.grace.num_hours() as u32))
         .unwrap_or(24);
     if grace > MAX_GRACE_HOURS {
-        return refuse(format!("`grace_hours` is at most {MAX_GRACE_HOURS} (two weeks)."));
+        return refuse(format!(
+            "`grace_hours` is at most {MAX_GRACE_HOURS} (two weeks)."
+        ));
     }
     let mut course = Course {
         guild_id: guild,
@@ -301,7 +327,10 @@ fn apply(
         schedule_input,
         start,
         end,
-        instructor_role: s.instructor_role.filter(|&r| r != 0).or(current.as_ref().and_then(|c| c.instructor_role)),
+        instructor_role: s
+            .instructor_role
+            .filter(|&r| r != 0)
+            .or(current.as_ref().and_then(|c| c.instructor_role)),
         grace: Duration::hours(grace as i64),
         next_post_at: None,
         paused_reason: None,
@@ -342,16 +371,30 @@ pub fn parse_when(text: &str) -> Result<(NaiveDate, Option<NaiveTime>)> {
         Some(t) => Some(
             NaiveTime::parse_from_str(t, "%H:%M")
                 .or_else(|_| NaiveTime::parse_from_str(t, "%H:%M:%S"))
-                .or_else(|_| refuse(format!("`{}` is not a time; write it as HH:MM, e.g. 14:00.", crate::view::cards::escape_md(&crate::view::limits::truncate(t, 20)))))?,
+                .or_else(|_| {
+                    refuse(format!(
+                        "`{}` is not a time; write it as HH:MM, e.g. 14:00.",
+                        crate::view::cards::escape_md(&crate::view::limits::truncate(t, 20))
+                    ))
+                })?,
         ),
     };
     Ok((date, time))
 }
 
-pub(crate) fn starts_at(course: &Course, date: NaiveDate, time: Option<NaiveTime>) -> Result<DateTime<Utc>> {
+pub(crate) fn starts_at(
+    course: &Course,
+    date: NaiveDate,
+    time: Option<NaiveTime>,
+) -> Result<DateTime<Utc>> {
     course
         .local_instant(date, time.unwrap_or(NaiveTime::MIN))
-        .ok_or_else(|| CourseError::User(format!("{date} has no such local time in {}.", course.tz.name())))
+        .ok_or_else(|| {
+            CourseError::User(format!(
+                "{date} has no such local time in {}.",
+                course.tz.name()
+            ))
+        })
 }
 
 async fn resolve_reading(catalog: &Catalog, guild: u64, id: &str) -> Result<i64> {

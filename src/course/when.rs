@@ -23,7 +23,12 @@ pub fn parse_zone(input: &str) -> Result<Tz, String> {
     let lower = input.to_lowercase();
     let mut near: Vec<(f64, &str)> = chrono_tz::TZ_VARIANTS
         .iter()
-        .map(|tz| (strsim::jaro_winkler(&lower, &tz.name().to_lowercase()), tz.name()))
+        .map(|tz| {
+            (
+                strsim::jaro_winkler(&lower, &tz.name().to_lowercase()),
+                tz.name(),
+            )
+        })
         .collect();
     near.sort_by(|a, b| b.0.total_cmp(&a.0));
     let names: Vec<String> = near
@@ -143,7 +148,10 @@ mod tests {
 
     #[test]
     fn a_typo_in_the_zone_suggests_the_real_name() {
-        assert_eq!(parse_zone("europe/berlin").unwrap(), chrono_tz::Europe::Berlin);
+        assert_eq!(
+            parse_zone("europe/berlin").unwrap(),
+            chrono_tz::Europe::Berlin
+        );
         let err = parse_zone("Europe/Berln").unwrap_err();
         assert!(err.contains("`Europe/Berlin`"), "{err}");
         assert!(parse_zone("Mars/Olympus").is_err());
@@ -152,9 +160,17 @@ mod tests {
     #[test]
     fn weekday_and_time_five_fields_and_six_fields_all_read() {
         assert_eq!(Schedule::parse("MON 09:00").unwrap().expr, "0 0 9 * * MON");
-        assert_eq!(Schedule::parse("mon,wed 9:30").unwrap().expr, "0 30 9 * * MON,WED");
-        assert_eq!(Schedule::parse("0 9 * * MON").unwrap().expr, "0 0 9 * * MON");
-        assert!(Schedule::parse("every monday").unwrap_err().contains("MON 09:00"));
+        assert_eq!(
+            Schedule::parse("mon,wed 9:30").unwrap().expr,
+            "0 30 9 * * MON,WED"
+        );
+        assert_eq!(
+            Schedule::parse("0 9 * * MON").unwrap().expr,
+            "0 0 9 * * MON"
+        );
+        assert!(Schedule::parse("every monday")
+            .unwrap_err()
+            .contains("MON 09:00"));
         assert!(Schedule::parse("MON 25:00").is_err());
     }
 
@@ -162,10 +178,21 @@ mod tests {
     fn the_local_hour_holds_across_both_2026_dst_changes() {
         let s = Schedule::parse("SUN 09:00").unwrap();
         for (tz, from, to) in [
-            (chrono_tz::America::New_York, "2026-02-20T00:00:00Z", "2026-11-20T00:00:00Z"),
-            (chrono_tz::Europe::Berlin, "2026-02-20T00:00:00Z", "2026-11-20T00:00:00Z"),
+            (
+                chrono_tz::America::New_York,
+                "2026-02-20T00:00:00Z",
+                "2026-11-20T00:00:00Z",
+            ),
+            (
+                chrono_tz::Europe::Berlin,
+                "2026-02-20T00:00:00Z",
+                "2026-11-20T00:00:00Z",
+            ),
         ] {
-            let all: Vec<_> = s.after(tz, utc(from)).take_while(|t| *t < utc(to)).collect();
+            let all: Vec<_> = s
+                .after(tz, utc(from))
+                .take_while(|t| *t < utc(to))
+                .collect();
             assert_eq!(all.len(), 39);
             for t in all {
                 let local = t.with_timezone(&tz);

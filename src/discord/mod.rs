@@ -57,7 +57,6 @@ pub fn spawn_scheduler(
     let poster = Arc::new(DiscordPoster::new(client.http.clone()));
     tokio::spawn(crate::schedule::run(
         app.courses.clone(),
-        app.catalog.clone(),
         app.clock.clone(),
         poster,
         stop,
@@ -99,7 +98,10 @@ pub async fn run(
         }
     };
     stop_scheduler.notify_one();
-    if tokio::time::timeout(DRAIN_TIMEOUT, scheduler).await.is_err() {
+    if tokio::time::timeout(DRAIN_TIMEOUT, scheduler)
+        .await
+        .is_err()
+    {
         warn!("the scheduler did not stop in time");
     }
     catalog.close().await;

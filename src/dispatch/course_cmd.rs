@@ -20,18 +20,30 @@ pub enum CourseRequest {
     Info,
     Status,
     /// What would be posted at the first occurrence at or after `at` (default: now).
-    Preview { at: Option<String> },
+    Preview {
+        at: Option<String>,
+    },
 }
 
 /// `/session ...`
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SessionRequest {
     /// Course posts (one file each, or already unpacked).
-    Import { files: Vec<(String, Vec<u8>)> },
+    Import {
+        files: Vec<(String, Vec<u8>)>,
+    },
     Add(NewSession),
-    Skip { week: usize, shift: bool },
-    Move { week: usize, date: String },
-    Remove { week: usize },
+    Skip {
+        week: usize,
+        shift: bool,
+    },
+    Move {
+        week: usize,
+        date: String,
+    },
+    Remove {
+        week: usize,
+    },
 }
 
 const ONLY_INSTRUCTORS: &str =
@@ -271,7 +283,10 @@ async fn info(app: &App, guild: u64) -> std::result::Result<Reply, CourseError> 
     };
     let mut fields = vec![
         field("Channel", format!("<#{}>", c.channel_id)),
-        field("Schedule", format!("`{}` ({})", c.schedule_input.replace('`', "'"), c.tz.name())),
+        field(
+            "Schedule",
+            format!("`{}` ({})", c.schedule_input.replace('`', "'"), c.tz.name()),
+        ),
         field("Term", format!("{} → {}", date(c.start), date(c.end))),
         field("Sessions", sessions.len().to_string()),
         field("Grace window", format!("{} h", c.grace.num_hours())),
@@ -301,14 +316,23 @@ async fn status(app: &App, guild: u64) -> std::result::Result<Reply, CourseError
         Some(p) => {
             let ids: Vec<String> = serde_json::from_str(&p.message_ids).unwrap_or_default();
             let link = ids.first().map_or(String::new(), |id| {
-                format!(" — https://discord.com/channels/{guild}/{}/{id}", p.channel_id)
+                format!(
+                    " — https://discord.com/channels/{guild}/{}/{id}",
+                    p.channel_id
+                )
             });
-            lines.push(format!("Last post: <t:{}:F>{link}", p.sent_at.unwrap_or(p.occurrence_at)));
+            lines.push(format!(
+                "Last post: <t:{}:F>{link}",
+                p.sent_at.unwrap_or(p.occurrence_at)
+            ));
         }
         None => lines.push("Last post: none yet".into()),
     }
     lines.push(match (&c.paused_reason, c.next_post_at) {
-        (Some(r), _) => format!("⛔ Posting stopped: {}. Fix it, then `/course edit` to resume.", escape_md(&truncate(r, 300))),
+        (Some(r), _) => format!(
+            "⛔ Posting stopped: {}. Fix it, then `/course edit` to resume.",
+            escape_md(&truncate(r, 300))
+        ),
         (None, Some(t)) => format!("Next post: {}", stamp(t)),
         (None, None) => "Next post: none (the schedule is over)".into(),
     });
@@ -356,11 +380,16 @@ async fn preview(
                 .unwrap_or(now)
         }
     };
-    let found = crate::schedule::preview(&app.courses, &app.catalog, guild, at).await?;
+    let found = crate::schedule::preview(&app.courses, guild, at).await?;
     Ok(Reply::text(match found {
         None => "The schedule has no post left after that.".to_string(),
-        Some((t, None)) => format!("{}: nothing to post (no session left to announce, or a holiday week).", stamp(t)),
-        Some((t, Some(messages))) => format!("Would post at {}:\n\n{}", stamp(t), messages.join("\n\n")),
+        Some((t, None)) => format!(
+            "{}: nothing to post (no session left to announce, or a holiday week).",
+            stamp(t)
+        ),
+        Some((t, Some(messages))) => {
+            format!("Would post at {}:\n\n{}", stamp(t), messages.join("\n\n"))
+        }
     }))
 }
 
@@ -380,14 +409,29 @@ fn week_card(n: usize, s: &Session, required: &[Paper], optional: &[Paper]) -> R
         truncate(&lines.join("\n"), crate::view::limits::FIELD_VALUE)
     };
     let mut fields = Vec::new();
-    for (name, papers) in [("Required readings", required), ("Optional readings", optional)] {
+    for (name, papers) in [
+        ("Required readings", required),
+        ("Optional readings", optional),
+    ] {
         if !papers.is_empty() {
-            fields.push(Field { name: name.into(), value: list(papers), inline: false });
+            fields.push(Field {
+                name: name.into(),
+                value: list(papers),
+                inline: false,
+            });
         }
     }
-    for (name, team) in [("Notes", &s.notes_team), ("Video", &s.video_team), ("Presenting", &s.presenters)] {
+    for (name, team) in [
+        ("Notes", &s.notes_team),
+        ("Video", &s.video_team),
+        ("Presenting", &s.presenters),
+    ] {
         if let Some(t) = team {
-            fields.push(Field { name: name.into(), value: escape_md(&truncate(t, 100)), inline: true });
+            fields.push(Field {
+                name: name.into(),
+                value: escape_md(&truncate(t, 100)),
+                inline: true,
+            });
         }
     }
     let description = if s.skipped {
@@ -422,10 +466,18 @@ fn import_text(done: &[crate::course::SessionImport]) -> String {
             )),
         }
         for t in &d.unplaced {
-            out.push_str(&format!("  ⚠ reading not found in the catalog: {}\n", escape_md(&truncate(t, 120))));
+            out.push_str(&format!(
+                "  ⚠ reading not found in the catalog: {}\n",
+                escape_md(&truncate(t, 120))
+            ));
         }
         for w in &d.catalog.warnings {
-            out.push_str(&format!("  ⚠ {}:{}: {}\n", escape_md(&d.file), w.line, escape_md(&w.message)));
+            out.push_str(&format!(
+                "  ⚠ {}:{}: {}\n",
+                escape_md(&d.file),
+                w.line,
+                escape_md(&w.message)
+            ));
         }
     }
     if out.is_empty() {

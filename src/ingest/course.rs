@@ -123,7 +123,15 @@ fn readings_role(heading: &str) -> Option<ReadingRole> {
     }
     // `Required`, `Require` (a common typo), `Main`, or just `Readings` are the week's
     // readings; `More`, `Extra`, `Optional`, `Further` ones are optional.
-    let optional = ["more", "extra", "optional", "further", "additional", "supplement", "bonus"];
+    let optional = [
+        "more",
+        "extra",
+        "optional",
+        "further",
+        "additional",
+        "supplement",
+        "bonus",
+    ];
     Some(if optional.iter().any(|w| h.contains(w)) {
         ReadingRole::Optional
     } else {

@@ -146,7 +146,12 @@ mod tests {
         let c = course("2026-03-09T08:00:00Z");
         let mut sessions = term();
         sessions[1].skipped = true;
-        let p = plan(&c, &sessions, &HashSet::from([1]), at("2026-03-09T08:00:00Z"));
+        let p = plan(
+            &c,
+            &sessions,
+            &HashSet::from([1]),
+            at("2026-03-09T08:00:00Z"),
+        );
         assert_eq!(p.decisions[0].outcome, Outcome::Nothing);
         let p = plan(&c, &term(), &HashSet::from([2]), at("2026-03-09T08:00:00Z"));
         assert_eq!(p.decisions[0].outcome, Outcome::Post(3));
@@ -155,7 +160,12 @@ mod tests {
     #[test]
     fn after_the_last_session_there_is_nothing_to_post() {
         let c = course("2026-03-23T08:00:00Z");
-        let p = plan(&c, &term(), &HashSet::from([1, 2, 3]), at("2026-03-23T08:00:00Z"));
+        let p = plan(
+            &c,
+            &term(),
+            &HashSet::from([1, 2, 3]),
+            at("2026-03-23T08:00:00Z"),
+        );
         assert_eq!(p.decisions[0].outcome, Outcome::Nothing);
     }
 }

@@ -38,10 +38,7 @@ pub fn render(post: i64, input: &PostInput<'_>) -> Vec<String> {
         Some(_) => format!("<t:{ts}:F> (<t:{ts}:R>)"),
         None => format!("<t:{ts}:D> (<t:{ts}:R>)"),
     };
-    let mut lines = vec![
-        format!("📚 **{}**", week_title(input.week, &s.title)),
-        when,
-    ];
+    let mut lines = vec![format!("📚 **{}**", week_title(input.week, &s.title)), when];
     for (label, papers) in [
         ("Required readings", input.required),
         ("Optional readings", input.optional),
@@ -51,7 +48,12 @@ pub fn render(post: i64, input: &PostInput<'_>) -> Vec<String> {
         }
         lines.push(String::new());
         lines.push(format!("**{label}**"));
-        lines.extend(papers.iter().enumerate().map(|(i, p)| reading_line(i + 1, p)));
+        lines.extend(
+            papers
+                .iter()
+                .enumerate()
+                .map(|(i, p)| reading_line(i + 1, p)),
+        );
     }
     if input.required.is_empty() && input.optional.is_empty() {
         lines.push(String::new());

@@ -7,7 +7,7 @@
 use super::plan::{plan, Outcome};
 use super::render::{self, PostInput};
 use super::{PostError, Poster};
-use crate::catalog::Catalog;
+use crate::catalog::papers_in;
 use crate::course::{Course, CourseError, Courses, Session};
 use crate::model::Scope;
 use crate::store::courses as store;
@@ -45,7 +45,6 @@ pub struct TickReport {
 /// Claims what is due at `now`, then delivers every deliverable post.
 pub async fn tick<P: Poster + 'static>(
     courses: &Courses,
-    catalog: &Catalog,
     poster: &Arc<P>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<TickReport> {
@@ -56,7 +55,7 @@ pub async fn tick<P: Poster + 'static>(
     };
     for guild in due {
         let span = tracing::info_span!("claim", guild_id = guild);
-        match claim(courses, catalog, guild as u64, now).instrument(span).await {
+        match claim(courses, guild as u64, now).instrument(span).await {
             Ok((claimed, missed)) => {
                 report.claimed += claimed;
                 report.missed += missed;
@@ -101,7 +100,6 @@ pub async fn tick<P: Poster + 'static>(
 /// [`MAX_SLEEP`], or until a course changes).
 pub async fn run<P: Poster + 'static>(
     courses: Courses,
-    catalog: Arc<Catalog>,
     clock: Arc<dyn crate::clock::Clock>,
     poster: Arc<P>,
     shutdown: impl Future<Output = ()>,
@@ -109,7 +107,7 @@ pub async fn run<P: Poster + 'static>(
     tokio::pin!(shutdown);
     loop {
         let now = clock.now();
-        match tick(&courses, &catalog, &poster, now).await {
+        match tick(&courses, &poster, now).await {
             Ok(r) if r != TickReport::default() => info!(?r, "scheduler tick"),
             Ok(_) => {}
             Err(e) => warn!(error = %e, "scheduler tick failed"),
@@ -135,7 +133,6 @@ pub async fn run<P: Poster + 'static>(
 /// Claims the due occurrences of one course; returns (posts claimed, weeks missed).
 async fn claim(
     courses: &Courses,
-    catalog: &Catalog,
     guild: u64,
     now: DateTime<Utc>,
 ) -> Result<(usize, usize), CourseError> {
@@ -166,20 +163,52 @@ async fn claim(
         match d.outcome {
             Outcome::Nothing => {}
             Outcome::Missed(session) => {
-                let id = store::insert_post(&mut tx, g, at, session, channel, "missed", "[]", Some(OFFLINE), now.timestamp()).await?;
+                let id = store::insert_post(
+                    &mut tx,
+                    g,
+                    at,
+                    session,
+                    channel,
+                    "missed",
+                    "[]",
+                    Some(OFFLINE),
+                    now.timestamp(),
+                )
+                .await?;
                 missed.push((id, d.occurrence));
                 missed_now += 1;
                 warn!(guild_id = guild, occurrence = %d.occurrence, "weekly post missed");
             }
             Outcome::Post(session_id) => {
-                let id = store::insert_post(&mut tx, g, at, Some(session_id), channel, "claimed", "[]", None, now.timestamp()).await?;
+                let id = store::insert_post(
+                    &mut tx,
+                    g,
+                    at,
+                    Some(session_id),
+                    channel,
+                    "claimed",
+                    "[]",
+                    None,
+                    now.timestamp(),
+                )
+                .await?;
                 let when: Vec<DateTime<Utc>> = missed.iter().map(|m| m.1).collect();
-                let parts = render_post(catalog, guild, &sessions, session_id, id, &when).await?;
-                store::set_parts(&mut tx, id, &serde_json::to_string(&parts).map_err(anyhow::Error::from)?).await?;
+                let parts = render_post(&mut tx, guild, &sessions, session_id, id, &when).await?;
+                store::set_parts(
+                    &mut tx,
+                    id,
+                    &serde_json::to_string(&parts).map_err(anyhow::Error::from)?,
+                )
+                .await?;
                 let reported: Vec<i64> = missed.drain(..).map(|m| m.0).collect();
                 store::mark_reported(&mut tx, &reported).await?;
                 claimed += 1;
-                info!(guild_id = guild, post = id, session = session_id, "weekly post claimed");
+                info!(
+                    guild_id = guild,
+                    post = id,
+                    session = session_id,
+                    "weekly post claimed"
+                );
             }
         }
     }
@@ -191,21 +220,32 @@ async fn claim(
 
 /// The messages of the post announcing `session_id`.
 async fn render_post(
-    catalog: &Catalog,
+    conn: &mut sqlx::SqliteConnection,
     guild: u64,
     sessions: &[Session],
     session_id: i64,
     post: i64,
     missed: &[DateTime<Utc>],
 ) -> Result<Vec<String>, CourseError> {
-    let Some((week, session)) = sessions.iter().enumerate().find(|(_, s)| s.id == session_id) else {
-        return Err(CourseError::Internal(anyhow::anyhow!("session {session_id} not found")));
+    let Some((week, session)) = sessions
+        .iter()
+        .enumerate()
+        .find(|(_, s)| s.id == session_id)
+    else {
+        return Err(CourseError::Internal(anyhow::anyhow!(
+            "session {session_id} not found"
+        )));
     };
     let ids = |required: bool| -> Vec<i64> {
-        session.readings.iter().filter(|r| r.required == required).map(|r| r.paper_id).collect()
+        session
+            .readings
+            .iter()
+            .filter(|r| r.required == required)
+            .map(|r| r.paper_id)
+            .collect()
     };
-    let required = catalog.papers_by_id(Scope(guild), &ids(true)).await?;
-    let optional = catalog.papers_by_id(Scope(guild), &ids(false)).await?;
+    let required = papers_in(conn, Scope(guild), &ids(true)).await?;
+    let optional = papers_in(conn, Scope(guild), &ids(false)).await?;
     Ok(render::render(
         post,
         &PostInput {
@@ -250,14 +290,22 @@ async fn deliver<P: Poster>(
     for part in sent.len()..parts.len() {
         let marker = render::marker(post, part + 1, parts.len());
         let mut result = if recovering {
-            poster.find(channel, &marker).await.map(|found| found.map(|id| id.to_string()))
+            poster
+                .find(channel, &marker)
+                .await
+                .map(|found| found.map(|id| id.to_string()))
         } else {
             Ok(None)
         };
         if let Ok(None) = result {
-            result = send_with_waits(poster, channel, &parts[part], &render::nonce(post, part + 1))
-                .await
-                .map(|id| Some(id.to_string()));
+            result = send_with_waits(
+                poster,
+                channel,
+                &parts[part],
+                &render::nonce(post, part + 1),
+            )
+            .await
+            .map(|id| Some(id.to_string()));
         }
         match result {
             Ok(Some(id)) => {
@@ -272,7 +320,10 @@ async fn deliver<P: Poster>(
                 store::finish_post(&mut tx, post, "failed", Some(&reason), now.timestamp()).await?;
                 store::pause(&mut tx, row.guild_id, &reason).await?;
                 tx.commit().await?;
-                warn!(guild_id = row.guild_id, post, reason, "weekly post refused; course paused");
+                warn!(
+                    guild_id = row.guild_id,
+                    post, reason, "weekly post refused; course paused"
+                );
                 return Ok(Delivered::Failed);
             }
             Err(PostError::RateLimited(_)) | Err(PostError::Failed(_)) => {
@@ -288,7 +339,12 @@ async fn deliver<P: Poster>(
     }
     let mut conn = courses.pool.acquire().await?;
     store::finish_post(&mut conn, post, "sent", None, now.timestamp()).await?;
-    info!(guild_id = row.guild_id, post, messages = sent.len(), "weekly post sent");
+    info!(
+        guild_id = row.guild_id,
+        post,
+        messages = sent.len(),
+        "weekly post sent"
+    );
     Ok(Delivered::Sent)
 }
 
@@ -329,7 +385,6 @@ async fn send_with_waits<P: Poster>(
 /// anything: the occurrence and the messages (`None` when it has nothing to announce).
 pub async fn preview(
     courses: &Courses,
-    catalog: &Catalog,
     guild: u64,
     at: DateTime<Utc>,
 ) -> Result<Option<(DateTime<Utc>, Option<Vec<String>>)>, CourseError> {
@@ -340,11 +395,15 @@ pub async fn preview(
     course.next_post_at = Some(occurrence);
     let mut conn = courses.pool.acquire().await?;
     let sessions = crate::course::load_sessions(&mut conn, guild).await?;
-    let announced: HashSet<i64> = store::announced(&mut conn, guild as i64).await?.into_iter().collect();
-    drop(conn);
+    let announced: HashSet<i64> = store::announced(&mut conn, guild as i64)
+        .await?
+        .into_iter()
+        .collect();
     let decided = plan(&course, &sessions, &announced, occurrence);
     let messages = match decided.decisions.first().map(|d| d.outcome) {
-        Some(Outcome::Post(session)) => Some(render_post(catalog, guild, &sessions, session, 0, &[]).await?),
+        Some(Outcome::Post(session)) => {
+            Some(render_post(&mut conn, guild, &sessions, session, 0, &[]).await?)
+        }
         _ => None,
     };
     Ok(Some((occurrence, messages)))

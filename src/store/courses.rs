@@ -186,13 +186,34 @@ pub async fn save_session(conn: &mut SqliteConnection, s: &SessionRow) -> sqlx::
         }
         None => None,
     };
-    let id = match existing {
-        Some(id) => {
-            sqlx::query(
-                "UPDATE sessions SET date = ?, time = ?, starts_at = ?, title = ?, tags = ?,
+    let id =
+        match existing {
+            Some(id) => {
+                sqlx::query(
+                    "UPDATE sessions SET date = ?, time = ?, starts_at = ?, title = ?, tags = ?,
                      notes_team = ?, video_team = ?, presenters = ?
                  WHERE id = ? AND guild_id = ?",
+                )
+                .bind(&s.date)
+                .bind(&s.time)
+                .bind(s.starts_at)
+                .bind(&s.title)
+                .bind(&s.tags)
+                .bind(&s.notes_team)
+                .bind(&s.video_team)
+                .bind(&s.presenters)
+                .bind(id)
+                .bind(s.guild_id)
+                .execute(&mut *conn)
+                .await?;
+                id
+            }
+            None => sqlx::query_scalar(
+                "INSERT INTO sessions (guild_id, date, time, starts_at, title, tags, notes_team,
+                 video_team, presenters, skipped, source)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             )
+            .bind(s.guild_id)
             .bind(&s.date)
             .bind(&s.time)
             .bind(s.starts_at)
@@ -201,31 +222,11 @@ pub async fn save_session(conn: &mut SqliteConnection, s: &SessionRow) -> sqlx::
             .bind(&s.notes_team)
             .bind(&s.video_team)
             .bind(&s.presenters)
-            .bind(id)
-            .bind(s.guild_id)
-            .execute(&mut *conn)
-            .await?;
-            id
-        }
-        None => sqlx::query_scalar(
-            "INSERT INTO sessions (guild_id, date, time, starts_at, title, tags, notes_team,
-                 video_team, presenters, skipped, source)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(s.guild_id)
-        .bind(&s.date)
-        .bind(&s.time)
-        .bind(s.starts_at)
-        .bind(&s.title)
-        .bind(&s.tags)
-        .bind(&s.notes_team)
-        .bind(&s.video_team)
-        .bind(&s.presenters)
-        .bind(s.skipped)
-        .bind(&s.source)
-        .fetch_one(&mut *conn)
-        .await?,
-    };
+            .bind(s.skipped)
+            .bind(&s.source)
+            .fetch_one(&mut *conn)
+            .await?,
+        };
     Ok(id)
 }
 
@@ -381,7 +382,11 @@ pub async fn take_lease(
     .await
 }
 
-pub async fn set_message_ids(conn: &mut SqliteConnection, post: i64, ids: &str) -> sqlx::Result<()> {
+pub async fn set_message_ids(
+    conn: &mut SqliteConnection,
+    post: i64,
+    ids: &str,
+) -> sqlx::Result<()> {
     sqlx::query("UPDATE posts SET message_ids = ? WHERE id = ?")
         .bind(ids)
         .bind(post)

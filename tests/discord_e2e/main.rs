@@ -5,6 +5,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod course;
 mod gateway;
 mod import;
 mod pages;

@@ -201,7 +201,10 @@ impl FakeDiscord {
     /// Waits until `channel` holds `count` messages.
     pub async fn expect_channel_messages(&self, channel: u64, count: usize) -> Vec<Value> {
         self.wait_for(&format!("{count} message(s) in channel {channel}"), |_| {
-            let all = lock(&self.shared.channels).get(&channel).cloned().unwrap_or_default();
+            let all = lock(&self.shared.channels)
+                .get(&channel)
+                .cloned()
+                .unwrap_or_default();
             (all.len() >= count).then_some(all)
         })
         .await

@@ -253,3 +253,15 @@ pub fn attachment(name: &str, id: u64, filename: &str, size: usize, url: &str) -
     }}});
     (option, resolved)
 }
+
+/// A channel option (type 7) and its resolved channel.
+pub fn channel_option(name: &str, channel: u64) -> (Value, Value) {
+    let option = json!({"name": name, "type": 7, "value": channel.to_string()});
+    let resolved = json!({"channels": {channel.to_string(): {
+        "id": channel.to_string(),
+        "name": "readings",
+        "type": 0,
+        "permissions": VIEW_AND_SEND.to_string(),
+    }}});
+    (option, resolved)
+}

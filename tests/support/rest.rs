@@ -95,7 +95,10 @@ fn answer(shared: &Shared, r: &Recorded) -> Response {
                 .and_then(|n| n.parse::<usize>().ok())
                 .unwrap_or(50)
                 .min(100);
-            let all = lock(&shared.channels).get(&channel).cloned().unwrap_or_default();
+            let all = lock(&shared.channels)
+                .get(&channel)
+                .cloned()
+                .unwrap_or_default();
             // Newest first, as Discord returns them.
             let recent: Vec<Value> = all.into_iter().rev().take(limit).collect();
             axum::Json(Value::Array(recent)).into_response()
@@ -137,7 +140,10 @@ fn post_message(shared: &Shared, channel: u64, body: &Value, id: u64) -> Respons
     let mut channels = lock(&shared.channels);
     let posted = channels.entry(channel).or_default();
     if body["enforce_nonce"] == true {
-        if let Some(first) = posted.iter().find(|m| m["nonce"].as_str() == nonce.as_deref()) {
+        if let Some(first) = posted
+            .iter()
+            .find(|m| m["nonce"].as_str() == nonce.as_deref())
+        {
             return axum::Json(first.clone()).into_response();
         }
     }

@@ -1,0 +1,259 @@
+//! Courses end to end: `/course`, `/session import`, `/week` through the real client, and
+//! the weekly post sent by the real Discord poster to the fake, with a clock the test
+//! sets: exactly once with Discord's nonce, 429s waited out, a lost permission stopping
+//! that course with the reason in `/course status`, and nothing of guild A in guild B.
+
+use super::*;
+use chrono::{DateTime, Utc};
+use paperclub::app::App;
+use paperclub::clock::ManualClock;
+use paperclub::discord::DiscordPoster;
+use support::bot::spawn_app_on;
+use support::payloads::{channel_option, CHANNEL_A};
+
+const POST: &[u8] = include_bytes!("../fixtures/course/2026-03-03-scaling.md");
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .expect("instant")
+        .with_timezone(&Utc)
+}
+
+struct CourseBot {
+    bot: TestBot,
+    clock: Arc<ManualClock>,
+    poster: Arc<DiscordPoster>,
+}
+
+impl CourseBot {
+    async fn start() -> CourseBot {
+        let clock = Arc::new(ManualClock::new(at("2026-02-20T12:00:00Z")));
+        let app = App::in_memory(clock.clone()).await.expect("app");
+        let fake = FakeDiscord::start(&[GUILD_A, GUILD_B]).await;
+        let http = serenity::all::HttpBuilder::new(TOKEN)
+            .proxy(fake.http_url())
+            .ratelimiter_disabled(true)
+            .build();
+        let bot = spawn_app_on(fake, app, |_| {}).await;
+        CourseBot {
+            bot,
+            clock,
+            poster: Arc::new(DiscordPoster::new(Arc::new(http))),
+        }
+    }
+
+    async fn setup(&self, who: &Invoker, zone: &str) -> Recorded {
+        let (channel, resolved) = channel_option("channel", CHANNEL_A);
+        let options = json!([sub(
+            "setup",
+            json!([
+                channel,
+                opt("timezone", zone),
+                opt("schedule", "MON 09:00"),
+                opt("start", "2026-03-01"),
+            ])
+        )]);
+        let id = self
+            .bot
+            .send_slash_resolved(who, "course", options, Some(resolved))
+            .0;
+        self.bot.answer(id).await
+    }
+
+    async fn import_post(&self) -> Recorded {
+        let url = self.bot.fake.serve_file("2026-03-03-scaling.md", POST);
+        let (file, resolved) = attachment(
+            "file",
+            self.bot.fake.next_id(),
+            "2026-03-03-scaling.md",
+            POST.len(),
+            &url,
+        );
+        let options = json!([sub("import", json!([file]))]);
+        let who = Invoker::instructor(GUILD_A);
+        let id = self
+            .bot
+            .send_slash_resolved(&who, "session", options, Some(resolved))
+            .0;
+        self.bot.answer(id).await;
+        self.bot.follow_up(id).await
+    }
+
+    async fn tick_at(&self, now: &str) -> paperclub::schedule::TickReport {
+        self.clock.set(at(now));
+        let app = &self.bot.app;
+        paperclub::schedule::tick(&app.courses, &self.poster, at(now))
+            .await
+            .expect("tick")
+    }
+}
+
+#[tokio::test]
+async fn an_instructor_sets_up_the_course_and_a_typo_in_the_zone_gets_a_suggestion() {
+    let c = CourseBot::start().await;
+    let student = c.setup(&Invoker::student(GUILD_A), "Europe/Berlin").await;
+    assert!(
+        content(&student).contains("Only instructors"),
+        "{}",
+        content(&student)
+    );
+    let typo = c.setup(&Invoker::instructor(GUILD_A), "Europe/Berln").await;
+    assert_eq!(flags(&typo) & EPHEMERAL, EPHEMERAL);
+    assert!(
+        content(&typo).contains("Did you mean `Europe/Berlin`"),
+        "{}",
+        content(&typo)
+    );
+    let done = c
+        .setup(&Invoker::instructor(GUILD_A), "Europe/Berlin")
+        .await;
+    let text = content(&done);
+    assert!(text.starts_with("✓ Course set up"), "{text}");
+    // 2 March 2026, 09:00 in Berlin.
+    assert!(text.contains("<t:1772438400:F>"), "{text}");
+}
+
+#[tokio::test]
+async fn the_weekly_post_reaches_the_channel_exactly_once_with_a_nonce_and_no_mentions() {
+    let c = CourseBot::start().await;
+    c.setup(&Invoker::instructor(GUILD_A), "Europe/Berlin")
+        .await;
+    let report = c.import_post().await;
+    let text = report.message()["content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        text.contains("“Scaling laws” on 2026-03-03 — 1 required, 1 optional"),
+        "{text}"
+    );
+
+    let week = c
+        .bot
+        .slash(&Invoker::student(GUILD_A), "week", json!([]))
+        .await;
+    let card = serde_json::to_string(week.message()).expect("json");
+    assert!(
+        card.contains("Scaling Laws for Neural Language Models"),
+        "{card}"
+    );
+
+    c.tick_at("2026-03-02T07:59:00Z").await;
+    for now in [
+        "2026-03-02T08:00:00Z",
+        "2026-03-02T08:00:05Z",
+        "2026-03-02T09:00:00Z",
+    ] {
+        c.tick_at(now).await;
+    }
+    let posted = c.bot.fake.expect_channel_messages(CHANNEL_A, 1).await;
+    assert_eq!(posted.len(), 1, "{posted:#?}");
+    let sends: Vec<Recorded> = c
+        .bot
+        .fake
+        .requests()
+        .into_iter()
+        .filter(|r| {
+            r.method == "POST" && r.path == format!("/api/v10/channels/{CHANNEL_A}/messages")
+        })
+        .collect();
+    assert_eq!(sends.len(), 1);
+    let body = sends[0].json();
+    assert_eq!(body["enforce_nonce"], true);
+    assert!(body["nonce"].as_str().is_some_and(|n| n.len() <= 25));
+    assert_eq!(
+        body["allowed_mentions"]["parse"],
+        json!([]),
+        "nothing in a post can ping"
+    );
+    assert!(body["content"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("Week 1 · Scaling laws"));
+
+    let status = c
+        .bot
+        .slash(
+            &Invoker::student(GUILD_A),
+            "course",
+            json!([sub("status", json!([]))]),
+        )
+        .await;
+    let status = serde_json::to_string(status.message()).expect("json");
+    let id = posted[0]["id"].as_str().expect("message id");
+    assert!(
+        status.contains(&format!(
+            "https://discord.com/channels/{GUILD_A}/{CHANNEL_A}/{id}"
+        )),
+        "{status}"
+    );
+}
+
+#[tokio::test]
+async fn a_429_is_waited_out_and_a_403_stops_the_course_with_the_reason_in_status() {
+    let c = CourseBot::start().await;
+    c.setup(&Invoker::instructor(GUILD_A), "Europe/Berlin")
+        .await;
+    c.import_post().await;
+    c.bot.fake.fail_next_post(
+        CHANNEL_A,
+        429,
+        json!({"message": "You are being rate limited.", "retry_after": 0.2, "global": false, "code": 0}),
+    );
+    let report = c.tick_at("2026-03-02T08:00:00Z").await;
+    assert_eq!(report.sent, 1, "{report:?}");
+    assert_eq!(c.bot.fake.channel_messages(CHANNEL_A).len(), 1);
+
+    // A second session, then the bot loses its permission in the channel.
+    let add = json!([sub(
+        "add",
+        json!([opt("date", "2026-03-10"), opt("title", "Second week")])
+    )]);
+    c.bot
+        .slash(&Invoker::instructor(GUILD_A), "session", add)
+        .await;
+    c.bot.fake.fail_next_post(
+        CHANNEL_A,
+        403,
+        json!({"message": "Missing Permissions", "code": 50013}),
+    );
+    let report = c.tick_at("2026-03-09T08:00:00Z").await;
+    assert_eq!(report.failed, 1);
+    let status = c
+        .bot
+        .slash(
+            &Invoker::student(GUILD_A),
+            "course",
+            json!([sub("status", json!([]))]),
+        )
+        .await;
+    let status = serde_json::to_string(status.message()).expect("json");
+    assert!(
+        status.contains("Posting stopped") && status.contains("Missing Permissions"),
+        "{status}"
+    );
+    c.tick_at("2026-03-09T09:00:00Z").await;
+    assert_eq!(
+        c.bot.fake.channel_messages(CHANNEL_A).len(),
+        1,
+        "no retry into a refusing channel"
+    );
+}
+
+#[tokio::test]
+async fn guild_b_sees_nothing_of_guild_as_course() {
+    let c = CourseBot::start().await;
+    c.setup(&Invoker::instructor(GUILD_A), "Europe/Berlin")
+        .await;
+    c.import_post().await;
+    for (name, options) in [
+        ("week", json!([])),
+        ("schedule", json!([])),
+        ("course", json!([sub("info", json!([]))])),
+    ] {
+        let reply = c.bot.slash(&Invoker::student(GUILD_B), name, options).await;
+        let text = serde_json::to_string(reply.message()).expect("json");
+        assert!(text.contains("no course yet"), "/{name} in B: {text}");
+        assert!(!text.contains("Scaling"), "/{name} in B: {text}");
+    }
+}
