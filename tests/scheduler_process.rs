@@ -1,0 +1,210 @@
+//! The weekly post across real crashes: the `paperclub run` binary against the fake
+//! Discord on 127.0.0.1, killed with SIGKILL at the worst moments (right after a claim
+//! commits; right after Discord took the message, before its id is recorded), then started
+//! again. The clock of each process starts where the test says (`PAPERCLUB_NOW`) and then
+//! runs in real time, so the scheduler sleeps and wakes as in production.
+
+#[path = "support/mod.rs"]
+mod support;
+
+use std::os::unix::process::ExitStatusExt;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+use support::bot::TOKEN;
+use support::fake_discord::FakeDiscord;
+use support::payloads::{CHANNEL_A, GUILD_A, GUILD_B};
+
+fn paperclub(data: &Path, now: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_paperclub"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env("PAPERCLUB_NOW", now)
+        .env_remove("PAPERCLUB_CONFIG")
+        .env_remove("PAPERCLUB_FAULT")
+        .output()
+        .expect("run paperclub")
+}
+
+/// A data folder with guild A's course: Mondays 09:00 Berlin, one session on 3 March.
+fn course(data: &Path) {
+    let now = "2026-02-20T12:00:00Z";
+    let guild = GUILD_A.to_string();
+    let channel = CHANNEL_A.to_string();
+    let setup = paperclub(
+        data,
+        now,
+        &[
+            "course",
+            "--guild",
+            &guild,
+            "setup",
+            "--channel",
+            &channel,
+            "--timezone",
+            "Europe/Berlin",
+            "--schedule",
+            "MON 09:00",
+            "--start",
+            "2026-03-01",
+        ],
+    );
+    assert!(setup.status.success(), "{setup:?}");
+    let add = paperclub(
+        data,
+        now,
+        &[
+            "session",
+            "--guild",
+            &guild,
+            "add",
+            "--date",
+            "2026-03-03",
+            "--title",
+            "Week one",
+        ],
+    );
+    assert!(add.status.success(), "{add:?}");
+}
+
+/// `paperclub run` against `fake`, its clock starting at `now`.
+fn bot(data: &Path, fake: &FakeDiscord, now: &str, fault: Option<&str>) -> Child {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_paperclub"));
+    command
+        .arg("--data-dir")
+        .arg(data)
+        .args(["run", "--discord-api", fake.http_url(), "--dev-guild"])
+        .arg(GUILD_A.to_string())
+        .env("DISCORD_TOKEN", TOKEN)
+        .env("PAPERCLUB_NOW", now)
+        .env("PAPERCLUB_LOG", "paperclub=info")
+        .env_remove("PAPERCLUB_CONFIG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    match fault {
+        Some(point) => command.env("PAPERCLUB_FAULT", point),
+        None => command.env_remove("PAPERCLUB_FAULT"),
+    };
+    command.spawn().expect("start the bot")
+}
+
+async fn wait_for_exit(child: &mut Child) -> std::process::ExitStatus {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the bot did not crash where told to"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Polls `course status` until the last post is recorded.
+async fn wait_for_sent(data: &Path, now: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let out = paperclub(
+            data,
+            now,
+            &["course", "--guild", &GUILD_A.to_string(), "status"],
+        );
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        if text.contains("https://discord.com/channels/") {
+            return text;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the post was never recorded:\n{text}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+fn stop(mut child: Child) {
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+}
+
+fn posts_to_channel(fake: &FakeDiscord) -> usize {
+    let path = format!("/api/v10/channels/{CHANNEL_A}/messages");
+    fake.requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == path)
+        .count()
+}
+
+#[tokio::test]
+async fn killed_after_discord_took_the_message_the_restarted_bot_finds_it_and_posts_nothing_more() {
+    let data = tempfile::tempdir().expect("temp dir");
+    course(data.path());
+    let fake = FakeDiscord::start(&[GUILD_A, GUILD_B]).await;
+    // Two seconds before 09:00 Berlin: the scheduler sleeps until the post is due.
+    let mut first = bot(
+        data.path(),
+        &fake,
+        "2026-03-02T07:59:58Z",
+        Some("after-send"),
+    );
+    let status = wait_for_exit(&mut first).await;
+    assert_eq!(status.signal(), Some(9), "killed by SIGKILL: {status:?}");
+    assert_eq!(
+        fake.channel_messages(CHANNEL_A).len(),
+        1,
+        "Discord took the message"
+    );
+
+    // Back three minutes later (past the one-minute delivery lease, inside the grace window).
+    let second = bot(data.path(), &fake, "2026-03-02T08:03:00Z", None);
+    let status = wait_for_sent(data.path(), "2026-03-02T08:03:30Z").await;
+    stop(second);
+    let messages = fake.channel_messages(CHANNEL_A);
+    assert_eq!(messages.len(), 1, "{messages:#?}");
+    assert_eq!(
+        posts_to_channel(&fake),
+        1,
+        "found by its marker, not sent again"
+    );
+    let id = messages[0]["id"].as_str().expect("id");
+    assert!(status.contains(id), "status links the message: {status}");
+    assert!(
+        fake.requests()
+            .iter()
+            .any(|r| r.method == "GET" && r.path.ends_with("/messages")),
+        "the restarted bot looked at the channel"
+    );
+}
+
+#[tokio::test]
+async fn killed_right_after_the_claim_the_restarted_bot_posts_exactly_once() {
+    let data = tempfile::tempdir().expect("temp dir");
+    course(data.path());
+    let fake = FakeDiscord::start(&[GUILD_A, GUILD_B]).await;
+    let mut first = bot(
+        data.path(),
+        &fake,
+        "2026-03-02T07:59:59Z",
+        Some("after-claim"),
+    );
+    let status = wait_for_exit(&mut first).await;
+    assert_eq!(status.signal(), Some(9), "killed by SIGKILL: {status:?}");
+    assert!(
+        fake.channel_messages(CHANNEL_A).is_empty(),
+        "claimed, not sent"
+    );
+
+    let second = bot(data.path(), &fake, "2026-03-02T08:00:20Z", None);
+    wait_for_sent(data.path(), "2026-03-02T08:00:30Z").await;
+    // And a third start a little later changes nothing.
+    stop(second);
+    let third = bot(data.path(), &fake, "2026-03-02T08:10:00Z", None);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    stop(third);
+    assert_eq!(fake.channel_messages(CHANNEL_A).len(), 1);
+    assert_eq!(posts_to_channel(&fake), 1);
+}
