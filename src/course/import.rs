@@ -99,7 +99,17 @@ impl Courses {
         if let Some(e) = &report.error {
             return refuse(format!("{name}: {e}"));
         }
-        let (date, time) = match meta.date.as_deref().or_else(|| dated_name(name)) {
+        let before = {
+            let mut conn = self.pool.acquire().await?;
+            store::session_date_by_source(&mut conn, guild as i64, name).await?
+        };
+        // An undated post imported again keeps the date it was given the first time.
+        let kept = before.map(|(d, t)| match t {
+            Some(t) => format!("{d} {t}"),
+            None => d,
+        });
+        let stated = meta.date.as_deref().or_else(|| dated_name(name));
+        let (date, time) = match stated.or(kept.as_deref()) {
             Some(when) => parse_when(when.get(..16).unwrap_or(when).trim_end_matches(['Z', ' ']))
                 .or_else(|_| parse_when(when.get(..10).unwrap_or(when)))
                 .map_err(|e| CourseError::User(format!("{name}: {e}")))?,

@@ -11,6 +11,12 @@ static HEADING: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$").expect("static regex"));
 static BULLET: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(?:[-+*]|\d+[.)])\s+(.*)$").expect("static regex"));
+/// `+ a. Title (May 2025)` or `- 2) Title`: a numbered reading with its details as
+/// indented sub-items (`- Link: …`, `- arXiv: …`).
+static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s{0,1}[-+*]\s+(?:[a-zA-Z]|\d{1,2})[.)]\s+(.+?)\s*(?:\((?:[A-Za-z]{3,9}\.?\s+)?((?:19|20)\d\d)\))?\s*$")
+        .expect("static regex")
+});
 static MD_LINK_ONLY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\[([^\]]+)\]\(\s*<?([^)\s>]+)>?\s*\)\s*(.*)$").expect("static regex")
 });
@@ -22,6 +28,8 @@ struct Reading<'a> {
     role: ReadingRole,
     section: String,
     body: Vec<&'a str>,
+    /// From a numbered reading's `(May 2025)`.
+    year: Option<i32>,
 }
 
 pub fn parse(text: &str) -> ParseOutput {
@@ -46,6 +54,12 @@ pub fn parse(text: &str) -> ParseOutput {
         if let Some(c) = HEADING.captures(line) {
             let level = c.get(1).map_or(0, |m| m.as_str().len());
             let heading = c.get(2).map_or("", |m| m.as_str());
+            // A student's blog of the session follows the readings under its own H1 (or a
+            // `Blog` heading): nothing from there on is a reading.
+            let blog = heading.trim().eq_ignore_ascii_case("blog");
+            if (level == 1 && saw_readings_section) || (level <= 2 && blog) {
+                break;
+            }
             if level <= 2 {
                 role = readings_role(heading).map(|r| (r, clean_title(heading)));
                 saw_readings_section |= role.is_some();
@@ -60,11 +74,26 @@ pub fn parse(text: &str) -> ParseOutput {
                     role: *r,
                     section: section.clone(),
                     body: if linked { vec![heading] } else { Vec::new() },
+                    year: None,
                 });
             }
             continue;
         }
         let Some((r, section)) = &role else { continue };
+        if let Some(c) = NUMBERED.captures(line) {
+            let title = c.get(1).map_or("", |m| m.as_str());
+            if !MD_LINK_ONLY.is_match(title) {
+                readings.push(Reading {
+                    line: lineno,
+                    title: clean_title(title),
+                    role: *r,
+                    section: section.clone(),
+                    body: Vec::new(),
+                    year: c.get(2).and_then(|y| y.as_str().parse().ok()),
+                });
+                continue;
+            }
+        }
         match readings.last_mut() {
             Some(reading) if reading.section == *section => reading.body.push(line),
             // A bulleted `[Title](url)` straight under the section heading is a reading too.
@@ -76,6 +105,7 @@ pub fn parse(text: &str) -> ParseOutput {
                         role: *r,
                         section: section.clone(),
                         body: vec![item.1],
+                        year: None,
                     });
                 }
             }
@@ -170,6 +200,7 @@ fn to_entry(reading: &Reading<'_>) -> Option<RawEntry> {
         line: reading.line,
         title: reading.title.clone(),
         role: Some(reading.role),
+        year: reading.year,
         ..RawEntry::default()
     };
     if entry.title.is_empty() {
@@ -185,6 +216,19 @@ fn to_entry(reading: &Reading<'_>) -> Option<RawEntry> {
             .map(|m| m.as_str());
         let text = item.unwrap_or(line).trim();
         if text.is_empty() {
+            continue;
+        }
+        // `arXiv: 2203.15556` names the paper without a link.
+        let bare_arxiv = text
+            .get(..6)
+            .filter(|p| p.eq_ignore_ascii_case("arxiv:"))
+            .and_then(|_| ids::arxiv_id(&format!("arXiv:{}", text[6..].trim())));
+        if let Some(id) = bare_arxiv {
+            details += 1;
+            entry.links.push(crate::model::Link::new(
+                "paper",
+                format!("https://arxiv.org/abs/{id}"),
+            ));
             continue;
         }
         let found = mdlinks::links_in_line(text);

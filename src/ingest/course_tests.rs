@@ -116,3 +116,79 @@ fn posts_without_front_matter_or_readings_warn() {
     assert!(out.entries.is_empty());
     assert_eq!(out.warnings.len(), 1);
 }
+
+#[test]
+fn the_forms_course_sites_really_use() {
+    // `Require` (sic), `####` headings, `*` and indented `-` bullets, a reading with no URL,
+    // `Extra Readings`, then a blog after the excerpt marker that is not readings.
+    let post = "---\ntitle: Alignment\n---\n## Require Readings\n\n#### Training language models to follow instructions with human feedback\n  - Long Ouyang, Jeff Wu, Xu Jiang\n  - https://arxiv.org/abs/2203.02155\n\n#### Constitutional AI: Harmlessness from AI Feedback\n* Yuntao Bai, Saurav Kadavath\n\n## Extra Readings\n\n#### Direct Preference Optimization: Your Language Model is Secretly a Reward Model\n* https://arxiv.org/abs/2305.18290\n\n<!--excerpt.start-->\n\n### Our notes on RLHF\n+ https://example.org/blog\n";
+    let out = parse(post);
+    let got: Vec<(&str, Option<ReadingRole>, Option<&str>)> = out
+        .entries
+        .iter()
+        .map(|e| (e.title.as_str(), e.role, e.arxiv.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "Training language models to follow instructions with human feedback",
+                Some(ReadingRole::Required),
+                Some("2203.02155")
+            ),
+            (
+                "Constitutional AI: Harmlessness from AI Feedback",
+                Some(ReadingRole::Required),
+                None
+            ),
+            (
+                "Direct Preference Optimization: Your Language Model is Secretly a Reward Model",
+                Some(ReadingRole::Optional),
+                Some("2305.18290")
+            ),
+        ]
+    );
+    assert_eq!(out.entries[1].authors, ["Yuntao Bai", "Saurav Kadavath"]);
+}
+
+#[test]
+fn numbered_readings_with_link_and_arxiv_sub_items() {
+    let post = "---\ntitle: Scaling\n---\n## Readings\n\n+ a. Scaling Laws for Neural Language Models (Jan 2020)\n    - Link: https://arxiv.org/abs/2001.08361\n+ b. Training Compute-Optimal Large Language Models (Mar 2022)\n    - arXiv: 2203.15556\n+ c. Emergent Abilities of Large Language Models\n\n# Blog\n\n## Readings we liked\n+ a. Not a reading of the session (May 2025)\n";
+    let out = parse(post);
+    let got: Vec<(&str, Option<&str>, Option<i32>)> = out
+        .entries
+        .iter()
+        .map(|e| (e.title.as_str(), e.arxiv.as_deref(), e.year))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "Scaling Laws for Neural Language Models",
+                Some("2001.08361"),
+                Some(2020)
+            ),
+            (
+                "Training Compute-Optimal Large Language Models",
+                Some("2203.15556"),
+                Some(2022)
+            ),
+            ("Emergent Abilities of Large Language Models", None, None),
+        ]
+    );
+    assert!(out
+        .entries
+        .iter()
+        .all(|e| e.role == Some(ReadingRole::Required)));
+}
+
+#[test]
+fn a_placeholder_session_has_no_readings_and_no_error() {
+    let out =
+        parse("---\ntitle: Project presentations\n---\n## Required Readings\n\n## More Readings\n");
+    assert!(out.entries.is_empty());
+    assert_eq!(
+        out.session.map(|s| s.title).as_deref(),
+        Some("Project presentations")
+    );
+}

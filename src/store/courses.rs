@@ -510,3 +510,16 @@ pub async fn set_parts(conn: &mut SqliteConnection, post: i64, parts: &str) -> s
         .await?;
     Ok(())
 }
+
+/// The local date and time of the session imported from `source`, if any.
+pub async fn session_date_by_source(
+    conn: &mut SqliteConnection,
+    guild: i64,
+    source: &str,
+) -> sqlx::Result<Option<(String, Option<String>)>> {
+    sqlx::query_as("SELECT date, time FROM sessions WHERE guild_id = ? AND source = ?")
+        .bind(guild)
+        .bind(source)
+        .fetch_optional(conn)
+        .await
+}

@@ -1,0 +1,209 @@
+//! Courses on the command line, as an instructor on the server runs them: set up, import
+//! course posts (dated by front matter, by file name, or by the schedule), then read the
+//! term, a week, and what the next post would say.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+const NOW: &str = "2026-02-20T12:00:00Z";
+
+fn paperclub(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_paperclub"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env("PAPERCLUB_NOW", NOW)
+        .env_remove("PAPERCLUB_CONFIG")
+        .env_remove("PAPERCLUB_FAULT")
+        .output()
+        .expect("run paperclub")
+}
+
+fn ok(out: Output) -> String {
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    text
+}
+
+fn setup(data: &Path, guild: &str) {
+    ok(paperclub(
+        data,
+        &[
+            "course",
+            "--guild",
+            guild,
+            "setup",
+            "--channel",
+            "42",
+            "--timezone",
+            "America/New_York",
+            "--schedule",
+            "0 9 * * TUE",
+            "--start",
+            "2026-03-01",
+        ],
+    ));
+}
+
+#[test]
+fn sessions_take_their_date_from_front_matter_file_name_or_the_schedule() {
+    let data = tempfile::tempdir().unwrap();
+    setup(data.path(), "7");
+    let report = ok(paperclub(
+        data.path(),
+        &[
+            "session",
+            "--guild",
+            "7",
+            "import",
+            &format!("{FIXTURES}/course-undated"),
+        ],
+    ));
+    // Undated posts take the schedule's Tuesdays from the start, in file order.
+    assert!(
+        report.contains("“Introduction to language models” on 2026-03-03 — 1 required"),
+        "{report}"
+    );
+    assert!(report.contains("“Pretraining” on 2026-03-10"), "{report}");
+    assert!(report.contains("“Guest lecture” on 2026-04-14"), "{report}");
+    let named = ok(paperclub(
+        data.path(),
+        &[
+            "session",
+            "--guild",
+            "7",
+            "import",
+            &format!("{FIXTURES}/course/2026-03-17-placeholder.md"),
+        ],
+    ));
+    assert!(
+        named.contains("on 2026-03-17 — 0 required, 0 optional"),
+        "{named}"
+    );
+
+    let schedule = ok(paperclub(data.path(), &["schedule", "--guild", "7"]));
+    let order: Vec<usize> = [
+        "Introduction",
+        "Pretraining",
+        "Project presentations",
+        "Guest lecture",
+    ]
+    .iter()
+    .map(|t| {
+        schedule
+            .find(t)
+            .unwrap_or_else(|| panic!("{t} in {schedule}"))
+    })
+    .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "in date order: {schedule}"
+    );
+
+    let week = ok(paperclub(data.path(), &["week", "2", "--guild", "7"]));
+    assert!(
+        week.contains("BERT") && week.contains("Notes: team-1"),
+        "{week}"
+    );
+
+    // What goes out on Tuesday 10 March at 09:00 New York time (13:00 UTC, after DST).
+    let preview = ok(paperclub(
+        data.path(),
+        &[
+            "schedule",
+            "--guild",
+            "7",
+            "preview",
+            "--at",
+            "2026-03-09 12:00",
+        ],
+    ));
+    assert!(preview.contains("<t:1773147600:F>"), "{preview}");
+    assert!(
+        preview.contains("Pretraining") && preview.contains("BERT"),
+        "{preview}"
+    );
+
+    // Importing the same posts again updates the sessions instead of adding more.
+    ok(paperclub(
+        data.path(),
+        &[
+            "session",
+            "--guild",
+            "7",
+            "import",
+            &format!("{FIXTURES}/course-undated"),
+        ],
+    ));
+    let again = ok(paperclub(data.path(), &["schedule", "--guild", "7"]));
+    assert_eq!(again, schedule, "same sessions, same dates");
+}
+
+#[test]
+fn bad_course_settings_say_what_to_type_instead_and_store_nothing() {
+    let data = tempfile::tempdir().unwrap();
+    for (args, expected) in [
+        (
+            vec!["--timezone", "Europe/Berln", "--schedule", "MON 09:00"],
+            "Did you mean `Europe/Berlin`",
+        ),
+        (
+            vec!["--timezone", "Europe/Berlin", "--schedule", "every monday"],
+            "MON 09:00",
+        ),
+        (
+            vec!["--timezone", "Europe/Berlin", "--schedule", "0 0 9 30 2 *"],
+            "never fires",
+        ),
+        (
+            vec![
+                "--timezone",
+                "Europe/Berlin",
+                "--schedule",
+                "MON 09:00",
+                "--start",
+                "March 1",
+            ],
+            "YYYY-MM-DD",
+        ),
+    ] {
+        let mut all = vec!["course", "--guild", "7", "setup", "--channel", "42"];
+        all.extend(args);
+        let out = paperclub(data.path(), &all);
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert_eq!(out.status.code(), Some(1), "{text}");
+        assert!(text.contains(expected), "{expected} in: {text}");
+    }
+    let info = paperclub(data.path(), &["course", "--guild", "7", "info"]);
+    assert!(String::from_utf8_lossy(&info.stdout).contains("no course yet"));
+}
+
+#[test]
+fn another_guild_sees_none_of_the_course() {
+    let data = tempfile::tempdir().unwrap();
+    setup(data.path(), "7");
+    ok(paperclub(
+        data.path(),
+        &[
+            "session",
+            "--guild",
+            "7",
+            "import",
+            &format!("{FIXTURES}/course-undated"),
+        ],
+    ));
+    let other = paperclub(data.path(), &["schedule", "--guild", "8"]);
+    let text = String::from_utf8_lossy(&other.stdout);
+    assert!(
+        text.contains("no course yet") && !text.contains("Pretraining"),
+        "{text}"
+    );
+    // Nor its readings: the posts were imported into guild 7's catalog only.
+    let search = paperclub(data.path(), &["search", "BERT", "--guild", "8"]);
+    assert!(String::from_utf8_lossy(&search.stdout).contains("No papers found"));
+}
