@@ -123,7 +123,10 @@ fn sessions_take_their_date_from_front_matter_file_name_or_the_schedule() {
             "2026-03-09 12:00",
         ],
     ));
-    assert!(preview.contains("<t:1773147600:F>"), "{preview}");
+    assert!(
+        preview.contains("Tuesday 2026-03-10 13:00 UTC"),
+        "{preview}"
+    );
     assert!(
         preview.contains("Pretraining") && preview.contains("BERT"),
         "{preview}"

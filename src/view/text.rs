@@ -2,9 +2,57 @@
 //! would send, readable in a terminal.
 
 use super::Reply;
+use chrono::{DateTime, Utc};
+use regex::{Captures, Regex};
 use std::fmt::Write;
+use std::sync::LazyLock;
 
 pub fn render(reply: &Reply) -> String {
+    timestamps(&render_markup(reply), Utc::now())
+}
+
+static TIMESTAMP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"<t:(-?\d{1,12})(?::([tTdDfFR]))?>").expect("static regex"));
+
+/// Discord shows `<t:1772438400:F>` in each reader's own zone; a terminal gets UTC, and
+/// `:R` a relative phrase against `now`.
+pub fn timestamps(text: &str, now: DateTime<Utc>) -> String {
+    TIMESTAMP
+        .replace_all(text, |c: &Captures<'_>| {
+            let Some(t) = c[1]
+                .parse()
+                .ok()
+                .and_then(|s| DateTime::from_timestamp(s, 0))
+            else {
+                return c[0].to_string();
+            };
+            match c.get(2).map_or("f", |m| m.as_str()) {
+                "t" => t.format("%H:%M UTC").to_string(),
+                "T" => t.format("%H:%M:%S UTC").to_string(),
+                "d" | "D" => t.format("%a %Y-%m-%d").to_string(),
+                "F" => t.format("%A %Y-%m-%d %H:%M UTC").to_string(),
+                "R" => relative(t - now),
+                _ => t.format("%Y-%m-%d %H:%M UTC").to_string(),
+            }
+        })
+        .into_owned()
+}
+
+fn relative(d: chrono::Duration) -> String {
+    let (n, unit) = match d.num_seconds().abs() {
+        s if s < 90 => return "now".into(),
+        s if s < 90 * 60 => (s / 60, "minutes"),
+        s if s < 36 * 3600 => (s / 3600, "hours"),
+        s => (s / 86_400, "days"),
+    };
+    if d.num_seconds() > 0 {
+        format!("in {n} {unit}")
+    } else {
+        format!("{n} {unit} ago")
+    }
+}
+
+fn render_markup(reply: &Reply) -> String {
     let mut out = String::new();
     if let Some(c) = &reply.content {
         out.push_str(c);
@@ -61,4 +109,25 @@ pub fn render(reply: &Reply) -> String {
         out.push_str("(only you can see this)\n");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn discord_timestamps_read_as_utc_in_a_terminal() {
+        let now = DateTime::from_timestamp(1_772_400_000, 0).unwrap();
+        assert_eq!(
+            timestamps(
+                "at <t:1772438400:F> (<t:1772438400:R>), <t:1772438400:D>",
+                now
+            ),
+            "at Monday 2026-03-02 08:00 UTC (in 10 hours), Mon 2026-03-02"
+        );
+        assert_eq!(
+            timestamps("<t:99999999999999999:F>", now),
+            "<t:99999999999999999:F>"
+        );
+    }
 }
