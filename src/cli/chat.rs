@@ -37,6 +37,7 @@ fn options_of(command: &str) -> Option<&'static [&'static str]> {
             "end",
             "instructor_role",
             "grace_hours",
+            "reminders",
         ],
         "course info" | "course status" | "schedule" => &[],
         "schedule preview" => &["at"],
@@ -294,6 +295,7 @@ fn course_settings(get: &dyn Fn(&str) -> Option<String>) -> Result<CourseSetting
         end: get("end"),
         instructor_role: id("instructor_role")?,
         grace_hours,
+        reminders: get("reminders"),
     })
 }
 

@@ -36,6 +36,9 @@ pub struct SettingsArgs {
     /// Hours after the scheduled time within which a missed post is still sent.
     #[arg(long)]
     pub grace_hours: Option<u32>,
+    /// Presenter reminders in days before a session: `7,1` (default), or `none`.
+    #[arg(long)]
+    pub reminders: Option<String>,
 }
 
 impl From<SettingsArgs> for CourseSettings {
@@ -48,6 +51,7 @@ impl From<SettingsArgs> for CourseSettings {
             end: a.end,
             instructor_role: a.instructor_role,
             grace_hours: a.grace_hours,
+            reminders: a.reminders,
         }
     }
 }

@@ -27,6 +27,8 @@ pub struct CourseSettings {
     pub end: Option<String>,
     pub instructor_role: Option<u64>,
     pub grace_hours: Option<u32>,
+    /// Presenter reminders in days before a session: `7,1`, or `none`.
+    pub reminders: Option<String>,
 }
 
 /// A session defined in chat (`/session add`).
@@ -149,11 +151,13 @@ impl Courses {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let id = store::save_session(&mut tx, &row).await?;
         store::set_readings(&mut tx, id, &readings).await?;
+        store::touch_reminders(&mut tx, guild as i64, 0).await?;
         tx.commit().await?;
+        self.wake.notify_one();
         let sessions = self.sessions(guild).await?;
-        Ok(sessions.into_iter().find(|s| s.id == id).ok_or_else(|| {
+        sessions.into_iter().find(|s| s.id == id).ok_or_else(|| {
             CourseError::Internal(anyhow::anyhow!("session {id} vanished after insert"))
-        })?)
+        })
     }
 
     /// The `week`-th session (1-based, skipped weeks included) of the guild.
@@ -226,6 +230,7 @@ impl Courses {
         } else {
             store::set_skipped(&mut tx, guild as i64, session.id, true).await?;
         }
+        store::touch_reminders(&mut tx, guild as i64, 0).await?;
         tx.commit().await?;
         Ok(session)
     }
@@ -247,6 +252,7 @@ impl Courses {
             at.timestamp(),
         )
         .await?;
+        store::touch_reminders(&mut conn, guild as i64, 0).await?;
         Ok(Session {
             date,
             time,
@@ -260,6 +266,7 @@ impl Courses {
         let (_, session) = self.week(guild, week).await?;
         let mut conn = self.pool.acquire().await?;
         store::remove_session(&mut conn, guild as i64, session.id).await?;
+        store::touch_reminders(&mut conn, guild as i64, 0).await?;
         Ok(session)
     }
 
@@ -332,7 +339,14 @@ fn apply(
             .filter(|&r| r != 0)
             .or(current.as_ref().and_then(|c| c.instructor_role)),
         grace: Duration::hours(grace as i64),
+        reminder_days: match &s.reminders {
+            Some(text) => super::parse_reminder_days(text).map_err(CourseError::User)?,
+            None => current
+                .as_ref()
+                .map_or(vec![7, 1], |c| c.reminder_days.clone()),
+        },
         next_post_at: None,
+        next_reminder_at: None,
         paused_reason: None,
     };
     course.next_post_at = course.next_occurrence(now);

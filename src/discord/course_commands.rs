@@ -40,6 +40,9 @@ pub async fn course_setup(
     #[min = 0]
     #[max = 336]
     grace_hours: Option<u32>,
+    #[description = "Presenter reminders, days before a session: 7,1 (default) or none"]
+    #[max_length = 40]
+    reminders: Option<String>,
 ) -> Result<(), BotError> {
     let settings = CourseSettings {
         channel: Some(channel.get()),
@@ -49,6 +52,7 @@ pub async fn course_setup(
         end,
         instructor_role: instructor_role.map(|r| r.get()),
         grace_hours,
+        reminders,
     };
     respond(ctx, Request::Course(CourseRequest::Setup(settings))).await
 }
@@ -74,6 +78,9 @@ pub async fn course_edit(
     #[min = 0]
     #[max = 336]
     grace_hours: Option<u32>,
+    #[description = "Presenter reminders, days before a session: 7,1 or none"]
+    #[max_length = 40]
+    reminders: Option<String>,
 ) -> Result<(), BotError> {
     let settings = CourseSettings {
         channel: channel.map(|c| c.get()),
@@ -83,6 +90,7 @@ pub async fn course_edit(
         end,
         instructor_role: instructor_role.map(|r| r.get()),
         grace_hours,
+        reminders,
     };
     respond(ctx, Request::Course(CourseRequest::Edit(settings))).await
 }
@@ -130,6 +138,7 @@ pub async fn session_import(
 
 /// Add a session
 #[poise::command(slash_command, guild_only, rename = "add")]
+#[allow(clippy::too_many_arguments)]
 pub async fn session_add(
     ctx: Context<'_>,
     #[description = "YYYY-MM-DD, optionally with a time: 2026-02-03 14:00"] date: String,
