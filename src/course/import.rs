@@ -38,6 +38,18 @@ impl Courses {
     ) -> Result<Vec<SessionImport>, CourseError> {
         let course = self.require(guild).await?;
         let mut out = Vec::new();
+        // A `.zip` of posts stands for the posts in it.
+        let mut posts = Vec::new();
+        for (name, bytes) in files {
+            if !super::archive::is_zip(&bytes) {
+                posts.push((name, bytes));
+                continue;
+            }
+            match super::archive::unpack(&name, &bytes) {
+                Ok(inside) => posts.extend(inside),
+                Err(e) => return refuse(e),
+            }
+        }
         // Undated posts take the schedule's occurrences after the last dated session (or
         // the course's start), one each, in file order.
         let mut cursor = {
@@ -55,7 +67,7 @@ impl Courses {
                 .unwrap_or(now);
             from - chrono::Duration::seconds(1)
         };
-        for (name, bytes) in files {
+        for (name, bytes) in posts {
             let result = self
                 .import_post(catalog, &course, &name, &bytes, &mut cursor)
                 .await;

@@ -4,6 +4,7 @@
 //! module turns rows into checked domain values and back, and holds the service every
 //! surface calls.
 
+pub mod archive;
 mod import;
 mod service;
 pub mod when;

@@ -124,11 +124,11 @@ pub async fn session(_ctx: Context<'_>) -> Result<(), BotError> {
     Ok(())
 }
 
-/// Import a course-site post (.md) as a session; its readings join this server's catalog
+/// Import course-site posts (.md, or a .zip of them) as sessions; readings join the catalog
 #[poise::command(slash_command, guild_only, rename = "import")]
 pub async fn session_import(
     ctx: Context<'_>,
-    #[description = "A course post: YAML front matter, then Required / More Readings"]
+    #[description = "A course post (front matter, then Required / More Readings) or a .zip of posts"]
     file: serenity::Attachment,
 ) -> Result<(), BotError> {
     let bytes = super::commands::fetch_attachment(ctx, &file).await?;
