@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod discord;
 pub mod dispatch;
+pub mod fault;
 pub mod ingest;
 pub mod model;
 pub mod search;
