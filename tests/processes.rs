@@ -322,3 +322,34 @@ async fn a_catalog_held_open_sees_another_catalogs_import_on_the_same_folder_wit
     held.close().await;
     other.close().await;
 }
+
+#[test]
+fn an_import_waits_while_another_process_holds_the_index_writer_and_then_is_searchable() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(import(dir.path(), None, "resnet.bib").status.success());
+    let (index, stale) = paperclub::search::SearchIndex::open(&dir.path().join("index")).unwrap();
+    assert!(!stale);
+    assert!(index.try_acquire().unwrap(), "the writer is free");
+
+    let mut child = command(
+        dir.path(),
+        None,
+        &["import", &fixture("adam.bib").to_string_lossy()],
+    )
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the import waits for the index writer instead of reporting ✓"
+    );
+    index.release();
+    drop(index);
+
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("✓"), "{}", text(&out));
+    assert!(first_hit(dir.path(), "adam stochastic optimization").contains(ADAM));
+}
