@@ -121,6 +121,8 @@ impl Catalog {
         text: &str,
         limit: usize,
     ) -> anyhow::Result<Vec<Paper>> {
+        // Before taking a connection: an in-memory catalog has only one.
+        self.refresh().await;
         let mut conn = self.pool.acquire().await?;
         let text = text.trim();
         let mut ids = if text.is_empty() {
@@ -129,7 +131,6 @@ impl Catalog {
             papers::visible_keys_with_prefix(&mut conn, scope, text, limit).await?
         };
         if ids.len() < limit {
-            self.refresh().await;
             let query = SearchQuery {
                 text: text.to_string(),
                 limit,
