@@ -1,8 +1,8 @@
 //! Full-text search over the catalog with tantivy. The index is derived from SQLite and can
 //! be rebuilt at any time; a schema version file beside it forces a rebuild when it changes.
 //! `schema` owns the layout and analyzers, `query` turns user text into term queries (never
-//! query syntax), `snippet` renders excerpts; this file owns the index's life cycle: open or
-//! wipe, write under one lock, reload the reader after every commit.
+//! query syntax), `snippet` renders excerpts, `write` owns the writer and the generation
+//! each commit records; this file opens (or wipes) the index and answers searches.
 
 mod collect;
 mod query;
