@@ -175,12 +175,28 @@ impl Chat {
         }
     }
 
-    /// Sends `command`, then collects output until `want` shows or `within` passes.
+    /// Imports `file` through the chat; returns the report.
+    fn import(&mut self, file: &str) -> String {
+        let command = format!("/import file:{}", fixture(file).display());
+        self.ask(&command, "entries", Duration::from_secs(40), false)
+            .unwrap_or_default()
+    }
+
+    /// Sends `command` (again every 150 ms) until `want` shows in the output, or `within`
+    /// passes; returns the output seen.
     fn ask_until(&mut self, command: &str, want: &str, within: Duration) -> Option<String> {
+        self.ask(command, want, within, true)
+    }
+
+    fn ask(&mut self, command: &str, want: &str, within: Duration, again: bool) -> Option<String> {
         let deadline = Instant::now() + within;
         let mut seen = String::new();
+        let mut sent = false;
         while Instant::now() < deadline {
-            writeln!(self.stdin, "{command}").unwrap();
+            if again || !sent {
+                writeln!(self.stdin, "{command}").unwrap();
+                sent = true;
+            }
             let round = Instant::now() + Duration::from_millis(150);
             loop {
                 let left = round.saturating_duration_since(Instant::now());
@@ -213,13 +229,8 @@ fn a_running_chat_finds_papers_the_command_line_imports_and_merges_into_them() {
     assert!(import(dir.path(), None, "batchnorm.bib").status.success());
     let mut chat = Chat::start(dir.path());
     // The chat imports first, so its identity tables are loaded before the CLI writes.
-    let bert = fixture("bert.bib");
-    let own = chat.ask_until(
-        &format!("/import file:{}", bert.display()),
-        "1 new",
-        Duration::from_secs(10),
-    );
-    assert!(own.is_some_and(|r| r.contains('✓')));
+    let own = chat.import("bert.bib");
+    assert!(own.contains('✓') && own.contains("1 new"), "{own}");
     let before = chat
         .ask_until(
             "/paper search residual learning",
@@ -254,14 +265,7 @@ fn a_running_chat_finds_papers_the_command_line_imports_and_merges_into_them() {
 
     // The CLI gave Adam an id the chat's identity tables did not know: the chat's own
     // import of a list with Adam merges into it instead of failing.
-    let list = fixture("optimizers.md");
-    let merged = chat
-        .ask_until(
-            &format!("/import file:{}", list.display()),
-            "entries",
-            Duration::from_secs(10),
-        )
-        .unwrap_or_default();
+    let merged = chat.import("optimizers.md");
     assert!(
         merged.contains("1 new, 1 merged") && merged.contains('✓'),
         "{merged}"
@@ -351,5 +355,39 @@ fn an_import_waits_while_another_process_holds_the_index_writer_and_then_is_sear
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("✓"), "{}", text(&out));
+    assert!(first_hit(dir.path(), "adam stochastic optimization").contains(ADAM));
+}
+
+#[test]
+fn a_running_chat_and_the_command_line_importing_at_the_same_time_both_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(import(dir.path(), None, "batchnorm.bib").status.success());
+    let mut chat = Chat::start(dir.path());
+    let cli = command(
+        dir.path(),
+        None,
+        &["import", &fixture("adam.bib").to_string_lossy()],
+    )
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let own = chat.import("resnet.bib");
+    assert!(own.contains("✓ discord:resnet.bib"), "{own}");
+    let out = cli.wait_with_output().unwrap();
+    assert!(
+        out.status.success() && text(&out).contains("✓"),
+        "{}",
+        text(&out)
+    );
+    assert!(chat
+        .ask_until(
+            "/paper search adam stochastic",
+            ADAM,
+            Duration::from_secs(2)
+        )
+        .is_some());
+    chat.finish();
+    assert!(first_hit(dir.path(), "residual learning").contains(RESNET));
     assert!(first_hit(dir.path(), "adam stochastic optimization").contains(ADAM));
 }
