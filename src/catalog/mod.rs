@@ -108,7 +108,12 @@ impl Catalog {
                 crate::store::changes::current(&mut *self.pool.acquire().await?).await?;
             let docs = indexing::all_docs(&self.pool).await?;
             let index = Arc::clone(&self.index);
-            tokio::task::spawn_blocking(move || index.rebuild(docs.into_iter(), generation)).await?
+            let n =
+                tokio::task::spawn_blocking(move || index.rebuild(docs.into_iter(), generation))
+                    .await??;
+            // Other processes may have written while the papers were read.
+            self.catch_up().await?;
+            anyhow::Ok(n)
         }
         .await;
         self.index.release();
