@@ -122,9 +122,12 @@ impl Catalog {
         rebuilt
     }
 
-    /// Waits for a running import to finish, then closes the database cleanly.
+    /// Waits for a running import and the index's merges to finish, then closes the
+    /// database cleanly.
     pub async fn close(&self) {
         let _guard = self.writer.lock().await;
+        let index = Arc::clone(&self.index);
+        let _ = tokio::task::spawn_blocking(move || index.finish()).await;
         self.pool.close().await;
     }
 

@@ -111,6 +111,20 @@ impl SearchIndex {
         }
     }
 
+    /// Releases the writer and waits for its merges to finish: after this returns, the
+    /// writer lock is free for any process (a clean shutdown).
+    pub fn finish(&self) {
+        self.release();
+        let retiring = self
+            .retiring
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(handle) = retiring {
+            let _ = handle.join();
+        }
+    }
+
     /// Replaces everything with `docs`, read at `generation` or later, and commits.
     pub fn rebuild(
         &self,
