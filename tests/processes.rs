@@ -152,7 +152,9 @@ struct Chat {
 
 impl Chat {
     fn start(data: &Path) -> Chat {
-        let mut child = command(data, None, &["chat", "--no-examples"])
+        // Guild 0: the instance-wide catalog the command line imports into (what a direct
+        // message to the bot sees), not the example server chat plays by default.
+        let mut child = command(data, None, &["chat", "--no-examples", "--guild", "0"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
