@@ -78,6 +78,31 @@ fn search_finds_a_paper_despite_a_typo_and_prints_json_with_scores() {
 }
 
 #[test]
+fn search_puts_the_paper_of_a_pasted_identifier_first() {
+    let dir = imported();
+    for (pasted, title) in [
+        ("2203.15556", "Training Compute-Optimal"),
+        ("arXiv:2001.08361", "Scaling Laws for Neural"),
+        (
+            "https://arxiv.org/abs/2001.08361v2",
+            "Scaling Laws for Neural",
+        ),
+        (
+            "https://arxiv.org/pdf/2203.15556.pdf",
+            "Training Compute-Optimal",
+        ),
+        (
+            "https://doi.org/10.1162/089976698300017467",
+            "Nonlinear Component",
+        ),
+    ] {
+        let out = stdout(&paperclub(dir.path(), &["search", pasted]));
+        let first = out.lines().next().unwrap_or("");
+        assert!(first.contains(title), "{pasted}:\n{out}");
+    }
+}
+
+#[test]
 fn tag_show_and_stats_answer_from_the_imported_catalog() {
     let dir = imported();
     let tag = stdout(&paperclub(dir.path(), &["tag", "scaling-laws"]));
