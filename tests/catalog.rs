@@ -388,3 +388,18 @@ async fn one_file_listing_a_new_paper_twice_under_two_keys_imports_it_once() {
     assert_eq!(a.id, b.id);
     assert_eq!(a.venue.as_deref(), Some("ICLR"));
 }
+
+#[tokio::test]
+async fn a_paper_without_authors_gets_a_title_key_with_the_year_of_its_arxiv_id() {
+    let catalog = catalog_with(&[("week3.md", WEEK3)]).await;
+    // The course post gives LLaMA a title and an arXiv link, no authors and no year.
+    let llama = one(&catalog, "2302.13971").await;
+    assert_eq!(llama.key, "llama2023open");
+    // Its authors' BibTeX arriving later finds it, and the key already issued stays.
+    let bib = include_str!("fixtures/search/preprints.bib");
+    catalog
+        .import_bytes(Scope::GLOBAL, "preprints.bib", bib.as_bytes(), None)
+        .await;
+    let later = one(&catalog, "touvron2023llama").await;
+    assert_eq!((later.id, later.key.as_str()), (llama.id, "llama2023open"));
+}

@@ -133,7 +133,8 @@ pub fn cite_many(papers: &[Paper], format: CiteFormat) -> String {
     }
 }
 
-/// See [`key::key_stem`]: first author's family name, year, first significant title word.
+/// See [`key::key_stem`]: first author's family name, year, first significant title word;
+/// without authors, the first significant title word, year, the next one.
 pub fn key_stem(authors: &[String], year: Option<i32>, title: &str) -> String {
     key::key_stem(authors, year, title)
 }

@@ -39,6 +39,19 @@ pub fn arxiv_id(text: &str) -> Option<String> {
     plausible(id).then(|| id.to_string())
 }
 
+/// The year an arXiv id was issued: `2203.15556` → 2022, `hep-th/9901001` → 1999. Old-style
+/// ids ran from 1991 to March 2007, new-style ones from April 2007.
+pub fn arxiv_year(id: &str) -> Option<i32> {
+    let digits = id.rsplit('/').next()?;
+    let yy: i32 = digits.get(..2)?.parse().ok()?;
+    let old_style = id.contains('/');
+    Some(if old_style && yy >= 91 {
+        1900 + yy
+    } else {
+        2000 + yy
+    })
+}
+
 /// Rejects numbers that only look like new-style ids (`2020.12345` is not a month).
 fn plausible(id: &str) -> bool {
     if id.contains('/') {
@@ -324,5 +337,14 @@ mod tests {
             assert!(p.refs.is_empty(), "{text}: {p:?}");
             assert_eq!(p.rest, text);
         }
+    }
+
+    #[test]
+    fn arxiv_ids_carry_their_year() {
+        assert_eq!(arxiv_year("2203.15556"), Some(2022));
+        assert_eq!(arxiv_year("0704.0001"), Some(2007));
+        assert_eq!(arxiv_year("hep-th/9901001"), Some(1999));
+        assert_eq!(arxiv_year("cs/0112017"), Some(2001));
+        assert_eq!(arxiv_year("x"), None);
     }
 }
