@@ -13,6 +13,7 @@ pub mod config;
 pub mod discord;
 pub mod dispatch;
 pub mod ingest;
+pub mod markdown;
 pub mod model;
 pub mod search;
 pub mod store;

@@ -12,8 +12,8 @@ mod names;
 #[cfg(test)]
 mod tests;
 
+use crate::markdown;
 use crate::model::Paper;
-use crate::view::cards::escape_md;
 use bibtex::Dialect;
 use csl::{Markup, Prose};
 use serde::{Deserialize, Serialize};
@@ -146,7 +146,7 @@ pub fn markdown_link(paper: &Paper) -> String {
     let title = if title.is_empty() {
         String::from("Untitled")
     } else {
-        escape_md(&title)
+        markdown::escape(&title)
     };
     let mut out = match paper.primary_url().filter(|u| !u.trim().is_empty()) {
         // `<...>` keeps parentheses in the URL from ending the link.
@@ -155,8 +155,8 @@ pub fn markdown_link(paper: &Paper) -> String {
     };
     let authors = author_summary(&paper.authors);
     match (authors.is_empty(), paper.year) {
-        (false, Some(y)) => out.push_str(&format!(" — {} ({y})", escape_md(&authors))),
-        (false, None) => out.push_str(&format!(" — {}", escape_md(&authors))),
+        (false, Some(y)) => out.push_str(&format!(" — {} ({y})", markdown::escape(&authors))),
+        (false, None) => out.push_str(&format!(" — {}", markdown::escape(&authors))),
         (true, Some(y)) => out.push_str(&format!(" ({y})")),
         (true, None) => {}
     }

@@ -4,6 +4,7 @@ use super::papers::{ambiguous, not_found};
 use super::Result;
 use crate::catalog::{Catalog, Resolved};
 use crate::cite::{self, CiteFormat};
+use crate::markdown::{code, code_block};
 use crate::model::{Paper, Scope};
 use crate::view::limits::{self};
 use crate::view::{Attachment, Reply};
@@ -54,11 +55,7 @@ pub(super) async fn cite_request(
     let mut seen = std::collections::HashSet::new();
     list.retain(|p| seen.insert(p.id));
     if !missing.is_empty() {
-        let names: Vec<String> = missing
-            .iter()
-            .take(10)
-            .map(|m| format!("`{}`", m.replace('`', "'")))
-            .collect();
+        let names: Vec<String> = missing.iter().take(10).map(|m| code(m)).collect();
         return Ok(Reply::error(format!(
             "Not found: {}. Nothing was cited.",
             names.join(", ")
@@ -92,8 +89,8 @@ pub(super) async fn cite_request(
 fn single_citation(p: &Paper, format: CiteFormat) -> Reply {
     let text = cite::cite(p, format);
     let block = match format {
-        CiteFormat::Bibtex | CiteFormat::Biblatex => format!("```bibtex\n{}\n```", text.trim_end()),
-        CiteFormat::Markdown => format!("```md\n{}\n```", text.trim_end()),
+        CiteFormat::Bibtex | CiteFormat::Biblatex => code_block("bibtex", text.trim_end()),
+        CiteFormat::Markdown => code_block("md", text.trim_end()),
         _ => cite::cite_markdown(p, format).trim_end().to_string(),
     };
     if block.chars().count() <= limits::CONTENT {
@@ -101,8 +98,8 @@ fn single_citation(p: &Paper, format: CiteFormat) -> Reply {
     }
     Reply {
         content: Some(format!(
-            "The citation of `{}` is long; it is attached.",
-            p.key
+            "The citation of {} is long; it is attached.",
+            code(&p.key)
         )),
         attachments: vec![Attachment {
             filename: format!("{}.bib", p.key),

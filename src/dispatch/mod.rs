@@ -3,8 +3,8 @@
 
 use crate::catalog::Catalog;
 use crate::cite::CiteFormat;
+use crate::markdown;
 use crate::model::Scope;
-use crate::view::cards::escape_md;
 use crate::view::limits::truncate;
 use crate::view::{Pager, Reply};
 use tracing::Instrument;
@@ -152,5 +152,5 @@ fn page_of<T>(items: &[T], page: usize, per: usize) -> (&[T], Option<Pager>) {
 }
 
 fn quoted(s: &str) -> String {
-    format!("“{}”", escape_md(&truncate(s.trim(), 100)))
+    format!("“{}”", markdown::escape(&truncate(s.trim(), 100)))
 }

@@ -3,6 +3,7 @@
 use super::{page_of, quoted, Result};
 use crate::catalog::{Catalog, Resolved};
 use crate::ingest::ids::tag_key;
+use crate::markdown::code;
 use crate::model::{Paper, Scope};
 use crate::view::cards::{list_line, paper_card, result_card};
 use crate::view::limits::{self, truncate};
@@ -79,7 +80,7 @@ pub(super) async fn by_tag(
         let hint = if near.is_empty() {
             "`/tags` lists every tag.".to_string()
         } else {
-            let names: Vec<String> = near.iter().map(|t| format!("`{}`", t.tag)).collect();
+            let names: Vec<String> = near.iter().map(|t| code(&t.tag)).collect();
             format!("Did you mean {}?", names.join(", "))
         };
         return Ok(Reply::error(format!(
@@ -155,7 +156,7 @@ pub(super) async fn tags(catalog: &Catalog, scope: Scope, page: usize) -> Result
     let (slice, pager) = page_of(&all, page, TAGS_PER_PAGE);
     let lines: Vec<String> = slice
         .iter()
-        .map(|t| format!("`{}` ({})", t.tag.replace('`', "'"), t.count))
+        .map(|t| format!("{} ({})", code(&t.tag), t.count))
         .collect();
     Ok(Reply {
         embeds: vec![Embed {
