@@ -4,6 +4,7 @@
 mod bench;
 mod chat;
 mod data;
+mod import;
 
 pub use bench::run_bench;
 
@@ -126,4 +127,5 @@ pub enum Command {
 }
 
 pub use chat::run_chat;
-pub use data::{collect_files, run_data_command};
+pub use data::run_data_command;
+pub use import::collect_files;

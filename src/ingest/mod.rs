@@ -13,6 +13,7 @@ pub mod ids;
 pub mod latex;
 pub mod links;
 pub mod mdlinks;
+pub mod sanity;
 pub mod wiki;
 
 use crate::model::Link;
@@ -129,15 +130,17 @@ pub struct ParseOutput {
     pub warnings: Vec<Warning>,
 }
 
-/// Parses `text` as `format`.
+/// Parses `text` as `format`; absurd entries (see [`sanity`]) are dropped with a warning.
 pub fn parse(format: Format, text: &str) -> ParseOutput {
-    match format {
+    let mut out = match format {
         Format::Awesome => awesome::parse(text),
         Format::Hub => hub::parse(text),
         Format::Course => course::parse(text),
         Format::Wiki => wiki::parse(text),
         Format::Bibtex => bibtex::parse(text),
-    }
+    };
+    sanity::drop_absurd(&mut out);
+    out
 }
 
 /// Warns about entries that repeat an earlier one in the same file (same arXiv id, DOI,
