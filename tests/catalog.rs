@@ -2,6 +2,7 @@
 //! merge one paper from many sources, stay idempotent, keep guilds apart, survive bad input.
 
 use paperclub::catalog::{Catalog, Resolved};
+use paperclub::cite::CiteFormat;
 use paperclub::model::{Paper, Scope};
 
 const SCALING_MD: &str = include_str!("fixtures/catalog/scaling.md");
@@ -402,4 +403,25 @@ async fn a_paper_without_authors_gets_a_title_key_with_the_year_of_its_arxiv_id(
         .await;
     let later = one(&catalog, "touvron2023llama").await;
     assert_eq!((later.id, later.key.as_str()), (llama.id, "llama2023open"));
+}
+
+#[tokio::test]
+async fn a_citation_never_names_a_string_macro_it_does_not_define() {
+    let bib = include_str!("fixtures/cite/macros_in_entries.bib");
+    let catalog = catalog_with(&[("macros.bib", bib)]).await;
+    let papers = vec![
+        one(&catalog, "srivastava2014dropout").await,
+        one(&catalog, "brown2020language").await,
+    ];
+    for format in [CiteFormat::Bibtex, CiteFormat::Biblatex] {
+        let text = paperclub::cite::cite_many(&papers, format);
+        assert!(
+            !text.contains("= jmlr") && !text.contains("nips #"),
+            "{text}"
+        );
+        assert!(
+            text.contains("{Journal of Machine Learning Research}"),
+            "{text}"
+        );
+    }
 }

@@ -152,3 +152,28 @@ fn text_without_entries_warns_once() {
     assert_eq!(out.warnings.len(), 1);
     assert!(parse("").warnings.is_empty());
 }
+
+#[test]
+fn the_stored_entry_carries_the_values_of_the_files_string_macros() {
+    let out = parse(include_str!(
+        "../../tests/fixtures/cite/macros_in_entries.bib"
+    ));
+    let dropout = by_key(&out, "srivastava2014dropout");
+    let raw = &dropout.bibtex.as_ref().unwrap().raw;
+    assert!(
+        raw.contains("journal = {Journal of Machine Learning Research},"),
+        "{raw}"
+    );
+    let brown = by_key(&out, "brown2020language");
+    let raw = &brown.bibtex.as_ref().unwrap().raw;
+    assert!(
+        raw.contains(r#"booktitle = {Advances in Neural Information Processing Systems} # " 33","#),
+        "{raw}"
+    );
+    // Month names are BibTeX's own and stay as written.
+    assert!(raw.contains("month     = dec,"), "{raw}");
+    assert_eq!(
+        brown.venue.as_deref(),
+        Some("Advances in Neural Information Processing Systems 33")
+    );
+}

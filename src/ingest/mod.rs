@@ -54,7 +54,8 @@ pub struct BibEntry {
     pub key: String,
     /// Lower-case entry type: `article`, `misc`, `inproceedings`, ...
     pub entry_type: String,
-    /// The entry's text exactly as written in the source.
+    /// The entry's text as written in the source, with the `@string` macros the file
+    /// defined expanded so that it stands on its own.
     pub raw: String,
     /// Field name (lower-case) to value with LaTeX accents and braces decoded for display.
     pub fields: Vec<(String, String)>,
