@@ -84,9 +84,59 @@ impl Catalog {
 
     /// Papers carrying `tag` (any spelling of it), newest first.
     pub async fn by_tag(&self, scope: Scope, tag: &str) -> anyhow::Result<Vec<Paper>> {
+        self.by_tag_page(scope, tag, 0, None).await
+    }
+
+    /// `limit` papers carrying `tag` from `offset` in [`Catalog::by_tag`]'s order (all from
+    /// `offset` when `None`): a page costs one page of papers, whatever the tag's size.
+    pub async fn by_tag_page(
+        &self,
+        scope: Scope,
+        tag: &str,
+        offset: usize,
+        limit: Option<usize>,
+    ) -> anyhow::Result<Vec<Paper>> {
         let mut conn = self.pool.acquire().await?;
-        let ids = tags::papers_with(&mut conn, scope, &tag_key(tag)).await?;
+        let ids = tags::papers_with(&mut conn, scope, &tag_key(tag), offset, limit).await?;
         Ok(papers::load(&mut conn, scope, &ids).await?)
+    }
+
+    /// How many papers carry `tag`, counted in SQL without loading them.
+    pub async fn count_tagged(&self, scope: Scope, tag: &str) -> anyhow::Result<usize> {
+        let mut conn = self.pool.acquire().await?;
+        Ok(tags::count_papers_with(&mut conn, scope, &tag_key(tag)).await?)
+    }
+
+    /// [`Catalog::resolve`] for a list of identifiers, in order. Citation keys, what such
+    /// lists mostly hold, are found with one query for the whole list; only the rest are
+    /// resolved one by one.
+    pub async fn resolve_many(&self, scope: Scope, ids: &[&str]) -> anyhow::Result<Vec<Resolved>> {
+        let mut conn = self.pool.acquire().await?;
+        let trimmed: Vec<&str> = ids.iter().map(|id| id.trim()).collect();
+        let by_key: std::collections::HashMap<String, i64> =
+            papers::find_visible_keys(&mut conn, scope, &trimmed)
+                .await?
+                .into_iter()
+                .map(|(key, id)| (key.to_lowercase(), id))
+                .collect();
+        let found: Vec<i64> = by_key.values().copied().collect();
+        let loaded: std::collections::HashMap<i64, Paper> = papers::load(&mut conn, scope, &found)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
+        drop(conn);
+        let mut out = Vec::with_capacity(ids.len());
+        for id in trimmed {
+            let paper = by_key
+                .get(&id.to_lowercase())
+                .and_then(|pid| loaded.get(pid).cloned());
+            out.push(match paper {
+                Some(p) => Resolved::One(Box::new(p)),
+                None => self.resolve(scope, id).await?,
+            });
+        }
+        Ok(out)
     }
 
     /// Every visible tag with its count, most used first, then by name.

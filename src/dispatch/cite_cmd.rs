@@ -34,19 +34,32 @@ pub(super) async fn cite_request(
             Resolved::NotFound => not_found(&id),
         });
     }
-    let mut list: Vec<Paper> = Vec::new();
-    let mut missing = Vec::new();
+    // Limits first: a list or a tag too long to cite is refused before anything is loaded.
+    let mut ids: Vec<&str> = Vec::new();
     for id in paper
         .iter()
         .chain(many_keys.iter())
         .flat_map(|s| s.split([' ', ',', ';', '\n']))
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
     {
-        if id.trim().is_empty() {
-            continue;
+        if !ids.iter().any(|seen| seen.eq_ignore_ascii_case(id)) {
+            ids.push(id);
         }
-        match catalog.resolve(scope, id).await? {
+    }
+    let tagged = match &tag {
+        Some(t) => catalog.count_tagged(scope, t).await?,
+        None => 0,
+    };
+    if let Some(n) = [ids.len(), tagged].into_iter().find(|n| *n > MAX_CITE) {
+        return Ok(too_many(n));
+    }
+    let mut list: Vec<Paper> = Vec::new();
+    let mut missing = Vec::new();
+    for (id, found) in ids.iter().zip(catalog.resolve_many(scope, &ids).await?) {
+        match found {
             Resolved::One(p) => list.push(*p),
-            _ => missing.push(id.trim().to_string()),
+            _ => missing.push(id.to_string()),
         }
     }
     if let Some(t) = &tag {
@@ -65,10 +78,7 @@ pub(super) async fn cite_request(
         return Ok(Reply::error("No papers to cite."));
     }
     if list.len() > MAX_CITE {
-        return Ok(Reply::error(format!(
-            "That is {} papers; cite at most {MAX_CITE} at once.",
-            list.len()
-        )));
+        return Ok(too_many(list.len()));
     }
     let body = cite::cite_many(&list, format);
     let (filename, what) = match format {
@@ -84,6 +94,12 @@ pub(super) async fn cite_request(
         }],
         ..Reply::default()
     })
+}
+
+fn too_many(n: usize) -> Reply {
+    Reply::error(format!(
+        "That is {n} papers; cite at most {MAX_CITE} at once."
+    ))
 }
 
 fn single_citation(p: &Paper, format: CiteFormat) -> Reply {
