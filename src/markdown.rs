@@ -36,6 +36,21 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Undoes [`escape`] for a terminal, where markdown is not rendered: a backslash before
+/// ASCII punctuation is dropped.
+pub fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' && chars.peek().is_some_and(char::is_ascii_punctuation) {
+            out.extend(chars.next());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// A URL as the target of `[text](url)`: whitespace, brackets, parentheses and angle
 /// brackets percent-encoded, so a list's URL can neither end the link nor start another.
 pub fn link_target(url: &str) -> String {
@@ -87,6 +102,16 @@ mod tests {
             "\\# Heading\n\\- item\n  \\+ item\nx - y"
         );
         assert_eq!(escape("> quote ||spoiler||"), r"\> quote \|\|spoiler\|\|");
+    }
+
+    #[test]
+    fn unescape_undoes_escape() {
+        for text in [
+            r"[Click here](https://evil.example) \alpha_1 *x* # - a",
+            "- item\n+ item",
+        ] {
+            assert_eq!(unescape(&escape(text)), text);
+        }
     }
 
     #[test]

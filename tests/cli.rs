@@ -341,3 +341,22 @@ fn an_entry_with_an_absurd_field_is_skipped_with_a_warning_and_never_stored() {
         assert_eq!(show.status.code(), Some(1), "{key} was stored");
     }
 }
+
+#[test]
+fn show_in_a_terminal_prints_the_text_as_written_not_escaped_for_discord() {
+    let data = tempfile::tempdir().unwrap();
+    let bib = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/discord/markdown.bib"
+    );
+    assert!(paperclub(data.path(), &["import", bib]).status.success());
+    let out = stdout(&paperclub(data.path(), &["show", "mallory2024click"]));
+    assert!(
+        out.contains("■ Masked Links Considered __Harmful__"),
+        "{out}"
+    );
+    assert!(
+        out.contains("[Click here](https://evil.example) to claim"),
+        "{out}"
+    );
+}

@@ -120,6 +120,7 @@ async fn markdown_in_a_reading_list_never_renders_in_a_reply() {
             "**Bold**",
             "**summary**",
             "__Underlined__",
+            "__Harmful__",
             "||not",
             " `not",
         ] {

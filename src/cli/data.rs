@@ -130,7 +130,8 @@ async fn data_command(
                         embeds: vec![cards::paper_card(&p)],
                         ..Default::default()
                     };
-                    outp!(out, "{}", text::render(&reply));
+                    // The card is escaped for Discord; a terminal shows the text as written.
+                    outp!(out, "{}", crate::markdown::unescape(&text::render(&reply)));
                 }
                 Resolved::Ambiguous(list) => {
                     eprintln!("Several papers match \"{id}\"; use a key:");

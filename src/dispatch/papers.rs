@@ -3,7 +3,7 @@
 use super::{page_of, pager, quoted, Result};
 use crate::catalog::{Catalog, Resolved};
 use crate::ingest::ids::tag_key;
-use crate::markdown::code;
+use crate::markdown::{self, code};
 use crate::model::{Paper, Scope};
 use crate::view::cards::{list_line, paper_card, result_card};
 use crate::view::limits::{self, truncate};
@@ -105,7 +105,8 @@ pub(super) async fn by_tag(
         embeds: vec![Embed {
             title: Some(truncate(
                 &format!(
-                    "Tagged “{shown}” — {total} paper{}",
+                    "Tagged “{}” — {total} paper{}",
+                    markdown::escape(shown),
                     if total == 1 { "" } else { "s" }
                 ),
                 limits::EMBED_TITLE,

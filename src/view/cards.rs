@@ -1,6 +1,6 @@
 //! Papers as embeds: the card for one paper, compact cards for result lists, and list pages.
 //! Every piece is cut to Discord's limits here, and every text a reading list wrote goes
-//! through [`crate::markdown`] (embed titles aside, which Discord renders without links).
+//! through [`crate::markdown`].
 
 use super::limits::{self, truncate};
 use super::{Embed, Field};
@@ -103,13 +103,19 @@ pub fn paper_card(p: &Paper) -> Embed {
         });
     }
     Embed {
-        title: Some(truncate(&p.title, limits::EMBED_TITLE)),
+        title: Some(title(p)),
         url: p.primary_url(),
         // Long abstracts share the 6,000-character budget of the whole message.
         description: Some(truncate(&description, 2500)),
         fields,
         footer: Some(truncate(&sources_line(p), 200)),
     }
+}
+
+/// The title as an embed title: Discord renders markdown there too (bold, underline; not
+/// links), so it is escaped like the rest.
+fn title(p: &Paper) -> String {
+    truncate(&escape(&p.title), limits::EMBED_TITLE)
 }
 
 fn sources_line(p: &Paper) -> String {
@@ -146,7 +152,7 @@ pub fn result_card(p: &Paper, snippet: &str) -> Embed {
         });
     }
     Embed {
-        title: Some(truncate(&p.title, limits::EMBED_TITLE)),
+        title: Some(title(p)),
         url: p.primary_url(),
         description: (!description.is_empty()).then(|| truncate(&description, 600)),
         fields,
