@@ -177,3 +177,16 @@ fn the_stored_entry_carries_the_values_of_the_files_string_macros() {
         Some("Advances in Neural Information Processing Systems 33")
     );
 }
+
+#[test]
+fn an_unclosed_entry_is_stored_as_written_with_its_macros_expanded() {
+    let text = "@string{jmlr = {Journal of Machine Learning Research}}\n\n\
+                @article{open2014,\n  title = {Open},\n  journal = jmlr,\n  year = {2014}\n";
+    let out = parse(text);
+    let raw = &by_key(&out, "open2014").bibtex.as_ref().unwrap().raw;
+    assert!(
+        raw.contains("journal = {Journal of Machine Learning Research},"),
+        "{raw}"
+    );
+    assert!(raw.trim_end().ends_with("year = {2014}"), "{raw}");
+}
