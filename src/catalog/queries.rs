@@ -113,12 +113,10 @@ impl Catalog {
     pub async fn resolve_many(&self, scope: Scope, ids: &[&str]) -> anyhow::Result<Vec<Resolved>> {
         let mut conn = self.pool.acquire().await?;
         let trimmed: Vec<&str> = ids.iter().map(|id| id.trim()).collect();
-        let by_key: std::collections::HashMap<String, i64> =
-            papers::find_visible_keys(&mut conn, scope, &trimmed)
-                .await?
-                .into_iter()
-                .map(|(key, id)| (key.to_lowercase(), id))
-                .collect();
+        let mut by_key: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+        for (key, id) in papers::find_visible_keys(&mut conn, scope, &trimmed).await? {
+            by_key.entry(key.to_lowercase()).or_insert(id);
+        }
         let found: Vec<i64> = by_key.values().copied().collect();
         let loaded: std::collections::HashMap<i64, Paper> = papers::load(&mut conn, scope, &found)
             .await?

@@ -143,7 +143,8 @@ pub async fn find_visible(
 }
 
 /// `(key as asked, paper id)` for each of `keys` that is the key or an alias of a visible
-/// paper, case-insensitively: one query for a whole list of keys.
+/// paper, case-insensitively: one query for a whole list of keys. A paper's own key comes
+/// before another paper's alias of the same spelling.
 pub async fn find_visible_keys(
     conn: &mut SqliteConnection,
     scope: Scope,
@@ -157,7 +158,7 @@ pub async fn find_visible_keys(
     let sql = format!(
         "SELECT j.value AS asked, p.id AS id FROM json_each(?1) j JOIN papers p
          ON p.key = j.value OR p.id IN (SELECT paper_id FROM key_aliases WHERE alias = j.value)
-         WHERE {VISIBLE}"
+         WHERE {VISIBLE} ORDER BY p.key = j.value DESC"
     );
     let rows: Vec<Found> = sqlx::query_as(&sql)
         .bind(serde_json::to_string(keys).unwrap_or_else(|_| "[]".into()))
