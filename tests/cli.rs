@@ -226,8 +226,9 @@ fn a_reader_that_goes_away_early_is_not_a_crash() {
 
 const FOLDER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/folder");
 
-/// A copy of `tests/fixtures/folder` in a temporary folder, with an empty stub and a
-/// symlink loop (`sub/up -> ..`) added, as a course repository might hold them.
+/// A copy of `tests/fixtures/folder` in a temporary folder, with an empty stub, a course
+/// post without readings and a symlink loop (`sub/up -> ..`) added, as a course
+/// repository might hold them.
 fn folder_with_loop() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let lists = dir.path().join("lists");
@@ -236,6 +237,9 @@ fn folder_with_loop() -> tempfile::TempDir {
         std::fs::copy(Path::new(FOLDER).join(name), lists.join(name)).unwrap();
     }
     std::fs::write(lists.join("sub/stub.md"), "").unwrap();
+    // A course post whose readings are not written yet: a known format, no entries.
+    let post = "---\nlayout: post\ntitle: Week 4\nlecture: W4\n---\n\nReadings to come.\n";
+    std::fs::write(lists.join("sub/week4.md"), post).unwrap();
     #[cfg(unix)]
     std::os::unix::fs::symlink("..", lists.join("sub/up")).unwrap();
     dir
@@ -249,7 +253,7 @@ fn a_folder_with_a_symlink_loop_imports_each_list_once_and_skips_what_is_not_a_l
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert_eq!(text.matches("scaling.bib (bibtex)").count(), 1, "{text}");
-    for name in ["README.md", "benchmarks.md", "stub.md"] {
+    for name in ["README.md", "benchmarks.md", "stub.md", "week4.md"] {
         let line = text.lines().find(|l| l.contains(name)).unwrap_or("");
         assert!(
             line.contains("skipped, not a reading list"),

@@ -7,12 +7,17 @@
 
 use crate::catalog::{decode, Catalog, ImportReport};
 use crate::dispatch::report_text;
-use crate::ingest::{detect, Format};
+use crate::ingest::{self, detect, Format};
 use crate::model::Scope;
 use serde::Serialize;
 use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+
+/// A folder file up to this size is parsed once before the import to see whether it holds
+/// any entry, so that a stub is not stored at all; the cost is a second parse of small
+/// files only.
+const PREPARSE_MAX_BYTES: usize = 1 << 20;
 
 /// File names a folder import picks up; explicit paths are always read.
 const READING_LIST_EXTENSIONS: [&str; 6] = ["md", "markdown", "txt", "bib", "bibtex", "wiki"];
@@ -141,7 +146,7 @@ pub(super) async fn run_import(
         slots[slot] = Some(if empty && !named {
             let format = report.format.clone().unwrap_or_default();
             Outcome {
-                skipped: Some(format!("no entries recognised (read as {format})")),
+                skipped: Some(no_entries(&format)),
                 ..outcome(report)
             }
         } else {
@@ -158,17 +163,24 @@ pub(super) async fn run_import(
     Ok(i32::from(failed))
 }
 
-/// Why a file found in a folder is not a reading list, if it is not one: not text, or in
-/// no format paperclub reads (unless `--format` says which).
+/// Why a file found in a folder is not a reading list, if it is not one: not text, in no
+/// format paperclub reads (unless `--format` says which), or, for a file small enough to
+/// read twice, without a single entry in its format (a stub). A bigger file without entries
+/// is recognised only once imported (see `run_import`).
 fn not_a_list(bytes: &[u8], name: &str, format: Option<Format>) -> Option<String> {
-    match decode(bytes) {
-        Err(e) => Some(format!("not a reading list: {e}")),
-        Ok(_) if format.is_some() => None,
-        Ok(text) if detect::detect(text, name).is_none() => {
-            Some("not a reading list: no reading-list format recognised".into())
-        }
-        Ok(_) => None,
-    }
+    let text = match decode(bytes) {
+        Ok(text) => text,
+        Err(e) => return Some(format!("not a reading list: {e}")),
+    };
+    let Some(format) = format.or_else(|| detect::detect(text, name)) else {
+        return Some("not a reading list: no reading-list format recognised".into());
+    };
+    let empty = bytes.len() <= PREPARSE_MAX_BYTES && ingest::parse(format, text).entries.is_empty();
+    empty.then(|| no_entries(format.name()))
+}
+
+fn no_entries(format: &str) -> String {
+    format!("not a reading list: no entries recognised (read as {format})")
 }
 
 fn outcome(report: ImportReport) -> Outcome {
