@@ -31,6 +31,11 @@ impl App {
         }
     }
 
+    /// The state over a catalog alone, on the system clock (tests of catalog commands).
+    pub fn with_system_clock(catalog: Catalog) -> App {
+        App::new(Arc::new(catalog), Arc::new(crate::clock::SystemClock))
+    }
+
     /// Opens (creating and migrating) the data folder.
     pub async fn open(data_dir: &Path, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
         Ok(App::new(Arc::new(Catalog::open(data_dir).await?), clock))

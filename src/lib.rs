@@ -17,6 +17,7 @@ pub mod discord;
 pub mod dispatch;
 pub mod fault;
 pub mod ingest;
+pub mod markdown;
 pub mod model;
 pub mod schedule;
 pub mod search;

@@ -5,6 +5,7 @@ mod bench;
 mod chat;
 mod course;
 mod data;
+mod import;
 
 pub use bench::run_bench;
 pub use course::{run_course_command, CourseCli, CourseCommand, ScheduleCommand, SessionCommand};
@@ -161,4 +162,5 @@ pub enum Command {
 }
 
 pub use chat::run_chat;
-pub use data::{collect_files, run_data_command};
+pub use data::run_data_command;
+pub use import::collect_files;

@@ -193,7 +193,7 @@ pub fn parse_reminder_days(text: &str) -> Result<Vec<u32>, String> {
             _ => {
                 return Err(format!(
                 "`{}` is not a number of days from 1 to 28; write reminders as `7,1`, or `none`.",
-                crate::view::cards::escape_md(&crate::view::limits::truncate(part, 20))
+                crate::markdown::escape(&crate::view::limits::truncate(part, 20))
             ))
             }
         }

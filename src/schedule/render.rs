@@ -6,8 +6,8 @@
 
 use super::Mentions;
 use crate::course::Session;
+use crate::markdown::escape;
 use crate::model::Paper;
-use crate::view::cards::escape_md;
 use crate::view::limits::{truncate, CONTENT};
 use chrono::{DateTime, Utc};
 use regex::Regex;
@@ -43,11 +43,11 @@ fn presenters_text(text: &str) -> String {
     let mut out = String::new();
     let mut last = 0;
     for m in MENTION.find_iter(&text) {
-        out.push_str(&escape_md(&text[last..m.start()]));
+        out.push_str(&escape(&text[last..m.start()]));
         out.push_str(m.as_str());
         last = m.end();
     }
-    out.push_str(&escape_md(&text[last..]));
+    out.push_str(&escape(&text[last..]));
     out
 }
 
@@ -104,7 +104,7 @@ pub fn render(post: i64, input: &PostInput<'_>) -> Vec<String> {
         .into_iter()
         .filter_map(|(label, team)| {
             team.as_deref()
-                .map(|t| format!("{label}: {}", escape_md(&truncate(t, 100))))
+                .map(|t| format!("{label}: {}", escape(&truncate(t, 100))))
         })
         .collect();
     if let Some(p) = s.presenters.as_deref().filter(|p| !p.trim().is_empty()) {
@@ -131,7 +131,7 @@ pub fn render(post: i64, input: &PostInput<'_>) -> Vec<String> {
 
 /// `Week 3 · Scaling laws`, or the title alone when it already names its week.
 pub fn week_title(week: usize, title: &str) -> String {
-    let title = escape_md(&truncate(title, 200));
+    let title = escape(&truncate(title, 200));
     if title.to_lowercase().starts_with("week") {
         title
     } else {
@@ -165,7 +165,7 @@ pub fn reminder(post: i64, week: usize, s: &Session, required: &[Paper]) -> Vec<
 }
 
 fn reading_line(n: usize, p: &Paper) -> String {
-    let title = escape_md(&truncate(&p.title, 250));
+    let title = escape(&truncate(&p.title, 250));
     let title = match p.primary_url() {
         // `<url>`: a link without an embed preview, so a week's post stays one message.
         Some(url) => format!("[{title}](<{url}>)"),
