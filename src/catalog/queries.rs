@@ -41,6 +41,9 @@ impl Catalog {
             .filter(|k| !k.is_empty())
             .collect();
         let pasted = pasted(text);
+        // Before taking a connection: the check takes one too, and an in-memory catalog
+        // has only one.
+        self.refresh().await;
         let mut conn = self.pool.acquire().await?;
         let mut results = named(&mut conn, scope, &pasted.refs, &tag_keys, year).await?;
         results.truncate(limit);
@@ -54,7 +57,6 @@ impl Catalog {
             limit,
             scope,
         };
-        self.refresh().await;
         let hits = self.index.search(&query)?;
         let ids: Vec<i64> = hits.iter().map(|h| h.id).collect();
         let found = papers::load(&mut conn, scope, &ids).await?;
