@@ -247,7 +247,7 @@ fn when(s: &Session) -> String {
     let ts = s.starts_at.timestamp();
     match s.time {
         Some(_) => format!("<t:{ts}:f>"),
-        None => format!("<t:{ts}:D>"),
+        None => crate::schedule::render::day(s.date),
     }
 }
 

@@ -77,7 +77,7 @@ pub fn render(post: i64, input: &PostInput<'_>) -> Vec<String> {
     let ts = s.starts_at.timestamp();
     let when = match s.time {
         Some(_) => format!("<t:{ts}:F> (<t:{ts}:R>)"),
-        None => format!("<t:{ts}:D> (<t:{ts}:R>)"),
+        None => format!("{} (<t:{ts}:R>)", day(s.date)),
     };
     let mut lines = vec![format!("📚 **{}**", week_title(input.week, &s.title)), when];
     for (label, papers) in [
@@ -139,12 +139,18 @@ pub fn week_title(week: usize, title: &str) -> String {
     }
 }
 
+/// A session's day as plain text: a date has no instant, and a Discord timestamp would show
+/// students in other zones the day before or after.
+pub fn day(date: chrono::NaiveDate) -> String {
+    date.format("%A %-d %B %Y").to_string()
+}
+
 /// A presenter reminder: who presents which week when, and the readings to prepare.
 pub fn reminder(post: i64, week: usize, s: &Session, required: &[Paper]) -> Vec<String> {
     let ts = s.starts_at.timestamp();
     let when = match s.time {
         Some(_) => format!("<t:{ts}:F>"),
-        None => format!("<t:{ts}:D>"),
+        None => day(s.date),
     };
     let who = presenters_text(s.presenters.as_deref().unwrap_or_default());
     let mut lines = vec![format!(
@@ -258,7 +264,12 @@ mod tests {
         );
         assert_eq!(parts.len(), 1);
         let text = &parts[0];
-        assert!(text.starts_with("📚 **Week 3 · Scaling \\*\\*laws\\*\\***\n<t:1772492400:D>"));
+        assert!(
+            text.starts_with(
+                "📚 **Week 3 · Scaling \\*\\*laws\\*\\***\nTuesday 3 March 2026 (<t:1772492400:R>)"
+            ),
+            "{text}"
+        );
         let req = text.find("Required readings").unwrap();
         let opt = text.find("Optional readings").unwrap();
         assert!(req < opt);
