@@ -170,6 +170,15 @@ impl Session {
         })
     }
 
+    /// The paper ids of the required (or the optional) readings, in order.
+    pub fn reading_ids(&self, required: bool) -> Vec<i64> {
+        self.readings
+            .iter()
+            .filter(|r| r.required == required)
+            .map(|r| r.paper_id)
+            .collect()
+    }
+
     /// Whether a post at `occurrence` announces this session: it starts at or after that
     /// moment; a session with no time counts for its whole local day.
     pub fn starts_at_or_after(&self, occurrence: DateTime<Utc>, tz: Tz) -> bool {

@@ -175,18 +175,9 @@ pub(super) async fn week(app: &App, caller: &Caller, which: Option<String>) -> R
                     }
                 },
             };
-            let papers = |required: bool| {
-                let ids: Vec<i64> = session
-                    .readings
-                    .iter()
-                    .filter(|r| r.required == required)
-                    .map(|r| r.paper_id)
-                    .collect();
-                let catalog = app.catalog.clone();
-                async move { catalog.papers_by_id(Scope(guild), &ids).await }
-            };
-            let required = papers(true).await?;
-            let optional = papers(false).await?;
+            let (required, optional) = (session.reading_ids(true), session.reading_ids(false));
+            let required = app.catalog.papers_by_id(Scope(guild), &required).await?;
+            let optional = app.catalog.papers_by_id(Scope(guild), &optional).await?;
             Ok(week_card(n, &session, &required, &optional))
         }
         .await,
