@@ -99,6 +99,34 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             crate::discord::run(&config.discord, app, crate::discord::shutdown_signal()).await?;
             Ok(0)
         }
+        Command::Backup { path } => {
+            let app = App::open(&config.data_dir, clock).await?;
+            let info = crate::backup::backup(app.catalog.pool(), &path).await;
+            app.catalog.close().await;
+            let info = info?;
+            println!(
+                "✓ backup written to {}: {} papers, {} courses, integrity {}",
+                path.display(),
+                info.papers,
+                info.courses,
+                info.integrity
+            );
+            Ok(0)
+        }
+        Command::Restore { path } => {
+            let info = crate::backup::restore(&config.data_dir, &path).await?;
+            // Opening the folder rebuilds the index from the restored database.
+            let app = App::open(&config.data_dir, clock).await?;
+            app.catalog.close().await;
+            println!(
+                "✓ restored {} into {}: {} papers, {} courses; search index rebuilt",
+                path.display(),
+                config.data_dir.display(),
+                info.papers,
+                info.courses
+            );
+            Ok(0)
+        }
         Command::Course { guild, action } => {
             course_command(&config, clock, guild, CourseCli::Course(action), cli.json).await
         }

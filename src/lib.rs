@@ -6,6 +6,7 @@
 //! them together: it builds the one application state every surface shares.
 
 pub mod app;
+pub mod backup;
 pub mod bench;
 pub mod catalog;
 pub mod cite;

@@ -99,6 +99,10 @@ pub enum Command {
     },
     /// Rebuild the search index from the database.
     Reindex,
+    /// Write a consistent copy of the database (safe while the bot runs).
+    Backup { path: PathBuf },
+    /// Replace the database with a backup, after checking it (stop the bot first).
+    Restore { path: PathBuf },
     /// Talk to the bot without Discord: type slash commands, read the replies.
     Chat {
         /// Answer as the bot would in this guild (default: the example course's guild, 1).
