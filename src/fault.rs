@@ -9,6 +9,10 @@ use std::sync::OnceLock;
 pub const AFTER_DB_COMMIT: &str = "after-db-commit";
 /// Fail every search-index commit.
 pub const INDEX_COMMIT: &str = "index-commit";
+/// Kill the process right after the scheduler claims a weekly post, before sending it.
+pub const AFTER_CLAIM: &str = "after-claim";
+/// Kill the process right after Discord took a post's message, before its id is recorded.
+pub const AFTER_SEND: &str = "after-send";
 
 /// Whether the fault point `point` is switched on.
 pub fn hit(point: &str) -> bool {
@@ -24,4 +28,16 @@ pub fn hit(point: &str) -> bool {
         })
         .iter()
         .any(|p| p == point)
+}
+
+/// Kills this process with SIGKILL at `point` when it is switched on: no clean-up, no
+/// flush, exactly what a crash or the OOM killer does.
+pub fn kill_at(point: &str) {
+    if hit(point) {
+        tracing::warn!(point, "PAPERCLUB_FAULT: killing this process");
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", &std::process::id().to_string()])
+            .status();
+        std::process::abort();
+    }
 }

@@ -104,13 +104,7 @@ impl Catalog {
         tx.commit().await?;
         ids.generation = generation;
         touched.generations.push(generation);
-        if crate::fault::hit(crate::fault::AFTER_DB_COMMIT) {
-            tracing::error!(
-                generation,
-                "fault injected after the database commit; aborting"
-            );
-            std::process::abort();
-        }
+        crate::fault::kill_at(crate::fault::AFTER_DB_COMMIT);
         Ok(touched)
     }
 }

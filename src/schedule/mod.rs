@@ -9,6 +9,8 @@
 //! line; a delivery that was interrupted looks for its marker in the channel before sending
 //! again. A delivery holds a lease in the row, so two processes never deliver at once.
 
+mod claim;
+mod deliver;
 pub mod plan;
 pub mod render;
 mod tick;
