@@ -7,6 +7,7 @@ use super::{refuse, Course, CourseError, Reading, Session};
 use crate::catalog::{Catalog, Resolved};
 use crate::model::Scope;
 use crate::store::courses as store;
+use crate::store::posts;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use sqlx::SqlitePool;
 use std::collections::HashMap;
@@ -271,9 +272,9 @@ impl Courses {
     }
 
     /// The guild's most recent posts, newest first (for `/course status`).
-    pub async fn recent_posts(&self, guild: u64, limit: i64) -> Result<Vec<store::PostRow>> {
+    pub async fn recent_posts(&self, guild: u64, limit: i64) -> Result<Vec<posts::PostRow>> {
         let mut conn = self.pool.acquire().await?;
-        Ok(store::recent_posts(&mut conn, guild as i64, limit).await?)
+        Ok(posts::recent_posts(&mut conn, guild as i64, limit).await?)
     }
 }
 

@@ -8,7 +8,7 @@ use crate::course::{Course, CourseError, CourseSettings, NewSession, Session};
 use crate::markdown::escape;
 use crate::model::Paper;
 use crate::model::Scope;
-use crate::store::courses as store;
+use crate::store::posts;
 use crate::view::limits::truncate;
 use crate::view::{Embed, Field, Reply};
 use chrono::{DateTime, Utc};
@@ -332,7 +332,7 @@ async fn status(app: &App, guild: u64) -> std::result::Result<Reply, CourseError
         (None, None) => "Next post: none (the schedule is over)".into(),
     });
     // A reminder left out because a later one went out is not a problem worth showing.
-    let reminder = |p: &&store::PostRow| p.kind != "weekly";
+    let reminder = |p: &&posts::PostRow| p.kind != "weekly";
     let problems: Vec<String> = posts
         .iter()
         .filter(|p| p.state != "sent" && !(reminder(p) && p.state == "missed"))

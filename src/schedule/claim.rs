@@ -9,6 +9,7 @@ use crate::catalog::papers_in;
 use crate::course::{Course, CourseError, Courses, Session};
 use crate::model::Scope;
 use crate::store::courses as store;
+use crate::store::posts;
 use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
 use std::collections::HashSet;
@@ -54,9 +55,9 @@ async fn claim_weekly(
     now: DateTime<Utc>,
 ) -> Result<(usize, usize), CourseError> {
     let (guild, g) = (course.guild_id, course.guild_id as i64);
-    let announced: HashSet<i64> = store::announced(tx, g).await?.into_iter().collect();
+    let announced: HashSet<i64> = posts::announced(tx, g).await?.into_iter().collect();
     let decided = plan(course, sessions, &announced, now);
-    let mut missed: Vec<(i64, DateTime<Utc>)> = store::unreported_missed(tx, g)
+    let mut missed: Vec<(i64, DateTime<Utc>)> = posts::unreported_missed(tx, g)
         .await?
         .iter()
         .filter_map(|p| Some((p.id, crate::course::from_unix(p.occurrence_at)?)))
@@ -68,7 +69,7 @@ async fn claim_weekly(
             Outcome::Missed(session) => (session, "missed"),
             Outcome::Post(session) => (Some(session), "claimed"),
         };
-        let post = store::NewPost {
+        let post = posts::NewPost {
             guild: g,
             kind: WEEKLY,
             occurrence_at: d.occurrence.timestamp(),
@@ -78,7 +79,7 @@ async fn claim_weekly(
             mentions: "{}",
             reason: (state == "missed").then_some(OFFLINE),
         };
-        let id = store::insert_post(tx, &post, now.timestamp()).await?;
+        let id = posts::insert_post(tx, &post, now.timestamp()).await?;
         let Outcome::Post(session_id) = d.outcome else {
             missed.push((id, d.occurrence));
             missed_now += 1;
@@ -98,7 +99,7 @@ async fn claim_weekly(
         };
         save_parts(tx, id, &render::render(id, &input)).await?;
         let reported: Vec<i64> = missed.drain(..).map(|m| m.0).collect();
-        store::mark_reported(tx, &reported).await?;
+        posts::mark_reported(tx, &reported).await?;
         claimed += 1;
         info!(
             guild_id = guild,
@@ -118,7 +119,7 @@ async fn claim_reminders(
     now: DateTime<Utc>,
 ) -> Result<usize, CourseError> {
     let (guild, g) = (course.guild_id, course.guild_id as i64);
-    let done: HashSet<(i64, u32)> = store::reminders_done(tx, g)
+    let done: HashSet<(i64, u32)> = posts::reminders_done(tx, g)
         .await?
         .into_iter()
         .filter_map(|(s, kind)| Some((s, kind.strip_prefix("reminder-")?.parse().ok()?)))
@@ -129,7 +130,7 @@ async fn claim_reminders(
             let (week, session) = find_session(sessions, r.session)?;
             let mentions =
                 render::presenter_mentions(session.presenters.as_deref().unwrap_or_default());
-            let post = store::NewPost {
+            let post = posts::NewPost {
                 guild: g,
                 kind: &format!("reminder-{}", r.days),
                 occurrence_at: r.at.timestamp(),
@@ -140,7 +141,7 @@ async fn claim_reminders(
                 reason: (state == "missed")
                     .then_some("a later reminder for the session went out instead"),
             };
-            let id = store::insert_post(tx, &post, now.timestamp()).await?;
+            let id = posts::insert_post(tx, &post, now.timestamp()).await?;
             if state == "claimed" {
                 let required = readings(tx, guild, session, true).await?;
                 save_parts(tx, id, &render::reminder(id, week, session, &required)).await?;
@@ -187,5 +188,5 @@ async fn save_parts(
     parts: &[String],
 ) -> Result<(), CourseError> {
     let json = serde_json::to_string(parts).map_err(anyhow::Error::from)?;
-    Ok(store::set_parts(conn, post, &json).await?)
+    Ok(posts::set_parts(conn, post, &json).await?)
 }

@@ -7,6 +7,7 @@ use super::render;
 use super::{Mentions, PostError, Poster};
 use crate::course::Courses;
 use crate::store::courses as store;
+use crate::store::posts;
 use chrono::{DateTime, Duration, Utc};
 use tracing::{info, warn};
 
@@ -36,7 +37,7 @@ pub(super) async fn deliver<P: Poster>(
 ) -> anyhow::Result<Delivered> {
     let lease = {
         let mut conn = courses.pool.acquire().await?;
-        store::take_lease(&mut conn, post, now.timestamp(), (now + LEASE).timestamp()).await?
+        posts::take_lease(&mut conn, post, now.timestamp(), (now + LEASE).timestamp()).await?
     };
     let Some(row) = lease else {
         return Ok(Delivered::Elsewhere);
@@ -69,12 +70,12 @@ pub(super) async fn deliver<P: Poster>(
                 crate::fault::kill_at(crate::fault::AFTER_SEND);
                 sent.push(id);
                 let mut conn = courses.pool.acquire().await?;
-                store::set_message_ids(&mut conn, post, &serde_json::to_string(&sent)?).await?;
+                posts::set_message_ids(&mut conn, post, &serde_json::to_string(&sent)?).await?;
             }
             Ok(None) => unreachable!("a send returns an id or an error"),
             Err(PostError::Refused(reason)) => {
                 let mut tx = courses.pool.begin_with("BEGIN IMMEDIATE").await?;
-                store::finish_post(&mut tx, post, "failed", Some(&reason), now.timestamp()).await?;
+                posts::finish_post(&mut tx, post, "failed", Some(&reason), now.timestamp()).await?;
                 store::pause(&mut tx, row.guild_id, &reason).await?;
                 tx.commit().await?;
                 warn!(
@@ -89,13 +90,13 @@ pub(super) async fn deliver<P: Poster>(
                     _ => "Discord kept rate-limiting the channel".to_string(),
                 };
                 let mut conn = courses.pool.acquire().await?;
-                store::release(&mut conn, post, (now + RETRY).timestamp(), &reason).await?;
+                posts::release(&mut conn, post, (now + RETRY).timestamp(), &reason).await?;
                 return Ok(Delivered::Later);
             }
         }
     }
     let mut conn = courses.pool.acquire().await?;
-    store::finish_post(&mut conn, post, "sent", None, now.timestamp()).await?;
+    posts::finish_post(&mut conn, post, "sent", None, now.timestamp()).await?;
     info!(
         guild_id = row.guild_id,
         post,

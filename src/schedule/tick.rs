@@ -11,6 +11,7 @@ use super::render::{self, PostInput};
 use super::Poster;
 use crate::course::{CourseError, Courses};
 use crate::store::courses as store;
+use crate::store::posts;
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashSet;
 use std::future::Future;
@@ -56,7 +57,7 @@ pub async fn tick<P: Poster + 'static>(
     }
     let pending = {
         let mut conn = courses.pool.acquire().await?;
-        store::deliverable(&mut conn, now.timestamp()).await?
+        posts::deliverable(&mut conn, now.timestamp()).await?
     };
     let mut running = tokio::task::JoinSet::new();
     let permits = Arc::new(tokio::sync::Semaphore::new(PARALLEL));
@@ -135,7 +136,7 @@ pub async fn preview(
     course.next_post_at = Some(occurrence);
     let mut conn = courses.pool.acquire().await?;
     let sessions = crate::course::load_sessions(&mut conn, guild).await?;
-    let announced: HashSet<i64> = store::announced(&mut conn, guild as i64)
+    let announced: HashSet<i64> = posts::announced(&mut conn, guild as i64)
         .await?
         .into_iter()
         .collect();

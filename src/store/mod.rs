@@ -7,6 +7,7 @@ pub mod bulk;
 pub mod changes;
 pub mod courses;
 pub mod papers;
+pub mod posts;
 pub mod sources;
 pub mod tags;
 
