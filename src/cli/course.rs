@@ -149,10 +149,15 @@ pub async fn run_course_command(
         instructor: true,
     };
     let reply = dispatch::handle(app, &caller, request).await;
+    print_reply(&reply, json)
+}
+
+/// Prints a reply as text (or JSON); returns 1 when it is a refusal, 0 otherwise.
+pub(super) fn print_reply(reply: &crate::view::Reply, json: bool) -> anyhow::Result<i32> {
     let printed = if json {
-        serde_json::to_string_pretty(&reply)? + "\n"
+        serde_json::to_string_pretty(reply)? + "\n"
     } else {
-        text::render(&reply)
+        text::render(reply)
     };
     match std::io::stdout().lock().write_all(printed.as_bytes()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),

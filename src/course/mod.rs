@@ -1,16 +1,20 @@
 //! Courses: one per guild, with its channel, time zone, posting schedule and sessions
 //! (date, title, required and optional readings, the teams for notes, video and
-//! presenting). All course state lives in SQLite (`store::courses`), keyed by guild; this
+//! presenting), its teams and their notes on the readings. All course state lives in SQLite (`store::courses`), keyed by guild; this
 //! module turns rows into checked domain values and back, and holds the service every
 //! surface calls.
 
 mod import;
+pub mod notes;
 mod service;
+pub mod teams;
 pub mod when;
 
+pub use notes::{Note, Revision, NOTES_PER_HOUR, NOTE_MAX_CHARS};
 pub(crate) use service::load_sessions;
 pub use service::parse_when;
 pub use service::{CourseSettings, Courses, NewSession, SessionImport};
+pub use teams::{Member, Membership, Team, TEAM_NAME_MAX};
 
 use crate::store::courses::{CourseRow, SessionRow};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};

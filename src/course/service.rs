@@ -397,7 +397,7 @@ pub(crate) fn starts_at(
         })
 }
 
-async fn resolve_reading(catalog: &Catalog, guild: u64, id: &str) -> Result<i64> {
+pub(crate) async fn resolve_reading(catalog: &Catalog, guild: u64, id: &str) -> Result<i64> {
     let shown = crate::view::cards::escape_md(&crate::view::limits::truncate(id.trim(), 80));
     match catalog.resolve(Scope(guild), id).await? {
         Resolved::One(p) => Ok(p.id),

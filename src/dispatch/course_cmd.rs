@@ -50,7 +50,7 @@ const ONLY_INSTRUCTORS: &str =
     "Only instructors (Manage Server, or the course's instructor role) can change the course.";
 
 /// Whether the caller may change this guild's course.
-async fn instructor(app: &App, caller: &Caller) -> Result<bool> {
+pub(super) async fn instructor(app: &App, caller: &Caller) -> Result<bool> {
     if caller.instructor {
         return Ok(true);
     }
@@ -64,7 +64,7 @@ async fn instructor(app: &App, caller: &Caller) -> Result<bool> {
 }
 
 /// Turns a course error into the user's reply, or passes ours up to be logged.
-fn user_error(result: std::result::Result<Reply, CourseError>) -> Result<Reply> {
+pub(super) fn user_error(result: std::result::Result<Reply, CourseError>) -> Result<Reply> {
     match result {
         Ok(reply) => Ok(reply),
         Err(CourseError::User(message)) => Ok(Reply::error(message)),

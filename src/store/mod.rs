@@ -4,9 +4,11 @@
 
 pub mod bulk;
 pub mod courses;
+pub mod notes;
 pub mod papers;
 pub mod sources;
 pub mod tags;
+pub mod teams;
 
 use anyhow::Context;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
