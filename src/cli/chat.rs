@@ -55,6 +55,7 @@ fn options_of(command: &str) -> Option<&'static [&'static str]> {
         "session remove" => &["week"],
         "week" => &["week"],
         "help" => &[],
+        c if super::team::chat_options(c).is_some() => super::team::chat_options(c)?,
         _ => return None,
     })
 }
@@ -112,7 +113,10 @@ pub fn parse_line(line: &str) -> ChatLine {
     };
     let mut words = body.splitn(3, char::is_whitespace);
     let first = words.next().unwrap_or("").to_ascii_lowercase();
-    let (command, rest) = if matches!(first.as_str(), "paper" | "course" | "session") {
+    let (command, rest) = if matches!(
+        first.as_str(),
+        "paper" | "course" | "session" | "team" | "note" | "notes"
+    ) {
         let sub = words.next().unwrap_or("").to_ascii_lowercase();
         (format!("{first} {sub}"), words.next().unwrap_or(""))
     } else if first == "schedule" && body[first.len()..].trim_start().starts_with("preview") {
@@ -264,7 +268,11 @@ pub fn parse_line(line: &str) -> ChatLine {
                 _ => SessionRequest::Remove { week },
             })
         }
-        _ => Request::Help,
+        other => match super::team::chat_request(other, &get) {
+            Some(Ok(r)) => r,
+            Some(Err(e)) => return ChatLine::Invalid(e),
+            None => Request::Help,
+        },
     };
     ChatLine::Request(request)
 }
@@ -398,5 +406,34 @@ mod tests {
         );
         assert_eq!(parse_line("   "), ChatLine::Empty);
         assert_eq!(parse_line("/quit"), ChatLine::Quit);
+    }
+
+    #[test]
+    fn team_and_note_commands_parse_like_their_slash_twins() {
+        use crate::dispatch::{ExportBy, NoteRequest, TeamRequest};
+        assert_eq!(
+            request("/note add paper:arXiv:2001.08361 text:Loss falls as a power law"),
+            Request::Note(NoteRequest::Add {
+                paper: "arXiv:2001.08361".into(),
+                text: "Loss falls as a power law".into(),
+            })
+        );
+        assert_eq!(
+            request("/team create team-5 role:<@&55>"),
+            Request::Team(TeamRequest::Create {
+                name: "team-5".into(),
+                role: Some(55),
+            })
+        );
+        assert_eq!(
+            request("/notes export session:2"),
+            Request::Note(NoteRequest::Export(ExportBy::Session(2)))
+        );
+        assert!(
+            matches!(parse_line("/notes export session:2 team:a"), ChatLine::Invalid(m) if m.contains("Export one thing"))
+        );
+        assert!(
+            matches!(parse_line("/note publish"), ChatLine::Invalid(m) if m.contains("note:12"))
+        );
     }
 }

@@ -138,3 +138,78 @@ fn request(command: TeamCli) -> Result<Request, &'static str> {
         )?)),
     })
 }
+
+/// The options of the team and note commands in `chat`, in order (the first takes text
+/// without a `name:`).
+pub(super) fn chat_options(command: &str) -> Option<&'static [&'static str]> {
+    Some(match command {
+        "team create" => &["name", "role"],
+        "team join" | "team members" => &["team"],
+        "team leave" | "team list" => &[],
+        "note add" => &["paper", "text"],
+        "note list" => &["paper"],
+        "note edit" => &["note", "text"],
+        "note delete" | "note publish" | "note history" => &["note"],
+        "notes export" => &["session", "paper", "team"],
+        _ => return None,
+    })
+}
+
+/// A team or note command typed in `chat`; `None` when `command` is not one.
+pub(super) fn chat_request(
+    command: &str,
+    get: &dyn Fn(&str) -> Option<String>,
+) -> Option<Result<Request, String>> {
+    let id = |name: &str| -> Result<Option<u64>, String> {
+        get(name)
+            .map(|v| {
+                v.trim_matches(|c: char| !c.is_ascii_digit())
+                    .parse::<u64>()
+                    .map_err(|_| format!("`{name}` must be a number, got `{v}`"))
+            })
+            .transpose()
+    };
+    let note = || -> Result<i64, String> {
+        match id("note")? {
+            Some(n) => Ok(n as i64),
+            None => Err("Say which note: `note:12`.".into()),
+        }
+    };
+    let text = || get("text").unwrap_or_default();
+    let team = || get("team").unwrap_or_default();
+    let paper = || get("paper").unwrap_or_default();
+    let request = (|| -> Result<Request, String> {
+        Ok(match command {
+            "team create" => Request::Team(TeamRequest::Create {
+                name: get("name").unwrap_or_default(),
+                role: id("role")?,
+            }),
+            "team join" => Request::Team(TeamRequest::Join { team: team() }),
+            "team leave" => Request::Team(TeamRequest::Leave),
+            "team list" => Request::Team(TeamRequest::List),
+            "team members" => Request::Team(TeamRequest::Members { team: team() }),
+            "note add" => Request::Note(NoteRequest::Add {
+                paper: paper(),
+                text: text(),
+            }),
+            "note list" => Request::Note(NoteRequest::List { paper: paper() }),
+            "note edit" => Request::Note(NoteRequest::Edit {
+                note: note()?,
+                text: text(),
+            }),
+            "note delete" => Request::Note(NoteRequest::Delete { note: note()? }),
+            "note publish" => Request::Note(NoteRequest::Publish { note: note()? }),
+            "note history" => Request::Note(NoteRequest::History { note: note()? }),
+            "notes export" => {
+                let session = id("session")?.map(|n| n as usize);
+                let by = ExportBy::from_options(session, get("paper"), get("team"))?;
+                Request::Note(NoteRequest::Export(by))
+            }
+            _ => return Err(String::new()),
+        })
+    })();
+    match request {
+        Err(e) if e.is_empty() => None,
+        other => Some(other),
+    }
+}

@@ -231,6 +231,7 @@ impl Courses {
         }
         let mut conn = self.pool.acquire().await?;
         store::publish(&mut conn, guild as i64, id).await?;
+        drop(conn);
         self.note(guild, id).await
     }
 

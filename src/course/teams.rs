@@ -134,6 +134,7 @@ impl Courses {
                         t.role_id.is_some() && t.role_id == role_id
                             || store::name_key(&t.name) == store::name_key(name)
                     });
+                drop(conn);
                 return refuse(match clash {
                     Some(t) if store::name_key(&t.name) == store::name_key(name) => format!(
                         "There is already a team `{}` (names are matched in any case).",
@@ -147,6 +148,8 @@ impl Courses {
                 });
             }
         }
+        // An in-memory database has one connection: give it back before reading again.
+        drop(conn);
         self.team_named(guild, name).await
     }
 
@@ -211,6 +214,7 @@ impl Courses {
             // Another command joined a team between the check and the insert.
             return refuse("You joined a team meanwhile; see `/team list`.");
         }
+        drop(conn);
         self.team_named(guild, &team.name).await
     }
 

@@ -11,6 +11,7 @@ mod import;
 mod pages;
 mod papers;
 mod registration;
+mod teams_notes;
 
 use serde_json::{json, Value};
 use std::sync::Arc;
