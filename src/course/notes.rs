@@ -190,7 +190,7 @@ impl Courses {
         if note.author != who.user {
             return refuse(format!("Only its author can edit note #{id}."));
         }
-        let text = checked_text(&text)?;
+        let text = checked_text(text)?;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         store::edit(
             &mut tx,

@@ -151,9 +151,9 @@ impl Courses {
         store::set_readings(&mut tx, id, &readings).await?;
         tx.commit().await?;
         let sessions = self.sessions(guild).await?;
-        Ok(sessions.into_iter().find(|s| s.id == id).ok_or_else(|| {
+        sessions.into_iter().find(|s| s.id == id).ok_or_else(|| {
             CourseError::Internal(anyhow::anyhow!("session {id} vanished after insert"))
-        })?)
+        })
     }
 
     /// The `week`-th session (1-based, skipped weeks included) of the guild.

@@ -130,6 +130,7 @@ pub async fn session_import(
 
 /// Add a session
 #[poise::command(slash_command, guild_only, rename = "add")]
+#[allow(clippy::too_many_arguments)]
 pub async fn session_add(
     ctx: Context<'_>,
     #[description = "YYYY-MM-DD, optionally with a time: 2026-02-03 14:00"] date: String,
