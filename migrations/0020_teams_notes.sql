@@ -51,3 +51,6 @@ CREATE TABLE note_revisions (
     replaced_at INTEGER NOT NULL
 );
 CREATE INDEX note_revisions_by_note ON note_revisions (note_id);
+
+-- A course may make every note visible to the whole class as soon as it is written.
+ALTER TABLE courses ADD COLUMN notes_public INTEGER NOT NULL DEFAULT 0;

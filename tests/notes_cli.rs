@@ -137,7 +137,7 @@ fn a_note_is_its_teams_until_published_and_exports_say_so() {
         teacher.contains("> Reward model first, then PPO."),
         "{teacher}"
     );
-    assert!(teacher.contains("team only"), "{teacher}");
+    assert!(teacher.contains("unpublished"), "{teacher}");
 
     let foreign = refused(paperclub(d, &as_user("7", "12", &["note", "publish", "1"])));
     assert!(foreign.contains("There is no note #1"), "{foreign}");

@@ -37,6 +37,7 @@ fn options_of(command: &str) -> Option<&'static [&'static str]> {
             "end",
             "instructor_role",
             "grace_hours",
+            "notes_public",
         ],
         "course info" | "course status" | "schedule" => &[],
         "schedule preview" => &["at"],
@@ -302,6 +303,12 @@ fn course_settings(get: &dyn Fn(&str) -> Option<String>) -> Result<CourseSetting
         end: get("end"),
         instructor_role: id("instructor_role")?,
         grace_hours,
+        notes_public: match get("notes_public").as_deref() {
+            None => None,
+            Some("true" | "yes" | "1") => Some(true),
+            Some("false" | "no" | "0") => Some(false),
+            Some(v) => return Err(format!("`notes_public` is true or false, got `{v}`")),
+        },
     })
 }
 

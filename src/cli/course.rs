@@ -36,6 +36,9 @@ pub struct SettingsArgs {
     /// Hours after the scheduled time within which a missed post is still sent.
     #[arg(long)]
     pub grace_hours: Option<u32>,
+    /// Notes visible to the whole class at once (true) or to their team until published.
+    #[arg(long)]
+    pub notes_public: Option<bool>,
 }
 
 impl From<SettingsArgs> for CourseSettings {
@@ -48,6 +51,7 @@ impl From<SettingsArgs> for CourseSettings {
             end: a.end,
             instructor_role: a.instructor_role,
             grace_hours: a.grace_hours,
+            notes_public: a.notes_public,
         }
     }
 }

@@ -53,6 +53,8 @@ pub struct Course {
     pub end: Option<NaiveDate>,
     pub instructor_role: Option<u64>,
     pub grace: Duration,
+    /// Notes are visible to the whole class as soon as they are written.
+    pub notes_public: bool,
     pub next_post_at: Option<DateTime<Utc>>,
     pub paused_reason: Option<String>,
 }
@@ -75,6 +77,7 @@ impl Course {
             end: date(&row.end_date)?,
             instructor_role: row.instructor_role.map(|r| r as u64),
             grace: Duration::hours(row.grace_hours),
+            notes_public: row.notes_public,
             next_post_at: row.next_post_at.and_then(from_unix),
             paused_reason: row.paused_reason.clone(),
         })
@@ -91,6 +94,7 @@ impl Course {
             end_date: self.end.map(|d| d.to_string()),
             instructor_role: self.instructor_role.map(|r| r as i64),
             grace_hours: self.grace.num_hours(),
+            notes_public: self.notes_public,
             next_post_at: self.next_post_at.map(|t| t.timestamp()),
             paused_reason: self.paused_reason.clone(),
         }

@@ -73,14 +73,15 @@ fn checked_text(text: &str) -> Result<String> {
 }
 
 impl Courses {
-    /// What `who` may see: every note for instructors; else published notes, their own,
-    /// and their team's.
+    /// What `who` may see: every note for instructors and in a course whose notes are
+    /// class-visible; else published notes, their own, and their team's.
     pub async fn viewer(&self, guild: u64, who: Member<'_>) -> Result<Viewer> {
+        let public = self.course(guild).await?.is_some_and(|c| c.notes_public);
         let team = self.membership(guild, who).await?;
         Ok(Viewer {
             user_id: who.user as i64,
             team_id: team.as_ref().map(|m| m.team().id),
-            all: who.instructor,
+            all: who.instructor || public,
         })
     }
 

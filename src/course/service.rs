@@ -27,6 +27,8 @@ pub struct CourseSettings {
     pub end: Option<String>,
     pub instructor_role: Option<u64>,
     pub grace_hours: Option<u32>,
+    /// Every note visible to the class at once (default: to its team until published).
+    pub notes_public: Option<bool>,
 }
 
 /// A session defined in chat (`/session add`).
@@ -332,6 +334,10 @@ fn apply(
             .filter(|&r| r != 0)
             .or(current.as_ref().and_then(|c| c.instructor_role)),
         grace: Duration::hours(grace as i64),
+        notes_public: s
+            .notes_public
+            .or(current.as_ref().map(|c| c.notes_public))
+            .unwrap_or(false),
         next_post_at: None,
         paused_reason: None,
     };

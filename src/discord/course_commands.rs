@@ -49,6 +49,7 @@ pub async fn course_setup(
         end,
         instructor_role: instructor_role.map(|r| r.get()),
         grace_hours,
+        notes_public: None,
     };
     respond(ctx, Request::Course(CourseRequest::Setup(settings))).await
 }
@@ -74,6 +75,8 @@ pub async fn course_edit(
     #[min = 0]
     #[max = 336]
     grace_hours: Option<u32>,
+    #[description = "Notes visible to the whole class at once (default: their team until published)"]
+    notes_public: Option<bool>,
 ) -> Result<(), BotError> {
     let settings = CourseSettings {
         channel: channel.map(|c| c.get()),
@@ -83,6 +86,7 @@ pub async fn course_edit(
         end,
         instructor_role: instructor_role.map(|r| r.get()),
         grace_hours,
+        notes_public,
     };
     respond(ctx, Request::Course(CourseRequest::Edit(settings))).await
 }

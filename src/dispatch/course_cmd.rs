@@ -290,6 +290,15 @@ async fn info(app: &App, guild: u64) -> std::result::Result<Reply, CourseError> 
         field("Term", format!("{} → {}", date(c.start), date(c.end))),
         field("Sessions", sessions.len().to_string()),
         field("Grace window", format!("{} h", c.grace.num_hours())),
+        field(
+            "Notes",
+            if c.notes_public {
+                "visible to the class"
+            } else {
+                "team only until published"
+            }
+            .into(),
+        ),
         field("Next post", c.next_post_at.map_or("none".into(), stamp)),
     ];
     if let Some(role) = c.instructor_role {

@@ -48,14 +48,20 @@ async fn run(app: &App, guild: u64, who: Member<'_>, request: NoteRequest) -> Co
                 .add_note(&app.catalog, guild, who, &paper, &text, now)
                 .await?;
             let title = paper_title(app, guild, n.paper_id).await?;
+            let public = c.course(guild).await?.is_some_and(|c| c.notes_public);
             let audience = match &n.team {
-                Some(t) => format!("team `{}` sees it", escape_md(t)),
-                None => "only you see it (you are in no team)".to_string(),
+                _ if public => "this course's notes are visible to the whole class".to_string(),
+                Some(t) => format!(
+                    "team `{}` sees it until you `/note publish note:{}`",
+                    escape_md(t),
+                    n.id
+                ),
+                None => format!(
+                    "only you see it (you are in no team) until you `/note publish note:{}`",
+                    n.id
+                ),
             };
-            done(format!(
-                "✓ Note #{} on “{title}” saved; {audience} until you `/note publish note:{}`.",
-                n.id, n.id
-            ))
+            done(format!("✓ Note #{} on “{title}” saved; {audience}.", n.id))
         }
         NoteRequest::List { paper } => {
             let id = c.paper_id(&app.catalog, guild, &paper).await?;
@@ -140,7 +146,7 @@ fn header(n: &Note) -> String {
     let seen = if n.published {
         "published"
     } else {
-        "team only"
+        "unpublished"
     };
     let edited = if n.revisions > 0 { " · edited" } else { "" };
     format!(

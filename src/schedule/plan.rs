@@ -87,6 +87,7 @@ mod tests {
             end: None,
             instructor_role: None,
             grace: Duration::hours(24),
+            notes_public: false,
             next_post_at: Some(at(next)),
             paused_reason: None,
         }

@@ -15,6 +15,7 @@ pub struct CourseRow {
     pub end_date: Option<String>,
     pub instructor_role: Option<i64>,
     pub grace_hours: i64,
+    pub notes_public: bool,
     pub next_post_at: Option<i64>,
     pub paused_reason: Option<String>,
 }
@@ -60,7 +61,7 @@ pub struct PostRow {
 }
 
 const COURSE_COLUMNS: &str = "guild_id, channel_id, timezone, schedule_input, schedule, start_date,
-    end_date, instructor_role, grace_hours, next_post_at, paused_reason";
+    end_date, instructor_role, grace_hours, notes_public, next_post_at, paused_reason";
 
 pub async fn course(conn: &mut SqliteConnection, guild: i64) -> sqlx::Result<Option<CourseRow>> {
     sqlx::query_as(&format!(
@@ -75,14 +76,15 @@ pub async fn course(conn: &mut SqliteConnection, guild: i64) -> sqlx::Result<Opt
 pub async fn save_course(conn: &mut SqliteConnection, c: &CourseRow, now: i64) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO courses (guild_id, channel_id, timezone, schedule_input, schedule,
-             start_date, end_date, instructor_role, grace_hours, next_post_at, paused_reason,
-             created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
+             start_date, end_date, instructor_role, grace_hours, notes_public, next_post_at,
+             paused_reason, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
          ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id,
              timezone = excluded.timezone, schedule_input = excluded.schedule_input,
              schedule = excluded.schedule, start_date = excluded.start_date,
              end_date = excluded.end_date, instructor_role = excluded.instructor_role,
-             grace_hours = excluded.grace_hours, next_post_at = excluded.next_post_at,
+             grace_hours = excluded.grace_hours,
+             notes_public = excluded.notes_public, next_post_at = excluded.next_post_at,
              paused_reason = NULL, updated_at = excluded.updated_at",
     )
     .bind(c.guild_id)
@@ -94,6 +96,7 @@ pub async fn save_course(conn: &mut SqliteConnection, c: &CourseRow, now: i64) -
     .bind(&c.end_date)
     .bind(c.instructor_role)
     .bind(c.grace_hours)
+    .bind(c.notes_public)
     .bind(c.next_post_at)
     .bind(now)
     .bind(now)

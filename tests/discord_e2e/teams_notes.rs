@@ -293,7 +293,7 @@ async fn a_note_stays_in_its_team_until_published_in_lists_and_exports() {
         mate.contains(r"Loss is a \\*power law\\* @everyone \\<@1\\>"),
         "escaped: {mate}"
     );
-    assert!(mate.contains("team only"), "{mate}");
+    assert!(mate.contains("unpublished"), "{mate}");
     assert!(!club.list(&bob(GUILD_A)).await.contains("power law"));
     let (_, file) = club.export(&bob(GUILD_A), opt_int("session", 1)).await;
     assert!(
@@ -483,4 +483,52 @@ async fn guild_b_sees_nothing_of_guild_as_teams_and_notes() {
         )
         .await;
     assert_eq!(choices.json()["data"]["choices"], json!([]));
+}
+
+#[tokio::test]
+async fn a_course_that_makes_notes_class_visible_shows_unpublished_notes_to_everyone() {
+    let club = Club::start().await;
+    club.team(&alice(GUILD_A), "join", json!([opt("team", "team-1")]))
+        .await;
+    club.team(&bob(GUILD_A), "join", json!([opt("team", "team-2")]))
+        .await;
+    club.add(&alice(GUILD_A), "Seen by the class").await;
+    assert!(!club.list(&bob(GUILD_A)).await.contains("Seen by the class"));
+
+    let edit = json!([sub(
+        "edit",
+        json!([{"name": "notes_public", "type": 5, "value": true}])
+    )]);
+    let student = club.bot.slash(&bob(GUILD_A), "course", edit.clone()).await;
+    assert!(
+        content(&student).contains("Only instructors"),
+        "{}",
+        content(&student)
+    );
+    let done = club
+        .bot
+        .slash(&Invoker::instructor(GUILD_A), "course", edit)
+        .await;
+    assert!(
+        content(&done).starts_with("✓ Course updated"),
+        "{}",
+        content(&done)
+    );
+    let info = club
+        .bot
+        .slash(&bob(GUILD_A), "course", json!([sub("info", json!([]))]))
+        .await;
+    let info = serde_json::to_string(info.message()).expect("json");
+    assert!(info.contains("visible to the class"), "{info}");
+
+    assert!(club.list(&bob(GUILD_A)).await.contains("Seen by the class"));
+    let added = club.add(&bob(GUILD_A), "Mine too").await;
+    assert!(
+        content(&added).contains("this course's notes are visible to the whole class"),
+        "{}",
+        content(&added)
+    );
+    // The setting is guild A's alone.
+    club.add(&alice(GUILD_B), "B stays private").await;
+    assert!(!club.list(&bob(GUILD_B)).await.contains("B stays private"));
 }

@@ -115,7 +115,7 @@ fn bibliography(
     let _ = writeln!(out, "# Annotated bibliography: {}\n", escape_md(title));
     let _ = writeln!(
         out,
-        "Exported {} UTC. Unpublished notes appear only to their team and to instructors.\n",
+        "Exported {} UTC. Unpublished notes appear to their team and instructors only, unless the course makes notes class-visible.\n",
         now.format("%Y-%m-%d %H:%M")
     );
     for (i, p) in papers.iter().enumerate() {
@@ -129,7 +129,7 @@ fn bibliography(
                     let seen = if n.published {
                         "published"
                     } else {
-                        "team only"
+                        "unpublished"
                     };
                     let _ = writeln!(
                         out,
