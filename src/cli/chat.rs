@@ -414,33 +414,4 @@ mod tests {
         assert_eq!(parse_line("   "), ChatLine::Empty);
         assert_eq!(parse_line("/quit"), ChatLine::Quit);
     }
-
-    #[test]
-    fn team_and_note_commands_parse_like_their_slash_twins() {
-        use crate::dispatch::{ExportBy, NoteRequest, TeamRequest};
-        assert_eq!(
-            request("/note add paper:arXiv:2001.08361 text:Loss falls as a power law"),
-            Request::Note(NoteRequest::Add {
-                paper: "arXiv:2001.08361".into(),
-                text: "Loss falls as a power law".into(),
-            })
-        );
-        assert_eq!(
-            request("/team create team-5 role:<@&55>"),
-            Request::Team(TeamRequest::Create {
-                name: "team-5".into(),
-                role: Some(55),
-            })
-        );
-        assert_eq!(
-            request("/notes export session:2"),
-            Request::Note(NoteRequest::Export(ExportBy::Session(2)))
-        );
-        assert!(
-            matches!(parse_line("/notes export session:2 team:a"), ChatLine::Invalid(m) if m.contains("Export one thing"))
-        );
-        assert!(
-            matches!(parse_line("/note publish"), ChatLine::Invalid(m) if m.contains("note:12"))
-        );
-    }
 }

@@ -213,3 +213,44 @@ pub(super) fn chat_request(
         other => Some(other),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::chat::{parse_line, ChatLine};
+    use super::*;
+
+    fn request(line: &str) -> Request {
+        match parse_line(line) {
+            ChatLine::Request(r) => r,
+            other => panic!("{line}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn team_and_note_commands_parse_like_their_slash_twins() {
+        assert_eq!(
+            request("/note add paper:arXiv:2001.08361 text:Loss falls as a power law"),
+            Request::Note(NoteRequest::Add {
+                paper: "arXiv:2001.08361".into(),
+                text: "Loss falls as a power law".into(),
+            })
+        );
+        assert_eq!(
+            request("/team create team-5 role:<@&55>"),
+            Request::Team(TeamRequest::Create {
+                name: "team-5".into(),
+                role: Some(55),
+            })
+        );
+        assert_eq!(
+            request("/notes export session:2"),
+            Request::Note(NoteRequest::Export(ExportBy::Session(2)))
+        );
+        assert!(
+            matches!(parse_line("/notes export session:2 team:a"), ChatLine::Invalid(m) if m.contains("Export one thing"))
+        );
+        assert!(
+            matches!(parse_line("/note publish"), ChatLine::Invalid(m) if m.contains("note:12"))
+        );
+    }
+}

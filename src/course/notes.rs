@@ -153,9 +153,10 @@ impl Courses {
             || note.published
             || note.author == who.user
             || note.team_id.is_some() && note.team_id == viewer.team_id;
-        match sees {
-            true => Ok(note),
-            false => refuse(format!("There is no note #{id} in this course.")),
+        if sees {
+            Ok(note)
+        } else {
+            refuse(format!("There is no note #{id} in this course."))
         }
     }
 

@@ -98,9 +98,13 @@ impl Courses {
             .map(|t| format!("`{}`", t.name.replace('`', "'")))
             .collect();
         let shown = escape_md(&truncate(name.trim(), TEAM_NAME_MAX));
-        match names.is_empty() {
-            true => refuse(format!("There is no team `{shown}`: this course has no teams yet; an instructor creates them with `/team create`.")),
-            false => refuse(format!("There is no team `{shown}`. Teams: {}.", names.join(", "))),
+        if names.is_empty() {
+            refuse(format!("There is no team `{shown}`: this course has no teams yet; an instructor creates them with `/team create`."))
+        } else {
+            refuse(format!(
+                "There is no team `{shown}`. Teams: {}.",
+                names.join(", ")
+            ))
         }
     }
 

@@ -229,7 +229,7 @@ pub(super) async fn schedule(app: &App, caller: &Caller) -> Result<Reply> {
     )
 }
 
-fn done(text: String) -> Reply {
+pub(super) fn done(text: String) -> Reply {
     Reply {
         content: Some(text),
         ephemeral: true,

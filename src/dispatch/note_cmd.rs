@@ -2,8 +2,8 @@
 //! text, never as markup or a mention: its text is escaped and replies go out with no
 //! allowed mentions. Which notes a caller sees is decided in the store.
 
-use super::course_cmd::user_error;
-use super::team_cmd::{done, member, NOT_IN_A_SERVER};
+use super::course_cmd::{done, user_error};
+use super::team_cmd::{member, NOT_IN_A_SERVER};
 use super::{Caller, Result};
 use crate::app::App;
 use crate::course::{CourseError, Member, Note};
@@ -90,8 +90,8 @@ async fn run(app: &App, guild: u64, who: Member<'_>, request: NoteRequest) -> Co
             ))
         }
         NoteRequest::History { note } => {
-            let n = c.note(guild, note).await?;
             let revisions = c.note_revisions(guild, who, note).await?;
+            let n = c.note(guild, note).await?;
             let mut lines: Vec<String> = revisions
                 .iter()
                 .map(|r| {

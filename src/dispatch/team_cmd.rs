@@ -3,7 +3,7 @@
 //! "everyone with @role": the bot cannot list a role's members without the privileged
 //! members intent.
 
-use super::course_cmd::{instructor, user_error};
+use super::course_cmd::{done, instructor, user_error};
 use super::{Caller, Result};
 use crate::app::App;
 use crate::course::{CourseError, Member, Membership, Team};
@@ -149,12 +149,4 @@ async fn list(app: &App, guild: u64, who: Member<'_>) -> std::result::Result<Rep
         }],
         ..Reply::default()
     })
-}
-
-pub(super) fn done(text: String) -> Reply {
-    Reply {
-        content: Some(text),
-        ephemeral: true,
-        ..Reply::default()
-    }
 }
