@@ -43,7 +43,8 @@ pub(super) async fn export(
     by: ExportBy,
 ) -> CourseResult<Reply> {
     let c = &app.courses;
-    let (title, filename, paper_ids, notes) = match by {
+    let scope = Scope(guild);
+    let (title, filename, papers, notes) = match by {
         ExportBy::Session(n) => {
             let (n, session) = c.week(guild, n).await?;
             let ids: Vec<i64> = session.readings.iter().map(|r| r.paper_id).collect();
@@ -51,17 +52,24 @@ pub(super) async fn export(
                 return refuse(format!("Week {n} has no readings to export."));
             }
             let notes = c.visible_notes(guild, who, Some(&ids), None).await?;
+            let papers = app.catalog.papers_by_id(scope, &ids).await?;
             let title = format!("Week {n}: {}", session.title);
-            (title, format!("notes-week-{n}.md"), ids, notes)
+            (title, format!("notes-week-{n}.md"), papers, notes)
         }
         ExportBy::Paper(p) => {
             let id = c.paper_id(&app.catalog, guild, &p).await?;
             let notes = c.visible_notes(guild, who, Some(&[id]), None).await?;
-            (String::new(), String::new(), vec![id], notes)
+            let papers = app.catalog.papers_by_id(scope, &[id]).await?;
+            let (title, file) = papers.first().map_or_else(
+                || (format!("paper {id}"), "notes.md".to_string()),
+                |p| (p.title.clone(), format!("notes-{}.md", file_safe(&p.key))),
+            );
+            (title, file, papers, notes)
         }
         ExportBy::Team(t) => {
             let team = c.team_named(guild, &t).await?;
             let notes = c.visible_notes(guild, who, None, Some(team.id)).await?;
+            // The papers in the order the team first wrote about them.
             let mut ids: Vec<i64> = Vec::new();
             for n in &notes {
                 if !ids.contains(&n.paper_id) {
@@ -74,14 +82,10 @@ pub(super) async fn export(
                     team.shown()
                 ));
             }
+            let papers = app.catalog.papers_by_id(scope, &ids).await?;
             let file = format!("notes-{}.md", file_safe(&team.name));
-            (format!("Team {}", team.name), file, ids, notes)
+            (format!("Team {}", team.name), file, papers, notes)
         }
-    };
-    let papers = app.catalog.papers_by_id(Scope(guild), &paper_ids).await?;
-    let (title, filename) = match (title.is_empty(), papers.first()) {
-        (true, Some(p)) => (p.title.clone(), format!("notes-{}.md", file_safe(&p.key))),
-        _ => (title, filename),
     };
     let text = bibliography(&title, &papers, &notes, app.clock.now());
     let count = notes.len();
