@@ -1,7 +1,7 @@
 //! Teams and notes on the command line, one process per command as a script would run
 //! them: teams named in a course post found in any case, a note private to its team until
 //! published (list and export), the hourly limit counted in the database across
-//! processes, the length limit, and guild isolation.
+//! processes (one after another, and 36 at once), the length limit, and guild isolation.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -223,4 +223,39 @@ fn the_hourly_limit_holds_across_processes_and_long_notes_are_refused() {
         history.contains("> mine\n") && history.contains("> mine, revised"),
         "{history}"
     );
+}
+
+#[test]
+fn thirty_six_notes_at_once_from_as_many_processes_leave_exactly_thirty() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path().to_path_buf();
+    course(&d, "7");
+    let runs: Vec<_> = (0..36)
+        .map(|i| {
+            let d = d.clone();
+            std::thread::spawn(move || {
+                let text = format!("burst {i}");
+                paperclub(&d, &as_user("7", "11", &["note", "add", OUYANG, &text]))
+            })
+        })
+        .collect();
+    let codes: Vec<Option<i32>> = runs
+        .into_iter()
+        .map(|r| r.join().expect("thread").status.code())
+        .collect();
+    assert_eq!(
+        codes.iter().filter(|c| **c == Some(0)).count(),
+        30,
+        "{codes:?}"
+    );
+    assert_eq!(
+        codes.iter().filter(|c| **c == Some(1)).count(),
+        6,
+        "{codes:?}"
+    );
+    let mine = ok(paperclub(
+        &d,
+        &as_user("7", "11", &["notes", "export", "--paper", OUYANG]),
+    ));
+    assert!(mine.contains("30 note(s) you can see"), "{mine}");
 }
