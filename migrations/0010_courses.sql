@@ -11,14 +11,19 @@ CREATE TABLE courses (
     end_date        TEXT,
     instructor_role INTEGER,
     grace_hours     INTEGER NOT NULL DEFAULT 24,
+    -- Presenter reminders, days before a session: `7,1`; empty for none.
+    reminder_days   TEXT NOT NULL DEFAULT '7,1',
     -- The next schedule occurrence still to handle; NULL when the schedule is over.
     next_post_at    INTEGER,
+    -- When to look for due presenter reminders next (set to now whenever sessions change).
+    next_reminder_at INTEGER,
     -- Set when posting stopped (channel deleted, permission lost); setup or edit clears it.
     paused_reason   TEXT,
     created_at      INTEGER NOT NULL,
     updated_at      INTEGER NOT NULL
 );
 CREATE INDEX courses_due ON courses (next_post_at) WHERE paused_reason IS NULL;
+CREATE INDEX courses_reminders_due ON courses (next_reminder_at) WHERE paused_reason IS NULL;
 
 CREATE TABLE sessions (
     id          INTEGER PRIMARY KEY,
@@ -48,17 +53,22 @@ CREATE TABLE session_readings (
     PRIMARY KEY (session_id, paper_id)
 );
 
--- One row per schedule occurrence that had something to say: claimed before anything is
--- sent (exactly once), then sent, missed (down past the grace window) or failed.
+-- One row per message the scheduler owes a channel: the weekly post of a schedule
+-- occurrence (`weekly`) or a presenter reminder (`reminder-7`: seven days before). Claimed
+-- before anything is sent (exactly once), then sent, missed (down past the grace window)
+-- or failed.
 CREATE TABLE posts (
     id            INTEGER PRIMARY KEY,
     guild_id      INTEGER NOT NULL REFERENCES courses (guild_id) ON DELETE CASCADE,
+    kind          TEXT NOT NULL DEFAULT 'weekly',
     occurrence_at INTEGER NOT NULL,
     session_id    INTEGER REFERENCES sessions (id) ON DELETE SET NULL,
     channel_id    INTEGER NOT NULL,
     state         TEXT NOT NULL CHECK (state IN ('claimed', 'sent', 'missed', 'failed')),
     -- The messages to send, rendered at claim time so a retry sends the same text.
     parts         TEXT NOT NULL DEFAULT '[]',
+    -- Who the message may ping: {"roles": [..], "users": [..]}; nobody by default.
+    mentions      TEXT NOT NULL DEFAULT '{}',
     message_ids   TEXT NOT NULL DEFAULT '[]',
     attempts      INTEGER NOT NULL DEFAULT 0,
     lease_until   INTEGER,
@@ -67,8 +77,8 @@ CREATE TABLE posts (
     sent_at       INTEGER,
     -- A missed week is mentioned once, in the next post.
     reported      INTEGER NOT NULL DEFAULT 0,
-    UNIQUE (guild_id, occurrence_at)
+    UNIQUE (guild_id, kind, occurrence_at)
 );
-CREATE UNIQUE INDEX posts_one_per_session ON posts (session_id)
+CREATE UNIQUE INDEX posts_one_per_session ON posts (session_id, kind)
     WHERE state IN ('claimed', 'sent');
 CREATE INDEX posts_pending ON posts (state) WHERE state = 'claimed';

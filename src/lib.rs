@@ -15,6 +15,7 @@ pub mod config;
 pub mod course;
 pub mod discord;
 pub mod dispatch;
+pub mod fault;
 pub mod ingest;
 pub mod model;
 pub mod schedule;

@@ -142,7 +142,7 @@ fn chat_reads_commands_from_a_pipe_and_answers_like_the_bot() {
         .stdin
         .take()
         .unwrap()
-        .write_all(b"/paper search scaling laws\n/cite paper:2001.08361 format:mla\n/paper searhc x\n/import file:/nonexistent.md\n")
+        .write_all(b"/paper search scaling laws\n/cite paper:2001.08361 format:mla\n/paper searhc x\n/import file:/nonexistent.md\n/schedule\n/week 3\n")
         .unwrap();
     let out = child.wait_with_output().unwrap();
     let text = stdout(&out);
@@ -154,6 +154,14 @@ fn chat_reads_commands_from_a_pipe_and_answers_like_the_bot() {
     assert!(text.contains("Kaplan, Jared, et al."), "{text}");
     assert!(text.contains("Unknown command `/paper searhc`"), "{text}");
     assert!(text.contains("Cannot read /nonexistent.md"), "{text}");
+    // The example course: three weeks, readings found in the example catalog.
+    assert!(String::from_utf8_lossy(&out.stderr).contains("example course"));
+    assert!(text.contains("Schedule (3 weeks)"), "{text}");
+    assert!(
+        text.contains("■ Week 3: Scaling laws and compute-optimal training")
+            && text.contains("Training Compute-Optimal Large Language Models"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -210,3 +210,56 @@ fn another_guild_sees_none_of_the_course() {
     let search = paperclub(data.path(), &["search", "BERT", "--guild", "8"]);
     assert!(String::from_utf8_lossy(&search.stdout).contains("No papers found"));
 }
+
+fn zip_of(dir: &Path, files: &[(&str, Vec<u8>)]) -> std::path::PathBuf {
+    use std::io::Write;
+    let path = dir.join("term.zip");
+    let mut w = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let options = zip::write::SimpleFileOptions::default();
+    for (name, bytes) in files {
+        w.start_file(*name, options).unwrap();
+        w.write_all(bytes).unwrap();
+    }
+    w.finish().unwrap();
+    path
+}
+
+#[test]
+fn a_zip_of_posts_imports_each_post_and_a_zip_bomb_is_refused() {
+    let data = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    setup(data.path(), "7");
+    let posts: Vec<(&str, Vec<u8>)> = ["a-intro.md", "b-bert.md", "c-dated.md"]
+        .iter()
+        .map(|n| {
+            (
+                *n,
+                std::fs::read(format!("{FIXTURES}/course-undated/{n}")).unwrap(),
+            )
+        })
+        .collect();
+    let term = zip_of(files.path(), &posts);
+    let report = ok(paperclub(
+        data.path(),
+        &["session", "--guild", "7", "import", term.to_str().unwrap()],
+    ));
+    assert_eq!(report.matches("✓").count(), 3, "{report}");
+    assert!(report.contains("“Pretraining” on 2026-03-10"), "{report}");
+
+    let bomb = zip_of(files.path(), &[("huge.md", vec![b'a'; 4 * 1024 * 1024])]);
+    let out = paperclub(
+        data.path(),
+        &["session", "--guild", "7", "import", bomb.to_str().unwrap()],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("more than 2 MB") && text.contains("refused"),
+        "{text}"
+    );
+    let schedule = ok(paperclub(data.path(), &["schedule", "--guild", "7"]));
+    assert!(
+        schedule.contains("Schedule (3 weeks)"),
+        "nothing from the bomb: {schedule}"
+    );
+}

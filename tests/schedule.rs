@@ -10,7 +10,7 @@ use paperclub::clock::ManualClock;
 use paperclub::course::{CourseSettings, NewSession};
 use paperclub::dispatch::{self, Caller, CourseRequest, Request};
 use paperclub::model::Scope;
-use paperclub::schedule::{self, PostError, Poster};
+use paperclub::schedule::{self, Mentions, PostError, Poster};
 use paperclub::view::text;
 use std::collections::VecDeque;
 use std::path::Path;
@@ -38,13 +38,21 @@ enum Script {
 /// Discord, as far as the scheduler can tell: messages per channel, and scripted failures.
 #[derive(Default)]
 struct Recorder {
-    sent: Mutex<Vec<(u64, String, String)>>,
+    sent: Mutex<Vec<(u64, String, Mentions)>>,
     script: Mutex<VecDeque<(u64, Script)>>,
 }
 
 impl Recorder {
     fn script(&self, channel: u64, what: Script) {
         self.script.lock().unwrap().push_back((channel, what));
+    }
+
+    fn mentions_to(&self, channel: u64) -> Vec<Mentions> {
+        let sent = self.sent.lock().unwrap();
+        sent.iter()
+            .filter(|(c, _, _)| *c == channel)
+            .map(|(_, _, m)| m.clone())
+            .collect()
     }
 
     fn sent_to(&self, channel: u64) -> Vec<String> {
@@ -57,7 +65,13 @@ impl Recorder {
 }
 
 impl Poster for Recorder {
-    async fn send(&self, channel: u64, content: &str, nonce: &str) -> Result<u64, PostError> {
+    async fn send(
+        &self,
+        channel: u64,
+        content: &str,
+        _nonce: &str,
+        mentions: &Mentions,
+    ) -> Result<u64, PostError> {
         let scripted = {
             let mut script = self.script.lock().unwrap();
             let at = script.iter().position(|(c, _)| *c == channel);
@@ -67,12 +81,12 @@ impl Poster for Recorder {
         match scripted {
             Some(Script::Fail(e)) => return Err(e),
             Some(Script::AcceptThenFail) => {
-                sent.push((channel, content.to_string(), nonce.to_string()));
+                sent.push((channel, content.to_string(), mentions.clone()));
                 return Err(PostError::Failed("connection reset".into()));
             }
             None => {}
         }
-        sent.push((channel, content.to_string(), nonce.to_string()));
+        sent.push((channel, content.to_string(), mentions.clone()));
         Ok(sent.len() as u64)
     }
 
@@ -149,6 +163,8 @@ async fn setup(app: &App, guild: u64, channel: u64, zone: &str, schedule: &str) 
         timezone: Some(zone.into()),
         schedule: Some(schedule.into()),
         start: Some("2026-03-01".into()),
+        // Guild A's weeks test the weekly post alone; B's test reminders too.
+        reminders: (guild == GUILD_A).then(|| "none".into()),
         ..CourseSettings::default()
     };
     app.courses
@@ -406,4 +422,88 @@ async fn guild_b_sees_nothing_of_guild_as_course() {
     let a = ask(&app, GUILD_A, Request::Schedule).await;
     assert!(a.contains("Scaling laws") && a.contains("Alignment"), "{a}");
     app.catalog.close().await;
+}
+
+#[tokio::test]
+async fn presenter_reminders_go_out_seven_and_one_day_before_and_ping_only_the_presenters() {
+    let f = Fixture::new().await;
+    let app = f.app().await;
+    setup(&app, GUILD_B, CHANNEL_B, "Europe/Berlin", "MON 09:00").await;
+    let add = NewSession {
+        date: "2026-03-17".into(),
+        title: "Presented week".into(),
+        presenters: Some("<@&555> and <@777> (@everyone welcome)".into()),
+        ..NewSession::default()
+    };
+    app.courses
+        .add_session(&app.catalog, GUILD_B, add)
+        .await
+        .expect("session");
+    app.catalog.close().await;
+    // The weekly post of 2 March announces it and pings nobody.
+    f.tick_at("2026-03-02T08:00:00Z").await;
+    assert_eq!(f.discord.mentions_to(CHANNEL_B), [Mentions::default()]);
+    // Seven days before, 09:00 Berlin (08:00 UTC); then one day before.
+    f.tick_at("2026-03-10T07:59:00Z").await;
+    assert_eq!(f.discord.sent_to(CHANNEL_B).len(), 1);
+    for now in [
+        "2026-03-10T08:00:00Z",
+        "2026-03-10T08:00:00Z",
+        "2026-03-10T12:00:00Z",
+    ] {
+        f.tick_at(now).await;
+    }
+    let sent = f.discord.sent_to(CHANNEL_B);
+    assert_eq!(
+        sent.len(),
+        2,
+        "one reminder however often it ticks: {sent:#?}"
+    );
+    assert!(
+        sent[1].starts_with("⏰ **Reminder:** <@&555> and <@777>"),
+        "{}",
+        sent[1]
+    );
+    let exactly = Mentions {
+        roles: vec![555],
+        users: vec![777],
+    };
+    assert_eq!(f.discord.mentions_to(CHANNEL_B)[1], exactly);
+    f.tick_at("2026-03-16T08:00:00Z").await;
+    assert_eq!(f.discord.sent_to(CHANNEL_B).len(), 3);
+    assert_eq!(f.discord.mentions_to(CHANNEL_B)[2], exactly);
+}
+
+#[tokio::test]
+async fn moving_a_session_moves_its_reminders() {
+    let f = Fixture::new().await;
+    let app = f.app().await;
+    setup(&app, GUILD_B, CHANNEL_B, "Europe/Berlin", "MON 09:00").await;
+    let add = NewSession {
+        date: "2026-03-17".into(),
+        title: "Presented week".into(),
+        presenters: Some("<@&555>".into()),
+        ..NewSession::default()
+    };
+    app.courses
+        .add_session(&app.catalog, GUILD_B, add)
+        .await
+        .expect("session");
+    app.courses
+        .move_week(GUILD_B, 1, "2026-03-24")
+        .await
+        .expect("move");
+    app.catalog.close().await;
+    f.tick_at("2026-03-10T08:00:00Z").await;
+    assert!(f
+        .discord
+        .sent_to(CHANNEL_B)
+        .iter()
+        .all(|t| !t.starts_with("⏰")));
+    f.tick_at("2026-03-17T08:00:00Z").await;
+    let sent = f.discord.sent_to(CHANNEL_B);
+    assert!(
+        sent.last().is_some_and(|t| t.starts_with("⏰")),
+        "{sent:#?}"
+    );
 }

@@ -181,7 +181,7 @@ pub async fn run_search_bench(
 
     let started = Instant::now();
     let index = SearchIndex::in_ram()?;
-    index.rebuild(papers.iter().map(index_doc))?;
+    index.rebuild(papers.iter().map(index_doc), 0)?;
     let tantivy_build = started.elapsed();
 
     let started = Instant::now();

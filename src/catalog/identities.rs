@@ -1,6 +1,7 @@
 //! The importer's in-memory identity tables: arXiv id, DOI, normalised title and key to
-//! paper, loaded on the first import and kept in step by the importer (the only writer), so
-//! finding which paper an entry is costs no query.
+//! paper, loaded on the first import and kept in step by this process's importer, so
+//! finding which paper an entry is costs no query. They remember the change-log generation
+//! they match: when another process has written since, they are loaded again.
 
 use super::merge::{titles_agree, years_agree};
 use crate::ingest::{RawEntry, Warning};
@@ -18,6 +19,8 @@ pub(crate) struct Identities {
     pub(super) keys: HashSet<String>,
     rows: HashMap<i64, Known>,
     pub(super) tag_ids: HashMap<String, i64>,
+    /// The change-log generation the tables are current at.
+    pub(super) generation: i64,
 }
 
 impl Identities {

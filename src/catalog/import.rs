@@ -3,6 +3,7 @@
 //! else normalised title (+ compatible year); an identifier whose paper has a different
 //! title is a wrong link and is not merged on.
 
+use super::sync::Session;
 use super::write::Touched;
 use super::{Catalog, ImportReport};
 use crate::ingest::{self, detect, Format, ParseOutput, Warning};
@@ -98,7 +99,10 @@ impl Catalog {
         // of several files; a chunk's update runs on another core while the next files are
         // parsed and stored. At most one is in flight; all are done before this returns.
         let mut indexing: Option<tokio::task::JoinHandle<()>> = None;
+        let mut session = Session::default();
         let mut pending = Touched::default();
+        // Which report each generation belongs to, to say which files are not searchable.
+        let mut written: Vec<(usize, i64)> = Vec::new();
         let last = order.len().saturating_sub(1);
         // The next file is parsed on another thread while this one is stored.
         let names: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
@@ -126,11 +130,14 @@ impl Catalog {
             };
             let (report, touched) = self.store(scope, prepared).await;
             reports[i] = Some(report);
+            written.extend(touched.generations.iter().map(|&g| (i, g)));
             pending.extend(touched);
             if pending.len() < INDEX_CHUNK && n < last {
                 continue;
             }
-            let job = self.index_job(std::mem::take(&mut pending)).await;
+            let job = self
+                .index_job(std::mem::take(&mut pending), &mut session)
+                .await;
             if let Some(previous) = indexing.take() {
                 let _ = previous.await;
             }
@@ -138,6 +145,13 @@ impl Catalog {
         }
         if let Some(running) = indexing {
             let _ = running.await;
+        }
+        if let Err(why) = self.finish_index(&session).await {
+            for (i, _) in written {
+                if let Some(r) = reports[i].as_mut() {
+                    r.not_searchable = Some(why.clone());
+                }
+            }
         }
         self.clear_tag_cache();
         reports.into_iter().flatten().collect()
@@ -152,9 +166,13 @@ impl Catalog {
         format: Option<Format>,
     ) -> ImportReport {
         let _guard = self.writer.lock().await;
-        let (report, touched) = self.store(scope, prepare(file, bytes, format)).await;
-        if let Some(job) = self.index_job(touched).await {
-            job();
+        let (mut report, touched) = self.store(scope, prepare(file, bytes, format)).await;
+        let mut session = Session::default();
+        if let Some(job) = self.index_job(touched, &mut session).await {
+            let _ = tokio::task::spawn_blocking(job).await;
+        }
+        if let Err(why) = self.finish_index(&session).await {
+            report.not_searchable = Some(why);
         }
         self.clear_tag_cache();
         report

@@ -6,8 +6,10 @@ mod identities;
 mod import;
 mod indexing;
 pub mod merge;
+mod open;
 mod queries;
 mod shared;
+mod sync;
 mod write;
 
 pub use import::{decode, MAX_FILE_BYTES};
@@ -19,7 +21,6 @@ use crate::search::SearchIndex;
 use serde::Serialize;
 use sqlx::SqlitePool;
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::{Arc, RwLock};
 
 /// A tag with how many visible papers carry it.
@@ -44,6 +45,9 @@ pub struct ImportReport {
     pub warnings: Vec<Warning>,
     /// Set when the file could not be imported at all; nothing was changed.
     pub error: Option<String>,
+    /// Set when the file was stored but its papers are not yet searchable; says why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_searchable: Option<String>,
 }
 
 /// A search result.
@@ -74,6 +78,12 @@ pub struct Stats {
     pub with_bibtex: usize,
     pub with_abstract: usize,
     pub cites: usize,
+    /// The change log's latest generation (every catalog write adds one).
+    pub generation: i64,
+    /// The generation the search index has reached; `None` when it must be rebuilt.
+    pub index_generation: Option<i64>,
+    /// Logged changes the search index does not have yet.
+    pub index_behind: usize,
 }
 
 /// The catalog: the SQLite pool (truth) and the search index derived from it.
@@ -83,58 +93,41 @@ pub struct Catalog {
     /// One import at a time: imports are read-then-write and keep `identities` in step.
     writer: tokio::sync::Mutex<()>,
     identities: tokio::sync::Mutex<Option<identities::Identities>>,
-    /// Tag counts per scope for autocomplete, dropped after every import.
+    /// Tag counts per scope for autocomplete, dropped after every import here and when
+    /// another process's write shows in the change log.
     tag_cache: RwLock<HashMap<Scope, Arc<Vec<queries::TagEntry>>>>,
+    freshness: sync::Freshness,
 }
 
 impl Catalog {
-    /// Opens (creating and migrating) the catalog in `data_dir`, and rebuilds the index
-    /// when it is missing, of another schema version, or out of step with the database.
-    pub async fn open(data_dir: &Path) -> anyhow::Result<Catalog> {
-        std::fs::create_dir_all(data_dir).map_err(|e| {
-            anyhow::anyhow!("cannot create data folder {}: {e}", data_dir.display())
-        })?;
-        let pool = crate::store::connect(&data_dir.join("paperclub.db")).await?;
-        let (index, stale) = SearchIndex::open(&data_dir.join("index"))?;
-        let catalog = Catalog::new(pool, index);
-        let papers = catalog.visible_count().await?;
-        if stale || catalog.index.len() != papers as u64 {
-            tracing::info!(
-                papers,
-                indexed = catalog.index.len(),
-                "search index stale; rebuilding"
-            );
-            catalog.reindex().await?;
-        }
-        Ok(catalog)
-    }
-
-    /// A fresh catalog in memory (tests, benchmarks).
-    pub async fn open_in_memory() -> anyhow::Result<Catalog> {
-        let pool = crate::store::connect_in_memory().await?;
-        Ok(Catalog::new(pool, SearchIndex::in_ram()?))
-    }
-
-    fn new(pool: SqlitePool, index: SearchIndex) -> Catalog {
-        Catalog {
-            pool,
-            index: Arc::new(index),
-            writer: tokio::sync::Mutex::new(()),
-            identities: tokio::sync::Mutex::new(None),
-            tag_cache: RwLock::new(HashMap::new()),
-        }
-    }
-
-    /// Rebuilds the search index from SQLite; returns the number of papers indexed.
+    /// Rebuilds the search index from SQLite; returns the number of papers indexed. Waits
+    /// for another process that is writing the index to finish.
     pub async fn reindex(&self) -> anyhow::Result<usize> {
         let _guard = self.writer.lock().await;
-        let docs = indexing::all_docs(&self.pool).await?;
-        self.index.rebuild(docs.into_iter())
+        self.wait_for_writer().await?;
+        let rebuilt = async {
+            let generation =
+                crate::store::changes::current(&mut *self.pool.acquire().await?).await?;
+            let docs = indexing::all_docs(&self.pool).await?;
+            let index = Arc::clone(&self.index);
+            let n =
+                tokio::task::spawn_blocking(move || index.rebuild(docs.into_iter(), generation))
+                    .await??;
+            // Other processes may have written while the papers were read.
+            self.catch_up().await?;
+            anyhow::Ok(n)
+        }
+        .await;
+        self.index.release();
+        rebuilt
     }
 
-    /// Waits for a running import to finish, then closes the database cleanly.
+    /// Waits for a running import and the index's merges to finish, then closes the
+    /// database cleanly.
     pub async fn close(&self) {
         let _guard = self.writer.lock().await;
+        let index = Arc::clone(&self.index);
+        let _ = tokio::task::spawn_blocking(move || index.finish()).await;
         self.pool.close().await;
     }
 
@@ -142,40 +135,5 @@ impl Catalog {
         if let Ok(mut cache) = self.tag_cache.write() {
             cache.clear();
         }
-    }
-
-    /// The index update for papers an import touched, ready to run on any thread; `None`
-    /// when there is nothing to do. Failures are logged: SQLite has the data, and the next
-    /// start (or `paperclub reindex`) repairs the index.
-    async fn index_job(&self, touched: write::Touched) -> Option<impl FnOnce() + Send + 'static> {
-        if touched.is_empty() {
-            return None;
-        }
-        let (read_back, gone) = match indexing::docs_for(&self.pool, &touched.ids).await {
-            Ok(found) => found,
-            Err(e) => {
-                tracing::error!(error = %e, "reading papers to index failed; run `paperclub reindex`");
-                return None;
-            }
-        };
-        // A paper new in one file of a batch and merged by a later one is read back: that
-        // document, which knows every source, replaces the in-memory one.
-        let reread: std::collections::HashSet<i64> = touched.ids.iter().copied().collect();
-        let mut docs = touched.docs;
-        docs.retain(|d| !reread.contains(&d.id));
-        docs.extend(read_back);
-        let index = Arc::clone(&self.index);
-        Some(move || {
-            if let Err(e) = index.update(&docs, &gone) {
-                tracing::error!(error = %e, "search index update failed; run `paperclub reindex`");
-            }
-        })
-    }
-
-    async fn visible_count(&self) -> anyhow::Result<usize> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(DISTINCT paper_id) FROM sources")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(n as usize)
     }
 }

@@ -6,7 +6,7 @@ use crate::ingest::ids::{arxiv_id, doi, normalize_title, tag_key};
 use crate::model::{Paper, Scope};
 use crate::search::SearchQuery;
 use crate::store::papers::{self, IdColumn};
-use crate::store::tags;
+use crate::store::{changes, tags};
 use std::sync::Arc;
 
 /// A tag as autocomplete needs it: folded key, name as written, paper count.
@@ -38,6 +38,7 @@ impl Catalog {
             limit: limit.max(1),
             scope,
         };
+        self.refresh().await;
         let hits = self.index.search(&query)?;
         let ids: Vec<i64> = hits.iter().map(|h| h.id).collect();
         let mut conn = self.pool.acquire().await?;
@@ -90,6 +91,7 @@ impl Catalog {
     }
 
     async fn tag_list(&self, scope: Scope) -> anyhow::Result<Arc<Vec<TagEntry>>> {
+        self.refresh().await;
         if let Some(list) = self
             .tag_cache
             .read()
@@ -119,6 +121,8 @@ impl Catalog {
         text: &str,
         limit: usize,
     ) -> anyhow::Result<Vec<Paper>> {
+        // Before taking a connection: an in-memory catalog has only one.
+        self.refresh().await;
         let mut conn = self.pool.acquire().await?;
         let text = text.trim();
         let mut ids = if text.is_empty() {
@@ -200,8 +204,16 @@ impl Catalog {
         })
     }
 
-    /// Counts of what `scope` sees.
+    /// Counts of what `scope` sees, and how far the search index is behind the database.
     pub async fn stats(&self, scope: Scope) -> anyhow::Result<Stats> {
+        if let Err(e) = self.refresh_now().await {
+            tracing::warn!(error = %e, "search index not brought up to date");
+        }
+        let mut conn = self.pool.acquire().await?;
+        let generation = changes::current(&mut conn).await?;
+        let index_generation = self.index.committed_generation()?;
+        let index_behind = changes::count_after(&mut conn, index_generation.unwrap_or(0)).await?;
+        drop(conn);
         let s = scope.0 as i64;
         let one = |sql: &'static str| {
             let pool = self.pool.clone();
@@ -231,6 +243,9 @@ impl Catalog {
                  WHERE s.scope IN (0, ?)",
             )
             .await?,
+            generation,
+            index_generation,
+            index_behind: index_behind as usize,
         })
     }
 }

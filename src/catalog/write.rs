@@ -11,7 +11,7 @@ use crate::ingest::{ParseOutput, Warning};
 use crate::model::{Link, Scope};
 use crate::search::IndexDoc;
 use crate::store::papers::{self, PaperRow};
-use crate::store::{bulk, sources};
+use crate::store::{bulk, changes, sources};
 use sqlx::SqliteConnection;
 use std::collections::HashMap;
 
@@ -31,8 +31,8 @@ struct Slot {
 }
 
 impl Catalog {
-    /// Writes `parsed` as the new content of `file`; returns the ids of every paper whose
-    /// index document may have changed.
+    /// Writes `parsed` as the new content of `file`, logging the papers it touched in the
+    /// change log in the same transaction; returns them, with the generation written.
     pub(super) async fn write_file(
         &self,
         scope: Scope,
@@ -49,9 +49,19 @@ impl Catalog {
             tx.rollback().await?;
             return Ok(Touched::default());
         }
+        let generation = changes::current(&mut tx).await?;
         let mut ids_guard = self.identities.lock().await;
+        // Tables loaded before another process wrote would miss its papers and keys.
+        if ids_guard
+            .as_ref()
+            .is_some_and(|ids| ids.generation != generation)
+        {
+            *ids_guard = None;
+        }
         if ids_guard.is_none() {
-            *ids_guard = Some(Identities::load(&mut tx).await?);
+            let mut loaded = Identities::load(&mut tx).await?;
+            loaded.generation = generation;
+            *ids_guard = Some(loaded);
         }
         let Some(ids) = ids_guard.as_mut() else {
             anyhow::bail!("identity tables missing after loading");
@@ -67,7 +77,6 @@ impl Catalog {
         let gone: Vec<i64> = old_sources.values().copied().collect();
         sources::delete_sources(&mut tx, &gone).await?;
 
-        tx.commit().await?;
         // Papers new in this file are indexed from memory; the rest are read back, since
         // other files also speak for them.
         let mut touched = Touched::default();
@@ -89,6 +98,19 @@ impl Catalog {
             });
         }
         touched.ids.extend(old_sources.into_keys());
+        let mut papers: Vec<i64> = touched.docs.iter().map(|d| d.id).collect();
+        papers.extend(&touched.ids);
+        let generation = changes::append(&mut tx, &papers).await?;
+        tx.commit().await?;
+        ids.generation = generation;
+        touched.generations.push(generation);
+        if crate::fault::hit(crate::fault::AFTER_DB_COMMIT) {
+            tracing::error!(
+                generation,
+                "fault injected after the database commit; aborting"
+            );
+            std::process::abort();
+        }
         Ok(touched)
     }
 }
@@ -365,6 +387,8 @@ pub(super) struct Touched {
     pub docs: Vec<IndexDoc>,
     /// Papers whose documents must be read back from the database.
     pub ids: Vec<i64>,
+    /// The change-log generations these papers were written in.
+    pub generations: Vec<i64>,
 }
 
 impl Touched {
@@ -372,12 +396,9 @@ impl Touched {
         self.docs.len() + self.ids.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     pub fn extend(&mut self, other: Touched) {
         self.docs.extend(other.docs);
         self.ids.extend(other.ids);
+        self.generations.extend(other.generations);
     }
 }

@@ -38,6 +38,7 @@ fn options_of(command: &str) -> Option<&'static [&'static str]> {
             "instructor_role",
             "grace_hours",
             "notes_public",
+            "reminders",
         ],
         "course info" | "course status" | "schedule" => &[],
         "schedule preview" => &["at"],
@@ -309,6 +310,7 @@ fn course_settings(get: &dyn Fn(&str) -> Option<String>) -> Result<CourseSetting
             Some("false" | "no" | "0") => Some(false),
             Some(v) => return Err(format!("`notes_public` is true or false, got `{v}`")),
         },
+        reminders: get("reminders"),
     })
 }
 

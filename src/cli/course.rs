@@ -39,6 +39,9 @@ pub struct SettingsArgs {
     /// Notes visible to the whole class at once (true) or to their team until published.
     #[arg(long)]
     pub notes_public: Option<bool>,
+    /// Presenter reminders in days before a session: `7,1` (default), or `none`.
+    #[arg(long)]
+    pub reminders: Option<String>,
 }
 
 impl From<SettingsArgs> for CourseSettings {
@@ -52,6 +55,7 @@ impl From<SettingsArgs> for CourseSettings {
             instructor_role: a.instructor_role,
             grace_hours: a.grace_hours,
             notes_public: a.notes_public,
+            reminders: a.reminders,
         }
     }
 }

@@ -81,22 +81,31 @@ async fn data_command(
                 }
             }
             let failed = reports.iter().filter(|r| r.error.is_some()).count();
+            let unsearchable = reports
+                .iter()
+                .filter(|r| r.not_searchable.is_some())
+                .count();
             if json {
                 print_json(out, &reports)?;
             } else {
                 let sum = |f: fn(&ImportReport) -> usize| reports.iter().map(f).sum::<usize>();
                 outln!(
                     out,
-                    "{} file(s): {} new, {} merged, {} unchanged, {} skipped, {} warning(s), {failed} failed",
+                    "{} file(s): {} new, {} merged, {} unchanged, {} skipped, {} warning(s), {failed} failed{}",
                     reports.len(),
                     sum(|r| r.new),
                     sum(|r| r.merged),
                     sum(|r| r.unchanged),
                     sum(|r| r.skipped),
                     sum(|r| r.warnings.len()),
+                    if unsearchable > 0 {
+                        format!(", {unsearchable} not yet searchable")
+                    } else {
+                        String::new()
+                    }
                 );
             }
-            Ok(if failed > 0 { 1 } else { 0 })
+            Ok(if failed + unsearchable > 0 { 1 } else { 0 })
         }
         Command::Search {
             query,
@@ -160,6 +169,7 @@ async fn data_command(
                     stats.papers, stats.tags, stats.sources, stats.files,
                     stats.with_bibtex, stats.with_abstract, stats.cites
                 );
+                outln!(out, "{}", index_state(&stats));
             }
             Ok(0)
         }
@@ -226,6 +236,23 @@ async fn data_command(
             Ok(0)
         }
         other => anyhow::bail!("not a data command: {other:?}"),
+    }
+}
+
+/// The search index's line in `stats`: in step with the database, or how far behind.
+fn index_state(stats: &crate::catalog::Stats) -> String {
+    match stats.index_generation {
+        Some(g) if stats.index_behind == 0 => {
+            format!("search index up to date (generation {g})")
+        }
+        Some(g) => format!(
+            "search index behind by {} change(s) (generation {g} of {}); it catches up at the next start or import, or run `paperclub reindex`",
+            stats.index_behind, stats.generation
+        ),
+        None => format!(
+            "search index needs a rebuild (database generation {}); run `paperclub reindex`",
+            stats.generation
+        ),
     }
 }
 

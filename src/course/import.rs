@@ -38,6 +38,18 @@ impl Courses {
     ) -> Result<Vec<SessionImport>, CourseError> {
         let course = self.require(guild).await?;
         let mut out = Vec::new();
+        // A `.zip` of posts stands for the posts in it.
+        let mut posts = Vec::new();
+        for (name, bytes) in files {
+            if !super::archive::is_zip(&bytes) {
+                posts.push((name, bytes));
+                continue;
+            }
+            match super::archive::unpack(&name, &bytes) {
+                Ok(inside) => posts.extend(inside),
+                Err(e) => return refuse(e),
+            }
+        }
         // Undated posts take the schedule's occurrences after the last dated session (or
         // the course's start), one each, in file order.
         let mut cursor = {
@@ -55,7 +67,7 @@ impl Courses {
                 .unwrap_or(now);
             from - chrono::Duration::seconds(1)
         };
-        for (name, bytes) in files {
+        for (name, bytes) in posts {
             let result = self
                 .import_post(catalog, &course, &name, &bytes, &mut cursor)
                 .await;
@@ -166,6 +178,7 @@ impl Courses {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let id = store::save_session(&mut tx, &row).await?;
         store::set_readings(&mut tx, id, &readings).await?;
+        store::touch_reminders(&mut tx, guild as i64, 0).await?;
         tx.commit().await?;
         let required = readings.iter().filter(|r| r.1).count();
         Ok(SessionImport {

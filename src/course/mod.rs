@@ -4,6 +4,7 @@
 //! module turns rows into checked domain values and back, and holds the service every
 //! surface calls.
 
+pub mod archive;
 mod import;
 pub mod notes;
 mod service;
@@ -55,7 +56,10 @@ pub struct Course {
     pub grace: Duration,
     /// Notes are visible to the whole class as soon as they are written.
     pub notes_public: bool,
+    /// Presenter reminders, in days before a session (e.g. `[7, 1]`).
+    pub reminder_days: Vec<u32>,
     pub next_post_at: Option<DateTime<Utc>>,
+    pub next_reminder_at: Option<DateTime<Utc>>,
     pub paused_reason: Option<String>,
 }
 
@@ -78,7 +82,9 @@ impl Course {
             instructor_role: row.instructor_role.map(|r| r as u64),
             grace: Duration::hours(row.grace_hours),
             notes_public: row.notes_public,
+            reminder_days: parse_reminder_days(&row.reminder_days).map_err(anyhow::Error::msg)?,
             next_post_at: row.next_post_at.and_then(from_unix),
+            next_reminder_at: row.next_reminder_at.and_then(from_unix),
             paused_reason: row.paused_reason.clone(),
         })
     }
@@ -95,7 +101,14 @@ impl Course {
             instructor_role: self.instructor_role.map(|r| r as i64),
             grace_hours: self.grace.num_hours(),
             notes_public: self.notes_public,
+            reminder_days: self
+                .reminder_days
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(","),
             next_post_at: self.next_post_at.map(|t| t.timestamp()),
+            next_reminder_at: self.next_reminder_at.map(|t| t.timestamp()),
             paused_reason: self.paused_reason.clone(),
         }
     }
@@ -173,6 +186,29 @@ impl Session {
             None => self.date >= occurrence.with_timezone(&tz).date_naive(),
         }
     }
+}
+
+/// `7,1` (days before a session); empty or `none` for no reminders.
+pub fn parse_reminder_days(text: &str) -> Result<Vec<u32>, String> {
+    let text = text.trim();
+    if text.is_empty() || text.eq_ignore_ascii_case("none") {
+        return Ok(Vec::new());
+    }
+    let mut days = Vec::new();
+    for part in text.split([',', ' ']).filter(|p| !p.is_empty()) {
+        match part.trim_end_matches('d').parse::<u32>() {
+            Ok(d) if (1..=28).contains(&d) => days.push(d),
+            _ => {
+                return Err(format!(
+                "`{}` is not a number of days from 1 to 28; write reminders as `7,1`, or `none`.",
+                crate::view::cards::escape_md(&crate::view::limits::truncate(part, 20))
+            ))
+            }
+        }
+    }
+    days.sort_unstable_by(|a, b| b.cmp(a));
+    days.dedup();
+    Ok(days)
 }
 
 pub(crate) fn from_unix(secs: i64) -> Option<DateTime<Utc>> {

@@ -29,6 +29,8 @@ pub struct CourseSettings {
     pub grace_hours: Option<u32>,
     /// Every note visible to the class at once (default: to its team until published).
     pub notes_public: Option<bool>,
+    /// Presenter reminders in days before a session: `7,1`, or `none`.
+    pub reminders: Option<String>,
 }
 
 /// A session defined in chat (`/session add`).
@@ -151,7 +153,9 @@ impl Courses {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let id = store::save_session(&mut tx, &row).await?;
         store::set_readings(&mut tx, id, &readings).await?;
+        store::touch_reminders(&mut tx, guild as i64, 0).await?;
         tx.commit().await?;
+        self.wake.notify_one();
         let sessions = self.sessions(guild).await?;
         sessions.into_iter().find(|s| s.id == id).ok_or_else(|| {
             CourseError::Internal(anyhow::anyhow!("session {id} vanished after insert"))
@@ -228,6 +232,7 @@ impl Courses {
         } else {
             store::set_skipped(&mut tx, guild as i64, session.id, true).await?;
         }
+        store::touch_reminders(&mut tx, guild as i64, 0).await?;
         tx.commit().await?;
         Ok(session)
     }
@@ -249,6 +254,7 @@ impl Courses {
             at.timestamp(),
         )
         .await?;
+        store::touch_reminders(&mut conn, guild as i64, 0).await?;
         Ok(Session {
             date,
             time,
@@ -262,6 +268,7 @@ impl Courses {
         let (_, session) = self.week(guild, week).await?;
         let mut conn = self.pool.acquire().await?;
         store::remove_session(&mut conn, guild as i64, session.id).await?;
+        store::touch_reminders(&mut conn, guild as i64, 0).await?;
         Ok(session)
     }
 
@@ -338,7 +345,14 @@ fn apply(
             .notes_public
             .or(current.as_ref().map(|c| c.notes_public))
             .unwrap_or(false),
+        reminder_days: match &s.reminders {
+            Some(text) => super::parse_reminder_days(text).map_err(CourseError::User)?,
+            None => current
+                .as_ref()
+                .map_or(vec![7, 1], |c| c.reminder_days.clone()),
+        },
         next_post_at: None,
+        next_reminder_at: None,
         paused_reason: None,
     };
     course.next_post_at = course.next_occurrence(now);

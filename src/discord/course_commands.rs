@@ -40,6 +40,9 @@ pub async fn course_setup(
     #[min = 0]
     #[max = 336]
     grace_hours: Option<u32>,
+    #[description = "Presenter reminders, days before a session: 7,1 (default) or none"]
+    #[max_length = 40]
+    reminders: Option<String>,
 ) -> Result<(), BotError> {
     let settings = CourseSettings {
         channel: Some(channel.get()),
@@ -50,6 +53,7 @@ pub async fn course_setup(
         instructor_role: instructor_role.map(|r| r.get()),
         grace_hours,
         notes_public: None,
+        reminders,
     };
     respond(ctx, Request::Course(CourseRequest::Setup(settings))).await
 }
@@ -77,6 +81,9 @@ pub async fn course_edit(
     grace_hours: Option<u32>,
     #[description = "Notes visible to the whole class at once (default: their team until published)"]
     notes_public: Option<bool>,
+    #[description = "Presenter reminders, days before a session: 7,1 or none"]
+    #[max_length = 40]
+    reminders: Option<String>,
 ) -> Result<(), BotError> {
     let settings = CourseSettings {
         channel: channel.map(|c| c.get()),
@@ -87,6 +94,7 @@ pub async fn course_edit(
         instructor_role: instructor_role.map(|r| r.get()),
         grace_hours,
         notes_public,
+        reminders,
     };
     respond(ctx, Request::Course(CourseRequest::Edit(settings))).await
 }
@@ -120,11 +128,11 @@ pub async fn session(_ctx: Context<'_>) -> Result<(), BotError> {
     Ok(())
 }
 
-/// Import a course-site post (.md) as a session; its readings join this server's catalog
+/// Import course-site posts (.md, or a .zip of them) as sessions; readings join the catalog
 #[poise::command(slash_command, guild_only, rename = "import")]
 pub async fn session_import(
     ctx: Context<'_>,
-    #[description = "A course post: YAML front matter, then Required / More Readings"]
+    #[description = "A course post (front matter, then Required / More Readings) or a .zip of posts"]
     file: serenity::Attachment,
 ) -> Result<(), BotError> {
     let bytes = super::commands::fetch_attachment(ctx, &file).await?;

@@ -4,7 +4,7 @@
 //! messages for a marker, for a delivery that was interrupted after Discord took it.
 
 use super::render::no_mentions;
-use crate::schedule::{PostError, Poster};
+use crate::schedule::{Mentions, PostError, Poster};
 use poise::serenity_prelude as serenity;
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,10 +23,20 @@ impl DiscordPoster {
 }
 
 impl Poster for DiscordPoster {
-    async fn send(&self, channel: u64, content: &str, nonce: &str) -> Result<u64, PostError> {
+    async fn send(
+        &self,
+        channel: u64,
+        content: &str,
+        nonce: &str,
+        mentions: &Mentions,
+    ) -> Result<u64, PostError> {
+        // Exactly the roles and users asked for; never @everyone, never a name in the text.
+        let allowed = no_mentions()
+            .roles(mentions.roles.iter().map(|&r| serenity::RoleId::new(r)))
+            .users(mentions.users.iter().map(|&u| serenity::UserId::new(u)));
         let message = serenity::CreateMessage::new()
             .content(content)
-            .allowed_mentions(no_mentions())
+            .allowed_mentions(allowed)
             .nonce(serenity::Nonce::String(nonce.to_string()))
             .enforce_nonce(true);
         serenity::ChannelId::new(channel)

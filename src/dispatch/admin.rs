@@ -33,7 +33,12 @@ pub fn report_text(r: &ImportReport) -> String {
     match (&r.error, &r.format) {
         (Some(e), _) => out.push_str(&format!("✗ {}: {e}\n", r.file)),
         (None, f) => out.push_str(&format!(
-            "✓ {} ({}): {} entries — {} new, {} merged, {} unchanged, {} skipped{}\n",
+            "{} {} ({}): {} entries — {} new, {} merged, {} unchanged, {} skipped{}\n",
+            if r.not_searchable.is_some() {
+                "⚠"
+            } else {
+                "✓"
+            },
             r.file,
             f.as_deref().unwrap_or("?"),
             r.entries,
@@ -47,6 +52,9 @@ pub fn report_text(r: &ImportReport) -> String {
                 String::new()
             }
         )),
+    }
+    if let Some(why) = &r.not_searchable {
+        out.push_str(&format!("  ⚠ stored, but not yet searchable: {why}\n"));
     }
     for w in &r.warnings {
         out.push_str(&format!("  ⚠ {}:{}: {}\n", r.file, w.line, w.message));

@@ -7,6 +7,7 @@ use crate::app::App;
 use crate::course::{Course, CourseError, CourseSettings, NewSession, Session};
 use crate::model::Paper;
 use crate::model::Scope;
+use crate::store::courses as store;
 use crate::view::cards::escape_md;
 use crate::view::limits::truncate;
 use crate::view::{Embed, Field, Reply};
@@ -321,7 +322,10 @@ async fn status(app: &App, guild: u64) -> std::result::Result<Reply, CourseError
     let c = app.courses.require(guild).await?;
     let posts = app.courses.recent_posts(guild, 50).await?;
     let mut lines = Vec::new();
-    match posts.iter().find(|p| p.state == "sent") {
+    match posts
+        .iter()
+        .find(|p| p.state == "sent" && p.kind == "weekly")
+    {
         Some(p) => {
             let ids: Vec<String> = serde_json::from_str(&p.message_ids).unwrap_or_default();
             let link = ids.first().map_or(String::new(), |id| {
@@ -345,16 +349,20 @@ async fn status(app: &App, guild: u64) -> std::result::Result<Reply, CourseError
         (None, Some(t)) => format!("Next post: {}", stamp(t)),
         (None, None) => "Next post: none (the schedule is over)".into(),
     });
+    // A reminder left out because a later one went out is not a problem worth showing.
+    let reminder = |p: &&store::PostRow| p.kind != "weekly";
     let problems: Vec<String> = posts
         .iter()
-        .filter(|p| p.state != "sent")
+        .filter(|p| p.state != "sent" && !(reminder(p) && p.state == "missed"))
         .map(|p| {
             let reason = escape_md(&truncate(p.reason.as_deref().unwrap_or(""), 200));
+            let what = if reminder(&p) { "reminder " } else { "" };
+            let at = p.occurrence_at;
             match p.state.as_str() {
-                "missed" => format!("• missed <t:{}:f>: {reason}", p.occurrence_at),
-                "failed" => format!("• failed <t:{}:f>: {reason}", p.occurrence_at),
-                _ if reason.is_empty() => format!("• sending <t:{}:f>", p.occurrence_at),
-                _ => format!("• retrying <t:{}:f>: {reason}", p.occurrence_at),
+                "missed" => format!("• missed {what}<t:{at}:f>: {reason}"),
+                "failed" => format!("• failed {what}<t:{at}:f>: {reason}"),
+                _ if reason.is_empty() => format!("• sending {what}<t:{at}:f>"),
+                _ => format!("• retrying {what}<t:{at}:f>: {reason}"),
             }
         })
         .collect();

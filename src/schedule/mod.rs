@@ -13,11 +13,22 @@ pub mod plan;
 pub mod render;
 mod tick;
 
-pub use plan::{plan, Decision, Outcome, Plan};
+pub use plan::{plan, reminders, Decision, DueReminder, Outcome, Plan};
 pub use tick::{preview, run, tick, TickReport};
 
+use serde::{Deserialize, Serialize};
 use std::future::Future;
 use std::time::Duration;
+
+/// Who a message may ping: exactly these roles and users, nobody else (no `@everyone`,
+/// no role or user named in the text). Empty for every message but presenter reminders.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mentions {
+    #[serde(default)]
+    pub roles: Vec<u64>,
+    #[serde(default)]
+    pub users: Vec<u64>,
+}
 
 /// Why a message could not be sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,12 +44,14 @@ pub enum PostError {
 
 /// Sends the weekly post's messages to a channel.
 pub trait Poster: Send + Sync {
-    /// Sends one message (no mentions) with `nonce`; returns its message id.
+    /// Sends one message with `nonce`, allowed to ping exactly `mentions`; returns its
+    /// message id.
     fn send(
         &self,
         channel: u64,
         content: &str,
         nonce: &str,
+        mentions: &Mentions,
     ) -> impl Future<Output = Result<u64, PostError>> + Send;
 
     /// The id of a recent message in `channel` whose text contains `marker`.

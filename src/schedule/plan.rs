@@ -1,11 +1,11 @@
-//! What is due: a pure function of a course, its sessions, the sessions already announced
-//! and now. It walks the schedule's occurrences from the course's next unhandled one up to
+//! What is due: pure functions of a course, its sessions, what was already sent and now.
+//! [`plan`] walks the schedule's occurrences from the course's next unhandled one up to
 //! now and decides each: post the next session not yet announced, record the week as
 //! missed when the occurrence is older than the grace window, or nothing (no session left,
-//! or a holiday week).
+//! or a holiday week). [`reminders`] finds the presenter reminders that are due.
 
 use crate::course::{Course, Session};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, NaiveTime, Utc};
 use std::collections::HashSet;
 
 /// The outcome of one occurrence.
@@ -70,11 +70,67 @@ pub fn plan(
     Plan { decisions, next }
 }
 
+/// A presenter reminder to send now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DueReminder {
+    pub session: i64,
+    pub days: u32,
+    pub at: DateTime<Utc>,
+}
+
+/// When the `days`-before reminder of a session goes out: that many days earlier at the
+/// session's local time (09:00 for a session with only a date).
+pub fn reminder_at(course: &Course, session: &Session, days: u32) -> Option<DateTime<Utc>> {
+    let time = session.time.unwrap_or(NaiveTime::from_hms_opt(9, 0, 0)?);
+    course.local_instant(session.date - Duration::days(days as i64), time)
+}
+
+/// The reminders due at `now` (those not in `done`, not older than the grace window; of
+/// several due for one session only the latest, so a bot back after a week sends one),
+/// and when the next one falls due.
+pub fn reminders(
+    course: &Course,
+    sessions: &[Session],
+    done: &HashSet<(i64, u32)>,
+    now: DateTime<Utc>,
+) -> (Vec<DueReminder>, Vec<DueReminder>, Option<DateTime<Utc>>) {
+    let (mut due, mut superseded, mut next) = (Vec::new(), Vec::new(), None::<DateTime<Utc>>);
+    for s in sessions.iter().filter(|s| !s.skipped) {
+        if s.presenters.as_deref().is_none_or(|p| p.trim().is_empty()) {
+            continue;
+        }
+        // Days in decreasing order: the last due one is the closest to the session.
+        let mut latest: Option<DueReminder> = None;
+        for &days in &course.reminder_days {
+            let Some(at) = reminder_at(course, s, days) else {
+                continue;
+            };
+            if done.contains(&(s.id, days)) {
+                continue;
+            }
+            if at > now {
+                next = Some(next.map_or(at, |n| n.min(at)));
+            } else if now - at <= course.grace {
+                let r = DueReminder {
+                    session: s.id,
+                    days,
+                    at,
+                };
+                if let Some(earlier) = latest.replace(r) {
+                    superseded.push(earlier);
+                }
+            }
+        }
+        due.extend(latest);
+    }
+    (due, superseded, next)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::course::when::{parse_zone, Schedule};
-    use chrono::{Duration, NaiveDate, TimeZone};
+    use chrono::{NaiveDate, TimeZone};
 
     fn course(next: &str) -> Course {
         Course {
@@ -88,7 +144,9 @@ mod tests {
             instructor_role: None,
             grace: Duration::hours(24),
             notes_public: false,
+            reminder_days: vec![7, 1],
             next_post_at: Some(at(next)),
+            next_reminder_at: None,
             paused_reason: None,
         }
     }
@@ -168,5 +226,88 @@ mod tests {
             at("2026-03-23T08:00:00Z"),
         );
         assert_eq!(p.decisions[0].outcome, Outcome::Nothing);
+    }
+}
+
+#[cfg(test)]
+mod reminder_tests {
+    use super::*;
+    use crate::course::when::{parse_zone, Schedule};
+    use chrono::NaiveDate;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn course() -> Course {
+        Course {
+            guild_id: 1,
+            channel_id: 2,
+            tz: parse_zone("Europe/Berlin").unwrap(),
+            schedule: Schedule::parse("MON 09:00").unwrap(),
+            schedule_input: "MON 09:00".into(),
+            start: None,
+            end: None,
+            instructor_role: None,
+            grace: Duration::hours(24),
+            notes_public: false,
+            reminder_days: vec![7, 1],
+            next_post_at: None,
+            next_reminder_at: None,
+            paused_reason: None,
+        }
+    }
+
+    fn presented(presenters: Option<&str>) -> Session {
+        let date = NaiveDate::from_ymd_opt(2026, 3, 17).unwrap();
+        Session {
+            id: 9,
+            date,
+            time: None,
+            starts_at: at("2026-03-16T23:00:00Z"),
+            title: "T".into(),
+            tags: vec![],
+            notes_team: None,
+            video_team: None,
+            presenters: presenters.map(String::from),
+            skipped: false,
+            readings: vec![],
+        }
+    }
+
+    #[test]
+    fn seven_and_one_day_before_at_nine_local_and_only_with_presenters() {
+        let c = course();
+        let s = [presented(Some("<@&5>"))];
+        let none = HashSet::new();
+        let (due, _, next) = reminders(&c, &s, &none, at("2026-03-10T07:59:00Z"));
+        assert!(due.is_empty());
+        assert_eq!(next, Some(at("2026-03-10T08:00:00Z")));
+        let (due, _, next) = reminders(&c, &s, &none, at("2026-03-10T08:00:00Z"));
+        assert_eq!(
+            due,
+            [DueReminder {
+                session: 9,
+                days: 7,
+                at: at("2026-03-10T08:00:00Z")
+            }]
+        );
+        assert_eq!(next, Some(at("2026-03-16T08:00:00Z")));
+        let (due, _, _) = reminders(&c, &[presented(None)], &none, at("2026-03-10T08:00:00Z"));
+        assert!(due.is_empty(), "no presenters, nobody to remind");
+    }
+
+    #[test]
+    fn back_after_a_week_only_the_closest_reminder_goes_out() {
+        let c = course();
+        let mut c2 = c.clone();
+        c2.grace = Duration::days(8);
+        let s = [presented(Some("<@&5>"))];
+        let (due, superseded, _) = reminders(&c2, &s, &HashSet::new(), at("2026-03-16T10:00:00Z"));
+        assert_eq!(due.iter().map(|r| r.days).collect::<Vec<_>>(), [1]);
+        assert_eq!(superseded.iter().map(|r| r.days).collect::<Vec<_>>(), [7]);
+        let done = HashSet::from([(9, 7), (9, 1)]);
+        let (due, _, next) = reminders(&c, &s, &done, at("2026-03-16T10:00:00Z"));
+        assert!(due.is_empty() && next.is_none());
     }
 }

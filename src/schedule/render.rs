@@ -4,11 +4,52 @@
 //! long week splits across messages at line boundaries; every message ends with a small
 //! marker line that lets a restarted bot find a message it sent before crashing.
 
+use super::Mentions;
 use crate::course::Session;
 use crate::model::Paper;
 use crate::view::cards::escape_md;
 use crate::view::limits::{truncate, CONTENT};
 use chrono::{DateTime, Utc};
+use regex::Regex;
+use std::sync::LazyLock;
+
+static MENTION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"<@(&|!)?(\d{1,20})>").expect("static regex"));
+
+/// The roles and users named in a session's presenters (`<@&role>`, `<@user>`): the only
+/// ones a presenter reminder may ping.
+pub fn presenter_mentions(presenters: &str) -> Mentions {
+    let mut m = Mentions::default();
+    for c in MENTION.captures_iter(presenters) {
+        let Ok(id) = c[2].parse::<u64>() else {
+            continue;
+        };
+        let list = if c.get(1).is_some_and(|k| k.as_str() == "&") {
+            &mut m.roles
+        } else {
+            &mut m.users
+        };
+        if !list.contains(&id) {
+            list.push(id);
+        }
+    }
+    m
+}
+
+/// Presenters as shown: mentions stay mentions (they render as names; whether they ping is
+/// decided by the message's allowed mentions), everything else is escaped.
+fn presenters_text(text: &str) -> String {
+    let text = truncate(text, 200);
+    let mut out = String::new();
+    let mut last = 0;
+    for m in MENTION.find_iter(&text) {
+        out.push_str(&escape_md(&text[last..m.start()]));
+        out.push_str(m.as_str());
+        last = m.end();
+    }
+    out.push_str(&escape_md(&text[last..]));
+    out
+}
 
 /// What a post says about one week.
 pub struct PostInput<'a> {
@@ -59,17 +100,16 @@ pub fn render(post: i64, input: &PostInput<'_>) -> Vec<String> {
         lines.push(String::new());
         lines.push("No readings listed for this week yet.".into());
     }
-    let teams: Vec<String> = [
-        ("Notes", &s.notes_team),
-        ("Video", &s.video_team),
-        ("Presenting", &s.presenters),
-    ]
-    .into_iter()
-    .filter_map(|(label, team)| {
-        team.as_deref()
-            .map(|t| format!("{label}: {}", escape_md(&truncate(t, 100))))
-    })
-    .collect();
+    let mut teams: Vec<String> = [("Notes", &s.notes_team), ("Video", &s.video_team)]
+        .into_iter()
+        .filter_map(|(label, team)| {
+            team.as_deref()
+                .map(|t| format!("{label}: {}", escape_md(&truncate(t, 100))))
+        })
+        .collect();
+    if let Some(p) = s.presenters.as_deref().filter(|p| !p.trim().is_empty()) {
+        teams.push(format!("Presenting: {}", presenters_text(p)));
+    }
     if !teams.is_empty() {
         lines.push(String::new());
         lines.push(teams.join(" · "));
@@ -97,6 +137,31 @@ pub fn week_title(week: usize, title: &str) -> String {
     } else {
         format!("Week {week} · {title}")
     }
+}
+
+/// A presenter reminder: who presents which week when, and the readings to prepare.
+pub fn reminder(post: i64, week: usize, s: &Session, required: &[Paper]) -> Vec<String> {
+    let ts = s.starts_at.timestamp();
+    let when = match s.time {
+        Some(_) => format!("<t:{ts}:F>"),
+        None => format!("<t:{ts}:D>"),
+    };
+    let who = presenters_text(s.presenters.as_deref().unwrap_or_default());
+    let mut lines = vec![format!(
+        "⏰ **Reminder:** {who}, you present **{}** on {when} (<t:{ts}:R>).",
+        week_title(week, &s.title)
+    )];
+    if !required.is_empty() {
+        lines.push(String::new());
+        lines.push("**Required readings**".into());
+        lines.extend(
+            required
+                .iter()
+                .enumerate()
+                .map(|(i, p)| reading_line(i + 1, p)),
+        );
+    }
+    pack(post, &lines)
 }
 
 fn reading_line(n: usize, p: &Paper) -> String {
@@ -199,6 +264,14 @@ mod tests {
         assert!(req < opt);
         assert!(text.contains("[A \\[paper\\] about \\*things\\* number 1 @everyone](<https://arxiv.org/abs/2001.00001>) (2020) · `key1`"));
         assert!(text.contains("Notes: team-5"));
+        assert_eq!(
+            presenter_mentions("team-2 <@&55> and <@!66>, <@77> <@&55>"),
+            Mentions {
+                roles: vec![55],
+                users: vec![66, 77]
+            }
+        );
+        assert_eq!(presenters_text("<@&55> *and* me"), "<@&55> \\*and\\* me");
         assert!(text.ends_with("-# paperclub weekly post 7 · 1/1"));
     }
 

@@ -6,12 +6,13 @@
 
 use super::plan::{plan, Outcome};
 use super::render::{self, PostInput};
-use super::{PostError, Poster};
+use super::{Mentions, PostError, Poster};
 use crate::catalog::papers_in;
 use crate::course::{Course, CourseError, Courses, Session};
 use crate::model::Scope;
 use crate::store::courses as store;
 use chrono::{DateTime, Duration, Utc};
+use sqlx::SqliteConnection;
 use std::collections::HashSet;
 use std::future::Future;
 use std::sync::Arc;
@@ -30,6 +31,7 @@ const PARALLEL: usize = 16;
 const MAX_SLEEP: std::time::Duration = std::time::Duration::from_secs(30);
 
 const OFFLINE: &str = "paperclub was offline past the grace window";
+const WEEKLY: &str = "weekly";
 
 /// What one tick did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -130,7 +132,8 @@ pub async fn run<P: Poster + 'static>(
     }
 }
 
-/// Claims the due occurrences of one course; returns (posts claimed, weeks missed).
+/// Claims what is due for one course (weekly posts and presenter reminders) in one
+/// transaction; returns (posts claimed, weeks missed).
 async fn claim(
     courses: &Courses,
     guild: u64,
@@ -141,121 +144,168 @@ async fn claim(
         return Ok((0, 0));
     };
     let course = Course::from_row(&row)?;
-    // Another process may have claimed since we looked.
-    if course.paused_reason.is_some() || course.next_post_at.is_none_or(|t| t > now) {
+    // Re-checked inside the transaction: another process may have claimed since we looked.
+    let due = |at: Option<DateTime<Utc>>| at.is_some_and(|t| t <= now);
+    if course.paused_reason.is_some() {
         return Ok((0, 0));
     }
     let sessions = crate::course::load_sessions(&mut tx, guild).await?;
-    let announced: HashSet<i64> = store::announced(&mut tx, guild as i64)
-        .await?
-        .into_iter()
-        .collect();
-    let decided = plan(&course, &sessions, &announced, now);
-    let mut missed: Vec<(i64, DateTime<Utc>)> = store::unreported_missed(&mut tx, guild as i64)
+    let mut counts = (0, 0);
+    if due(course.next_post_at) {
+        counts = claim_weekly(&mut tx, &course, &sessions, now).await?;
+    }
+    if due(course.next_reminder_at) {
+        counts.0 += claim_reminders(&mut tx, &course, &sessions, now).await?;
+    }
+    tx.commit().await?;
+    crash_point("after-claim");
+    Ok(counts)
+}
+
+async fn claim_weekly(
+    tx: &mut SqliteConnection,
+    course: &Course,
+    sessions: &[Session],
+    now: DateTime<Utc>,
+) -> Result<(usize, usize), CourseError> {
+    let (guild, g) = (course.guild_id, course.guild_id as i64);
+    let announced: HashSet<i64> = store::announced(tx, g).await?.into_iter().collect();
+    let decided = plan(course, sessions, &announced, now);
+    let mut missed: Vec<(i64, DateTime<Utc>)> = store::unreported_missed(tx, g)
         .await?
         .iter()
         .filter_map(|p| Some((p.id, crate::course::from_unix(p.occurrence_at)?)))
         .collect();
     let (mut claimed, mut missed_now) = (0, 0);
-    let (g, channel) = (guild as i64, course.channel_id as i64);
     for d in &decided.decisions {
-        let at = d.occurrence.timestamp();
-        match d.outcome {
-            Outcome::Nothing => {}
-            Outcome::Missed(session) => {
-                let id = store::insert_post(
-                    &mut tx,
-                    g,
-                    at,
-                    session,
-                    channel,
-                    "missed",
-                    "[]",
-                    Some(OFFLINE),
-                    now.timestamp(),
-                )
-                .await?;
-                missed.push((id, d.occurrence));
-                missed_now += 1;
-                warn!(guild_id = guild, occurrence = %d.occurrence, "weekly post missed");
-            }
-            Outcome::Post(session_id) => {
-                let id = store::insert_post(
-                    &mut tx,
-                    g,
-                    at,
-                    Some(session_id),
-                    channel,
-                    "claimed",
-                    "[]",
-                    None,
-                    now.timestamp(),
-                )
-                .await?;
-                let when: Vec<DateTime<Utc>> = missed.iter().map(|m| m.1).collect();
-                let parts = render_post(&mut tx, guild, &sessions, session_id, id, &when).await?;
-                store::set_parts(
-                    &mut tx,
-                    id,
-                    &serde_json::to_string(&parts).map_err(anyhow::Error::from)?,
-                )
-                .await?;
-                let reported: Vec<i64> = missed.drain(..).map(|m| m.0).collect();
-                store::mark_reported(&mut tx, &reported).await?;
-                claimed += 1;
+        let (session, state) = match d.outcome {
+            Outcome::Nothing => continue,
+            Outcome::Missed(session) => (session, "missed"),
+            Outcome::Post(session) => (Some(session), "claimed"),
+        };
+        let post = store::NewPost {
+            guild: g,
+            kind: WEEKLY,
+            occurrence_at: d.occurrence.timestamp(),
+            session,
+            channel: course.channel_id as i64,
+            state,
+            mentions: "{}",
+            reason: (state == "missed").then_some(OFFLINE),
+        };
+        let id = store::insert_post(tx, &post, now.timestamp()).await?;
+        let Outcome::Post(session_id) = d.outcome else {
+            missed.push((id, d.occurrence));
+            missed_now += 1;
+            warn!(guild_id = guild, occurrence = %d.occurrence, "weekly post missed");
+            continue;
+        };
+        let when: Vec<DateTime<Utc>> = missed.iter().map(|m| m.1).collect();
+        let (week, session) = find_session(sessions, session_id)?;
+        let required = readings(tx, guild, session, true).await?;
+        let optional = readings(tx, guild, session, false).await?;
+        let input = PostInput {
+            week,
+            session,
+            required: &required,
+            optional: &optional,
+            missed: &when,
+        };
+        save_parts(tx, id, &render::render(id, &input)).await?;
+        let reported: Vec<i64> = missed.drain(..).map(|m| m.0).collect();
+        store::mark_reported(tx, &reported).await?;
+        claimed += 1;
+        info!(
+            guild_id = guild,
+            post = id,
+            session = session_id,
+            "weekly post claimed"
+        );
+    }
+    store::set_next_post(tx, g, decided.next.map(|t| t.timestamp())).await?;
+    Ok((claimed, missed_now))
+}
+
+async fn claim_reminders(
+    tx: &mut SqliteConnection,
+    course: &Course,
+    sessions: &[Session],
+    now: DateTime<Utc>,
+) -> Result<usize, CourseError> {
+    let (guild, g) = (course.guild_id, course.guild_id as i64);
+    let done: HashSet<(i64, u32)> = store::reminders_done(tx, g)
+        .await?
+        .into_iter()
+        .filter_map(|(s, kind)| Some((s, kind.strip_prefix("reminder-")?.parse().ok()?)))
+        .collect();
+    let (due, superseded, next) = super::reminders(course, sessions, &done, now);
+    for (list, state) in [(&superseded, "missed"), (&due, "claimed")] {
+        for r in list {
+            let (week, session) = find_session(sessions, r.session)?;
+            let mentions =
+                render::presenter_mentions(session.presenters.as_deref().unwrap_or_default());
+            let post = store::NewPost {
+                guild: g,
+                kind: &format!("reminder-{}", r.days),
+                occurrence_at: r.at.timestamp(),
+                session: Some(r.session),
+                channel: course.channel_id as i64,
+                state,
+                mentions: &serde_json::to_string(&mentions).map_err(anyhow::Error::from)?,
+                reason: (state == "missed")
+                    .then_some("a later reminder for the session went out instead"),
+            };
+            let id = store::insert_post(tx, &post, now.timestamp()).await?;
+            if state == "claimed" {
+                let required = readings(tx, guild, session, true).await?;
+                save_parts(tx, id, &render::reminder(id, week, session, &required)).await?;
                 info!(
                     guild_id = guild,
                     post = id,
-                    session = session_id,
-                    "weekly post claimed"
+                    session = r.session,
+                    days = r.days,
+                    "presenter reminder claimed"
                 );
             }
         }
     }
-    store::set_next_post(&mut tx, g, decided.next.map(|t| t.timestamp())).await?;
-    tx.commit().await?;
-    crash_point("after-claim");
-    Ok((claimed, missed_now))
+    store::set_next_reminder(tx, g, next.map(|t| t.timestamp())).await?;
+    Ok(due.len())
 }
 
-/// The messages of the post announcing `session_id`.
-async fn render_post(
-    conn: &mut sqlx::SqliteConnection,
-    guild: u64,
-    sessions: &[Session],
-    session_id: i64,
-    post: i64,
-    missed: &[DateTime<Utc>],
-) -> Result<Vec<String>, CourseError> {
-    let Some((week, session)) = sessions
+/// A session and its 1-based week number.
+fn find_session(sessions: &[Session], id: i64) -> Result<(usize, &Session), CourseError> {
+    sessions
         .iter()
         .enumerate()
-        .find(|(_, s)| s.id == session_id)
-    else {
-        return Err(CourseError::Internal(anyhow::anyhow!(
-            "session {session_id} not found"
-        )));
-    };
-    let ids = |required: bool| -> Vec<i64> {
-        session
-            .readings
-            .iter()
-            .filter(|r| r.required == required)
-            .map(|r| r.paper_id)
-            .collect()
-    };
-    let required = papers_in(conn, Scope(guild), &ids(true)).await?;
-    let optional = papers_in(conn, Scope(guild), &ids(false)).await?;
-    Ok(render::render(
-        post,
-        &PostInput {
-            week: week + 1,
-            session,
-            required: &required,
-            optional: &optional,
-            missed,
-        },
-    ))
+        .find(|(_, s)| s.id == id)
+        .map(|(i, s)| (i + 1, s))
+        .ok_or_else(|| CourseError::Internal(anyhow::anyhow!("session {id} not found")))
+}
+
+/// A session's required (or optional) readings as the guild sees them.
+async fn readings(
+    conn: &mut SqliteConnection,
+    guild: u64,
+    session: &Session,
+    required: bool,
+) -> Result<Vec<crate::model::Paper>, CourseError> {
+    let ids: Vec<i64> = session
+        .readings
+        .iter()
+        .filter(|r| r.required == required)
+        .map(|r| r.paper_id)
+        .collect();
+    Ok(papers_in(conn, Scope(guild), &ids).await?)
+}
+
+async fn save_parts(
+    conn: &mut SqliteConnection,
+    post: i64,
+    parts: &[String],
+) -> Result<(), CourseError> {
+    let json = serde_json::to_string(parts).map_err(anyhow::Error::from)?;
+    Ok(store::set_parts(conn, post, &json).await?)
 }
 
 enum Delivered {
@@ -282,6 +332,7 @@ async fn deliver<P: Poster>(
         return Ok(Delivered::Elsewhere);
     };
     let parts: Vec<String> = serde_json::from_str(&row.parts)?;
+    let mentions: Mentions = serde_json::from_str(&row.mentions)?;
     let mut sent: Vec<String> = serde_json::from_str(&row.message_ids)?;
     let channel = row.channel_id as u64;
     // A second attempt may follow a crash after Discord accepted a message we never
@@ -298,14 +349,10 @@ async fn deliver<P: Poster>(
             Ok(None)
         };
         if let Ok(None) = result {
-            result = send_with_waits(
-                poster,
-                channel,
-                &parts[part],
-                &render::nonce(post, part + 1),
-            )
-            .await
-            .map(|id| Some(id.to_string()));
+            let nonce = render::nonce(post, part + 1);
+            result = send_with_waits(poster, channel, &parts[part], &nonce, &mentions)
+                .await
+                .map(|id| Some(id.to_string()));
         }
         match result {
             Ok(Some(id)) => {
@@ -368,10 +415,11 @@ async fn send_with_waits<P: Poster>(
     channel: u64,
     content: &str,
     nonce: &str,
+    mentions: &Mentions,
 ) -> Result<u64, PostError> {
     let mut waits = 0;
     loop {
-        match poster.send(channel, content, nonce).await {
+        match poster.send(channel, content, nonce, mentions).await {
             Err(PostError::RateLimited(after)) if waits < MAX_RATE_LIMIT_WAITS => {
                 waits += 1;
                 tokio::time::sleep(after.min(std::time::Duration::from_secs(60))).await;
@@ -401,8 +449,18 @@ pub async fn preview(
         .collect();
     let decided = plan(&course, &sessions, &announced, occurrence);
     let messages = match decided.decisions.first().map(|d| d.outcome) {
-        Some(Outcome::Post(session)) => {
-            Some(render_post(&mut conn, guild, &sessions, session, 0, &[]).await?)
+        Some(Outcome::Post(id)) => {
+            let (week, session) = find_session(&sessions, id)?;
+            let required = readings(&mut conn, guild, session, true).await?;
+            let optional = readings(&mut conn, guild, session, false).await?;
+            let input = PostInput {
+                week,
+                session,
+                required: &required,
+                optional: &optional,
+                missed: &[],
+            };
+            Some(render::render(0, &input))
         }
         _ => None,
     };

@@ -1,8 +1,8 @@
 //! Full-text search over the catalog with tantivy. The index is derived from SQLite and can
 //! be rebuilt at any time; a schema version file beside it forces a rebuild when it changes.
 //! `schema` owns the layout and analyzers, `query` turns user text into term queries (never
-//! query syntax), `snippet` renders excerpts; this file owns the index's life cycle: open or
-//! wipe, write under one lock, reload the reader after every commit.
+//! query syntax), `snippet` renders excerpts, `write` owns the writer and the generation
+//! each commit records; this file opens (or wipes) the index and answers searches.
 
 mod collect;
 mod query;
@@ -10,6 +10,7 @@ mod schema;
 mod snippet;
 #[cfg(test)]
 mod tests;
+mod write;
 
 use crate::model::Scope;
 use collect::FilteredTopDocs;
@@ -17,14 +18,13 @@ use query::Plan;
 use schema::Fields;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::sync::atomic::AtomicI64;
+use std::sync::Mutex;
 use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query};
 use tantivy::schema::{Field, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{
-    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
-};
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument};
 use tracing::{info, warn};
 
 pub use schema::SCHEMA_VERSION;
@@ -76,13 +76,17 @@ pub struct Hit {
 }
 
 /// The tantivy index: schema and field handles built once, one writer behind a lock
-/// (created on first write, so a read-only process such as a CLI search beside the running
-/// bot does not fight it for tantivy's writer lock), and a reader reloaded after each commit.
+/// (taken only while writing, so that another process sharing the data folder can write
+/// in between; see `write`), and a reader reloaded after each commit.
 pub struct SearchIndex {
     index: Index,
     fields: Fields,
     reader: IndexReader,
-    writer: Mutex<Option<IndexWriter>>,
+    writer: Mutex<Option<write::Held>>,
+    /// A released writer finishing its merges; joined before the next one is created.
+    retiring: Mutex<Option<std::thread::JoinHandle<()>>>,
+    /// The generation the reader was last loaded at (see `write::encode`).
+    reader_generation: AtomicI64,
     /// Where the schema version goes after a rebuild; `None` for an index in memory.
     version_file: Option<PathBuf>,
 }
@@ -140,77 +144,17 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        Ok(SearchIndex {
+        let index = SearchIndex {
             index,
             fields,
             reader,
             writer: Mutex::new(None),
+            retiring: Mutex::new(None),
+            reader_generation: AtomicI64::new(write::encode(None)),
             version_file,
-        })
-    }
-
-    /// Replaces everything with `docs` and commits.
-    pub fn rebuild(&self, docs: impl Iterator<Item = IndexDoc>) -> anyhow::Result<usize> {
-        let count = self.write(|w, f| {
-            w.delete_all_documents()?;
-            let mut n = 0;
-            for d in docs {
-                w.add_document(schema::to_document(f, &d))?;
-                n += 1;
-            }
-            Ok(n)
-        })?;
-        if let Some(path) = &self.version_file {
-            fs::write(path, SCHEMA_VERSION)?;
-        }
-        info!(papers = count, "search index rebuilt");
-        Ok(count)
-    }
-
-    /// Adds or replaces these documents (delete by id, then add), removes `deleted`, commits
-    /// and reloads the reader so the next search sees the change.
-    pub fn update(&self, docs: &[IndexDoc], deleted: &[i64]) -> anyhow::Result<()> {
-        if docs.is_empty() && deleted.is_empty() {
-            return Ok(());
-        }
-        self.write(|w, f| {
-            // A delete only affects documents added before it, so delete-then-add in one
-            // commit replaces the paper instead of removing the new version too.
-            for d in docs {
-                w.delete_term(Term::from_field_i64(f.id, d.id));
-                w.add_document(schema::to_document(f, d))?;
-            }
-            for id in deleted {
-                w.delete_term(Term::from_field_i64(f.id, *id));
-            }
-            Ok(())
-        })
-    }
-
-    /// Runs `ops` on the writer and commits; on failure rolls back so that half a batch
-    /// never rides along with the next commit.
-    fn write<R>(
-        &self,
-        ops: impl FnOnce(&mut IndexWriter, &Fields) -> tantivy::Result<R>,
-    ) -> anyhow::Result<R> {
-        // A panic under the lock left at worst uncommitted operations, rolled back below.
-        let mut slot = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut writer = match slot.take() {
-            Some(w) => w,
-            None => {
-                let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
-                self.index
-                    .writer_with_num_threads(threads, WRITER_HEAP_BYTES)?
-            }
         };
-        let result = ops(&mut writer, &self.fields).and_then(|r| writer.commit().map(|_| r));
-        if result.is_err() {
-            let _ = writer.rollback();
-        }
-        *slot = Some(writer);
-        let r = result?;
-        self.reader.reload()?;
-        Ok(r)
+        index.reload()?;
+        Ok(index)
     }
 
     /// Hits for `query`, best first; see [`SearchQuery`]. Any user text is accepted and

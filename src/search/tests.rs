@@ -70,7 +70,7 @@ fn catalog() -> SearchIndex {
             },
         ),
     ];
-    assert_eq!(index.rebuild(docs.into_iter()).expect("rebuild"), 4);
+    assert_eq!(index.rebuild(docs.into_iter(), 0).expect("rebuild"), 4);
     index
 }
 
@@ -85,7 +85,7 @@ fn a_title_match_ranks_above_an_abstract_match() {
             "Nothing about the animal in this text.",
         ),
     ];
-    index.rebuild(docs.into_iter()).expect("rebuild");
+    index.rebuild(docs.into_iter(), 0).expect("rebuild");
     assert_eq!(ids(&index, &q("chinchilla")), vec![2, 1]);
 }
 
@@ -136,7 +136,7 @@ fn exact_matches_rank_above_typo_matches() {
         doc(1, "Model calling conventions", "x"),
         doc(2, "Model scaling", "y"),
     ];
-    index.rebuild(docs.into_iter()).expect("rebuild");
+    index.rebuild(docs.into_iter(), 0).expect("rebuild");
     assert_eq!(ids(&index, &q("scaling"))[0], 2);
 }
 
@@ -148,7 +148,7 @@ fn stemming_and_folding_match_word_variants() {
     let d = with(doc(9, "Kernel methods", "x"), |d| {
         d.authors = vec!["Bernhard Schölkopf".into()]
     });
-    folded.update(&[d], &[]).expect("update");
+    folded.update(&[d], &[], 0, 0).expect("update");
     assert_eq!(ids(&folded, &q("scholkopf")), vec![9]);
 }
 
@@ -171,7 +171,12 @@ fn a_tag_without_text_lists_its_papers_newest_then_by_title() {
     // All three from 2022, so by title.
     assert_eq!(ids(&index, &query), vec![3, 1, 2]);
     index
-        .update(&[with(doc(5, "Zebra", "z"), |d| d.year = Some(2024))], &[])
+        .update(
+            &[with(doc(5, "Zebra", "z"), |d| d.year = Some(2024))],
+            &[],
+            0,
+            0,
+        )
         .expect("update");
     query.limit = 2;
     assert_eq!(ids(&index, &query), vec![5, 3]);
@@ -184,7 +189,7 @@ fn scopes_do_not_leak_between_guilds() {
         d.scopes = vec![Scope(7)];
         d.tags = vec![(Scope(7), "club".to_string())];
     });
-    index.update(&[private], &[]).expect("update");
+    index.update(&[private], &[], 0, 0).expect("update");
     let mut query = q("chinchilla");
     query.scope = Scope(8);
     assert_eq!(ids(&index, &query), vec![1]);
@@ -208,7 +213,7 @@ fn a_guild_tag_on_a_global_paper_is_seen_only_in_that_guild() {
         d.scopes = vec![Scope::GLOBAL, Scope(7)];
         d.tags = vec![(Scope(7), "week one".into())];
     });
-    index.update(&[d], &[]).expect("update");
+    index.update(&[d], &[], 0, 0).expect("update");
     let mut query = q("");
     query.tag_keys = vec!["weekone".into()];
     query.scope = Scope(7);
@@ -234,9 +239,9 @@ fn update_replaces_instead_of_duplicating() {
     let index = catalog();
     let renamed = doc(2, "Power laws of everything", "new abstract");
     index
-        .update(std::slice::from_ref(&renamed), &[])
+        .update(std::slice::from_ref(&renamed), &[], 0, 0)
         .expect("update");
-    index.update(&[renamed], &[]).expect("update again");
+    index.update(&[renamed], &[], 0, 0).expect("update again");
     assert_eq!(index.len(), 4);
     assert_eq!(ids(&index, &q("power")), vec![2]);
     assert!(ids(&index, &q("cross-entropy")).is_empty());
@@ -245,7 +250,7 @@ fn update_replaces_instead_of_duplicating() {
 #[test]
 fn deleted_papers_disappear() {
     let index = catalog();
-    index.update(&[], &[3]).expect("delete");
+    index.update(&[], &[3], 0, 0).expect("delete");
     assert_eq!(index.len(), 3);
     assert!(ids(&index, &q("attention")).is_empty());
 }
@@ -254,7 +259,7 @@ fn deleted_papers_disappear() {
 fn rebuild_replaces_everything() {
     let index = catalog();
     let n = index
-        .rebuild(std::iter::once(doc(10, "Only one", "x")))
+        .rebuild(std::iter::once(doc(10, "Only one", "x")), 0)
         .expect("rebuild");
     assert_eq!((n, index.len()), (1, 1));
     assert!(!index.is_empty());
@@ -279,7 +284,7 @@ fn snippets_bold_the_matched_words_and_stay_short() {
             "tail ".repeat(100)
         ),
     );
-    index.update(&[long], &[]).expect("update");
+    index.update(&[long], &[], 0, 0).expect("update");
     let hits = index.search(&q("rare")).expect("search");
     let s = &hits[0].snippet;
     assert!(s.contains(r"**rare**\* word"), "{s}");
@@ -293,7 +298,7 @@ fn open_rebuilds_when_the_version_is_missing_or_different() {
     let path = dir.path().join("index");
     let (index, needs) = SearchIndex::open(&path).expect("open");
     assert!(needs);
-    index.rebuild(catalog_docs()).expect("rebuild");
+    index.rebuild(catalog_docs(), 0).expect("rebuild");
     drop(index);
 
     let (index, needs) = SearchIndex::open(&path).expect("reopen");

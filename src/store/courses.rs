@@ -16,7 +16,9 @@ pub struct CourseRow {
     pub instructor_role: Option<i64>,
     pub grace_hours: i64,
     pub notes_public: bool,
+    pub reminder_days: String,
     pub next_post_at: Option<i64>,
+    pub next_reminder_at: Option<i64>,
     pub paused_reason: Option<String>,
 }
 
@@ -48,11 +50,13 @@ pub struct ReadingRow {
 pub struct PostRow {
     pub id: i64,
     pub guild_id: i64,
+    pub kind: String,
     pub occurrence_at: i64,
     pub session_id: Option<i64>,
     pub channel_id: i64,
     pub state: String,
     pub parts: String,
+    pub mentions: String,
     pub message_ids: String,
     pub attempts: i64,
     pub lease_until: Option<i64>,
@@ -61,7 +65,8 @@ pub struct PostRow {
 }
 
 const COURSE_COLUMNS: &str = "guild_id, channel_id, timezone, schedule_input, schedule, start_date,
-    end_date, instructor_role, grace_hours, notes_public, next_post_at, paused_reason";
+    end_date, instructor_role, grace_hours, reminder_days, notes_public, next_post_at,
+    next_reminder_at, paused_reason";
 
 pub async fn course(conn: &mut SqliteConnection, guild: i64) -> sqlx::Result<Option<CourseRow>> {
     sqlx::query_as(&format!(
@@ -72,19 +77,21 @@ pub async fn course(conn: &mut SqliteConnection, guild: i64) -> sqlx::Result<Opt
     .await
 }
 
-/// Creates or replaces a guild's course settings (sessions and posts stay); clears a pause.
+/// Creates or replaces a guild's course settings (sessions and posts stay); clears a pause
+/// and has the next tick look for presenter reminders.
 pub async fn save_course(conn: &mut SqliteConnection, c: &CourseRow, now: i64) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO courses (guild_id, channel_id, timezone, schedule_input, schedule,
-             start_date, end_date, instructor_role, grace_hours, notes_public, next_post_at,
-             paused_reason, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
+             start_date, end_date, instructor_role, grace_hours, reminder_days, notes_public,
+             next_post_at, next_reminder_at, paused_reason, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
          ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id,
              timezone = excluded.timezone, schedule_input = excluded.schedule_input,
              schedule = excluded.schedule, start_date = excluded.start_date,
              end_date = excluded.end_date, instructor_role = excluded.instructor_role,
-             grace_hours = excluded.grace_hours,
-             notes_public = excluded.notes_public, next_post_at = excluded.next_post_at,
+             grace_hours = excluded.grace_hours, reminder_days = excluded.reminder_days,
+             notes_public = excluded.notes_public,
+             next_post_at = excluded.next_post_at, next_reminder_at = excluded.next_reminder_at,
              paused_reason = NULL, updated_at = excluded.updated_at",
     )
     .bind(c.guild_id)
@@ -96,8 +103,10 @@ pub async fn save_course(conn: &mut SqliteConnection, c: &CourseRow, now: i64) -
     .bind(&c.end_date)
     .bind(c.instructor_role)
     .bind(c.grace_hours)
+    .bind(&c.reminder_days)
     .bind(c.notes_public)
     .bind(c.next_post_at)
+    .bind(now)
     .bind(now)
     .bind(now)
     .execute(conn)
@@ -105,13 +114,15 @@ pub async fn save_course(conn: &mut SqliteConnection, c: &CourseRow, now: i64) -
     Ok(())
 }
 
-/// Guilds whose next occurrence is at or before `now` (an index range scan: a tick with
-/// nothing due costs one lookup however many courses there are).
+/// Guilds with a weekly post or reminders to look at, at `now` (two index range scans: a
+/// tick with nothing due costs two lookups however many courses there are).
 pub async fn due_courses(conn: &mut SqliteConnection, now: i64) -> sqlx::Result<Vec<i64>> {
     sqlx::query_scalar(
         "SELECT guild_id FROM courses WHERE next_post_at <= ? AND paused_reason IS NULL
-         ORDER BY next_post_at",
+         UNION
+         SELECT guild_id FROM courses WHERE next_reminder_at <= ? AND paused_reason IS NULL",
     )
+    .bind(now)
     .bind(now)
     .fetch_all(conn)
     .await
@@ -123,6 +134,8 @@ pub async fn next_wakeup(conn: &mut SqliteConnection) -> sqlx::Result<Option<i64
     sqlx::query_scalar(
         "SELECT MIN(t) FROM (
              SELECT MIN(next_post_at) AS t FROM courses WHERE paused_reason IS NULL
+             UNION ALL
+             SELECT MIN(next_reminder_at) FROM courses WHERE paused_reason IS NULL
              UNION ALL
              SELECT MIN(COALESCE(lease_until, 0)) FROM posts WHERE state = 'claimed')",
     )
@@ -136,6 +149,19 @@ pub async fn set_next_post(
     at: Option<i64>,
 ) -> sqlx::Result<()> {
     sqlx::query("UPDATE courses SET next_post_at = ? WHERE guild_id = ?")
+        .bind(at)
+        .bind(guild)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_next_reminder(
+    conn: &mut SqliteConnection,
+    guild: i64,
+    at: Option<i64>,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE courses SET next_reminder_at = ? WHERE guild_id = ?")
         .bind(at)
         .bind(guild)
         .execute(conn)
@@ -258,6 +284,20 @@ pub async fn set_readings(
     Ok(())
 }
 
+/// Has the next tick look at a guild's presenter reminders (its sessions changed).
+pub async fn touch_reminders(
+    conn: &mut SqliteConnection,
+    guild: i64,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE courses SET next_reminder_at = ? WHERE guild_id = ?")
+        .bind(now)
+        .bind(guild)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 pub async fn set_skipped(
     conn: &mut SqliteConnection,
     guild: i64,
@@ -311,47 +351,68 @@ pub async fn remove_session(
 /// Sessions a post has been claimed or sent for.
 pub async fn announced(conn: &mut SqliteConnection, guild: i64) -> sqlx::Result<Vec<i64>> {
     sqlx::query_scalar(
-        "SELECT session_id FROM posts WHERE guild_id = ? AND session_id IS NOT NULL
-         AND state IN ('claimed', 'sent')",
+        "SELECT session_id FROM posts WHERE guild_id = ? AND kind = 'weekly'
+         AND session_id IS NOT NULL AND state IN ('claimed', 'sent')",
     )
     .bind(guild)
     .fetch_all(conn)
     .await
 }
 
-/// Records an occurrence's outcome; the unique key on `(guild_id, occurrence_at)` makes a
-/// second claim of the same occurrence fail instead of posting twice.
-#[allow(clippy::too_many_arguments)]
+/// A post to record.
+pub struct NewPost<'a> {
+    pub guild: i64,
+    /// `weekly`, or `reminder-N` for N days before the session.
+    pub kind: &'a str,
+    pub occurrence_at: i64,
+    pub session: Option<i64>,
+    pub channel: i64,
+    pub state: &'a str,
+    pub mentions: &'a str,
+    pub reason: Option<&'a str>,
+}
+
+/// Records a post; the unique key on `(guild_id, kind, occurrence_at)` makes a second claim
+/// of the same occurrence fail instead of posting twice.
 pub async fn insert_post(
     conn: &mut SqliteConnection,
-    guild: i64,
-    occurrence_at: i64,
-    session: Option<i64>,
-    channel: i64,
-    state: &str,
-    parts: &str,
-    reason: Option<&str>,
+    p: &NewPost<'_>,
     now: i64,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
-        "INSERT INTO posts (guild_id, occurrence_at, session_id, channel_id, state, parts,
-             reason, claimed_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO posts (guild_id, kind, occurrence_at, session_id, channel_id, state,
+             mentions, reason, claimed_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
-    .bind(guild)
-    .bind(occurrence_at)
-    .bind(session)
-    .bind(channel)
-    .bind(state)
-    .bind(parts)
-    .bind(reason)
+    .bind(p.guild)
+    .bind(p.kind)
+    .bind(p.occurrence_at)
+    .bind(p.session)
+    .bind(p.channel)
+    .bind(p.state)
+    .bind(p.mentions)
+    .bind(p.reason)
     .bind(now)
     .fetch_one(conn)
     .await
 }
 
-const POST_COLUMNS: &str = "id, guild_id, occurrence_at, session_id, channel_id, state, parts,
-    message_ids, attempts, lease_until, reason, sent_at";
+/// `(session, kind)` of every reminder claimed or sent in a guild.
+pub async fn reminders_done(
+    conn: &mut SqliteConnection,
+    guild: i64,
+) -> sqlx::Result<Vec<(i64, String)>> {
+    sqlx::query_as(
+        "SELECT session_id, kind FROM posts WHERE guild_id = ? AND kind LIKE 'reminder-%'
+         AND session_id IS NOT NULL AND state IN ('claimed', 'sent')",
+    )
+    .bind(guild)
+    .fetch_all(conn)
+    .await
+}
+
+const POST_COLUMNS: &str = "id, guild_id, kind, occurrence_at, session_id, channel_id, state,
+    parts, mentions, message_ids, attempts, lease_until, reason, sent_at";
 
 /// Claimed posts whose lease is free at `now`: new ones, and ones a crashed or failed
 /// attempt left behind.
@@ -458,8 +519,8 @@ pub async fn unreported_missed(
     guild: i64,
 ) -> sqlx::Result<Vec<PostRow>> {
     sqlx::query_as(&format!(
-        "SELECT {POST_COLUMNS} FROM posts WHERE guild_id = ? AND state = 'missed'
-         AND reported = 0 ORDER BY occurrence_at"
+        "SELECT {POST_COLUMNS} FROM posts WHERE guild_id = ? AND kind = 'weekly'
+         AND state = 'missed' AND reported = 0 ORDER BY occurrence_at"
     ))
     .bind(guild)
     .fetch_all(conn)

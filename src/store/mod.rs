@@ -3,6 +3,7 @@
 //! connection (`&mut SqliteConnection`) so callers choose pool or transaction.
 
 pub mod bulk;
+pub mod changes;
 pub mod courses;
 pub mod notes;
 pub mod papers;

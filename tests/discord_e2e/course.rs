@@ -43,6 +43,10 @@ impl CourseBot {
     }
 
     async fn setup(&self, who: &Invoker, zone: &str) -> Recorded {
+        self.setup_with(who, zone, "none").await
+    }
+
+    async fn setup_with(&self, who: &Invoker, zone: &str, reminders: &str) -> Recorded {
         let (channel, resolved) = channel_option("channel", CHANNEL_A);
         let options = json!([sub(
             "setup",
@@ -51,6 +55,7 @@ impl CourseBot {
                 opt("timezone", zone),
                 opt("schedule", "MON 09:00"),
                 opt("start", "2026-03-01"),
+                opt("reminders", reminders),
             ])
         )]);
         let id = self
@@ -256,4 +261,61 @@ async fn guild_b_sees_nothing_of_guild_as_course() {
         assert!(text.contains("no course yet"), "/{name} in B: {text}");
         assert!(!text.contains("Scaling"), "/{name} in B: {text}");
     }
+}
+
+#[tokio::test]
+async fn a_presenter_reminder_pings_the_presenting_role_and_nobody_else() {
+    let c = CourseBot::start().await;
+    c.setup_with(&Invoker::instructor(GUILD_A), "Europe/Berlin", "7")
+        .await;
+    let role = 300_000_000_000_000_077u64;
+    let add = json!([sub(
+        "add",
+        json!([
+            opt("date", "2026-03-10"),
+            opt("title", "Presented week"),
+            opt("presenters", &format!("<@&{role}> @everyone")),
+        ])
+    )]);
+    c.bot
+        .slash(&Invoker::instructor(GUILD_A), "session", add)
+        .await;
+    // The weekly post on 2 March names the presenters and pings nobody.
+    c.tick_at("2026-03-02T08:00:00Z").await;
+    // Seven days before the session, 09:00 Berlin.
+    c.tick_at("2026-03-03T08:00:00Z").await;
+    c.tick_at("2026-03-03T08:30:00Z").await;
+    let posted = c.bot.fake.expect_channel_messages(CHANNEL_A, 2).await;
+    assert_eq!(posted.len(), 2, "{posted:#?}");
+    let sends: Vec<Recorded> = c
+        .bot
+        .fake
+        .requests()
+        .into_iter()
+        .filter(|r| {
+            r.method == "POST" && r.path.ends_with(&format!("/channels/{CHANNEL_A}/messages"))
+        })
+        .collect();
+    let weekly = sends[0].json();
+    assert_eq!(weekly["allowed_mentions"]["parse"], json!([]));
+    assert!(weekly["allowed_mentions"]["roles"]
+        .as_array()
+        .is_none_or(|r| r.is_empty()));
+    let reminder = sends[1].json();
+    assert!(reminder["content"]
+        .as_str()
+        .unwrap_or_default()
+        .starts_with(&format!("⏰ **Reminder:** <@&{role}>")));
+    assert_eq!(
+        reminder["allowed_mentions"]["parse"],
+        json!([]),
+        "never @everyone"
+    );
+    assert_eq!(
+        reminder["allowed_mentions"]["roles"],
+        json!([role.to_string()])
+    );
+    assert!(reminder["allowed_mentions"]["users"]
+        .as_array()
+        .is_none_or(|u| u.is_empty()));
 }
