@@ -5,7 +5,6 @@
 
 use super::{refuse, CourseError, Courses};
 use crate::store::teams::{self as store, TeamRow};
-use crate::view::cards::escape_md;
 use crate::view::limits::truncate;
 use chrono::{DateTime, Utc};
 
@@ -35,9 +34,10 @@ impl Team {
         }
     }
 
-    /// The name as chat shows it (escaped, never a mention).
+    /// The name as inline code: shown exactly as written (markdown is not read inside a
+    /// code span, so no escaping), with a backtick that would end the span replaced.
     pub fn shown(&self) -> String {
-        escape_md(&self.name)
+        format!("`{}`", self.name.replace('`', "'"))
     }
 }
 
@@ -97,7 +97,7 @@ impl Courses {
             .into_iter()
             .map(|t| format!("`{}`", t.name.replace('`', "'")))
             .collect();
-        let shown = escape_md(&truncate(name.trim(), TEAM_NAME_MAX));
+        let shown = truncate(name.trim(), TEAM_NAME_MAX).replace('`', "'");
         if names.is_empty() {
             refuse(format!("There is no team `{shown}`: this course has no teams yet; an instructor creates them with `/team create`."))
         } else {
@@ -141,12 +141,12 @@ impl Courses {
                 drop(conn);
                 return refuse(match clash {
                     Some(t) if store::name_key(&t.name) == store::name_key(name) => format!(
-                        "There is already a team `{}` (names are matched in any case).",
-                        escape_md(&t.name)
+                        "There is already a team {} (names are matched in any case).",
+                        Team::from_row(t).shown()
                     ),
                     Some(t) => format!(
-                        "That role already makes up team `{}`; a role can back one team.",
-                        escape_md(&t.name)
+                        "That role already makes up team {}; a role can back one team.",
+                        Team::from_row(t).shown()
                     ),
                     None => "That team already exists.".to_string(),
                 });
@@ -183,23 +183,23 @@ impl Courses {
         let team = self.team_named(guild, name).await?;
         if let Some(role) = team.role {
             return refuse(format!(
-                "Team `{}` is everyone with the <@&{role}> role; ask an instructor for the role instead of joining.",
+                "Team {} is everyone with the <@&{role}> role; ask an instructor for the role instead of joining.",
                 team.shown()
             ));
         }
         match self.membership(guild, who).await? {
             Some(Membership::Joined(t)) if t.id == team.id => {
-                return refuse(format!("You are already in team `{}`.", t.shown()))
+                return refuse(format!("You are already in team {}.", t.shown()))
             }
             Some(Membership::Joined(t)) => {
                 return refuse(format!(
-                    "You are already in team `{}`; a member is in one team per course. `/team leave` first.",
+                    "You are already in team {}; a member is in one team per course. `/team leave` first.",
                     t.shown()
                 ))
             }
             Some(Membership::ByRole(t)) => {
                 return refuse(format!(
-                    "You are in team `{}` through its role; a member is in one team per course.",
+                    "You are in team {} through its role; a member is in one team per course.",
                     t.shown()
                 ))
             }
@@ -227,7 +227,7 @@ impl Courses {
         match self.membership(guild, who).await? {
             None => refuse("You are not in a team."),
             Some(Membership::ByRole(t)) => refuse(format!(
-                "You are in team `{}` through a role; an instructor removes the role to take you out.",
+                "You are in team {} through a role; an instructor removes the role to take you out.",
                 t.shown()
             )),
             Some(Membership::Joined(t)) => {
@@ -247,5 +247,21 @@ impl Courses {
             team,
             members.into_iter().map(|m| m.user_id as u64).collect(),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_team_name_shows_as_written_in_a_code_span_that_cannot_be_closed() {
+        let team = Team {
+            id: 1,
+            name: "team_5 `x`".into(),
+            role: None,
+            joined: 0,
+        };
+        assert_eq!(team.shown(), "`team_5 'x'`");
     }
 }

@@ -53,7 +53,7 @@ async fn run(app: &App, guild: u64, who: Member<'_>, request: NoteRequest) -> Co
                 _ if public => "this course's notes are visible to the whole class".to_string(),
                 Some(t) => format!(
                     "team `{}` sees it until you `/note publish note:{}`",
-                    escape_md(t),
+                    t.replace('`', "'"),
                     n.id
                 ),
                 None => format!(

@@ -9,6 +9,7 @@ use crate::app::App;
 use crate::course::{CourseError, Member, Membership, Team};
 use crate::model::Scope;
 use crate::store::teams::name_key;
+use crate::view::cards::escape_md;
 use crate::view::{Embed, Reply};
 
 /// `/team ...`
@@ -52,17 +53,17 @@ pub(super) async fn team(app: &App, caller: &Caller, request: TeamRequest) -> Re
                     }
                     let t = c.create_team(guild, &name, role, now).await?;
                     done(match t.role {
-                        Some(r) => format!("✓ Created team `{}`: everyone with <@&{r}> is in it.", t.shown()),
-                        None => format!("✓ Created team `{}`; members join with `/team join`.", t.shown()),
+                        Some(r) => format!("✓ Created team {}: everyone with <@&{r}> is in it.", t.shown()),
+                        None => format!("✓ Created team {}; members join with `/team join`.", t.shown()),
                     })
                 }
                 TeamRequest::Join { team } => {
                     let t = c.join_team(guild, who, &team, now).await?;
-                    done(format!("✓ You joined team `{}`.", t.shown()))
+                    done(format!("✓ You joined team {}.", t.shown()))
                 }
                 TeamRequest::Leave => {
                     let t = c.leave_team(guild, who).await?;
-                    done(format!("✓ You left team `{}`.", t.shown()))
+                    done(format!("✓ You left team {}.", t.shown()))
                 }
                 TeamRequest::List => list(app, guild, who).await?,
                 TeamRequest::Members { team } => {
@@ -132,7 +133,7 @@ async fn list(app: &App, guild: u64, who: Member<'_>) -> std::result::Result<Rep
             } else {
                 format!(" · {}", duties.join(", "))
             };
-            format!("**{}** — {who}{duties}", t.shown())
+            format!("**{}** — {who}{duties}", escape_md(&t.name))
         })
         .collect();
     let mine = match app.courses.membership(guild, who).await? {

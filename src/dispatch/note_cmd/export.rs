@@ -78,7 +78,7 @@ pub(super) async fn export(
             }
             if ids.is_empty() {
                 return refuse(format!(
-                    "Team `{}` has no notes you can see yet.",
+                    "Team {} has no notes you can see yet.",
                     team.shown()
                 ));
             }
