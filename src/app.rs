@@ -31,6 +31,11 @@ impl App {
         }
     }
 
+    /// The state over a catalog alone, on the system clock (tests of catalog commands).
+    pub fn with_system_clock(catalog: Catalog) -> App {
+        App::new(Arc::new(catalog), Arc::new(crate::clock::SystemClock))
+    }
+
     /// Opens (creating and migrating) the data folder.
     pub async fn open(data_dir: &Path, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
         Ok(App::new(Arc::new(Catalog::open(data_dir).await?), clock))
@@ -92,6 +97,34 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             }
             let app = App::open(&config.data_dir, clock).await?;
             crate::discord::run(&config.discord, app, crate::discord::shutdown_signal()).await?;
+            Ok(0)
+        }
+        Command::Backup { path } => {
+            let app = App::open(&config.data_dir, clock).await?;
+            let info = crate::backup::backup(app.catalog.pool(), &path).await;
+            app.catalog.close().await;
+            let info = info?;
+            println!(
+                "✓ backup written to {}: {} papers, {} courses, integrity {}",
+                path.display(),
+                info.papers,
+                info.courses,
+                info.integrity
+            );
+            Ok(0)
+        }
+        Command::Restore { path } => {
+            let info = crate::backup::restore(&config.data_dir, &path).await?;
+            // Opening the folder rebuilds the index from the restored database.
+            let app = App::open(&config.data_dir, clock).await?;
+            app.catalog.close().await;
+            println!(
+                "✓ restored {} into {}: {} papers, {} courses; search index rebuilt",
+                path.display(),
+                config.data_dir.display(),
+                info.papers,
+                info.courses
+            );
             Ok(0)
         }
         Command::Course { guild, action } => {

@@ -6,6 +6,7 @@
 //! them together: it builds the one application state every surface shares.
 
 pub mod app;
+pub mod backup;
 pub mod bench;
 pub mod catalog;
 pub mod cite;
@@ -17,6 +18,7 @@ pub mod discord;
 pub mod dispatch;
 pub mod fault;
 pub mod ingest;
+pub mod markdown;
 pub mod model;
 pub mod schedule;
 pub mod search;

@@ -2,6 +2,7 @@
 //! merge one paper from many sources, stay idempotent, keep guilds apart, survive bad input.
 
 use paperclub::catalog::{Catalog, Resolved};
+use paperclub::cite::CiteFormat;
 use paperclub::model::{Paper, Scope};
 
 const SCALING_MD: &str = include_str!("fixtures/catalog/scaling.md");
@@ -387,4 +388,40 @@ async fn one_file_listing_a_new_paper_twice_under_two_keys_imports_it_once() {
     let b = one(&catalog, "hu2022lora").await;
     assert_eq!(a.id, b.id);
     assert_eq!(a.venue.as_deref(), Some("ICLR"));
+}
+
+#[tokio::test]
+async fn a_paper_without_authors_gets_a_title_key_with_the_year_of_its_arxiv_id() {
+    let catalog = catalog_with(&[("week3.md", WEEK3)]).await;
+    // The course post gives LLaMA a title and an arXiv link, no authors and no year.
+    let llama = one(&catalog, "2302.13971").await;
+    assert_eq!(llama.key, "llama2023open");
+    // Its authors' BibTeX arriving later finds it, and the key already issued stays.
+    let bib = include_str!("fixtures/search/preprints.bib");
+    catalog
+        .import_bytes(Scope::GLOBAL, "preprints.bib", bib.as_bytes(), None)
+        .await;
+    let later = one(&catalog, "touvron2023llama").await;
+    assert_eq!((later.id, later.key.as_str()), (llama.id, "llama2023open"));
+}
+
+#[tokio::test]
+async fn a_citation_never_names_a_string_macro_it_does_not_define() {
+    let bib = include_str!("fixtures/cite/macros_in_entries.bib");
+    let catalog = catalog_with(&[("macros.bib", bib)]).await;
+    let papers = vec![
+        one(&catalog, "srivastava2014dropout").await,
+        one(&catalog, "brown2020language").await,
+    ];
+    for format in [CiteFormat::Bibtex, CiteFormat::Biblatex] {
+        let text = paperclub::cite::cite_many(&papers, format);
+        assert!(
+            !text.contains("= jmlr") && !text.contains("nips #"),
+            "{text}"
+        );
+        assert!(
+            text.contains("{Journal of Machine Learning Research}"),
+            "{text}"
+        );
+    }
 }

@@ -78,6 +78,31 @@ fn search_finds_a_paper_despite_a_typo_and_prints_json_with_scores() {
 }
 
 #[test]
+fn search_puts_the_paper_of_a_pasted_identifier_first() {
+    let dir = imported();
+    for (pasted, title) in [
+        ("2203.15556", "Training Compute-Optimal"),
+        ("arXiv:2001.08361", "Scaling Laws for Neural"),
+        (
+            "https://arxiv.org/abs/2001.08361v2",
+            "Scaling Laws for Neural",
+        ),
+        (
+            "https://arxiv.org/pdf/2203.15556.pdf",
+            "Training Compute-Optimal",
+        ),
+        (
+            "https://doi.org/10.1162/089976698300017467",
+            "Nonlinear Component",
+        ),
+    ] {
+        let out = stdout(&paperclub(dir.path(), &["search", pasted]));
+        let first = out.lines().next().unwrap_or("");
+        assert!(first.contains(title), "{pasted}:\n{out}");
+    }
+}
+
+#[test]
 fn tag_show_and_stats_answer_from_the_imported_catalog() {
     let dir = imported();
     let tag = stdout(&paperclub(dir.path(), &["tag", "scaling-laws"]));
@@ -205,4 +230,145 @@ fn a_reader_that_goes_away_early_is_not_a_crash() {
         assert!(!err.contains("panicked"), "{args:?}: {err}");
         assert!(out.status.success(), "{args:?}: {:?} {err}", out.status);
     }
+}
+
+const FOLDER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/folder");
+
+/// A copy of `tests/fixtures/folder` in a temporary folder, with an empty stub, a course
+/// post without readings and a symlink loop (`sub/up -> ..`) added, as a course
+/// repository might hold them.
+fn folder_with_loop() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let lists = dir.path().join("lists");
+    std::fs::create_dir_all(lists.join("sub")).unwrap();
+    for name in ["README.md", "benchmarks.md", "scaling.bib"] {
+        std::fs::copy(Path::new(FOLDER).join(name), lists.join(name)).unwrap();
+    }
+    std::fs::write(lists.join("sub/stub.md"), "").unwrap();
+    // A course post whose readings are not written yet: a known format, no entries.
+    let post = "---\nlayout: post\ntitle: Week 4\nlecture: W4\n---\n\nReadings to come.\n";
+    std::fs::write(lists.join("sub/week4.md"), post).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("..", lists.join("sub/up")).unwrap();
+    dir
+}
+
+#[test]
+fn a_folder_with_a_symlink_loop_imports_each_list_once_and_skips_what_is_not_a_list() {
+    let folder = folder_with_loop();
+    let data = tempfile::tempdir().unwrap();
+    let out = paperclub(data.path(), &["import", folder.path().to_str().unwrap()]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert_eq!(text.matches("scaling.bib (bibtex)").count(), 1, "{text}");
+    for name in ["README.md", "benchmarks.md", "stub.md", "week4.md"] {
+        let line = text.lines().find(|l| l.contains(name)).unwrap_or("");
+        assert!(
+            line.contains("skipped, not a reading list"),
+            "{name}:\n{text}"
+        );
+    }
+    assert!(!text.contains("✗"), "{text}");
+    let stats: serde_json::Value =
+        serde_json::from_slice(&paperclub(data.path(), &["--json", "stats"]).stdout).unwrap();
+    assert_eq!(stats["files"], 1);
+    assert_eq!(stats["papers"], 2);
+}
+
+#[test]
+fn the_same_file_by_two_spellings_is_one_file() {
+    let folder = folder_with_loop();
+    let data = tempfile::tempdir().unwrap();
+    let lists = folder.path().join("lists");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_paperclub"))
+            .current_dir(folder.path())
+            .arg("--data-dir")
+            .arg(data.path())
+            .args(args)
+            .env_remove("PAPERCLUB_CONFIG")
+            .output()
+            .unwrap()
+    };
+    let absolute = lists.join("scaling.bib");
+    let both = run(&["import", "lists/scaling.bib", "./lists/scaling.bib"]);
+    assert_eq!(stdout(&both).matches("(bibtex)").count(), 1, "{both:?}");
+    let again = run(&[
+        "import",
+        absolute.to_str().unwrap(),
+        "lists/sub/up/scaling.bib",
+    ]);
+    assert!(stdout(&again).contains(" 0 new, 0 merged"), "{again:?}");
+    let stats: serde_json::Value =
+        serde_json::from_slice(&run(&["--json", "stats"]).stdout).unwrap();
+    assert_eq!(stats["files"], 1);
+    assert_eq!(stats["sources"], 2);
+}
+
+#[test]
+fn a_file_named_explicitly_that_is_not_a_reading_list_is_an_error() {
+    let data = tempfile::tempdir().unwrap();
+    let readme = Path::new(FOLDER).join("README.md");
+    let out = paperclub(data.path(), &["import", readme.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(stdout(&out).contains("✗"), "{out:?}");
+    let json = paperclub(data.path(), &["--json", "import", FOLDER]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let skipped: Vec<&serde_json::Value> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["skipped"].is_string())
+        .collect();
+    assert_eq!(skipped.len(), 2, "{v}");
+}
+
+#[test]
+fn an_entry_with_an_absurd_field_is_skipped_with_a_warning_and_never_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("absurd.bib");
+    let huge = "A".repeat(5 << 20);
+    let deep = format!("{}x{}", "{".repeat(100_000), "}".repeat(100_000));
+    let nested = format!("{}x{}", "{".repeat(100), "}".repeat(100));
+    let bib = format!(
+        "@misc{{huge2020,\n  title = {{{huge}}},\n  year = {{2020}}\n}}\n\n\
+         @misc{{deep2020,\n  title = {{{deep}}},\n  year = {{2020}}\n}}\n\n\
+         @misc{{nested2020,\n  title = {{{nested}}},\n  year = {{2020}}\n}}\n\n\
+         @misc{{fine2020,\n  title = {{A Fine Paper}},\n  author = {{Doe, Jane}},\n  year = {{2020}}\n}}\n"
+    );
+    std::fs::write(&file, bib).unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let out = paperclub(data.path(), &["import", file.to_str().unwrap()]);
+    let text = stdout(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        &text[..text.len().min(2000)]
+    );
+    assert_eq!(text.matches("entry skipped").count(), 3, "{text}");
+    assert!(text.contains("1 new"), "{text}");
+    for key in ["huge2020", "deep2020", "nested2020"] {
+        let show = paperclub(data.path(), &["show", key]);
+        assert_eq!(show.status.code(), Some(1), "{key} was stored");
+    }
+}
+
+#[test]
+fn show_in_a_terminal_prints_the_text_as_written_not_escaped_for_discord() {
+    let data = tempfile::tempdir().unwrap();
+    let bib = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/discord/markdown.bib"
+    );
+    assert!(paperclub(data.path(), &["import", bib]).status.success());
+    let out = stdout(&paperclub(data.path(), &["show", "mallory2024click"]));
+    assert!(
+        out.contains("■ Masked Links Considered __Harmful__"),
+        "{out}"
+    );
+    assert!(
+        out.contains("[Click here](https://evil.example) to claim"),
+        "{out}"
+    );
 }

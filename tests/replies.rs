@@ -77,3 +77,126 @@ replies! {
     show_unknown_paper: "/paper show paper:nothing like this exists";
     search_without_words: "/paper search query:";
 }
+
+/// A catalog of one hostile list: markdown in the abstract, authors, venue and a hub
+/// summary (stored as the paper's note).
+async fn hostile_reply(line: &str) -> String {
+    let catalog = Catalog::open_in_memory().await.expect("catalog");
+    let files = vec![
+        (
+            "markdown.bib".to_string(),
+            include_bytes!("fixtures/discord/markdown.bib").to_vec(),
+        ),
+        (
+            "markdown-hub.txt".to_string(),
+            include_bytes!("fixtures/discord/markdown-hub.txt").to_vec(),
+        ),
+    ];
+    for report in catalog.import_files(Scope::GLOBAL, files, None).await {
+        assert!(report.error.is_none(), "{report:?}");
+    }
+    let ChatLine::Request(request) = parse_line(line) else {
+        panic!("{line} is not a request");
+    };
+    let caller = Caller {
+        scope: Scope::GLOBAL,
+        user_id: 1,
+        roles: Vec::new(),
+        instructor: true,
+    };
+    let app = paperclub::app::App::with_system_clock(catalog);
+    let reply = dispatch::handle(&app, &caller, request).await;
+    app.catalog.close().await;
+    text::render(&reply)
+}
+
+#[tokio::test]
+async fn markdown_in_a_reading_list_never_renders_in_a_reply() {
+    for line in [
+        "/paper show paper:mallory2024click",
+        "/paper show paper:Phishing at Scale",
+        "/paper search query:click",
+        "/paper search query:prize",
+        "/paper tag tag:markdown",
+        "/cite paper:mallory2024click format:apa",
+        "/cite paper:mallory2024click format:markdown",
+    ] {
+        let rendered = hostile_reply(line).await;
+        for live in [
+            "here](",
+            "**Bold**",
+            "**summary**",
+            "__Underlined__",
+            "__Harmful__",
+            "||not",
+            " `not",
+        ] {
+            assert!(!rendered.contains(live), "{line}: {live} in\n{rendered}");
+        }
+    }
+    let show = hostile_reply("/paper show paper:mallory2024click").await;
+    assert!(
+        show.contains(r"\[Click here\](https://evil.example)"),
+        "{show}"
+    );
+    insta::assert_snapshot!("show_escapes_every_text_from_the_list", show);
+}
+
+#[tokio::test]
+async fn a_bibtex_citation_cannot_close_its_code_block() {
+    let bib = "@misc{fence2024,\n  title = {Fences},\n  author = {Mallory, Eve},\n  \
+               year = {2024},\n  note = {```\n[Click here](https://evil.example)}\n}\n";
+    let catalog = Catalog::open_in_memory().await.expect("catalog");
+    let report = catalog
+        .import_bytes(Scope::GLOBAL, "fence.bib", bib.as_bytes(), None)
+        .await;
+    assert!(report.error.is_none(), "{report:?}");
+    let caller = Caller {
+        scope: Scope::GLOBAL,
+        user_id: 1,
+        roles: Vec::new(),
+        instructor: false,
+    };
+    let request = dispatch::Request::Cite {
+        paper: Some("fence2024".into()),
+        papers: None,
+        tag: None,
+        format: paperclub::cite::CiteFormat::Bibtex,
+    };
+    let reply = dispatch::handle(
+        &paperclub::app::App::with_system_clock(catalog),
+        &caller,
+        request,
+    )
+    .await;
+    let content = reply.content.unwrap_or_default();
+    assert!(content.contains("here](https://evil.example)"), "{content}");
+    assert_eq!(content.matches("```").count(), 2, "{content}");
+}
+
+#[tokio::test]
+async fn an_import_report_quotes_the_file_and_its_warnings_escaped() {
+    let catalog = Catalog::open_in_memory().await.expect("catalog");
+    let caller = Caller {
+        scope: Scope(7),
+        user_id: 1,
+        roles: Vec::new(),
+        instructor: true,
+    };
+    let bib = "@misc{**loud**,\n  author = {Mallory, Eve},\n  year = {2024}\n}\n";
+    let request = dispatch::Request::Import {
+        filename: "__week__ [1].bib".into(),
+        bytes: bib.as_bytes().to_vec(),
+    };
+    let reply = dispatch::handle(
+        &paperclub::app::App::with_system_clock(catalog),
+        &caller,
+        request,
+    )
+    .await;
+    let content = reply.content.unwrap_or_default();
+    assert!(content.contains(r"\_\_week\_\_"), "{content}");
+    for live in ["__week__", "[1]", "**loud**"] {
+        assert!(!content.contains(live), "{live} in {content}");
+    }
+}

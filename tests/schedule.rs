@@ -424,21 +424,28 @@ async fn guild_b_sees_nothing_of_guild_as_course() {
     app.catalog.close().await;
 }
 
-#[tokio::test]
-async fn presenter_reminders_go_out_seven_and_one_day_before_and_ping_only_the_presenters() {
-    let f = Fixture::new().await;
+/// Guild B's course (reminders 7 and 1 days before) with one session on Tuesday 17 March
+/// presented by `presenters`.
+async fn presented_session_in_b(f: &Fixture, presenters: &str) -> App {
     let app = f.app().await;
     setup(&app, GUILD_B, CHANNEL_B, "Europe/Berlin", "MON 09:00").await;
     let add = NewSession {
         date: "2026-03-17".into(),
         title: "Presented week".into(),
-        presenters: Some("<@&555> and <@777> (@everyone welcome)".into()),
+        presenters: Some(presenters.into()),
         ..NewSession::default()
     };
     app.courses
         .add_session(&app.catalog, GUILD_B, add)
         .await
         .expect("session");
+    app
+}
+
+#[tokio::test]
+async fn presenter_reminders_go_out_seven_and_one_day_before_and_ping_only_the_presenters() {
+    let f = Fixture::new().await;
+    let app = presented_session_in_b(&f, "<@&555> and <@777> (@everyone welcome)").await;
     app.catalog.close().await;
     // The weekly post of 2 March announces it and pings nobody.
     f.tick_at("2026-03-02T08:00:00Z").await;
@@ -477,18 +484,7 @@ async fn presenter_reminders_go_out_seven_and_one_day_before_and_ping_only_the_p
 #[tokio::test]
 async fn moving_a_session_moves_its_reminders() {
     let f = Fixture::new().await;
-    let app = f.app().await;
-    setup(&app, GUILD_B, CHANNEL_B, "Europe/Berlin", "MON 09:00").await;
-    let add = NewSession {
-        date: "2026-03-17".into(),
-        title: "Presented week".into(),
-        presenters: Some("<@&555>".into()),
-        ..NewSession::default()
-    };
-    app.courses
-        .add_session(&app.catalog, GUILD_B, add)
-        .await
-        .expect("session");
+    let app = presented_session_in_b(&f, "<@&555>").await;
     app.courses
         .move_week(GUILD_B, 1, "2026-03-24")
         .await

@@ -124,7 +124,7 @@ fn paper(v: &Vocab, rng: &mut Rng, i: usize, keys: &mut HashSet<String>) -> Pape
             tags.push(t.clone());
         }
     }
-    let arxiv = (i % 2 == 0).then(|| arxiv_id(rng, year));
+    let arxiv = i.is_multiple_of(2).then(|| arxiv_id(rng, year));
     let links = arxiv
         .iter()
         .map(|a| Link::new("paper", format!("https://arxiv.org/abs/{a}")))

@@ -4,6 +4,7 @@
 //! they match: when another process has written since, they are loaded again.
 
 use super::merge::{titles_agree, years_agree};
+use crate::ingest::ids::arxiv_year;
 use crate::ingest::{RawEntry, Warning};
 use crate::store::papers::{self, PaperRow};
 use sqlx::SqliteConnection;
@@ -113,7 +114,10 @@ impl Identities {
                 return k.to_string();
             }
         }
-        let stem = crate::cite::key_stem(&entry.authors, entry.year, &entry.title);
+        let year = entry
+            .year
+            .or_else(|| entry.arxiv.as_deref().and_then(arxiv_year));
+        let stem = crate::cite::key_stem(&entry.authors, year, &entry.title);
         let stem = if stem.is_empty() {
             "paper".to_string()
         } else {

@@ -17,7 +17,7 @@ pub const MAX_FILE_BYTES: usize = 32 * 1024 * 1024;
 const INDEX_CHUNK: usize = 20_000;
 
 /// Bumped when parsing changes, so re-importing an unchanged file re-reads it.
-const PARSER_VERSION: &str = "1";
+const PARSER_VERSION: &str = "2";
 
 /// Text of an uploaded or read file, or why it is not a reading list.
 pub fn decode(bytes: &[u8]) -> Result<&str, String> {

@@ -13,6 +13,8 @@ mod sync;
 mod write;
 
 pub use import::{decode, MAX_FILE_BYTES};
+pub(crate) use open::lock_file;
+pub use open::IN_USE_LOCK;
 pub use shared::papers_in;
 
 use crate::ingest::Warning;
@@ -97,6 +99,9 @@ pub struct Catalog {
     /// another process's write shows in the change log.
     tag_cache: RwLock<HashMap<Scope, Arc<Vec<queries::TagEntry>>>>,
     freshness: sync::Freshness,
+    /// A shared lock on the data folder's `in-use.lock` for as long as this catalog lives:
+    /// `paperclub restore` refuses while any process holds it.
+    _in_use: Option<std::fs::File>,
 }
 
 impl Catalog {

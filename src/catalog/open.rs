@@ -14,6 +14,8 @@ use std::sync::{Arc, RwLock};
 
 /// The lock file in the data folder, held while a process opens it.
 const OPEN_LOCK: &str = "open.lock";
+/// Held shared by every process using the folder, exclusively by `restore`.
+pub const IN_USE_LOCK: &str = "in-use.lock";
 
 impl Catalog {
     /// Opens (creating and migrating) the catalog in `data_dir`, and brings the index up to
@@ -26,9 +28,14 @@ impl Catalog {
             anyhow::anyhow!("cannot create data folder {}: {e}", data_dir.display())
         })?;
         let _lock = lock(&data_dir.join(OPEN_LOCK)).await?;
+        let in_use = lock_file(&data_dir.join(IN_USE_LOCK))?;
+        in_use.lock_shared().map_err(|e| {
+            anyhow::anyhow!("cannot lock {}: {e}", data_dir.join(IN_USE_LOCK).display())
+        })?;
         let pool = crate::store::connect(&data_dir.join("paperclub.db")).await?;
         let (index, stale) = SearchIndex::open(&data_dir.join("index"))?;
-        let catalog = Catalog::new(pool, index);
+        let mut catalog = Catalog::new(pool, index);
+        catalog._in_use = Some(in_use);
         if let Err(e) = catalog.bring_index_up_to_date(stale).await {
             tracing::warn!(error = %e, "search index not brought up to date; searches may miss recent changes");
         }
@@ -53,6 +60,7 @@ impl Catalog {
             identities: tokio::sync::Mutex::new(None),
             tag_cache: RwLock::new(std::collections::HashMap::new()),
             freshness: sync::Freshness::default(),
+            _in_use: None,
         }
     }
 
@@ -81,11 +89,16 @@ impl Catalog {
 
 /// Takes the exclusive lock on `path`, waiting for another process that holds it.
 async fn lock(path: &Path) -> anyhow::Result<File> {
-    let file = OpenOptions::new()
+    let file = lock_file(path)?;
+    Ok(tokio::task::spawn_blocking(move || file.lock_exclusive().map(|()| file)).await??)
+}
+
+/// A lock file, created when missing.
+pub(crate) fn lock_file(path: &Path) -> anyhow::Result<File> {
+    OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
         .open(path)
-        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
-    Ok(tokio::task::spawn_blocking(move || file.lock_exclusive().map(|()| file)).await??)
+        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))
 }

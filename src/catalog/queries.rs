@@ -2,12 +2,16 @@
 //! always as one scope (guild) sees the catalog.
 
 use super::{Catalog, Resolved, SearchResult, Stats, TagCount};
-use crate::ingest::ids::{arxiv_id, doi, normalize_title, tag_key};
+use crate::ingest::ids::{arxiv_id, doi, normalize_title, pasted, tag_key, PaperRef};
 use crate::model::{Paper, Scope};
 use crate::search::SearchQuery;
 use crate::store::papers::{self, IdColumn};
 use crate::store::{changes, tags};
 use std::sync::Arc;
+
+/// The score of a paper named by a pasted identifier when nothing else matched; with text
+/// matches it is this much above the best of them.
+const NAMED_SCORE: f32 = 1.0;
 
 /// A tag as autocomplete needs it: folded key, name as written, paper count.
 #[derive(Debug, Clone)]
@@ -18,7 +22,10 @@ pub(crate) struct TagEntry {
 }
 
 impl Catalog {
-    /// Full-text search; `tags` are tag names as the user typed them.
+    /// Full-text search; `tags` are tag names as the user typed them. Identifiers pasted
+    /// into `text` (arXiv ids and links, DOIs) put their papers first, if they carry the tags
+    /// and year asked for; the words around them are searched as text. Text that is only
+    /// identifiers finds only their papers, never papers that merely mention arXiv.
     pub async fn search(
         &self,
         scope: Scope,
@@ -27,41 +34,110 @@ impl Catalog {
         year: Option<i32>,
         limit: usize,
     ) -> anyhow::Result<Vec<SearchResult>> {
+        let limit = limit.max(1);
+        let tag_keys: Vec<String> = tag_names
+            .iter()
+            .map(|t| tag_key(t))
+            .filter(|k| !k.is_empty())
+            .collect();
+        let pasted = pasted(text);
+        // Before taking a connection: the check takes one too, and an in-memory catalog
+        // has only one.
+        self.refresh().await;
+        let mut conn = self.pool.acquire().await?;
+        let mut results = named(&mut conn, scope, &pasted.refs, &tag_keys, year).await?;
+        results.truncate(limit);
+        if !pasted.refs.is_empty() && pasted.rest.trim().is_empty() {
+            return Ok(results);
+        }
         let query = SearchQuery {
-            text: text.to_string(),
-            tag_keys: tag_names
-                .iter()
-                .map(|t| tag_key(t))
-                .filter(|k| !k.is_empty())
-                .collect(),
+            text: pasted.rest,
+            tag_keys,
             year,
-            limit: limit.max(1),
+            limit,
             scope,
         };
-        self.refresh().await;
         let hits = self.index.search(&query)?;
         let ids: Vec<i64> = hits.iter().map(|h| h.id).collect();
-        let mut conn = self.pool.acquire().await?;
         let found = papers::load(&mut conn, scope, &ids).await?;
         let mut by_id: std::collections::HashMap<i64, Paper> =
             found.into_iter().map(|p| (p.id, p)).collect();
-        Ok(hits
-            .into_iter()
-            .filter_map(|h| {
-                by_id.remove(&h.id).map(|paper| SearchResult {
-                    paper,
-                    score: h.score,
-                    snippet: h.snippet,
+        for paper in results.iter().map(|r| r.paper.id) {
+            by_id.remove(&paper);
+        }
+        // Named papers outrank every text match, and say so in the scores users see.
+        let best = hits.first().map_or(0.0, |h| h.score);
+        for named in &mut results {
+            named.score += best;
+        }
+        let room = limit - results.len();
+        results.extend(
+            hits.into_iter()
+                .filter_map(|h| {
+                    by_id.remove(&h.id).map(|paper| SearchResult {
+                        paper,
+                        score: h.score,
+                        snippet: h.snippet,
+                    })
                 })
-            })
-            .collect())
+                .take(room),
+        );
+        Ok(results)
     }
 
     /// Papers carrying `tag` (any spelling of it), newest first.
     pub async fn by_tag(&self, scope: Scope, tag: &str) -> anyhow::Result<Vec<Paper>> {
+        self.by_tag_page(scope, tag, 0, None).await
+    }
+
+    /// `limit` papers carrying `tag` from `offset` in [`Catalog::by_tag`]'s order (all from
+    /// `offset` when `None`): a page costs one page of papers, whatever the tag's size.
+    pub async fn by_tag_page(
+        &self,
+        scope: Scope,
+        tag: &str,
+        offset: usize,
+        limit: Option<usize>,
+    ) -> anyhow::Result<Vec<Paper>> {
         let mut conn = self.pool.acquire().await?;
-        let ids = tags::papers_with(&mut conn, scope, &tag_key(tag)).await?;
+        let ids = tags::papers_with(&mut conn, scope, &tag_key(tag), offset, limit).await?;
         Ok(papers::load(&mut conn, scope, &ids).await?)
+    }
+
+    /// How many papers carry `tag`, counted in SQL without loading them.
+    pub async fn count_tagged(&self, scope: Scope, tag: &str) -> anyhow::Result<usize> {
+        let mut conn = self.pool.acquire().await?;
+        Ok(tags::count_papers_with(&mut conn, scope, &tag_key(tag)).await?)
+    }
+
+    /// [`Catalog::resolve`] for a list of identifiers, in order. Citation keys, what such
+    /// lists mostly hold, are found with one query for the whole list; only the rest are
+    /// resolved one by one.
+    pub async fn resolve_many(&self, scope: Scope, ids: &[&str]) -> anyhow::Result<Vec<Resolved>> {
+        let mut conn = self.pool.acquire().await?;
+        let trimmed: Vec<&str> = ids.iter().map(|id| id.trim()).collect();
+        let mut by_key: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+        for (key, id) in papers::find_visible_keys(&mut conn, scope, &trimmed).await? {
+            by_key.entry(key.to_lowercase()).or_insert(id);
+        }
+        let found: Vec<i64> = by_key.values().copied().collect();
+        let loaded: std::collections::HashMap<i64, Paper> = papers::load(&mut conn, scope, &found)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
+        drop(conn);
+        let mut out = Vec::with_capacity(ids.len());
+        for id in trimmed {
+            let paper = by_key
+                .get(&id.to_lowercase())
+                .and_then(|pid| loaded.get(pid).cloned());
+            out.push(match paper {
+                Some(p) => Resolved::One(Box::new(p)),
+                None => self.resolve(scope, id).await?,
+            });
+        }
+        Ok(out)
     }
 
     /// Every visible tag with its count, most used first, then by name.
@@ -114,7 +190,8 @@ impl Catalog {
         Ok(list)
     }
 
-    /// Papers for autocomplete: keys starting with the text, then title matches.
+    /// Papers for autocomplete: the papers of pasted identifiers, then keys starting with
+    /// the text, then title matches of the words around any identifier.
     pub async fn paper_prefix(
         &self,
         scope: Scope,
@@ -125,14 +202,15 @@ impl Catalog {
         self.refresh().await;
         let mut conn = self.pool.acquire().await?;
         let text = text.trim();
-        let mut ids = if text.is_empty() {
-            Vec::new()
-        } else {
-            papers::visible_keys_with_prefix(&mut conn, scope, text, limit).await?
-        };
-        if ids.len() < limit {
+        let pasted = pasted(text);
+        let mut ids = pasted_ids(&mut conn, scope, &pasted.refs).await?;
+        ids.truncate(limit);
+        if pasted.refs.is_empty() && !text.is_empty() {
+            ids = papers::visible_keys_with_prefix(&mut conn, scope, text, limit).await?;
+        }
+        if ids.len() < limit && !pasted.rest.is_empty() {
             let query = SearchQuery {
-                text: text.to_string(),
+                text: pasted.rest,
                 limit,
                 scope,
                 ..SearchQuery::default()
@@ -248,6 +326,54 @@ impl Catalog {
             index_behind: index_behind as usize,
         })
     }
+}
+
+/// The papers that pasted identifiers name, as results, if they have the tags and year
+/// asked for.
+async fn named(
+    conn: &mut sqlx::SqliteConnection,
+    scope: Scope,
+    refs: &[PaperRef],
+    tag_keys: &[String],
+    year: Option<i32>,
+) -> sqlx::Result<Vec<SearchResult>> {
+    let ids = pasted_ids(conn, scope, refs).await?;
+    Ok(papers::load(conn, scope, &ids)
+        .await?
+        .into_iter()
+        .filter(|p| year.is_none_or(|y| p.year == Some(y)))
+        .filter(|p| {
+            tag_keys
+                .iter()
+                .all(|k| p.tags.iter().any(|t| tag_key(t) == *k))
+        })
+        .map(|paper| SearchResult {
+            paper,
+            score: NAMED_SCORE,
+            snippet: String::new(),
+        })
+        .collect())
+}
+
+/// The visible papers that pasted identifiers name, in the order pasted.
+async fn pasted_ids(
+    conn: &mut sqlx::SqliteConnection,
+    scope: Scope,
+    refs: &[PaperRef],
+) -> sqlx::Result<Vec<i64>> {
+    let mut ids = Vec::new();
+    for r in refs {
+        let (column, value) = match r {
+            PaperRef::Arxiv(a) => (IdColumn::Arxiv, a),
+            PaperRef::Doi(d) => (IdColumn::Doi, d),
+        };
+        for id in papers::find_visible(conn, scope, column, value).await? {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+    }
+    Ok(ids)
 }
 
 /// Prefix matches first, then substring matches, each most used first.

@@ -4,8 +4,8 @@
 
 use super::bibtex::{venue_of, VenueKind};
 use super::names;
+use crate::markdown;
 use crate::model::Paper;
-use crate::view::cards::escape_md;
 use hayagriva::archive::{locales, ArchivedStyle};
 use hayagriva::citationberg::{FontStyle, IndependentStyle, Locale, Style};
 use hayagriva::types::{
@@ -154,7 +154,7 @@ fn write_child(out: &mut String, child: &ElemChild, markup: Markup, italic: bool
         }
         (ElemChild::Text(t), Markup::Markdown)
         | (ElemChild::Link { text: t, .. }, Markup::Markdown) => {
-            let escaped = escape_md(&t.text);
+            let escaped = markdown::escape(&t.text);
             let is_italic = t.formatting.font_style == FontStyle::Italic && !italic;
             if is_italic && !t.text.trim().is_empty() {
                 // Markdown emphasis may not start or end with a space.
@@ -334,7 +334,7 @@ fn fallback(paper: &Paper, markup: Markup) -> String {
     let title = match (title.is_empty(), markup) {
         (true, _) => String::from("Untitled."),
         (false, Markup::Plain) => format!("{title}."),
-        (false, Markup::Markdown) => format!("{}.", escape_md(&title)),
+        (false, Markup::Markdown) => format!("{}.", markdown::escape(&title)),
     };
     match paper.primary_url() {
         Some(u) => format!("{title} {}", u.trim()),

@@ -1,4 +1,5 @@
-//! Citation-key stems in the usual `authorYEARword` style (`kaplan2020scaling`), and the
+//! Citation-key stems in the usual `authorYEARword` style (`kaplan2020scaling`), or
+//! `wordYEARword` for a paper without authors (`efficient2023large`), and the
 //! name splitting they share with the formatters: which word of an author string is the
 //! family name. Keys are ASCII so that 8-bit BibTeX accepts them as well as biber.
 
@@ -15,22 +16,25 @@ const STOP_WORDS: &[&str] = &[
 
 /// See [`crate::cite::key_stem`].
 pub fn key_stem(authors: &[String], year: Option<i32>, title: &str) -> String {
-    let mut stem = authors
-        .iter()
-        .map(|a| ascii_letters(family_name(a)))
-        .find(|s| !s.is_empty())
-        .unwrap_or_else(|| String::from("anon"));
-    if let Some(y) = year.filter(|y| *y > 0) {
-        stem.push_str(&y.to_string());
-    }
-    if let Some(word) = title
+    let year = year.filter(|y| *y > 0).map(|y| y.to_string());
+    let mut words = title
         .split(|c: char| c.is_whitespace() || c == '/' || c == '—' || c == '–')
         .map(ascii_alnum)
-        .find(|w| !w.is_empty() && !STOP_WORDS.contains(&w.as_str()))
-    {
-        stem.push_str(&word);
-    }
-    stem
+        .filter(|w| !w.is_empty() && !STOP_WORDS.contains(&w.as_str()));
+    let author = authors
+        .iter()
+        .map(|a| ascii_letters(family_name(a)))
+        .find(|s| !s.is_empty());
+    // Without an author the title leads, as in Google Scholar's `efficient2023large`: a
+    // second title word keeps papers that share the first word and year apart.
+    let (first, last) = match author {
+        Some(name) => (Some(name), words.next()),
+        None => match words.next() {
+            Some(word) => (Some(word), words.next()),
+            None => (Some(String::from("anon")), None),
+        },
+    };
+    [first, year, last].into_iter().flatten().collect()
 }
 
 /// The family name of an author string: the part before the comma in "Last, First", the
@@ -107,12 +111,22 @@ mod tests {
     }
 
     #[test]
-    fn missing_pieces_are_omitted_and_no_authors_is_anon() {
-        assert_eq!(key_stem(&[], None, ""), "anon");
+    fn without_authors_the_title_leads_around_the_year() {
+        let title = "Efficient Large Scale Language Modeling with Mixtures of Experts";
+        assert_eq!(key_stem(&[], Some(2023), title), "efficient2023large");
         assert_eq!(
-            key_stem(&[], Some(2023), "The GPT-4 Report"),
-            "anon2023gpt4"
+            key_stem(&[], Some(2023), "The GPT-4 Technical Report"),
+            "gpt42023technical"
         );
+        let vit = "An Image is Worth 16x16 Words: Transformers for Image Recognition at Scale";
+        assert_eq!(key_stem(&[], None, vit), "imageworth");
+        assert_eq!(key_stem(&[], Some(2020), "Dropout"), "dropout2020");
+    }
+
+    #[test]
+    fn missing_pieces_are_omitted_and_nothing_at_all_is_anon() {
+        assert_eq!(key_stem(&[], None, ""), "anon");
+        assert_eq!(key_stem(&[], Some(2023), ""), "anon2023");
         assert_eq!(key_stem(&names(&["  "]), None, "A An The"), "anon");
     }
 
@@ -120,7 +134,7 @@ mod tests {
     fn a_name_without_an_ascii_form_falls_through_to_the_next_author() {
         let authors = names(&["张伟", "Li Ming"]);
         assert_eq!(key_stem(&authors, Some(2021), "大模型"), "ming2021");
-        assert_eq!(key_stem(&names(&["张伟"]), Some(2021), "x"), "anon2021x");
+        assert_eq!(key_stem(&names(&["张伟"]), Some(2021), "x y"), "x2021y");
     }
 
     #[test]

@@ -12,8 +12,8 @@ mod names;
 #[cfg(test)]
 mod tests;
 
+use crate::markdown;
 use crate::model::Paper;
-use crate::view::cards::escape_md;
 use bibtex::Dialect;
 use csl::{Markup, Prose};
 use serde::{Deserialize, Serialize};
@@ -133,7 +133,8 @@ pub fn cite_many(papers: &[Paper], format: CiteFormat) -> String {
     }
 }
 
-/// See [`key::key_stem`]: first author's family name, year, first significant title word.
+/// See [`key::key_stem`]: first author's family name, year, first significant title word;
+/// without authors, the first significant title word, year, the next one.
 pub fn key_stem(authors: &[String], year: Option<i32>, title: &str) -> String {
     key::key_stem(authors, year, title)
 }
@@ -145,7 +146,7 @@ pub fn markdown_link(paper: &Paper) -> String {
     let title = if title.is_empty() {
         String::from("Untitled")
     } else {
-        escape_md(&title)
+        markdown::escape(&title)
     };
     let mut out = match paper.primary_url().filter(|u| !u.trim().is_empty()) {
         // `<...>` keeps parentheses in the URL from ending the link.
@@ -154,8 +155,8 @@ pub fn markdown_link(paper: &Paper) -> String {
     };
     let authors = author_summary(&paper.authors);
     match (authors.is_empty(), paper.year) {
-        (false, Some(y)) => out.push_str(&format!(" — {} ({y})", escape_md(&authors))),
-        (false, None) => out.push_str(&format!(" — {}", escape_md(&authors))),
+        (false, Some(y)) => out.push_str(&format!(" — {} ({y})", markdown::escape(&authors))),
+        (false, None) => out.push_str(&format!(" — {}", markdown::escape(&authors))),
         (true, Some(y)) => out.push_str(&format!(" ({y})")),
         (true, None) => {}
     }

@@ -7,7 +7,6 @@ pub const SUFFIXES: &[&str] = &["jr", "jr.", "sr", "sr.", "ii", "iii", "iv"];
 
 /// Words that mark an author string as an organisation rather than a person.
 const ORG_WORDS: &[&str] = &[
-    "ai",
     "agency",
     "anthropic",
     "association",
@@ -68,6 +67,10 @@ pub fn bare(author: &str) -> &str {
     }
 }
 
+/// Organisation words that are also people's names ("Ai, Qingyao", "Ai Jun"): they mark an
+/// organisation only in capitals, as organisations write them ("Meta AI").
+const ACRONYM_ORG_WORDS: &[&str] = &["AI"];
+
 /// Whether an author string names an organisation: the source braced it, it is one word
 /// with no given name, it contains "and"/"&" (BibTeX would split it), it has more commas
 /// than a person's name can, or it contains an organisation word.
@@ -76,21 +79,19 @@ pub fn is_organisation(author: &str) -> bool {
     if t.starts_with('{') && t.ends_with('}') {
         return true;
     }
-    let words: Vec<String> = t
+    let words: Vec<&str> = t
         .split(|c: char| c.is_whitespace() || c == ',')
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         .filter(|w| !w.is_empty())
-        .map(|w| {
-            w.trim_matches(|c: char| !c.is_alphanumeric())
-                .to_lowercase()
-        })
         .collect();
     let cjk_only = t.chars().all(is_cjk);
     (words.len() == 1 && !cjk_only)
         || t.contains('&')
         || t.matches(',').count() > 2
-        || words
-            .iter()
-            .any(|w| w == "and" || ORG_WORDS.contains(&w.as_str()))
+        || words.iter().any(|w| {
+            let lower = w.to_lowercase();
+            lower == "and" || ORG_WORDS.contains(&lower.as_str()) || ACRONYM_ORG_WORDS.contains(w)
+        })
 }
 
 /// Splits one author string; see [`Name`].
@@ -213,8 +214,23 @@ mod tests {
             assert!(is_organisation(org), "{org}");
             assert!(split(org).given.is_none(), "{org}");
         }
-        for person in ["Jared Kaplan", "Kaplan, Jared", "张伟", "Li Ming"] {
+        for person in [
+            "Jared Kaplan",
+            "Kaplan, Jared",
+            "张伟",
+            "Li Ming",
+            "Ai, Qingyao",
+            "Ai Jun",
+            "Qingyao Ai",
+        ] {
             assert!(!is_organisation(person), "{person}");
+        }
+        for org in [
+            "Shanghai AI Laboratory",
+            "Allen Institute for AI",
+            "Meta AI",
+        ] {
+            assert!(is_organisation(org), "{org}");
         }
         assert_eq!(split("{OpenAI}").family, "OpenAI");
     }

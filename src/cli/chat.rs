@@ -317,6 +317,38 @@ fn course_settings(get: &dyn Fn(&str) -> Option<String>) -> Result<CourseSetting
 /// The REPL: prompt (on a terminal), read, dispatch, print, until end of input, `/quit`,
 /// or the reader of our output going away.
 pub async fn run_chat(app: &App, caller: &Caller) -> anyhow::Result<()> {
+    let watcher = tokio::spawn(watch_posts(app.clone(), caller.scope.0));
+    let result = repl(app, caller).await;
+    watcher.abort();
+    result
+}
+
+/// Prints each weekly post of the guild's course as its time comes, as the channel would
+/// show it. The chat only shows posts; it never claims or sends them, so a bot running on
+/// the same data folder still posts each week exactly once.
+async fn watch_posts(app: App, guild: u64) {
+    let mut last = app.clock.now();
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        let now = app.clock.now();
+        while let Ok(Some((at, messages))) =
+            crate::schedule::preview(&app.courses, guild, last + chrono::Duration::seconds(1)).await
+        {
+            if at > now {
+                break;
+            }
+            last = at;
+            let Some(messages) = messages else { continue };
+            let text = text::timestamps(&messages.join("\n"), now);
+            println!(
+                "\n— the weekly post, due now (chat shows it; only the bot sends it) —\n{text}\n"
+            );
+        }
+        last = last.max(now);
+    }
+}
+
+async fn repl(app: &App, caller: &Caller) -> anyhow::Result<()> {
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
     let mut out = std::io::stdout();

@@ -2,13 +2,11 @@
 //! `reindex`): one core call each, printed as text or, with `--json`, as JSON.
 
 use super::Command;
-use crate::catalog::{Catalog, ImportReport, Resolved};
-use crate::dispatch::report_text;
+use crate::catalog::{Catalog, Resolved};
 use crate::model::{Paper, Scope};
 use crate::view::{cards, text};
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
 
 /// `println!` into the output buffer (writing to a `String` cannot fail).
 macro_rules! outln {
@@ -20,9 +18,6 @@ macro_rules! outln {
 macro_rules! outp {
     ($out:expr, $($arg:tt)*) => { let _ = write!($out, $($arg)*); };
 }
-
-/// File names a folder import picks up; explicit paths are always read.
-const READING_LIST_EXTENSIONS: [&str; 6] = ["md", "markdown", "txt", "bib", "bibtex", "wiki"];
 
 fn scope(guild: Option<u64>) -> Scope {
     guild.map_or(Scope::GLOBAL, Scope)
@@ -60,53 +55,7 @@ async fn data_command(
             paths,
             format,
             guild,
-        } => {
-            let mut readable = Vec::new();
-            let mut reports = Vec::new();
-            for file in collect_files(&paths)? {
-                let name = file.display().to_string();
-                match std::fs::read(&file) {
-                    Ok(bytes) => readable.push((name, bytes)),
-                    Err(e) => reports.push(ImportReport {
-                        file: name,
-                        error: Some(format!("cannot read: {e}")),
-                        ..ImportReport::default()
-                    }),
-                }
-            }
-            reports.extend(catalog.import_files(scope(guild), readable, format).await);
-            if !json {
-                for report in &reports {
-                    outp!(out, "{}", report_text(report));
-                }
-            }
-            let failed = reports.iter().filter(|r| r.error.is_some()).count();
-            let unsearchable = reports
-                .iter()
-                .filter(|r| r.not_searchable.is_some())
-                .count();
-            if json {
-                print_json(out, &reports)?;
-            } else {
-                let sum = |f: fn(&ImportReport) -> usize| reports.iter().map(f).sum::<usize>();
-                outln!(
-                    out,
-                    "{} file(s): {} new, {} merged, {} unchanged, {} skipped, {} warning(s), {failed} failed{}",
-                    reports.len(),
-                    sum(|r| r.new),
-                    sum(|r| r.merged),
-                    sum(|r| r.unchanged),
-                    sum(|r| r.skipped),
-                    sum(|r| r.warnings.len()),
-                    if unsearchable > 0 {
-                        format!(", {unsearchable} not yet searchable")
-                    } else {
-                        String::new()
-                    }
-                );
-            }
-            Ok(if failed + unsearchable > 0 { 1 } else { 0 })
-        }
+        } => super::import::run_import(catalog, &paths, format, scope(guild), json, out).await,
         Command::Search {
             query,
             tag,
@@ -182,7 +131,8 @@ async fn data_command(
                         embeds: vec![cards::paper_card(&p)],
                         ..Default::default()
                     };
-                    outp!(out, "{}", text::render(&reply));
+                    // The card is escaped for Discord; a terminal shows the text as written.
+                    outp!(out, "{}", crate::markdown::unescape(&text::render(&reply)));
                 }
                 Resolved::Ambiguous(list) => {
                     eprintln!("Several papers match \"{id}\"; use a key:");
@@ -268,44 +218,6 @@ fn print_papers(out: &mut String, papers: &[Paper], json: bool) -> anyhow::Resul
         let by = cards::byline(p);
         if !by.is_empty() {
             outln!(out, "    {by}");
-        }
-    }
-    Ok(())
-}
-
-/// Files named directly, plus reading lists found in folders (recursively, sorted, hidden
-/// entries skipped).
-pub fn collect_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            walk(p, &mut out)?;
-        } else {
-            out.push(p.clone());
-        }
-    }
-    Ok(out)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| anyhow::anyhow!("cannot read folder {}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            !p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-        })
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk(&p, out)?;
-        } else if p
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| READING_LIST_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-        {
-            out.push(p);
         }
     }
     Ok(())

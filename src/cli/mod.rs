@@ -5,6 +5,7 @@ mod bench;
 mod chat;
 mod course;
 mod data;
+mod import;
 mod team;
 
 pub use bench::run_bench;
@@ -100,6 +101,10 @@ pub enum Command {
     },
     /// Rebuild the search index from the database.
     Reindex,
+    /// Write a consistent copy of the database (safe while the bot runs).
+    Backup { path: PathBuf },
+    /// Replace the database with a backup, after checking it (stop the bot first).
+    Restore { path: PathBuf },
     /// Talk to the bot without Discord: type slash commands, read the replies.
     Chat {
         /// Answer as the bot would in this guild (default: the example course's guild, 1).
@@ -184,4 +189,5 @@ pub enum Command {
 }
 
 pub use chat::run_chat;
-pub use data::{collect_files, run_data_command};
+pub use data::run_data_command;
+pub use import::collect_files;

@@ -178,6 +178,15 @@ impl Session {
         })
     }
 
+    /// The paper ids of the required (or the optional) readings, in order.
+    pub fn reading_ids(&self, required: bool) -> Vec<i64> {
+        self.readings
+            .iter()
+            .filter(|r| r.required == required)
+            .map(|r| r.paper_id)
+            .collect()
+    }
+
     /// Whether a post at `occurrence` announces this session: it starts at or after that
     /// moment; a session with no time counts for its whole local day.
     pub fn starts_at_or_after(&self, occurrence: DateTime<Utc>, tz: Tz) -> bool {
@@ -201,7 +210,7 @@ pub fn parse_reminder_days(text: &str) -> Result<Vec<u32>, String> {
             _ => {
                 return Err(format!(
                 "`{}` is not a number of days from 1 to 28; write reminders as `7,1`, or `none`.",
-                crate::view::cards::escape_md(&crate::view::limits::truncate(part, 20))
+                crate::markdown::escape(&crate::view::limits::truncate(part, 20))
             ))
             }
         }

@@ -359,7 +359,7 @@ fn apply(
     if course.next_post_at.is_none() {
         return refuse(format!(
             "The schedule `{}` never fires {}. Check the expression and the course dates.",
-            crate::view::cards::escape_md(&course.schedule_input),
+            crate::markdown::escape(&course.schedule_input),
             match course.end {
                 Some(end) => format!("between now and the course's end ({end})"),
                 None => "again".to_string(),
@@ -373,7 +373,7 @@ fn parse_date(text: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").or_else(|_| {
         refuse(format!(
             "`{}` is not a date; write it as YYYY-MM-DD, e.g. 2026-02-03.",
-            crate::view::cards::escape_md(&crate::view::limits::truncate(text, 40))
+            crate::markdown::escape(&crate::view::limits::truncate(text, 40))
         ))
     })
 }
@@ -394,7 +394,7 @@ pub fn parse_when(text: &str) -> Result<(NaiveDate, Option<NaiveTime>)> {
                 .or_else(|_| {
                     refuse(format!(
                         "`{}` is not a time; write it as HH:MM, e.g. 14:00.",
-                        crate::view::cards::escape_md(&crate::view::limits::truncate(t, 20))
+                        crate::markdown::escape(&crate::view::limits::truncate(t, 20))
                     ))
                 })?,
         ),
@@ -418,7 +418,7 @@ pub(crate) fn starts_at(
 }
 
 pub(crate) async fn resolve_reading(catalog: &Catalog, guild: u64, id: &str) -> Result<i64> {
-    let shown = crate::view::cards::escape_md(&crate::view::limits::truncate(id.trim(), 80));
+    let shown = crate::markdown::escape(&crate::view::limits::truncate(id.trim(), 80));
     match catalog.resolve(Scope(guild), id).await? {
         Resolved::One(p) => Ok(p.id),
         Resolved::Ambiguous(papers) => refuse(format!(

@@ -37,7 +37,7 @@ pub fn parse_zone(input: &str) -> Result<Tz, String> {
         .filter(|(score, _)| *score > 0.75)
         .map(|(_, n)| format!("`{n}`"))
         .collect();
-    let shown = crate::view::cards::escape_md(&crate::view::limits::truncate(input, 60));
+    let shown = crate::markdown::escape(&crate::view::limits::truncate(input, 60));
     Err(if names.is_empty() {
         format!("`{shown}` is not a time zone; use an IANA name such as `Europe/Berlin` or `America/New_York`.")
     } else {
@@ -74,7 +74,7 @@ impl Schedule {
         let cron = cron::Schedule::from_str(&expr).map_err(|e| {
             format!(
                 "`{}` is not a schedule I can read ({e}). Write a weekday and time such as `MON 09:00`, or a cron expression such as `0 9 * * MON`.",
-                crate::view::cards::escape_md(&crate::view::limits::truncate(input, 80))
+                crate::markdown::escape(&crate::view::limits::truncate(input, 80))
             )
         })?;
         Ok(Schedule { expr, cron })

@@ -2,6 +2,7 @@
 
 use super::{Caller, Result};
 use crate::catalog::{Catalog, ImportReport};
+use crate::markdown;
 use crate::view::{Embed, Reply};
 
 pub(super) async fn import(
@@ -20,8 +21,9 @@ pub(super) async fn import(
         filename.rsplit(['/', '\\']).next().unwrap_or(filename)
     );
     let report = catalog.import_bytes(caller.scope, &name, bytes, None).await;
+    // Warnings quote the list (keys, titles) and the file name is the uploader's.
     Ok(Reply {
-        content: Some(report_text(&report)),
+        content: Some(markdown::escape(&report_text(&report))),
         ephemeral: true,
         ..Reply::default()
     })

@@ -4,6 +4,7 @@ use super::papers::{ambiguous, not_found};
 use super::Result;
 use crate::catalog::{Catalog, Resolved};
 use crate::cite::{self, CiteFormat};
+use crate::markdown::{code, code_block};
 use crate::model::{Paper, Scope};
 use crate::view::limits::{self};
 use crate::view::{Attachment, Reply};
@@ -33,19 +34,32 @@ pub(super) async fn cite_request(
             Resolved::NotFound => not_found(&id),
         });
     }
-    let mut list: Vec<Paper> = Vec::new();
-    let mut missing = Vec::new();
+    // Limits first: a list or a tag too long to cite is refused before anything is loaded.
+    let mut ids: Vec<&str> = Vec::new();
     for id in paper
         .iter()
         .chain(many_keys.iter())
         .flat_map(|s| s.split([' ', ',', ';', '\n']))
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
     {
-        if id.trim().is_empty() {
-            continue;
+        if !ids.iter().any(|seen| seen.eq_ignore_ascii_case(id)) {
+            ids.push(id);
         }
-        match catalog.resolve(scope, id).await? {
+    }
+    let tagged = match &tag {
+        Some(t) => catalog.count_tagged(scope, t).await?,
+        None => 0,
+    };
+    if let Some(n) = [ids.len(), tagged].into_iter().find(|n| *n > MAX_CITE) {
+        return Ok(too_many(n));
+    }
+    let mut list: Vec<Paper> = Vec::new();
+    let mut missing = Vec::new();
+    for (id, found) in ids.iter().zip(catalog.resolve_many(scope, &ids).await?) {
+        match found {
             Resolved::One(p) => list.push(*p),
-            _ => missing.push(id.trim().to_string()),
+            _ => missing.push(id.to_string()),
         }
     }
     if let Some(t) = &tag {
@@ -54,11 +68,7 @@ pub(super) async fn cite_request(
     let mut seen = std::collections::HashSet::new();
     list.retain(|p| seen.insert(p.id));
     if !missing.is_empty() {
-        let names: Vec<String> = missing
-            .iter()
-            .take(10)
-            .map(|m| format!("`{}`", m.replace('`', "'")))
-            .collect();
+        let names: Vec<String> = missing.iter().take(10).map(|m| code(m)).collect();
         return Ok(Reply::error(format!(
             "Not found: {}. Nothing was cited.",
             names.join(", ")
@@ -68,10 +78,7 @@ pub(super) async fn cite_request(
         return Ok(Reply::error("No papers to cite."));
     }
     if list.len() > MAX_CITE {
-        return Ok(Reply::error(format!(
-            "That is {} papers; cite at most {MAX_CITE} at once.",
-            list.len()
-        )));
+        return Ok(too_many(list.len()));
     }
     let body = cite::cite_many(&list, format);
     let (filename, what) = match format {
@@ -89,11 +96,17 @@ pub(super) async fn cite_request(
     })
 }
 
+fn too_many(n: usize) -> Reply {
+    Reply::error(format!(
+        "That is {n} papers; cite at most {MAX_CITE} at once."
+    ))
+}
+
 fn single_citation(p: &Paper, format: CiteFormat) -> Reply {
     let text = cite::cite(p, format);
     let block = match format {
-        CiteFormat::Bibtex | CiteFormat::Biblatex => format!("```bibtex\n{}\n```", text.trim_end()),
-        CiteFormat::Markdown => format!("```md\n{}\n```", text.trim_end()),
+        CiteFormat::Bibtex | CiteFormat::Biblatex => code_block("bibtex", text.trim_end()),
+        CiteFormat::Markdown => code_block("md", text.trim_end()),
         _ => cite::cite_markdown(p, format).trim_end().to_string(),
     };
     if block.chars().count() <= limits::CONTENT {
@@ -101,8 +114,8 @@ fn single_citation(p: &Paper, format: CiteFormat) -> Reply {
     }
     Reply {
         content: Some(format!(
-            "The citation of `{}` is long; it is attached.",
-            p.key
+            "The citation of {} is long; it is attached.",
+            code(&p.key)
         )),
         attachments: vec![Attachment {
             filename: format!("{}.bib", p.key),

@@ -5,10 +5,10 @@
 use super::{Caller, Result};
 use crate::app::App;
 use crate::course::{Course, CourseError, CourseSettings, NewSession, Session};
+use crate::markdown::escape;
 use crate::model::Paper;
 use crate::model::Scope;
 use crate::store::courses as store;
-use crate::view::cards::escape_md;
 use crate::view::limits::truncate;
 use crate::view::{Embed, Field, Reply};
 use chrono::{DateTime, Utc};
@@ -175,18 +175,9 @@ pub(super) async fn week(app: &App, caller: &Caller, which: Option<String>) -> R
                     }
                 },
             };
-            let papers = |required: bool| {
-                let ids: Vec<i64> = session
-                    .readings
-                    .iter()
-                    .filter(|r| r.required == required)
-                    .map(|r| r.paper_id)
-                    .collect();
-                let catalog = app.catalog.clone();
-                async move { catalog.papers_by_id(Scope(guild), &ids).await }
-            };
-            let required = papers(true).await?;
-            let optional = papers(false).await?;
+            let (required, optional) = (session.reading_ids(true), session.reading_ids(false));
+            let required = app.catalog.papers_by_id(Scope(guild), &required).await?;
+            let optional = app.catalog.papers_by_id(Scope(guild), &optional).await?;
             Ok(week_card(n, &session, &required, &optional))
         }
         .await,
@@ -239,7 +230,7 @@ pub(super) fn done(text: String) -> Reply {
 }
 
 fn title(s: &Session) -> String {
-    escape_md(&truncate(&s.title, 150))
+    escape(&truncate(&s.title, 150))
 }
 
 /// The session's date (and time) as a Discord timestamp.
@@ -247,7 +238,7 @@ fn when(s: &Session) -> String {
     let ts = s.starts_at.timestamp();
     match s.time {
         Some(_) => format!("<t:{ts}:f>"),
-        None => format!("<t:{ts}:D>"),
+        None => crate::schedule::render::day(s.date),
     }
 }
 
@@ -306,7 +297,7 @@ async fn info(app: &App, guild: u64) -> std::result::Result<Reply, CourseError> 
         fields.push(field("Instructor role", format!("<@&{role}>")));
     }
     if let Some(reason) = &c.paused_reason {
-        fields.push(field("Posting stopped", escape_md(&truncate(reason, 300))));
+        fields.push(field("Posting stopped", escape(&truncate(reason, 300))));
     }
     Ok(Reply {
         embeds: vec![Embed {
@@ -344,7 +335,7 @@ async fn status(app: &App, guild: u64) -> std::result::Result<Reply, CourseError
     lines.push(match (&c.paused_reason, c.next_post_at) {
         (Some(r), _) => format!(
             "⛔ Posting stopped: {}. Fix it, then `/course edit` to resume.",
-            escape_md(&truncate(r, 300))
+            escape(&truncate(r, 300))
         ),
         (None, Some(t)) => format!("Next post: {}", stamp(t)),
         (None, None) => "Next post: none (the schedule is over)".into(),
@@ -355,7 +346,7 @@ async fn status(app: &App, guild: u64) -> std::result::Result<Reply, CourseError
         .iter()
         .filter(|p| p.state != "sent" && !(reminder(p) && p.state == "missed"))
         .map(|p| {
-            let reason = escape_md(&truncate(p.reason.as_deref().unwrap_or(""), 200));
+            let reason = escape(&truncate(p.reason.as_deref().unwrap_or(""), 200));
             let what = if reminder(&p) { "reminder " } else { "" };
             let at = p.occurrence_at;
             match p.state.as_str() {
@@ -415,7 +406,7 @@ fn week_card(n: usize, s: &Session, required: &[Paper], optional: &[Paper]) -> R
         let lines: Vec<String> = papers
             .iter()
             .map(|p| {
-                let t = escape_md(&truncate(&p.title, 200));
+                let t = escape(&truncate(&p.title, 200));
                 let t = match p.primary_url() {
                     Some(u) => format!("[{t}](<{u}>)"),
                     None => t,
@@ -446,7 +437,7 @@ fn week_card(n: usize, s: &Session, required: &[Paper], optional: &[Paper]) -> R
         if let Some(t) = team {
             fields.push(Field {
                 name: name.into(),
-                value: escape_md(&truncate(t, 100)),
+                value: escape(&truncate(t, 100)),
                 inline: true,
             });
         }
@@ -472,11 +463,11 @@ fn import_text(done: &[crate::course::SessionImport]) -> String {
     let mut out = String::new();
     for d in done {
         match (&d.error, d.date) {
-            (Some(e), _) => out.push_str(&format!("✗ {}\n", escape_md(e))),
+            (Some(e), _) => out.push_str(&format!("✗ {}\n", escape(e))),
             (None, date) => out.push_str(&format!(
                 "✓ {}: “{}” on {} — {} required, {} optional readings\n",
-                escape_md(&d.file),
-                escape_md(&truncate(&d.title, 120)),
+                escape(&d.file),
+                escape(&truncate(&d.title, 120)),
                 date.map_or("?".into(), |d| d.to_string()),
                 d.required,
                 d.optional
@@ -485,15 +476,15 @@ fn import_text(done: &[crate::course::SessionImport]) -> String {
         for t in &d.unplaced {
             out.push_str(&format!(
                 "  ⚠ reading not found in the catalog: {}\n",
-                escape_md(&truncate(t, 120))
+                escape(&truncate(t, 120))
             ));
         }
         for w in &d.catalog.warnings {
             out.push_str(&format!(
                 "  ⚠ {}:{}: {}\n",
-                escape_md(&d.file),
+                escape(&d.file),
                 w.line,
-                escape_md(&w.message)
+                escape(&w.message)
             ));
         }
     }

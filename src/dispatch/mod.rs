@@ -3,8 +3,8 @@
 
 use crate::app::App;
 use crate::cite::CiteFormat;
+use crate::markdown;
 use crate::model::Scope;
-use crate::view::cards::escape_md;
 use crate::view::limits::truncate;
 use crate::view::{Pager, Reply};
 use tracing::Instrument;
@@ -193,12 +193,19 @@ type Result<T> = anyhow::Result<T>;
 
 /// Slices one page out of `items`; the page is clamped to the last one.
 fn page_of<T>(items: &[T], page: usize, per: usize) -> (&[T], Option<Pager>) {
-    let pages = items.len().div_ceil(per).max(1);
-    let page = page.min(pages - 1);
+    let (page, pager) = pager(items.len(), page, per);
     let slice = &items[page * per..((page + 1) * per).min(items.len())];
-    (slice, (pages > 1).then_some(Pager { page, pages }))
+    (slice, pager)
+}
+
+/// The page to show of `total` items, `per` a page (a page past the end shows the last),
+/// and the pager when there is more than one.
+fn pager(total: usize, page: usize, per: usize) -> (usize, Option<Pager>) {
+    let pages = total.div_ceil(per).max(1);
+    let page = page.min(pages - 1);
+    (page, (pages > 1).then_some(Pager { page, pages }))
 }
 
 fn quoted(s: &str) -> String {
-    format!("“{}”", escape_md(&truncate(s.trim(), 100)))
+    format!("“{}”", markdown::escape(&truncate(s.trim(), 100)))
 }

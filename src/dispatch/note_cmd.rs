@@ -7,8 +7,8 @@ use super::team_cmd::{member, NOT_IN_A_SERVER};
 use super::{Caller, Result};
 use crate::app::App;
 use crate::course::{CourseError, Member, Note};
+use crate::markdown::escape;
 use crate::model::{Paper, Scope};
-use crate::view::cards::escape_md;
 use crate::view::limits::{self, truncate};
 use crate::view::{Embed, Reply};
 
@@ -125,14 +125,14 @@ async fn paper_title(app: &App, guild: u64, id: i64) -> CourseResult<String> {
     let papers: Vec<Paper> = app.catalog.papers_by_id(Scope(guild), &[id]).await?;
     Ok(papers.first().map_or_else(
         || format!("paper {id}"),
-        |p| escape_md(&truncate(&p.title, 150)),
+        |p| escape(&truncate(&p.title, 150)),
     ))
 }
 
 /// A note's text as an escaped block quote.
 fn quote(text: &str) -> String {
     text.lines()
-        .map(|l| format!("> {}", escape_md(l)))
+        .map(|l| format!("> {}", escape(l)))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -142,7 +142,7 @@ fn header(n: &Note) -> String {
     let team = n
         .team
         .as_deref()
-        .map_or("no team".to_string(), |t| format!("team {}", escape_md(t)));
+        .map_or("no team".to_string(), |t| format!("team {}", escape(t)));
     let seen = if n.published {
         "published"
     } else {

@@ -1,8 +1,9 @@
 //! Finding papers: search, by tag, one paper in full, and the tag list.
 
-use super::{page_of, quoted, Result};
+use super::{page_of, pager, quoted, Result};
 use crate::catalog::{Catalog, Resolved};
 use crate::ingest::ids::tag_key;
+use crate::markdown::{self, code};
 use crate::model::{Paper, Scope};
 use crate::view::cards::{list_line, paper_card, result_card};
 use crate::view::limits::{self, truncate};
@@ -73,13 +74,13 @@ pub(super) async fn by_tag(
             "Name a tag, e.g. `scaling laws`; `/tags` lists them all.",
         ));
     }
-    let papers = catalog.by_tag(scope, tag).await?;
-    if papers.is_empty() {
+    let total = catalog.count_tagged(scope, tag).await?;
+    if total == 0 {
         let near = catalog.tag_prefix(scope, tag, 5).await?;
         let hint = if near.is_empty() {
             "`/tags` lists every tag.".to_string()
         } else {
-            let names: Vec<String> = near.iter().map(|t| format!("`{}`", t.tag)).collect();
+            let names: Vec<String> = near.iter().map(|t| code(&t.tag)).collect();
             format!("Did you mean {}?", names.join(", "))
         };
         return Ok(Reply::error(format!(
@@ -87,6 +88,11 @@ pub(super) async fn by_tag(
             quoted(tag)
         )));
     }
+    // Only the page shown is loaded: a tag may hold thousands of papers.
+    let (page, pager) = pager(total, page, LINES_PER_PAGE);
+    let papers = catalog
+        .by_tag_page(scope, tag, page * LINES_PER_PAGE, Some(LINES_PER_PAGE))
+        .await?;
     // The tag as first written (`Scaling Laws`), not as typed (`scaling-laws`).
     let key = tag_key(tag);
     let shown = papers
@@ -94,15 +100,14 @@ pub(super) async fn by_tag(
         .flat_map(|p| &p.tags)
         .find(|t| tag_key(t) == key)
         .map_or(tag.trim(), String::as_str);
-    let (slice, pager) = page_of(&papers, page, LINES_PER_PAGE);
-    let lines: Vec<String> = slice.iter().map(list_line).collect();
+    let lines: Vec<String> = papers.iter().map(list_line).collect();
     Ok(Reply {
         embeds: vec![Embed {
             title: Some(truncate(
                 &format!(
-                    "Tagged “{shown}” — {} paper{}",
-                    papers.len(),
-                    if papers.len() == 1 { "" } else { "s" }
+                    "Tagged “{}” — {total} paper{}",
+                    markdown::escape(shown),
+                    if total == 1 { "" } else { "s" }
                 ),
                 limits::EMBED_TITLE,
             )),
@@ -155,7 +160,7 @@ pub(super) async fn tags(catalog: &Catalog, scope: Scope, page: usize) -> Result
     let (slice, pager) = page_of(&all, page, TAGS_PER_PAGE);
     let lines: Vec<String> = slice
         .iter()
-        .map(|t| format!("`{}` ({})", t.tag.replace('`', "'"), t.count))
+        .map(|t| format!("{} ({})", code(&t.tag), t.count))
         .collect();
     Ok(Reply {
         embeds: vec![Embed {

@@ -7,9 +7,9 @@ use super::course_cmd::{done, instructor, user_error};
 use super::{Caller, Result};
 use crate::app::App;
 use crate::course::{CourseError, Member, Membership, Team};
+use crate::markdown::escape;
 use crate::model::Scope;
 use crate::store::teams::name_key;
-use crate::view::cards::escape_md;
 use crate::view::{Embed, Reply};
 
 /// `/team ...`
@@ -133,7 +133,7 @@ async fn list(app: &App, guild: u64, who: Member<'_>) -> std::result::Result<Rep
             } else {
                 format!(" · {}", duties.join(", "))
             };
-            format!("**{}** — {who}{duties}", escape_md(&t.name))
+            format!("**{}** — {who}{duties}", escape(&t.name))
         })
         .collect();
     let mine = match app.courses.membership(guild, who).await? {

@@ -4,12 +4,17 @@
 //! entry's own identity (arXiv id, DOI), year and venue are read from its fields.
 
 use super::{ids, latex, BibEntry};
-use biblatex::{RawBibliography, RawChunk};
-use std::collections::HashMap;
+use biblatex::{Pair, RawBibliography, RawChunk};
+use std::collections::{HashMap, HashSet};
 
 /// `@string` macros by lower-case name, with BibTeX's predefined month names.
 #[derive(Debug, Clone)]
-pub struct Macros(HashMap<String, String>);
+pub struct Macros {
+    values: HashMap<String, String>,
+    /// Names the file itself defined: only these need expanding in a stored entry, since
+    /// every BibTeX style knows the month names.
+    defined: HashSet<String>,
+}
 
 impl Default for Macros {
     fn default() -> Self {
@@ -27,12 +32,13 @@ impl Default for Macros {
             "November",
             "December",
         ];
-        Macros(
-            months
+        Macros {
+            values: months
                 .iter()
                 .map(|m| (m.get(..3).unwrap_or(m).to_lowercase(), (*m).to_string()))
                 .collect(),
-        )
+            defined: HashSet::new(),
+        }
     }
 }
 
@@ -43,7 +49,9 @@ impl Macros {
         let raw = RawBibliography::parse(chunk).map_err(|e| e.kind.to_string())?;
         for pair in raw.abbreviations {
             let value = self.expand(&pair.value.v);
-            self.0.insert(pair.key.v.to_lowercase(), value);
+            let name = pair.key.v.to_lowercase();
+            self.defined.insert(name.clone());
+            self.values.insert(name, value);
         }
         Ok(())
     }
@@ -54,13 +62,50 @@ impl Macros {
             .map(|chunk| match chunk.v {
                 RawChunk::Normal(s) => s.to_string(),
                 RawChunk::Abbreviation(name) => self
-                    .0
+                    .values
                     .get(&name.to_lowercase())
                     .cloned()
                     .unwrap_or_else(|| name.to_string()),
             })
             .collect()
     }
+
+    /// The value of a macro the file defined, if `name` is one.
+    fn defined(&self, name: &str) -> Option<&str> {
+        let name = name.to_lowercase();
+        self.defined
+            .contains(&name)
+            .then(|| self.values.get(&name).map(String::as_str))
+            .flatten()
+    }
+}
+
+/// `source` with every use of a macro the file defined replaced by its value in braces, so
+/// the entry stands on its own once stored (`journal = jmlr` becomes `journal = {Journal
+/// of Machine Learning Research}`); `None` when the entry uses no such macro.
+fn expand_in_source(source: &str, fields: &[Pair<'_>], macros: &Macros) -> Option<String> {
+    let uses: Vec<(std::ops::Range<usize>, &str)> = fields
+        .iter()
+        .flat_map(|pair| &pair.value.v)
+        .filter_map(|chunk| match chunk.v {
+            RawChunk::Abbreviation(name) => Some((chunk.span.clone(), macros.defined(name)?)),
+            RawChunk::Normal(_) => None,
+        })
+        .collect();
+    if uses.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(source.len());
+    let mut pos = 0;
+    for (span, value) in uses {
+        out.push_str(source.get(pos..span.start)?);
+        out.push('{');
+        out.push_str(value);
+        out.push('}');
+        pos = span.end;
+    }
+    out.push_str(source.get(pos..)?);
+    Some(out)
 }
 
 /// An entry with what is only readable before LaTeX decoding: the split author list.
@@ -101,6 +146,9 @@ pub fn parse_entry(chunk: &str, macros: &Macros) -> Result<ParsedEntry, EntryErr
         message: "no entry found".to_string(),
     })?;
     let entry = entry.v;
+    // Expanded, the entry is no longer exactly as written, but it is the same entry in
+    // BibTeX's own syntax (the key and delimiters as read).
+    let stored = expand_in_source(source, &entry.fields, macros).unwrap_or_else(|| chunk.into());
     let mut fields = Vec::with_capacity(entry.fields.len());
     let mut authors = Vec::new();
     for pair in &entry.fields {
@@ -120,7 +168,7 @@ pub fn parse_entry(chunk: &str, macros: &Macros) -> Result<ParsedEntry, EntryErr
         bib: BibEntry {
             key: entry.key.v.trim().to_string(),
             entry_type: entry.kind.v.to_lowercase(),
-            raw: chunk.to_string(),
+            raw: stored,
             fields,
         },
         authors,

@@ -76,14 +76,19 @@ pub fn read_chunk(
     };
     let result = if chunk.open > 0 {
         // On a new line: the last line may be a `%` comment that would swallow the brace.
-        let closed = format!("{}\n{}", chunk.text, "}".repeat(chunk.open));
+        let added = format!("\n{}", "}".repeat(chunk.open));
+        let closed = format!("{}{added}", chunk.text);
         // A value that swallowed the next fields (`title = {x, author = ...`) means the
         // brace went missing mid-entry: reading it would import garbage.
         let r = bibentry::parse_entry(&closed, macros)
             .ok()
             .filter(|p| !p.bib.fields.iter().any(|(_, v)| SWALLOWED.is_match(v)))
             .map(|mut p| {
-                p.bib.raw = chunk.text.to_string();
+                // Stored as written (unclosed), keeping any macros expanded in it.
+                p.bib.raw = match p.bib.raw.strip_suffix(&added) {
+                    Some(expanded) if p.bib.raw != closed => expanded.to_string(),
+                    _ => chunk.text.to_string(),
+                };
                 p
             });
         let last = chunk.line + chunk.text.matches('\n').count();

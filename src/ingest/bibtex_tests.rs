@@ -152,3 +152,41 @@ fn text_without_entries_warns_once() {
     assert_eq!(out.warnings.len(), 1);
     assert!(parse("").warnings.is_empty());
 }
+
+#[test]
+fn the_stored_entry_carries_the_values_of_the_files_string_macros() {
+    let out = parse(include_str!(
+        "../../tests/fixtures/cite/macros_in_entries.bib"
+    ));
+    let dropout = by_key(&out, "srivastava2014dropout");
+    let raw = &dropout.bibtex.as_ref().unwrap().raw;
+    assert!(
+        raw.contains("journal = {Journal of Machine Learning Research},"),
+        "{raw}"
+    );
+    let brown = by_key(&out, "brown2020language");
+    let raw = &brown.bibtex.as_ref().unwrap().raw;
+    assert!(
+        raw.contains(r#"booktitle = {Advances in Neural Information Processing Systems} # " 33","#),
+        "{raw}"
+    );
+    // Month names are BibTeX's own and stay as written.
+    assert!(raw.contains("month     = dec,"), "{raw}");
+    assert_eq!(
+        brown.venue.as_deref(),
+        Some("Advances in Neural Information Processing Systems 33")
+    );
+}
+
+#[test]
+fn an_unclosed_entry_is_stored_as_written_with_its_macros_expanded() {
+    let text = "@string{jmlr = {Journal of Machine Learning Research}}\n\n\
+                @article{open2014,\n  title = {Open},\n  journal = jmlr,\n  year = {2014}\n";
+    let out = parse(text);
+    let raw = &by_key(&out, "open2014").bibtex.as_ref().unwrap().raw;
+    assert!(
+        raw.contains("journal = {Journal of Machine Learning Research},"),
+        "{raw}"
+    );
+    assert!(raw.trim_end().ends_with("year = {2014}"), "{raw}");
+}

@@ -1,7 +1,8 @@
 //! Identity of papers across sources: arXiv ids, DOIs, normalised titles and tag keys.
 //! Every source spells the same paper differently (`abs/` vs `pdf/…v2.pdf`, `doi:` vs a
 //! `doi.org` URL, title case vs sentence case); these functions fold each spelling to the
-//! one form the merge layer compares.
+//! one form the merge layer compares. [`pasted`] finds the same spellings in what a user
+//! types into a search box.
 
 use regex::Regex;
 use std::sync::LazyLock;
@@ -38,6 +39,19 @@ pub fn arxiv_id(text: &str) -> Option<String> {
     plausible(id).then(|| id.to_string())
 }
 
+/// The year an arXiv id was issued: `2203.15556` → 2022, `hep-th/9901001` → 1999. Old-style
+/// ids ran from 1991 to March 2007, new-style ones from April 2007.
+pub fn arxiv_year(id: &str) -> Option<i32> {
+    let digits = id.rsplit('/').next()?;
+    let yy: i32 = digits.get(..2)?.parse().ok()?;
+    let old_style = id.contains('/');
+    Some(if old_style && yy >= 91 {
+        1900 + yy
+    } else {
+        2000 + yy
+    })
+}
+
 /// Rejects numbers that only look like new-style ids (`2020.12345` is not a month).
 fn plausible(id: &str) -> bool {
     if id.contains('/') {
@@ -64,6 +78,78 @@ pub fn doi(text: &str) -> Option<String> {
     // `10.1234/` with nothing after the slash is not an identifier.
     let suffix = doi.split_once('/').map(|(_, s)| s).unwrap_or("");
     (!suffix.is_empty()).then_some(doi)
+}
+
+/// A paper identifier found in pasted text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaperRef {
+    Arxiv(String),
+    Doi(String),
+}
+
+/// What a search box received: the identifiers pasted into it (arXiv ids and links, DOIs
+/// and `doi.org` links), in order and without repeats, and the words around them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Pasted {
+    pub refs: Vec<PaperRef>,
+    /// The text with the identifiers (and an `arXiv:` or `doi:` label before one) removed.
+    pub rest: String,
+}
+
+/// Splits `text` into identifiers and the words around them. Whole whitespace-separated
+/// words are tested, so an id is only taken when it stands alone (`2001.08361`, not
+/// `v2001.08361`); quotes, brackets and sentence punctuation around it are ignored.
+pub fn pasted(text: &str) -> Pasted {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let found: Vec<Option<PaperRef>> = words.iter().map(|w| paper_ref(w)).collect();
+    let mut out = Pasted::default();
+    let mut rest = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        match &found[i] {
+            Some(r) => {
+                if !out.refs.contains(r) {
+                    out.refs.push(r.clone());
+                }
+            }
+            // `arXiv: 2001.08361` is one identifier written as two words; the label alone
+            // would otherwise search for every paper whose venue is arXiv.
+            None if is_label(word) && found.get(i + 1).is_some_and(Option::is_some) => {}
+            None => rest.push(*word),
+        }
+    }
+    out.rest = rest.join(" ");
+    out
+}
+
+fn paper_ref(word: &str) -> Option<PaperRef> {
+    let word = word.trim_matches(|c: char| "()[]<>{}\"'“”‘’,;".contains(c));
+    let word = word.strip_suffix('.').unwrap_or(word);
+    if let Some(id) = arxiv_id(word) {
+        return Some(PaperRef::Arxiv(id));
+    }
+    // `doi(…)` finds a DOI anywhere in its text; here the word must be one (or a link to one).
+    let lower = word.to_lowercase();
+    let bare = ["https://", "http://"]
+        .iter()
+        .find_map(|s| lower.strip_prefix(s))
+        .map_or(lower.as_str(), |rest| {
+            rest.strip_prefix("dx.").unwrap_or(rest)
+        });
+    let bare = bare
+        .strip_prefix("doi.org/")
+        .or_else(|| bare.strip_prefix("doi:"))
+        .unwrap_or(bare);
+    if bare.starts_with("10.") {
+        return doi(bare).map(PaperRef::Doi);
+    }
+    None
+}
+
+fn is_label(word: &str) -> bool {
+    matches!(
+        word.to_lowercase().trim_end_matches(':'),
+        "arxiv" | "doi" | "arxiv.org" | "doi.org"
+    )
 }
 
 /// Title folded for identity: lower-case, accents and punctuation removed, spaces collapsed.
@@ -205,5 +291,60 @@ mod tests {
         assert_eq!(tag_key("Scaling Laws"), "scalinglaws");
         assert_eq!(tag_key("scaling-laws"), "scalinglaws");
         assert_eq!(tag_key("scaling_laws"), "scalinglaws");
+    }
+
+    #[test]
+    fn pasted_identifiers_are_split_from_the_words_around_them() {
+        let arxiv = |id: &str| PaperRef::Arxiv(id.to_string());
+        for text in [
+            "2203.15556",
+            "arXiv:2203.15556",
+            "arXiv: 2203.15556",
+            "https://arxiv.org/abs/2203.15556v2",
+            "https://arxiv.org/pdf/2203.15556.pdf",
+            "(2203.15556),",
+        ] {
+            let p = pasted(text);
+            assert_eq!(p.refs, vec![arxiv("2203.15556")], "{text}");
+            assert_eq!(p.rest, "", "{text}");
+        }
+        let p = pasted("chinchilla arXiv:2203.15556 compute optimal 2203.15556");
+        assert_eq!(p.refs, vec![arxiv("2203.15556")]);
+        assert_eq!(p.rest, "chinchilla compute optimal");
+        let doi_ref = PaperRef::Doi("10.1162/089976698300017467".into());
+        for text in [
+            "10.1162/089976698300017467",
+            "doi:10.1162/089976698300017467",
+            "DOI: 10.1162/089976698300017467",
+            "https://doi.org/10.1162/089976698300017467",
+            "http://dx.doi.org/10.1162/089976698300017467.",
+        ] {
+            assert_eq!(pasted(text).refs, vec![doi_ref.clone()], "{text}");
+            assert_eq!(pasted(text).rest, "", "{text}");
+        }
+    }
+
+    #[test]
+    fn words_that_only_contain_an_identifier_stay_words() {
+        for text in [
+            "scaling laws",
+            "arxiv",
+            "v2001.08361",
+            "version 2020.99999",
+            "https://example.com/10.1000/x",
+        ] {
+            let p = pasted(text);
+            assert!(p.refs.is_empty(), "{text}: {p:?}");
+            assert_eq!(p.rest, text);
+        }
+    }
+
+    #[test]
+    fn arxiv_ids_carry_their_year() {
+        assert_eq!(arxiv_year("2203.15556"), Some(2022));
+        assert_eq!(arxiv_year("0704.0001"), Some(2007));
+        assert_eq!(arxiv_year("hep-th/9901001"), Some(1999));
+        assert_eq!(arxiv_year("cs/0112017"), Some(2001));
+        assert_eq!(arxiv_year("x"), None);
     }
 }

@@ -13,6 +13,7 @@ pub mod ids;
 pub mod latex;
 pub mod links;
 pub mod mdlinks;
+pub mod sanity;
 pub mod wiki;
 
 use crate::model::Link;
@@ -53,7 +54,8 @@ pub struct BibEntry {
     pub key: String,
     /// Lower-case entry type: `article`, `misc`, `inproceedings`, ...
     pub entry_type: String,
-    /// The entry's text exactly as written in the source.
+    /// The entry's text as written in the source, with the `@string` macros the file
+    /// defined expanded so that it stands on its own.
     pub raw: String,
     /// Field name (lower-case) to value with LaTeX accents and braces decoded for display.
     pub fields: Vec<(String, String)>,
@@ -133,15 +135,17 @@ pub struct ParseOutput {
     pub warnings: Vec<Warning>,
 }
 
-/// Parses `text` as `format`.
+/// Parses `text` as `format`; absurd entries (see [`sanity`]) are dropped with a warning.
 pub fn parse(format: Format, text: &str) -> ParseOutput {
-    match format {
+    let mut out = match format {
         Format::Awesome => awesome::parse(text),
         Format::Hub => hub::parse(text),
         Format::Course => course::parse(text),
         Format::Wiki => wiki::parse(text),
         Format::Bibtex => bibtex::parse(text),
-    }
+    };
+    sanity::drop_absurd(&mut out);
+    out
 }
 
 /// Warns about entries that repeat an earlier one in the same file (same arXiv id, DOI,

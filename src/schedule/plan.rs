@@ -227,36 +227,6 @@ mod tests {
         );
         assert_eq!(p.decisions[0].outcome, Outcome::Nothing);
     }
-}
-
-#[cfg(test)]
-mod reminder_tests {
-    use super::*;
-    use crate::course::when::{parse_zone, Schedule};
-    use chrono::NaiveDate;
-
-    fn at(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-    }
-
-    fn course() -> Course {
-        Course {
-            guild_id: 1,
-            channel_id: 2,
-            tz: parse_zone("Europe/Berlin").unwrap(),
-            schedule: Schedule::parse("MON 09:00").unwrap(),
-            schedule_input: "MON 09:00".into(),
-            start: None,
-            end: None,
-            instructor_role: None,
-            grace: Duration::hours(24),
-            notes_public: false,
-            reminder_days: vec![7, 1],
-            next_post_at: None,
-            next_reminder_at: None,
-            paused_reason: None,
-        }
-    }
 
     fn presented(presenters: Option<&str>) -> Session {
         let date = NaiveDate::from_ymd_opt(2026, 3, 17).unwrap();
@@ -277,7 +247,7 @@ mod reminder_tests {
 
     #[test]
     fn seven_and_one_day_before_at_nine_local_and_only_with_presenters() {
-        let c = course();
+        let c = course("2026-03-02T08:00:00Z");
         let s = [presented(Some("<@&5>"))];
         let none = HashSet::new();
         let (due, _, next) = reminders(&c, &s, &none, at("2026-03-10T07:59:00Z"));
@@ -299,7 +269,7 @@ mod reminder_tests {
 
     #[test]
     fn back_after_a_week_only_the_closest_reminder_goes_out() {
-        let c = course();
+        let c = course("2026-03-02T08:00:00Z");
         let mut c2 = c.clone();
         c2.grace = Duration::days(8);
         let s = [presented(Some("<@&5>"))];

@@ -6,8 +6,8 @@
 
 use super::Mentions;
 use crate::course::Session;
+use crate::markdown::escape;
 use crate::model::Paper;
-use crate::view::cards::escape_md;
 use crate::view::limits::{truncate, CONTENT};
 use chrono::{DateTime, Utc};
 use regex::Regex;
@@ -43,11 +43,11 @@ fn presenters_text(text: &str) -> String {
     let mut out = String::new();
     let mut last = 0;
     for m in MENTION.find_iter(&text) {
-        out.push_str(&escape_md(&text[last..m.start()]));
+        out.push_str(&escape(&text[last..m.start()]));
         out.push_str(m.as_str());
         last = m.end();
     }
-    out.push_str(&escape_md(&text[last..]));
+    out.push_str(&escape(&text[last..]));
     out
 }
 
@@ -77,7 +77,7 @@ pub fn render(post: i64, input: &PostInput<'_>) -> Vec<String> {
     let ts = s.starts_at.timestamp();
     let when = match s.time {
         Some(_) => format!("<t:{ts}:F> (<t:{ts}:R>)"),
-        None => format!("<t:{ts}:D> (<t:{ts}:R>)"),
+        None => format!("{} (<t:{ts}:R>)", day(s.date)),
     };
     let mut lines = vec![format!("📚 **{}**", week_title(input.week, &s.title)), when];
     for (label, papers) in [
@@ -104,7 +104,7 @@ pub fn render(post: i64, input: &PostInput<'_>) -> Vec<String> {
         .into_iter()
         .filter_map(|(label, team)| {
             team.as_deref()
-                .map(|t| format!("{label}: {}", escape_md(&truncate(t, 100))))
+                .map(|t| format!("{label}: {}", escape(&truncate(t, 100))))
         })
         .collect();
     if let Some(p) = s.presenters.as_deref().filter(|p| !p.trim().is_empty()) {
@@ -131,7 +131,7 @@ pub fn render(post: i64, input: &PostInput<'_>) -> Vec<String> {
 
 /// `Week 3 · Scaling laws`, or the title alone when it already names its week.
 pub fn week_title(week: usize, title: &str) -> String {
-    let title = escape_md(&truncate(title, 200));
+    let title = escape(&truncate(title, 200));
     if title.to_lowercase().starts_with("week") {
         title
     } else {
@@ -139,12 +139,18 @@ pub fn week_title(week: usize, title: &str) -> String {
     }
 }
 
+/// A session's day as plain text: a date has no instant, and a Discord timestamp would show
+/// students in other zones the day before or after.
+pub fn day(date: chrono::NaiveDate) -> String {
+    date.format("%A %-d %B %Y").to_string()
+}
+
 /// A presenter reminder: who presents which week when, and the readings to prepare.
 pub fn reminder(post: i64, week: usize, s: &Session, required: &[Paper]) -> Vec<String> {
     let ts = s.starts_at.timestamp();
     let when = match s.time {
         Some(_) => format!("<t:{ts}:F>"),
-        None => format!("<t:{ts}:D>"),
+        None => day(s.date),
     };
     let who = presenters_text(s.presenters.as_deref().unwrap_or_default());
     let mut lines = vec![format!(
@@ -165,7 +171,7 @@ pub fn reminder(post: i64, week: usize, s: &Session, required: &[Paper]) -> Vec<
 }
 
 fn reading_line(n: usize, p: &Paper) -> String {
-    let title = escape_md(&truncate(&p.title, 250));
+    let title = escape(&truncate(&p.title, 250));
     let title = match p.primary_url() {
         // `<url>`: a link without an embed preview, so a week's post stays one message.
         Some(url) => format!("[{title}](<{url}>)"),
@@ -258,7 +264,12 @@ mod tests {
         );
         assert_eq!(parts.len(), 1);
         let text = &parts[0];
-        assert!(text.starts_with("📚 **Week 3 · Scaling \\*\\*laws\\*\\***\n<t:1772492400:D>"));
+        assert!(
+            text.starts_with(
+                "📚 **Week 3 · Scaling \\*\\*laws\\*\\***\nTuesday 3 March 2026 (<t:1772492400:R>)"
+            ),
+            "{text}"
+        );
         let req = text.find("Required readings").unwrap();
         let opt = text.find("Optional readings").unwrap();
         assert!(req < opt);

@@ -290,13 +290,7 @@ async fn readings(
     session: &Session,
     required: bool,
 ) -> Result<Vec<crate::model::Paper>, CourseError> {
-    let ids: Vec<i64> = session
-        .readings
-        .iter()
-        .filter(|r| r.required == required)
-        .map(|r| r.paper_id)
-        .collect();
-    Ok(papers_in(conn, Scope(guild), &ids).await?)
+    Ok(papers_in(conn, Scope(guild), &session.reading_ids(required)).await?)
 }
 
 async fn save_parts(

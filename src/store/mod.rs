@@ -2,6 +2,7 @@
 //! from `migrations/`, and one file of queries per table group. Functions take a
 //! connection (`&mut SqliteConnection`) so callers choose pool or transaction.
 
+pub mod backup;
 pub mod bulk;
 pub mod changes;
 pub mod courses;

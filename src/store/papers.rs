@@ -142,6 +142,32 @@ pub async fn find_visible(
         .await
 }
 
+/// `(key as asked, paper id)` for each of `keys` that is the key or an alias of a visible
+/// paper, case-insensitively: one query for a whole list of keys. A paper's own key comes
+/// before another paper's alias of the same spelling.
+pub async fn find_visible_keys(
+    conn: &mut SqliteConnection,
+    scope: Scope,
+    keys: &[&str],
+) -> sqlx::Result<Vec<(String, i64)>> {
+    #[derive(sqlx::FromRow)]
+    struct Found {
+        asked: String,
+        id: i64,
+    }
+    let sql = format!(
+        "SELECT j.value AS asked, p.id AS id FROM json_each(?1) j JOIN papers p
+         ON p.key = j.value OR p.id IN (SELECT paper_id FROM key_aliases WHERE alias = j.value)
+         WHERE {VISIBLE} ORDER BY p.key = j.value DESC"
+    );
+    let rows: Vec<Found> = sqlx::query_as(&sql)
+        .bind(serde_json::to_string(keys).unwrap_or_else(|_| "[]".into()))
+        .bind(scope.0 as i64)
+        .fetch_all(conn)
+        .await?;
+    Ok(rows.into_iter().map(|f| (f.asked, f.id)).collect())
+}
+
 /// Visible papers whose key starts with `prefix`, by key.
 pub async fn visible_keys_with_prefix(
     conn: &mut SqliteConnection,

@@ -23,20 +23,45 @@ pub async fn counts(
         .collect())
 }
 
-/// Papers a scope sees with the tag of this key, newest first.
+/// Papers a scope sees with the tag of this key, newest first: `limit` of them from
+/// `offset`, or all of them when `limit` is `None`.
 pub async fn papers_with(
     conn: &mut SqliteConnection,
     scope: Scope,
     key: &str,
+    offset: usize,
+    limit: Option<usize>,
 ) -> sqlx::Result<Vec<i64>> {
     sqlx::query_scalar(
         "SELECT DISTINCT p.id FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id
          JOIN sources s ON s.id = pt.source_id JOIN papers p ON p.id = pt.paper_id
          WHERE t.key = ? AND s.scope IN (0, ?)
-         ORDER BY p.year IS NULL, p.year DESC, p.title",
+         ORDER BY p.year IS NULL, p.year DESC, p.title
+         LIMIT ? OFFSET ?",
     )
     .bind(key)
     .bind(scope.0 as i64)
+    // SQLite reads a negative limit as "no limit".
+    .bind(limit.map_or(-1, |n| n as i64))
+    .bind(offset as i64)
     .fetch_all(conn)
     .await
+}
+
+/// How many papers a scope sees with the tag of this key.
+pub async fn count_papers_with(
+    conn: &mut SqliteConnection,
+    scope: Scope,
+    key: &str,
+) -> sqlx::Result<usize> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(DISTINCT pt.paper_id) FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id
+         JOIN sources s ON s.id = pt.source_id
+         WHERE t.key = ? AND s.scope IN (0, ?)",
+    )
+    .bind(key)
+    .bind(scope.0 as i64)
+    .fetch_one(conn)
+    .await?;
+    Ok(n as usize)
 }

@@ -1,8 +1,10 @@
 //! Papers as embeds: the card for one paper, compact cards for result lists, and list pages.
-//! Every piece is cut to Discord's limits here.
+//! Every piece is cut to Discord's limits here, and every text a reading list wrote goes
+//! through [`crate::markdown`].
 
 use super::limits::{self, truncate};
 use super::{Embed, Field};
+use crate::markdown::{code, escape, link_target};
 use crate::model::Paper;
 
 /// "Kaplan, McCandlish, Henighan et al." style author line.
@@ -14,7 +16,7 @@ pub fn authors_line(authors: &[String]) -> String {
     }
 }
 
-/// "Authors · 2020 · Venue", leaving out what is unknown.
+/// "Authors · 2020 · Venue", leaving out what is unknown; plain text, not yet escaped.
 pub fn byline(p: &Paper) -> String {
     let mut parts = Vec::new();
     let a = authors_line(&p.authors);
@@ -30,38 +32,9 @@ pub fn byline(p: &Paper) -> String {
     parts.join(" · ")
 }
 
-/// Escapes the characters Discord's markdown would interpret. URLs are left alone: chat
-/// clients link them as written, and a backslash would become part of the link.
-pub fn escape_md(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut in_url = false;
-    for (i, c) in text.char_indices() {
-        if c.is_whitespace() {
-            in_url = false;
-        } else if !in_url && (i == 0 || text[..i].ends_with(char::is_whitespace)) {
-            let rest = &text[i..];
-            in_url = rest.starts_with("https://") || rest.starts_with("http://");
-        }
-        if !in_url
-            && matches!(
-                c,
-                '\\' | '*' | '_' | '`' | '~' | '|' | '[' | ']' | '<' | '>' | '#'
-            )
-        {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
 fn tags_value(p: &Paper) -> String {
     truncate(
-        &p.tags
-            .iter()
-            .map(|t| format!("`{}`", t.replace('`', "'")))
-            .collect::<Vec<_>>()
-            .join(" "),
+        &p.tags.iter().map(|t| code(t)).collect::<Vec<_>>().join(" "),
         limits::FIELD_VALUE,
     )
 }
@@ -70,7 +43,7 @@ fn links_value(p: &Paper) -> String {
     let mut lines = Vec::new();
     let mut used = 0;
     for l in &p.links {
-        let line = format!("[{}]({})", l.kind, l.url.replace(')', "%29"));
+        let line = format!("[{}]({})", escape(&l.kind), link_target(&l.url));
         // A cut link would be a broken link: stop before the limit instead.
         if used + line.len() + 1 > limits::FIELD_VALUE {
             break;
@@ -83,27 +56,27 @@ fn links_value(p: &Paper) -> String {
 
 /// The full card of `/paper show`.
 pub fn paper_card(p: &Paper) -> Embed {
-    let mut description = byline(p);
+    let mut description = escape(&byline(p));
     if let Some(a) = &p.abstract_text {
         description.push_str("\n\n");
-        description.push_str(a);
+        description.push_str(&escape(a));
     }
     let mut fields = vec![Field {
         name: "Cite as".into(),
-        value: format!("`{}`", p.key),
+        value: code(&p.key),
         inline: true,
     }];
     if let Some(a) = &p.arxiv {
         fields.push(Field {
             name: "arXiv".into(),
-            value: a.clone(),
+            value: escape(a),
             inline: true,
         });
     }
     if let Some(d) = &p.doi {
         fields.push(Field {
             name: "DOI".into(),
-            value: truncate(d, limits::FIELD_VALUE),
+            value: truncate(&escape(d), limits::FIELD_VALUE),
             inline: true,
         });
     }
@@ -125,18 +98,24 @@ pub fn paper_card(p: &Paper) -> Embed {
     if let Some(n) = &p.note {
         fields.push(Field {
             name: "Note".into(),
-            value: truncate(n, limits::FIELD_VALUE),
+            value: truncate(&escape(n), limits::FIELD_VALUE),
             inline: false,
         });
     }
     Embed {
-        title: Some(truncate(&p.title, limits::EMBED_TITLE)),
+        title: Some(title(p)),
         url: p.primary_url(),
         // Long abstracts share the 6,000-character budget of the whole message.
         description: Some(truncate(&description, 2500)),
         fields,
         footer: Some(truncate(&sources_line(p), 200)),
     }
+}
+
+/// The title as an embed title: Discord renders markdown there too (bold, underline; not
+/// links), so it is escaped like the rest.
+fn title(p: &Paper) -> String {
+    truncate(&escape(&p.title), limits::EMBED_TITLE)
 }
 
 fn sources_line(p: &Paper) -> String {
@@ -153,8 +132,8 @@ fn sources_line(p: &Paper) -> String {
 
 /// A compact card for a result list: title, byline, snippet, tags and key.
 pub fn result_card(p: &Paper, snippet: &str) -> Embed {
-    let mut lines = vec![byline(p)];
-    // A snippet that is only the highlighted title would repeat the card's title.
+    let mut lines = vec![escape(&byline(p))];
+    // A snippet (already escaped by the search index) that is only the highlighted title would repeat the card's title.
     if !snippet.is_empty() && plain(snippet) != words(&p.title) {
         lines.push(format!("> {}", snippet.replace('\n', " ")));
     }
@@ -162,7 +141,7 @@ pub fn result_card(p: &Paper, snippet: &str) -> Embed {
     let description = lines.join("\n");
     let mut fields = vec![Field {
         name: "Cite as".into(),
-        value: format!("`{}`", p.key),
+        value: code(&p.key),
         inline: true,
     }];
     if !p.tags.is_empty() {
@@ -173,7 +152,7 @@ pub fn result_card(p: &Paper, snippet: &str) -> Embed {
         });
     }
     Embed {
-        title: Some(truncate(&p.title, limits::EMBED_TITLE)),
+        title: Some(title(p)),
         url: p.primary_url(),
         description: (!description.is_empty()).then(|| truncate(&description, 600)),
         fields,
@@ -201,19 +180,19 @@ fn words(s: &str) -> String {
 
 /// One line of a list: linked title, byline and key.
 pub fn list_line(p: &Paper) -> String {
-    let title = escape_md(&truncate(&p.title, 150));
+    let title = escape(&truncate(&p.title, 150));
     let title = match p.primary_url() {
-        Some(u) => format!("[{title}]({})", u.replace(')', "%29")),
+        Some(u) => format!("[{title}]({})", link_target(&u)),
         None => title,
     };
     let by = byline(p);
     if by.is_empty() {
-        format!("**{title}** `{}`", p.key)
+        format!("**{title}** {}", code(&p.key))
     } else {
         format!(
-            "**{title}** — {} `{}`",
-            escape_md(&truncate(&by, 120)),
-            p.key
+            "**{title}** — {} {}",
+            escape(&truncate(&by, 120)),
+            code(&p.key)
         )
     }
 }

@@ -154,3 +154,19 @@ fn chat_markdown_leaves_urls_alone() {
     assert!(s.contains(r"Under\_scored \*title\*"), "{s}");
     assert!(s.contains("https://ex.org/a_b*c"), "{s}");
 }
+
+#[test]
+fn a_person_named_ai_is_a_person_in_apa_and_mla() {
+    let mut p = paper(
+        "Unbiased Learning to Rank with Unbiased Propensity Estimation",
+        &["Ai, Qingyao", "Bi, Keping", "Luo, Cheng"],
+        Some(2018),
+    );
+    let apa = cite(&p, CiteFormat::Apa);
+    assert!(apa.starts_with("Ai, Q., Bi, K., & Luo, C. (2018)"), "{apa}");
+    let mla = cite(&p, CiteFormat::Mla);
+    assert!(mla.starts_with("Ai, Qingyao, et al."), "{mla}");
+    p.authors = vec!["Ai Jun".into(), "Meta AI".into()];
+    let apa = cite(&p, CiteFormat::Apa);
+    assert!(apa.starts_with("Jun, A., & Meta AI. (2018)"), "{apa}");
+}

@@ -5,8 +5,8 @@ use super::CourseResult;
 use crate::app::App;
 use crate::cite::{cite_markdown, CiteFormat};
 use crate::course::{refuse, Member, Note};
+use crate::markdown::escape;
 use crate::model::{Paper, Scope};
-use crate::view::cards::escape_md;
 use crate::view::{Attachment, Reply};
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -92,7 +92,7 @@ pub(super) async fn export(
     Ok(Reply {
         content: Some(format!(
             "✓ Annotated bibliography of {}: {} paper(s), {count} note(s) you can see.",
-            escape_md(&title),
+            escape(&title),
             papers.len()
         )),
         attachments: vec![Attachment {
@@ -116,20 +116,20 @@ fn bibliography(
         by_paper.entry(n.paper_id).or_default().push(n);
     }
     let mut out = String::new();
-    let _ = writeln!(out, "# Annotated bibliography: {}\n", escape_md(title));
+    let _ = writeln!(out, "# Annotated bibliography: {}\n", escape(title));
     let _ = writeln!(
         out,
         "Exported {} UTC. Unpublished notes appear to their team and instructors only, unless the course makes notes class-visible.\n",
         now.format("%Y-%m-%d %H:%M")
     );
     for (i, p) in papers.iter().enumerate() {
-        let _ = writeln!(out, "## {}. {}\n", i + 1, escape_md(&p.title));
+        let _ = writeln!(out, "## {}. {}\n", i + 1, escape(&p.title));
         let _ = writeln!(out, "{}\n", cite_markdown(p, CiteFormat::Apa));
         match by_paper.get(&p.id) {
             None => out.push_str("_No notes you can see._\n\n"),
             Some(list) => {
                 for n in list {
-                    let team = n.team.as_deref().map_or("no team".into(), escape_md);
+                    let team = n.team.as_deref().map_or("no team".into(), escape);
                     let seen = if n.published {
                         "published"
                     } else {
@@ -143,7 +143,7 @@ fn bibliography(
                         n.written.format("%Y-%m-%d %H:%M")
                     );
                     for line in n.text.lines() {
-                        let _ = writeln!(out, "> {}", escape_md(line));
+                        let _ = writeln!(out, "> {}", escape(line));
                     }
                     out.push('\n');
                 }
