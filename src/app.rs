@@ -4,7 +4,7 @@
 //! command, the chat REPL, the Discord bot with its scheduler, or the benchmark).
 
 use crate::catalog::Catalog;
-use crate::cli::{Cli, Command, CourseCli};
+use crate::cli::{Cli, Command, CourseCli, MemberArgs, TeamCli};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::course::Courses;
@@ -139,6 +139,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Schedule { guild, action } => {
             course_command(&config, clock, guild, CourseCli::Schedule(action), cli.json).await
         }
+        Command::Team { who, action } => {
+            team_command(&config, clock, &who, TeamCli::Team(action), cli.json).await
+        }
+        Command::Note { who, action } => {
+            team_command(&config, clock, &who, TeamCli::Note(action), cli.json).await
+        }
+        Command::Notes { who, action } => {
+            team_command(&config, clock, &who, TeamCli::Notes(action), cli.json).await
+        }
         command => {
             let app = App::open(&config.data_dir, clock).await?;
             let code = crate::cli::run_data_command(&app.catalog, command, cli.json).await?;
@@ -157,6 +166,19 @@ async fn course_command(
 ) -> anyhow::Result<i32> {
     let app = App::open(&config.data_dir, clock).await?;
     let code = crate::cli::run_course_command(&app, guild, command, json).await;
+    app.catalog.close().await;
+    code
+}
+
+async fn team_command(
+    config: &Config,
+    clock: Arc<dyn Clock>,
+    who: &MemberArgs,
+    command: TeamCli,
+    json: bool,
+) -> anyhow::Result<i32> {
+    let app = App::open(&config.data_dir, clock).await?;
+    let code = crate::cli::run_team_command(&app, who, command, json).await;
     app.catalog.close().await;
     code
 }

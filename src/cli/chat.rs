@@ -37,6 +37,7 @@ fn options_of(command: &str) -> Option<&'static [&'static str]> {
             "end",
             "instructor_role",
             "grace_hours",
+            "notes_public",
             "reminders",
         ],
         "course info" | "course status" | "schedule" => &[],
@@ -56,6 +57,7 @@ fn options_of(command: &str) -> Option<&'static [&'static str]> {
         "session remove" => &["week"],
         "week" => &["week"],
         "help" => &[],
+        c if super::team::chat_options(c).is_some() => super::team::chat_options(c)?,
         _ => return None,
     })
 }
@@ -113,7 +115,10 @@ pub fn parse_line(line: &str) -> ChatLine {
     };
     let mut words = body.splitn(3, char::is_whitespace);
     let first = words.next().unwrap_or("").to_ascii_lowercase();
-    let (command, rest) = if matches!(first.as_str(), "paper" | "course" | "session") {
+    let (command, rest) = if matches!(
+        first.as_str(),
+        "paper" | "course" | "session" | "team" | "note" | "notes"
+    ) {
         let sub = words.next().unwrap_or("").to_ascii_lowercase();
         (format!("{first} {sub}"), words.next().unwrap_or(""))
     } else if first == "schedule" && body[first.len()..].trim_start().starts_with("preview") {
@@ -265,7 +270,11 @@ pub fn parse_line(line: &str) -> ChatLine {
                 _ => SessionRequest::Remove { week },
             })
         }
-        _ => Request::Help,
+        other => match super::team::chat_request(other, &get) {
+            Some(Ok(r)) => r,
+            Some(Err(e)) => return ChatLine::Invalid(e),
+            None => Request::Help,
+        },
     };
     ChatLine::Request(request)
 }
@@ -295,6 +304,12 @@ fn course_settings(get: &dyn Fn(&str) -> Option<String>) -> Result<CourseSetting
         end: get("end"),
         instructor_role: id("instructor_role")?,
         grace_hours,
+        notes_public: match get("notes_public").as_deref() {
+            None => None,
+            Some("true" | "yes" | "1") => Some(true),
+            Some("false" | "no" | "0") => Some(false),
+            Some(v) => return Err(format!("`notes_public` is true or false, got `{v}`")),
+        },
         reminders: get("reminders"),
     })
 }

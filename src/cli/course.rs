@@ -36,6 +36,9 @@ pub struct SettingsArgs {
     /// Hours after the scheduled time within which a missed post is still sent.
     #[arg(long)]
     pub grace_hours: Option<u32>,
+    /// Notes visible to the whole class at once (true) or to their team until published.
+    #[arg(long)]
+    pub notes_public: Option<bool>,
     /// Presenter reminders in days before a session: `7,1` (default), or `none`.
     #[arg(long)]
     pub reminders: Option<String>,
@@ -51,6 +54,7 @@ impl From<SettingsArgs> for CourseSettings {
             end: a.end,
             instructor_role: a.instructor_role,
             grace_hours: a.grace_hours,
+            notes_public: a.notes_public,
             reminders: a.reminders,
         }
     }
@@ -153,10 +157,15 @@ pub async fn run_course_command(
         instructor: true,
     };
     let reply = dispatch::handle(app, &caller, request).await;
+    print_reply(&reply, json)
+}
+
+/// Prints a reply as text (or JSON); returns 1 when it is a refusal, 0 otherwise.
+pub(super) fn print_reply(reply: &crate::view::Reply, json: bool) -> anyhow::Result<i32> {
     let printed = if json {
-        serde_json::to_string_pretty(&reply)? + "\n"
+        serde_json::to_string_pretty(reply)? + "\n"
     } else {
-        text::render(&reply)
+        text::render(reply)
     };
     match std::io::stdout().lock().write_all(printed.as_bytes()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),

@@ -6,9 +6,11 @@ mod chat;
 mod course;
 mod data;
 mod import;
+mod team;
 
 pub use bench::run_bench;
 pub use course::{run_course_command, CourseCli, CourseCommand, ScheduleCommand, SessionCommand};
+pub use team::{run_team_command, MemberArgs, NoteCommand, NotesCommand, TeamCli, TeamCommand};
 
 pub use chat::{parse_line, ChatLine};
 
@@ -144,6 +146,27 @@ pub enum Command {
         guild: u64,
         #[command(subcommand)]
         action: Option<ScheduleCommand>,
+    },
+    /// A course's teams: create, join, leave, list, members.
+    Team {
+        #[command(flatten)]
+        who: MemberArgs,
+        #[command(subcommand)]
+        action: TeamCommand,
+    },
+    /// Notes on the readings: add, list, edit, delete, publish, history.
+    Note {
+        #[command(flatten)]
+        who: MemberArgs,
+        #[command(subcommand)]
+        action: NoteCommand,
+    },
+    /// Notes as an annotated bibliography: `notes export --session N | --paper P | --team T`.
+    Notes {
+        #[command(flatten)]
+        who: MemberArgs,
+        #[command(subcommand)]
+        action: NotesCommand,
     },
     /// Run the Discord bot (token from DISCORD_TOKEN).
     Run {

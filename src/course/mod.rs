@@ -1,17 +1,21 @@
 //! Courses: one per guild, with its channel, time zone, posting schedule and sessions
 //! (date, title, required and optional readings, the teams for notes, video and
-//! presenting). All course state lives in SQLite (`store::courses`), keyed by guild; this
+//! presenting), its teams and their notes on the readings. All course state lives in SQLite (`store::courses`), keyed by guild; this
 //! module turns rows into checked domain values and back, and holds the service every
 //! surface calls.
 
 pub mod archive;
 mod import;
+pub mod notes;
 mod service;
+pub mod teams;
 pub mod when;
 
+pub use notes::{Note, Revision, NOTES_PER_HOUR, NOTE_MAX_CHARS};
 pub(crate) use service::load_sessions;
 pub use service::parse_when;
 pub use service::{CourseSettings, Courses, NewSession, SessionImport};
+pub use teams::{Member, Membership, Team, TEAM_NAME_MAX};
 
 use crate::store::courses::{CourseRow, SessionRow};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
@@ -50,6 +54,8 @@ pub struct Course {
     pub end: Option<NaiveDate>,
     pub instructor_role: Option<u64>,
     pub grace: Duration,
+    /// Notes are visible to the whole class as soon as they are written.
+    pub notes_public: bool,
     /// Presenter reminders, in days before a session (e.g. `[7, 1]`).
     pub reminder_days: Vec<u32>,
     pub next_post_at: Option<DateTime<Utc>>,
@@ -75,6 +81,7 @@ impl Course {
             end: date(&row.end_date)?,
             instructor_role: row.instructor_role.map(|r| r as u64),
             grace: Duration::hours(row.grace_hours),
+            notes_public: row.notes_public,
             reminder_days: parse_reminder_days(&row.reminder_days).map_err(anyhow::Error::msg)?,
             next_post_at: row.next_post_at.and_then(from_unix),
             next_reminder_at: row.next_reminder_at.and_then(from_unix),
@@ -93,6 +100,7 @@ impl Course {
             end_date: self.end.map(|d| d.to_string()),
             instructor_role: self.instructor_role.map(|r| r as i64),
             grace_hours: self.grace.num_hours(),
+            notes_public: self.notes_public,
             reminder_days: self
                 .reminder_days
                 .iter()

@@ -28,6 +28,8 @@ pub struct CourseSettings {
     pub end: Option<String>,
     pub instructor_role: Option<u64>,
     pub grace_hours: Option<u32>,
+    /// Every note visible to the class at once (default: to its team until published).
+    pub notes_public: Option<bool>,
     /// Presenter reminders in days before a session: `7,1`, or `none`.
     pub reminders: Option<String>,
 }
@@ -340,6 +342,10 @@ fn apply(
             .filter(|&r| r != 0)
             .or(current.as_ref().and_then(|c| c.instructor_role)),
         grace: Duration::hours(grace as i64),
+        notes_public: s
+            .notes_public
+            .or(current.as_ref().map(|c| c.notes_public))
+            .unwrap_or(false),
         reminder_days: match &s.reminders {
             Some(text) => super::parse_reminder_days(text).map_err(CourseError::User)?,
             None => current
@@ -412,7 +418,7 @@ pub(crate) fn starts_at(
         })
 }
 
-async fn resolve_reading(catalog: &Catalog, guild: u64, id: &str) -> Result<i64> {
+pub(crate) async fn resolve_reading(catalog: &Catalog, guild: u64, id: &str) -> Result<i64> {
     let shown = crate::markdown::escape(&crate::view::limits::truncate(id.trim(), 80));
     match catalog.resolve(Scope(guild), id).await? {
         Resolved::One(p) => Ok(p.id),

@@ -16,6 +16,7 @@ const MAX_IMPORT_BYTES: usize = 5 * 1024 * 1024;
 
 pub fn all() -> Vec<poise::Command<super::Data, BotError>> {
     use super::course_commands as course;
+    use super::team_commands as team;
     vec![
         paper(),
         tags(),
@@ -25,6 +26,9 @@ pub fn all() -> Vec<poise::Command<super::Data, BotError>> {
         course::session(),
         course::week(),
         course::schedule(),
+        team::team(),
+        team::note(),
+        team::notes(),
         help(),
     ]
 }
@@ -215,14 +219,14 @@ async fn autocomplete_tag(ctx: Context<'_>, partial: &str) -> serenity::CreateAu
     render::choices(dispatch::complete_tag(&ctx.data().app.catalog, scope(ctx), partial).await)
 }
 
-async fn autocomplete_paper(
+pub(super) async fn autocomplete_paper(
     ctx: Context<'_>,
     partial: &str,
 ) -> serenity::CreateAutocompleteResponse {
     render::choices(dispatch::complete_paper(&ctx.data().app.catalog, scope(ctx), partial).await)
 }
 
-fn scope(ctx: Context<'_>) -> Scope {
+pub(super) fn scope(ctx: Context<'_>) -> Scope {
     ctx.guild_id().map_or(Scope::GLOBAL, |g| Scope(g.get()))
 }
 

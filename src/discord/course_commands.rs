@@ -52,6 +52,7 @@ pub async fn course_setup(
         end,
         instructor_role: instructor_role.map(|r| r.get()),
         grace_hours,
+        notes_public: None,
         reminders,
     };
     respond(ctx, Request::Course(CourseRequest::Setup(settings))).await
@@ -78,6 +79,8 @@ pub async fn course_edit(
     #[min = 0]
     #[max = 336]
     grace_hours: Option<u32>,
+    #[description = "Notes visible to the whole class at once (default: their team until published)"]
+    notes_public: Option<bool>,
     #[description = "Presenter reminders, days before a session: 7,1 or none"]
     #[max_length = 40]
     reminders: Option<String>,
@@ -90,6 +93,7 @@ pub async fn course_edit(
         end,
         instructor_role: instructor_role.map(|r| r.get()),
         grace_hours,
+        notes_public,
         reminders,
     };
     respond(ctx, Request::Course(CourseRequest::Edit(settings))).await

@@ -11,6 +11,7 @@ mod gate;
 mod pager;
 mod poster;
 mod render;
+mod team_commands;
 
 use crate::app::App;
 use crate::config::DiscordConfig;

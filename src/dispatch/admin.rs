@@ -76,6 +76,8 @@ pub(super) fn help() -> Reply {
                     "`/tags` — all tags with counts",
                     "`/cite paper:<paper> [format:]` — BibTeX, BibLaTeX, APA, MLA, Chicago, IEEE or Markdown; `papers:\"k1 k2\"` or `tag:` for a .bib file",
                     "`/import file:<.md or .bib>` — instructors: add a reading list",
+                    "`/team join team:` · `/team list` — your course team (one per course)",
+                    "`/note add paper: text:` · `/note list paper:` · `/note publish note:` — notes your team sees until published; `/notes export` for a file",
                     "`/help` — this message",
                 ]
                 .join("\n"),

@@ -1,4 +1,4 @@
-//! Autocomplete for tag and paper options, within Discord's limits.
+//! Autocomplete for tag, paper and team options, within Discord's limits.
 
 use super::Choice;
 use crate::catalog::Catalog;
@@ -46,6 +46,27 @@ pub async fn complete_paper(catalog: &Catalog, scope: Scope, partial: &str) -> V
             .collect(),
         Err(e) => {
             tracing::error!(error = ?e, "paper autocomplete failed");
+            Vec::new()
+        }
+    }
+}
+
+/// Team names for autocomplete (value is the name; names are matched in any case).
+pub async fn complete_team(app: &crate::app::App, scope: Scope, partial: &str) -> Vec<Choice> {
+    match app
+        .courses
+        .teams_starting(scope.0, partial.trim(), limits::CHOICES)
+        .await
+    {
+        Ok(teams) => teams
+            .into_iter()
+            .map(|t| Choice {
+                name: truncate(&t.name, limits::CHOICE_NAME),
+                value: t.name,
+            })
+            .collect(),
+        Err(e) => {
+            tracing::error!(error = ?e, "team autocomplete failed");
             Vec::new()
         }
     }

@@ -51,7 +51,7 @@ const ONLY_INSTRUCTORS: &str =
     "Only instructors (Manage Server, or the course's instructor role) can change the course.";
 
 /// Whether the caller may change this guild's course.
-async fn instructor(app: &App, caller: &Caller) -> Result<bool> {
+pub(super) async fn instructor(app: &App, caller: &Caller) -> Result<bool> {
     if caller.instructor {
         return Ok(true);
     }
@@ -65,7 +65,7 @@ async fn instructor(app: &App, caller: &Caller) -> Result<bool> {
 }
 
 /// Turns a course error into the user's reply, or passes ours up to be logged.
-fn user_error(result: std::result::Result<Reply, CourseError>) -> Result<Reply> {
+pub(super) fn user_error(result: std::result::Result<Reply, CourseError>) -> Result<Reply> {
     match result {
         Ok(reply) => Ok(reply),
         Err(CourseError::User(message)) => Ok(Reply::error(message)),
@@ -221,7 +221,7 @@ pub(super) async fn schedule(app: &App, caller: &Caller) -> Result<Reply> {
     )
 }
 
-fn done(text: String) -> Reply {
+pub(super) fn done(text: String) -> Reply {
     Reply {
         content: Some(text),
         ephemeral: true,
@@ -282,6 +282,15 @@ async fn info(app: &App, guild: u64) -> std::result::Result<Reply, CourseError> 
         field("Term", format!("{} → {}", date(c.start), date(c.end))),
         field("Sessions", sessions.len().to_string()),
         field("Grace window", format!("{} h", c.grace.num_hours())),
+        field(
+            "Notes",
+            if c.notes_public {
+                "visible to the class"
+            } else {
+                "team only until published"
+            }
+            .into(),
+        ),
         field("Next post", c.next_post_at.map_or("none".into(), stamp)),
     ];
     if let Some(role) = c.instructor_role {

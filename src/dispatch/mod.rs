@@ -13,15 +13,19 @@ mod admin;
 mod cite_cmd;
 mod complete;
 mod course_cmd;
+mod note_cmd;
 mod papers;
+mod team_cmd;
 
 use admin::{help, import};
 use cite_cmd::cite_request;
 use papers::{by_tag, search, show, tags};
 
 pub use admin::report_text;
-pub use complete::{complete_paper, complete_tag};
+pub use complete::{complete_paper, complete_tag, complete_team};
 pub use course_cmd::{CourseRequest, SessionRequest};
+pub use note_cmd::{ExportBy, NoteRequest};
+pub use team_cmd::TeamRequest;
 
 /// Who is asking, in which guild.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +76,8 @@ pub enum Request {
         week: Option<String>,
     },
     Schedule,
+    Team(TeamRequest),
+    Note(NoteRequest),
     Help,
 }
 
@@ -119,6 +125,8 @@ async fn run(app: &App, caller: &Caller, request: Request) -> Reply {
         Request::Session(r) => course_cmd::session(app, caller, r).await,
         Request::Week { week } => course_cmd::week(app, caller, week).await,
         Request::Schedule => course_cmd::schedule(app, caller).await,
+        Request::Team(r) => team_cmd::team(app, caller, r).await,
+        Request::Note(r) => note_cmd::note(app, caller, r).await,
         Request::Help => Ok(help()),
     };
     match result {
@@ -152,6 +160,18 @@ impl Request {
             Request::Session(SessionRequest::Remove { .. }) => "session remove",
             Request::Week { .. } => "week",
             Request::Schedule => "schedule",
+            Request::Team(TeamRequest::Create { .. }) => "team create",
+            Request::Team(TeamRequest::Join { .. }) => "team join",
+            Request::Team(TeamRequest::Leave) => "team leave",
+            Request::Team(TeamRequest::List) => "team list",
+            Request::Team(TeamRequest::Members { .. }) => "team members",
+            Request::Note(NoteRequest::Add { .. }) => "note add",
+            Request::Note(NoteRequest::List { .. }) => "note list",
+            Request::Note(NoteRequest::Edit { .. }) => "note edit",
+            Request::Note(NoteRequest::Delete { .. }) => "note delete",
+            Request::Note(NoteRequest::Publish { .. }) => "note publish",
+            Request::Note(NoteRequest::History { .. }) => "note history",
+            Request::Note(NoteRequest::Export(_)) => "notes export",
             Request::Help => "help",
         }
     }

@@ -143,6 +143,7 @@ mod tests {
             end: None,
             instructor_role: None,
             grace: Duration::hours(24),
+            notes_public: false,
             reminder_days: vec![7, 1],
             next_post_at: Some(at(next)),
             next_reminder_at: None,

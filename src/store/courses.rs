@@ -16,6 +16,7 @@ pub struct CourseRow {
     pub end_date: Option<String>,
     pub instructor_role: Option<i64>,
     pub grace_hours: i64,
+    pub notes_public: bool,
     pub reminder_days: String,
     pub next_post_at: Option<i64>,
     pub next_reminder_at: Option<i64>,
@@ -47,8 +48,8 @@ pub struct ReadingRow {
 }
 
 const COURSE_COLUMNS: &str = "guild_id, channel_id, timezone, schedule_input, schedule, start_date,
-    end_date, instructor_role, grace_hours, reminder_days, next_post_at, next_reminder_at,
-    paused_reason";
+    end_date, instructor_role, grace_hours, reminder_days, notes_public, next_post_at,
+    next_reminder_at, paused_reason";
 
 pub async fn course(conn: &mut SqliteConnection, guild: i64) -> sqlx::Result<Option<CourseRow>> {
     sqlx::query_as(&format!(
@@ -64,14 +65,15 @@ pub async fn course(conn: &mut SqliteConnection, guild: i64) -> sqlx::Result<Opt
 pub async fn save_course(conn: &mut SqliteConnection, c: &CourseRow, now: i64) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO courses (guild_id, channel_id, timezone, schedule_input, schedule,
-             start_date, end_date, instructor_role, grace_hours, reminder_days, next_post_at,
-             next_reminder_at, paused_reason, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
+             start_date, end_date, instructor_role, grace_hours, reminder_days, notes_public,
+             next_post_at, next_reminder_at, paused_reason, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
          ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id,
              timezone = excluded.timezone, schedule_input = excluded.schedule_input,
              schedule = excluded.schedule, start_date = excluded.start_date,
              end_date = excluded.end_date, instructor_role = excluded.instructor_role,
              grace_hours = excluded.grace_hours, reminder_days = excluded.reminder_days,
+             notes_public = excluded.notes_public,
              next_post_at = excluded.next_post_at, next_reminder_at = excluded.next_reminder_at,
              paused_reason = NULL, updated_at = excluded.updated_at",
     )
@@ -85,6 +87,7 @@ pub async fn save_course(conn: &mut SqliteConnection, c: &CourseRow, now: i64) -
     .bind(c.instructor_role)
     .bind(c.grace_hours)
     .bind(&c.reminder_days)
+    .bind(c.notes_public)
     .bind(c.next_post_at)
     .bind(now)
     .bind(now)

@@ -6,10 +6,12 @@ pub mod backup;
 pub mod bulk;
 pub mod changes;
 pub mod courses;
+pub mod notes;
 pub mod papers;
 pub mod posts;
 pub mod sources;
 pub mod tags;
+pub mod teams;
 
 use anyhow::Context;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -5,12 +5,15 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod club;
 mod course;
 mod gateway;
 mod import;
+mod notes;
 mod pages;
 mod papers;
 mod registration;
+mod teams;
 
 use serde_json::{json, Value};
 use std::sync::Arc;

@@ -24,7 +24,10 @@ async fn commands_are_registered_in_the_dev_guild_with_their_options() {
     names.sort_unstable();
     assert_eq!(
         names,
-        ["cite", "course", "help", "import", "paper", "schedule", "session", "tags", "week"]
+        [
+            "cite", "course", "help", "import", "note", "notes", "paper", "schedule", "session",
+            "tags", "team", "week"
+        ]
     );
 
     let setup = option(command(registered, "course"), "setup");

@@ -1,0 +1,195 @@
+//! Teams through the real client and the fake Discord: one team per member with the
+//! refusal naming it, names matched in any case, a role team shown as "everyone with
+//! @role" that cannot be joined, team autocomplete, and nothing of guild A in guild B.
+
+use super::club::*;
+use super::*;
+
+#[tokio::test]
+async fn a_member_is_in_one_team_and_a_refusal_names_the_team_they_are_in() {
+    let club = Club::start().await;
+    let student = club
+        .team(&alice(GUILD_A), "create", json!([opt("name", "team-9")]))
+        .await;
+    assert!(
+        content(&student).contains("Only instructors"),
+        "{}",
+        content(&student)
+    );
+    let twice = club
+        .team(
+            &Invoker::instructor(GUILD_A),
+            "create",
+            json!([opt("name", "TEAM-1")]),
+        )
+        .await;
+    assert!(
+        content(&twice).contains("already a team `team-1`"),
+        "{}",
+        content(&twice)
+    );
+
+    let joined = club
+        .team(&alice(GUILD_A), "join", json!([opt("team", "Team-1")]))
+        .await;
+    assert_eq!(content(&joined), "✓ You joined team `team-1`.");
+    let second = club
+        .team(&alice(GUILD_A), "join", json!([opt("team", "team-2")]))
+        .await;
+    assert_eq!(flags(&second) & EPHEMERAL, EPHEMERAL);
+    assert!(
+        content(&second).contains("already in team `team-1`; a member is in one team per course"),
+        "{}",
+        content(&second)
+    );
+    let unknown = club
+        .team(&alice(GUILD_A), "join", json!([opt("team", "team-7")]))
+        .await;
+    assert!(
+        content(&unknown).contains("no team `team-7`. Teams: `team-1`, `team-2`"),
+        "{}",
+        content(&unknown)
+    );
+    let left = club.team(&alice(GUILD_A), "leave", json!([])).await;
+    assert_eq!(content(&left), "✓ You left team `team-1`.");
+    let again = club.team(&alice(GUILD_A), "leave", json!([])).await;
+    assert_eq!(content(&again), "You are not in a team.");
+    let moved = club
+        .team(&alice(GUILD_A), "join", json!([opt("team", "team-2")]))
+        .await;
+    assert_eq!(content(&moved), "✓ You joined team `team-2`.");
+
+    let members = club
+        .team(&bob(GUILD_A), "members", json!([opt("team", "team-2")]))
+        .await;
+    let members = serde_json::to_string(members.message()).expect("json");
+    assert!(members.contains("<@500000000000000001>"), "{members}");
+    let list = club.team(&bob(GUILD_A), "list", json!([])).await;
+    let list = serde_json::to_string(list.message()).expect("json");
+    // The imported post names team-2 for notes, team-4 for video, team-1 presenting.
+    assert!(
+        list.contains("**team-2** — 1 member · notes week 1"),
+        "{list}"
+    );
+    assert!(
+        list.contains("**team-1** — 0 members · presenting week 1"),
+        "{list}"
+    );
+}
+
+#[tokio::test]
+async fn a_role_team_is_everyone_with_the_role_and_cannot_be_joined() {
+    let club = Club::start().await;
+    let role = json!({"name": "role", "type": 8, "value": TEAM_ROLE.to_string()});
+    let resolved = json!({"roles": {TEAM_ROLE.to_string(): {
+        "id": TEAM_ROLE.to_string(), "name": "Team 3", "color": 0, "hoist": false,
+        "position": 1, "permissions": "0", "managed": false, "mentionable": false,
+        "icon": null, "unicode_emoji": null, "flags": 0, "guild_id": GUILD_A.to_string(),
+        "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null},
+    }}});
+    let options = json!([sub("create", json!([opt("name", "team-3"), role]))]);
+    let who = Invoker::instructor(GUILD_A);
+    let id = club
+        .bot
+        .send_slash_resolved(&who, "team", options, Some(resolved))
+        .0;
+    let created = club.bot.answer(id).await;
+    assert_eq!(
+        content(&created),
+        format!("✓ Created team `team-3`: everyone with <@&{TEAM_ROLE}> is in it.")
+    );
+
+    let mut dana = Invoker::student(GUILD_A).with_user(500_000_000_000_000_004);
+    dana.roles = vec![TEAM_ROLE];
+    let join = club
+        .team(&dana, "join", json!([opt("team", "team-3")]))
+        .await;
+    assert!(
+        content(&join).contains("everyone with the <@&"),
+        "{}",
+        content(&join)
+    );
+    let other = club
+        .team(&dana, "join", json!([opt("team", "team-1")]))
+        .await;
+    assert!(
+        content(&other).contains("You are in team `team-3` through its role"),
+        "{}",
+        content(&other)
+    );
+    let members = club
+        .team(&dana, "members", json!([opt("team", "team-3")]))
+        .await;
+    let members = serde_json::to_string(members.message()).expect("json");
+    assert!(
+        members.contains(&format!("everyone with <@&{TEAM_ROLE}>")),
+        "{members}"
+    );
+
+    // A note by a role member is the role team's: another carrier of the role sees it.
+    club.add(&dana, "Written as team-3").await;
+    let mut erin = Invoker::student(GUILD_A).with_user(500_000_000_000_000_005);
+    erin.roles = vec![TEAM_ROLE];
+    assert!(club.list(&erin).await.contains("Written as team-3"));
+    assert!(!club.list(&bob(GUILD_A)).await.contains("Written as team-3"));
+
+    let choices = club
+        .bot
+        .autocomplete(
+            &dana,
+            "team",
+            json!([sub("join", json!([focused("team", "TEAM-")]))]),
+        )
+        .await;
+    let names: Vec<&str> = choices.json()["data"]["choices"]
+        .as_array()
+        .expect("choices")
+        .iter()
+        .filter_map(|c| c["value"].as_str())
+        .collect();
+    assert_eq!(names, ["team-1", "team-2", "team-3"]);
+}
+
+#[tokio::test]
+async fn guild_b_sees_nothing_of_guild_as_teams_and_notes() {
+    let club = Club::start().await;
+    club.team(&alice(GUILD_A), "join", json!([opt("team", "team-1")]))
+        .await;
+    club.add(&alice(GUILD_A), "Only for guild A").await;
+    club.note(&alice(GUILD_A), "publish", json!([opt_int("note", 1)]))
+        .await;
+
+    let b = bob(GUILD_B);
+    let list = club.team(&b, "list", json!([])).await;
+    assert!(
+        content(&list).contains("no teams yet"),
+        "{}",
+        content(&list)
+    );
+    let join = club.team(&b, "join", json!([opt("team", "team-1")])).await;
+    assert!(
+        content(&join).contains("There is no team `team-1`"),
+        "{}",
+        content(&join)
+    );
+    assert!(!club.list(&b).await.contains("guild A"));
+    for action in ["publish", "delete", "history"] {
+        let reply = club.note(&b, action, json!([opt_int("note", 1)])).await;
+        assert_eq!(
+            content(&reply),
+            "There is no note #1 in this course.",
+            "{action}"
+        );
+    }
+    let (_, file) = club.export(&b, opt_int("session", 1)).await;
+    assert!(!file.is_empty() && !file.contains("guild A"), "{file}");
+    let choices = club
+        .bot
+        .autocomplete(
+            &b,
+            "team",
+            json!([sub("join", json!([focused("team", "")]))]),
+        )
+        .await;
+    assert_eq!(choices.json()["data"]["choices"], json!([]));
+}
