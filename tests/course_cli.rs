@@ -263,3 +263,72 @@ fn a_zip_of_posts_imports_each_post_and_a_zip_bomb_is_refused() {
         "nothing from the bomb: {schedule}"
     );
 }
+
+#[test]
+fn an_instructor_edits_a_weeks_title_teams_and_readings() {
+    let data = tempfile::tempdir().unwrap();
+    setup(data.path(), "7");
+    ok(paperclub(
+        data.path(),
+        &[
+            "session",
+            "--guild",
+            "7",
+            "import",
+            &format!("{FIXTURES}/course-undated"),
+        ],
+    ));
+    let edited = ok(paperclub(
+        data.path(),
+        &[
+            "session",
+            "--guild",
+            "7",
+            "edit",
+            "2",
+            "--title",
+            "Pretraining, revisited",
+            "--required",
+            "2005.14165",
+            "--optional",
+            "1810.04805",
+            "--notes-team",
+            "none",
+            "--presenters",
+            "team-3",
+        ],
+    ));
+    assert!(
+        edited.contains("✓ Week 2 is now “Pretraining, revisited”, 1 required and 1 optional"),
+        "{edited}"
+    );
+    let week = ok(paperclub(data.path(), &["week", "2", "--guild", "7"]));
+    let required = week.find("Required readings").expect("required");
+    let optional = week.find("Optional readings").expect("optional");
+    let gpt3 = week
+        .find("Language Models are Few-Shot Learners")
+        .expect("gpt-3");
+    let bert = week.find("BERT").expect("bert");
+    assert!(
+        required < gpt3 && gpt3 < optional && optional < bert,
+        "{week}"
+    );
+    assert!(
+        week.contains("Presenting: team-3") && !week.contains("Notes:"),
+        "{week}"
+    );
+    let unknown = paperclub(
+        data.path(),
+        &[
+            "session",
+            "--guild",
+            "7",
+            "edit",
+            "2",
+            "--required",
+            "9999.99999",
+        ],
+    );
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stdout).contains("No paper `9999.99999`"));
+}

@@ -5,7 +5,7 @@
 
 use crate::app::App;
 use crate::cite::CiteFormat;
-use crate::course::{CourseSettings, NewSession};
+use crate::course::{CourseSettings, NewSession, SessionEdit};
 use crate::dispatch::{self, Caller, CourseRequest, Request, SessionRequest};
 use crate::view::text;
 use std::io::{BufRead, IsTerminal, Write};
@@ -46,6 +46,15 @@ fn options_of(command: &str) -> Option<&'static [&'static str]> {
         "session add" => &[
             "title",
             "date",
+            "required",
+            "optional",
+            "notes",
+            "video",
+            "presenters",
+        ],
+        "session edit" => &[
+            "week",
+            "title",
             "required",
             "optional",
             "notes",
@@ -252,7 +261,7 @@ pub fn parse_line(line: &str) -> ChatLine {
                 presenters: get("presenters"),
             }))
         }
-        "session skip" | "session move" | "session remove" => {
+        "session edit" | "session skip" | "session move" | "session remove" => {
             let week = match number("week") {
                 Ok(Some(w)) => w,
                 Ok(None) => return ChatLine::Invalid("Say which week: `week:3`.".into()),
@@ -263,6 +272,27 @@ pub fn parse_line(line: &str) -> ChatLine {
                     week,
                     shift: get("shift").is_some_and(|v| matches!(v.as_str(), "true" | "yes" | "1")),
                 },
+                "session edit" => {
+                    let list = |name: &str| {
+                        get(name).map(|v| {
+                            v.split([' ', ','])
+                                .filter(|k| !k.is_empty())
+                                .map(String::from)
+                                .collect()
+                        })
+                    };
+                    SessionRequest::Edit {
+                        week,
+                        edit: SessionEdit {
+                            title: get("title"),
+                            required: list("required"),
+                            optional: list("optional"),
+                            notes_team: get("notes"),
+                            video_team: get("video"),
+                            presenters: get("presenters"),
+                        },
+                    }
+                }
                 "session move" => SessionRequest::Move {
                     week,
                     date: get("date").unwrap_or_default(),

@@ -4,7 +4,7 @@
 //! acts as an instructor of the guild named with `--guild`.
 
 use crate::app::App;
-use crate::course::{CourseSettings, NewSession};
+use crate::course::{CourseSettings, NewSession, SessionEdit};
 use crate::dispatch::{self, Caller, CourseRequest, Request, SessionRequest};
 use crate::model::Scope;
 use crate::view::text;
@@ -98,6 +98,25 @@ pub enum SessionCommand {
         /// An optional reading; repeatable.
         #[arg(long)]
         optional: Vec<String>,
+        #[arg(long)]
+        notes_team: Option<String>,
+        #[arg(long)]
+        video_team: Option<String>,
+        #[arg(long)]
+        presenters: Option<String>,
+    },
+    /// Change a week's title, teams or readings (readings given replace the old ones).
+    Edit {
+        week: usize,
+        #[arg(long)]
+        title: Option<String>,
+        /// A required reading; repeatable; replaces the required readings.
+        #[arg(long)]
+        required: Option<Vec<String>>,
+        /// An optional reading; repeatable; replaces the optional readings.
+        #[arg(long)]
+        optional: Option<Vec<String>>,
+        /// The notes team (`none` clears it).
         #[arg(long)]
         notes_team: Option<String>,
         #[arg(long)]
@@ -214,6 +233,25 @@ fn request(command: CourseCli) -> Result<Request, String> {
                 video_team,
                 presenters,
             }),
+            SessionCommand::Edit {
+                week,
+                title,
+                required,
+                optional,
+                notes_team,
+                video_team,
+                presenters,
+            } => SessionRequest::Edit {
+                week,
+                edit: SessionEdit {
+                    title,
+                    required,
+                    optional,
+                    notes_team,
+                    video_team,
+                    presenters,
+                },
+            },
             SessionCommand::Skip { week, shift } => SessionRequest::Skip { week, shift },
             SessionCommand::Move { week, date } => SessionRequest::Move { week, date },
             SessionCommand::Remove { week } => SessionRequest::Remove { week },

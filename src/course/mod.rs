@@ -14,7 +14,7 @@ pub mod when;
 pub use notes::{Note, Revision, NOTES_PER_HOUR, NOTE_MAX_CHARS};
 pub(crate) use service::load_sessions;
 pub use service::parse_when;
-pub use service::{CourseSettings, Courses, NewSession, SessionImport};
+pub use service::{CourseSettings, Courses, NewSession, SessionEdit, SessionImport};
 pub use teams::{Member, Membership, Team, TEAM_NAME_MAX};
 
 use crate::store::courses::{CourseRow, SessionRow};

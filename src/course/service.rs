@@ -47,6 +47,18 @@ pub struct NewSession {
     pub presenters: Option<String>,
 }
 
+/// What `/session edit` changes; `None` keeps a field, an empty text clears a team.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SessionEdit {
+    pub title: Option<String>,
+    /// Replaces the required readings (paper ids, keys, titles).
+    pub required: Option<Vec<String>>,
+    pub optional: Option<Vec<String>>,
+    pub notes_team: Option<String>,
+    pub video_team: Option<String>,
+    pub presenters: Option<String>,
+}
+
 /// The course service over the shared database.
 #[derive(Debug, Clone)]
 pub struct Courses {
@@ -236,6 +248,75 @@ impl Courses {
         store::touch_reminders(&mut tx, guild as i64, 0).await?;
         tx.commit().await?;
         Ok(session)
+    }
+
+    /// Changes week `week`'s title, teams or readings; returns it as edited.
+    pub async fn edit_session(
+        &self,
+        catalog: &Catalog,
+        guild: u64,
+        week: usize,
+        edit: SessionEdit,
+    ) -> Result<Session> {
+        let (_, session) = self.week(guild, week).await?;
+        let mut required = Vec::new();
+        for id in edit.required.iter().flatten() {
+            required.push(resolve_reading(catalog, guild, id).await?);
+        }
+        let mut optional = Vec::new();
+        for id in edit.optional.iter().flatten() {
+            optional.push(resolve_reading(catalog, guild, id).await?);
+        }
+        let team = |new: Option<String>, old: &Option<String>| match new {
+            Some(t) if t.trim().is_empty() || t.trim() == "none" => None,
+            Some(t) => Some(t.trim().to_string()),
+            None => old.clone(),
+        };
+        let title = match edit.title.as_deref().map(str::trim) {
+            Some("") => return refuse("A session needs a title."),
+            Some(t) => crate::view::limits::truncate(t, 200),
+            None => session.title.clone(),
+        };
+        let row = store::SessionRow {
+            id: session.id,
+            guild_id: guild as i64,
+            date: session.date.to_string(),
+            time: None,
+            starts_at: session.starts_at.timestamp(),
+            title,
+            tags: String::new(),
+            notes_team: team(edit.notes_team, &session.notes_team),
+            video_team: team(edit.video_team, &session.video_team),
+            presenters: team(edit.presenters, &session.presenters),
+            skipped: session.skipped,
+            source: None,
+        };
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        store::update_session(&mut tx, guild as i64, &row).await?;
+        if edit.required.is_some() || edit.optional.is_some() {
+            let keep = |required: bool| -> Vec<i64> { session.reading_ids(required) };
+            let required = if edit.required.is_some() {
+                required
+            } else {
+                keep(true)
+            };
+            let optional = if edit.optional.is_some() {
+                optional
+            } else {
+                keep(false)
+            };
+            let readings: Vec<(i64, bool)> = required
+                .into_iter()
+                .map(|id| (id, true))
+                .chain(optional.into_iter().map(|id| (id, false)))
+                .collect();
+            store::set_readings(&mut tx, session.id, &readings).await?;
+        }
+        store::touch_reminders(&mut tx, guild as i64, 0).await?;
+        tx.commit().await?;
+        self.wake.notify_one();
+        let (_, edited) = self.week(guild, week).await?;
+        Ok(edited)
     }
 
     /// Moves week `week` to another date (and time); returns it as moved.

@@ -4,7 +4,7 @@
 
 use super::commands::respond;
 use super::{BotError, Context};
-use crate::course::{CourseSettings, NewSession};
+use crate::course::{CourseSettings, NewSession, SessionEdit};
 use crate::dispatch::{CourseRequest, Request, SessionRequest};
 use poise::serenity_prelude as serenity;
 
@@ -118,6 +118,7 @@ pub async fn course_status(ctx: Context<'_>) -> Result<(), BotError> {
     subcommands(
         "session_import",
         "session_add",
+        "session_edit",
         "session_skip",
         "session_move",
         "session_remove"
@@ -178,6 +179,50 @@ pub async fn session_add(
         presenters,
     };
     respond(ctx, Request::Session(SessionRequest::Add(new))).await
+}
+
+/// Change a week's title, teams or readings (readings given replace the old ones)
+#[poise::command(slash_command, guild_only, rename = "edit")]
+#[allow(clippy::too_many_arguments)]
+pub async fn session_edit(
+    ctx: Context<'_>,
+    #[description = "The week's number (see /schedule)"]
+    #[min = 1]
+    week: u32,
+    #[description = "The new title"]
+    #[max_length = 200]
+    title: Option<String>,
+    #[description = "Required readings (replace the old ones): keys or arXiv ids"]
+    #[max_length = 1000]
+    required: Option<String>,
+    #[description = "Optional readings (replace the old ones): keys or arXiv ids"]
+    #[max_length = 1000]
+    optional: Option<String>,
+    #[description = "The team taking notes (none to clear)"] notes: Option<String>,
+    #[description = "The team recording video (none to clear)"] video: Option<String>,
+    #[description = "Who presents (none to clear)"] presenters: Option<String>,
+) -> Result<(), BotError> {
+    let list = |v: Option<String>| {
+        v.map(|v| {
+            v.split([' ', ','])
+                .filter(|k| !k.is_empty())
+                .map(String::from)
+                .collect()
+        })
+    };
+    let edit = SessionEdit {
+        title,
+        required: list(required),
+        optional: list(optional),
+        notes_team: notes,
+        video_team: video,
+        presenters,
+    };
+    let request = SessionRequest::Edit {
+        week: week as usize,
+        edit,
+    };
+    respond(ctx, Request::Session(request)).await
 }
 
 /// Skip a week (a holiday)

@@ -4,7 +4,7 @@
 
 use super::{Caller, Result};
 use crate::app::App;
-use crate::course::{Course, CourseError, CourseSettings, NewSession, Session};
+use crate::course::{Course, CourseError, CourseSettings, NewSession, Session, SessionEdit};
 use crate::markdown::escape;
 use crate::model::Paper;
 use crate::model::Scope;
@@ -34,6 +34,10 @@ pub enum SessionRequest {
         files: Vec<(String, Vec<u8>)>,
     },
     Add(NewSession),
+    Edit {
+        week: usize,
+        edit: SessionEdit,
+    },
     Skip {
         week: usize,
         shift: bool,
@@ -139,6 +143,16 @@ pub(super) async fn session(app: &App, caller: &Caller, request: SessionRequest)
                     } else {
                         format!("✓ Week {week} (“{}”) is skipped: no post that week.", title(&s))
                     })
+                }
+                SessionRequest::Edit { week, edit } => {
+                    let s = c.edit_session(&app.catalog, guild, week, edit).await?;
+                    let req = s.readings.iter().filter(|r| r.required).count();
+                    done(format!(
+                        "✓ Week {week} is now “{}”, {} required and {} optional readings.",
+                        title(&s),
+                        req,
+                        s.readings.len() - req
+                    ))
                 }
                 SessionRequest::Move { week, date } => {
                     let s = c.move_week(guild, week, &date).await?;

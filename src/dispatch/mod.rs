@@ -156,6 +156,7 @@ impl Request {
             Request::Session(SessionRequest::Import { .. }) => "session import",
             Request::Session(SessionRequest::Add(_)) => "session add",
             Request::Session(SessionRequest::Skip { .. }) => "session skip",
+            Request::Session(SessionRequest::Edit { .. }) => "session edit",
             Request::Session(SessionRequest::Move { .. }) => "session move",
             Request::Session(SessionRequest::Remove { .. }) => "session remove",
             Request::Week { .. } => "week",

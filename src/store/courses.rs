@@ -318,6 +318,27 @@ pub async fn move_session(
     Ok(done.rows_affected() == 1)
 }
 
+/// Changes a session's title and teams (the caller passes the values to keep as they are).
+pub async fn update_session(
+    conn: &mut SqliteConnection,
+    guild: i64,
+    s: &SessionRow,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE sessions SET title = ?, notes_team = ?, video_team = ?, presenters = ?
+         WHERE id = ? AND guild_id = ?",
+    )
+    .bind(&s.title)
+    .bind(&s.notes_team)
+    .bind(&s.video_team)
+    .bind(&s.presenters)
+    .bind(s.id)
+    .bind(guild)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 pub async fn remove_session(
     conn: &mut SqliteConnection,
     guild: i64,
