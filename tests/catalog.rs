@@ -425,3 +425,24 @@ async fn a_citation_never_names_a_string_macro_it_does_not_define() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_repeat_the_parser_missed_is_merged_and_named_once_with_its_first_line() {
+    // Other first authors, so the parser does not call them duplicates; the catalog
+    // matches them by title and compatible year.
+    let bib = "@misc{lee, title={Robust Agents at Scale}, author={Ann Lee}, year={2020}}\n\
+               @misc{kim, title={Robust Agents at Scale}, author={Bob Kim}, year={2021}}\n\
+               @misc{park, title={Robust agents at scale.}, author={Cy Park}, year={2020}}\n";
+    let catalog = Catalog::open_in_memory().await.expect("catalog");
+    let report = catalog
+        .import_bytes(Scope::GLOBAL, "agents.bib", bib.as_bytes(), None)
+        .await;
+    assert_eq!((report.new, report.entries), (1, 3), "{report:?}");
+    let warnings: Vec<(usize, &str)> = report
+        .warnings
+        .iter()
+        .map(|w| (w.line, w.message.as_str()))
+        .collect();
+    let merged = |line| (line, "same paper as the entry on line 1; merged into it");
+    assert_eq!(warnings, [merged(2), merged(3)]);
+}

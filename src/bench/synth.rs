@@ -308,6 +308,20 @@ pub fn to_bibtex(papers: &[Paper]) -> String {
     out
 }
 
+/// The papers as one awesome-list file of title-only entries (`#### Title` and a `tag:`
+/// line; no links, no BibTeX), the input where only the normalised title identifies a
+/// paper and most keys come from title words alone.
+pub fn to_awesome(papers: &[Paper]) -> String {
+    let mut out = String::with_capacity(papers.len() * 100);
+    out.push_str("# Synthetic reading list\n\n");
+    for p in papers {
+        let tags: Vec<String> = p.tags.iter().map(|t| format!("`{t}`")).collect();
+        // Writing to a String cannot fail.
+        let _ = write!(out, "#### {}\n\ntag: {}\n\n", p.title, tags.join(" "));
+    }
+    out
+}
+
 /// Escapes the characters LaTeX treats specially; accents are left as UTF-8, which
 /// biber and modern BibTeX read.
 fn latex_escape(s: &str) -> String {
@@ -378,6 +392,18 @@ mod tests {
         assert_eq!(latex_escape("50% of a_b & {c}"), r"50\% of a\_b \& \{c\}");
         let parsed = biblatex::Bibliography::parse(&bib).expect("biblatex parses it");
         assert_eq!(parsed.len(), ps.len());
+    }
+
+    #[test]
+    fn the_awesome_list_parses_to_one_title_only_entry_per_paper() {
+        let ps = papers(50, 3);
+        let parsed = crate::ingest::awesome::parse(&to_awesome(&ps));
+        assert_eq!(parsed.entries.len(), ps.len());
+        for (e, p) in parsed.entries.iter().zip(&ps) {
+            assert_eq!(e.title, p.title);
+            assert!(e.bibtex.is_none() && e.links.is_empty() && e.arxiv.is_none());
+            assert_eq!(e.tags.len(), p.tags.len() + 1, "{:?}", e.tags);
+        }
     }
 
     #[test]

@@ -18,6 +18,13 @@ pub(crate) struct Identities {
     titles: HashMap<String, Vec<i64>>,
     /// Lower-cased keys and key aliases in use.
     pub(super) keys: HashSet<String>,
+    /// Per key stem, the first suffix position not yet known to be taken. Keys are only
+    /// ever added, so a suffix once taken stays taken: resuming here instead of at `a`
+    /// keeps a file of 100,000 papers sharing a stem linear, not quadratic.
+    suffix_from: HashMap<String, usize>,
+    /// Keys looked at by [`Identities::unique_key`], for tests that it stays linear.
+    #[cfg(test)]
+    pub(super) keys_probed: usize,
     rows: HashMap<i64, Known>,
     pub(super) tag_ids: HashMap<String, i64>,
     /// The change-log generation the tables are current at.
@@ -108,9 +115,9 @@ impl Identities {
         })
     }
 
-    pub(super) fn unique_key(&self, wanted: Option<&str>, entry: &RawEntry) -> String {
+    pub(super) fn unique_key(&mut self, wanted: Option<&str>, entry: &RawEntry) -> String {
         if let Some(k) = wanted.map(str::trim).filter(|k| !k.is_empty()) {
-            if !self.keys.contains(&k.to_lowercase()) {
+            if !self.key_taken(&k.to_lowercase()) {
                 return k.to_string();
             }
         }
@@ -123,16 +130,35 @@ impl Identities {
         } else {
             stem
         };
-        if !self.keys.contains(&stem) {
+        if !self.key_taken(&stem) {
             return stem;
         }
-        let suffixes = ('a'..='z')
-            .map(String::from)
-            .chain((2..).map(|n: u32| n.to_string()));
-        suffixes
-            .map(|s| format!("{stem}{s}"))
-            .find(|k| !self.keys.contains(k))
-            .unwrap_or(stem)
+        let mut n = self.suffix_from.get(&stem).copied().unwrap_or(0);
+        let key = loop {
+            let key = format!("{stem}{}", suffix(n));
+            if !self.key_taken(&key) {
+                break key;
+            }
+            n += 1;
+        };
+        self.suffix_from.insert(stem, n);
+        key
+    }
+
+    fn key_taken(&mut self, key: &str) -> bool {
+        #[cfg(test)]
+        {
+            self.keys_probed += 1;
+        }
+        self.keys.contains(key)
+    }
+}
+
+/// The `n`th key suffix: `a` to `z`, then `2`, `3`, ...
+fn suffix(n: usize) -> String {
+    match u8::try_from(n).ok().filter(|&n| n < 26) {
+        Some(letter) => char::from(b'a' + letter).to_string(),
+        None => (n - 24).to_string(),
     }
 }
 
@@ -146,4 +172,71 @@ struct Known {
 
 fn compatible(a: &Option<String>, b: &Option<String>) -> bool {
     a.is_none() || b.is_none() || a == b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn title_only(title: &str) -> RawEntry {
+        RawEntry {
+            title: title.into(),
+            ..RawEntry::default()
+        }
+    }
+
+    /// Hands out keys for `n` title-only papers that share one stem, as the importer does.
+    fn keys_for(ids: &mut Identities, n: usize) -> Vec<String> {
+        (0..n)
+            .map(|i| {
+                let key = ids.unique_key(None, &title_only(&format!("Towards Robust Agents {i}")));
+                ids.keys.insert(key.clone());
+                key
+            })
+            .collect()
+    }
+
+    #[test]
+    fn papers_sharing_a_stem_get_suffixes_in_order() {
+        let mut ids = Identities::default();
+        let keys = keys_for(&mut ids, 30);
+        assert_eq!(
+            keys[..3],
+            ["robustagents", "robustagentsa", "robustagentsb"]
+        );
+        assert_eq!(
+            keys[26..],
+            [
+                "robustagentsz",
+                "robustagents2",
+                "robustagents3",
+                "robustagents4"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_suffix_taken_by_an_alias_is_skipped() {
+        let mut ids = Identities::default();
+        keys_for(&mut ids, 2);
+        ids.keys.insert("robustagentsb".into());
+        ids.keys.insert("robustagentsd".into());
+        assert_eq!(keys_for(&mut ids, 2), ["robustagentsc", "robustagentse"]);
+    }
+
+    /// Resuming each stem's suffixes where the last key was found, not at `a`: scanning
+    /// from `a` looked at n²/2 keys for n papers with one stem (20,000 title-only entries
+    /// took 40 s). Counted, not timed.
+    #[test]
+    fn keys_for_many_papers_sharing_a_stem_look_at_each_suffix_about_once() {
+        let n = 5_000;
+        let mut ids = Identities::default();
+        let keys = keys_for(&mut ids, n);
+        assert_eq!(keys.iter().collect::<HashSet<_>>().len(), n);
+        assert!(
+            ids.keys_probed <= 3 * n,
+            "{} keys looked at for {n} papers",
+            ids.keys_probed
+        );
+    }
 }

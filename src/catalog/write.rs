@@ -13,7 +13,7 @@ use crate::search::IndexDoc;
 use crate::store::papers::{self, PaperRow};
 use crate::store::{bulk, changes, sources};
 use sqlx::SqliteConnection;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// What one paper gets from this file: its row after merging, and this file's claims.
 struct Slot {
@@ -143,6 +143,10 @@ async fn plan(
     let mut next_paper = papers::next_id(&mut *tx).await?;
     let mut next_source = sources::next_id(&mut *tx).await?;
 
+    // Lines that already have a warning, kept as a set: scanning the warnings for each
+    // repeated entry made a file of many repeats quadratic.
+    let mut warned: HashSet<usize> = HashSet::new();
+    let mut seen_warnings = 0;
     for (i, entry) in parsed.entries.iter().enumerate() {
         if entry.title.trim().is_empty() && entry.arxiv.is_none() && entry.doi.is_none() {
             report.skipped += 1;
@@ -159,9 +163,11 @@ async fn plan(
                 let slot = match slot_of.get(&id) {
                     Some(&s) => {
                         // The parser already names most repeats; say it once per line.
-                        if !report.warnings.iter().any(|w| w.line == entry.line) {
-                            let first = entry_slot.iter().position(|s2| *s2 == Some(s));
-                            let line = first.map_or(0, |f| parsed.entries[f].line);
+                        warned.extend(report.warnings[seen_warnings..].iter().map(|w| w.line));
+                        seen_warnings = report.warnings.len();
+                        if warned.insert(entry.line) {
+                            // A slot's line is that of the entry that opened it.
+                            let line = slots[s].line;
                             report.warnings.push(Warning {
                                 line: entry.line,
                                 message: format!(
@@ -332,9 +338,10 @@ async fn write_plan(
     let source_of: HashMap<i64, i64> = slots.iter().map(|s| (s.row.id, s.source_id)).collect();
 
     let mut new_tags: Vec<(String, String)> = Vec::new();
+    let mut listed: HashSet<&str> = HashSet::new();
     for s in slots {
         for (k, name) in &s.tags {
-            if !ids.tag_ids.contains_key(k) && !new_tags.iter().any(|(n, _)| n == k) {
+            if !ids.tag_ids.contains_key(k) && listed.insert(k) {
                 new_tags.push((k.clone(), name.clone()));
             }
         }

@@ -27,6 +27,33 @@ fn line(name: &str, l: &Latency) -> String {
     )
 }
 
+/// Imports the papers as one awesome-list file of titles and tags into an empty catalog:
+/// identity by normalised title and keys from title words, the import whose cost once grew
+/// with the square of the entries.
+async fn title_only_import(papers: &[crate::model::Paper]) -> anyhow::Result<()> {
+    let dir = tempfile::Builder::new()
+        .prefix("paperclub-bench-")
+        .tempdir()?;
+    let catalog = Catalog::open(dir.path()).await?;
+    let file = synth::to_awesome(papers).into_bytes();
+    let started = Instant::now();
+    let report = catalog
+        .import_bytes(Scope::GLOBAL, "synthetic-titles.md", &file, None)
+        .await;
+    let took = started.elapsed();
+    if let Some(e) = &report.error {
+        anyhow::bail!("{}: {e}", report.file);
+    }
+    println!(
+        "  import, title-only list      {} papers in {:.2} s = {:.0} papers/s (one awesome-list file, no ids)",
+        report.new,
+        took.as_secs_f64(),
+        report.new as f64 / took.as_secs_f64()
+    );
+    catalog.close().await;
+    Ok(())
+}
+
 /// Runs the benchmark at each size.
 pub async fn run_bench(sizes: &[usize], iterations: usize) -> anyhow::Result<()> {
     let iterations = iterations.max(1);
@@ -60,6 +87,8 @@ pub async fn run_bench(sizes: &[usize], iterations: usize) -> anyhow::Result<()>
             took.as_secs_f64(),
             imported as f64 / took.as_secs_f64()
         );
+
+        title_only_import(&papers).await?;
 
         let mix = bench::queries();
         let mut search = Vec::new();
