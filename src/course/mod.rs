@@ -8,13 +8,15 @@ pub mod archive;
 mod import;
 pub mod notes;
 mod service;
+mod sessions;
 pub mod teams;
 pub mod when;
 
 pub use notes::{Note, Revision, NOTES_PER_HOUR, NOTE_MAX_CHARS};
 pub(crate) use service::load_sessions;
 pub use service::parse_when;
-pub use service::{CourseSettings, Courses, NewSession, SessionEdit, SessionImport};
+pub use service::{CourseSettings, Courses, SessionImport};
+pub use sessions::{NewSession, SessionEdit};
 pub use teams::{Member, Membership, Team, TEAM_NAME_MAX};
 
 use crate::store::courses::{CourseRow, SessionRow};

@@ -2,11 +2,11 @@
 //! `/week` and `/schedule`, as replies. Instructors (Manage Server, or the course's own
 //! instructor role) change the course; everyone in the guild reads it.
 
+use super::week_cmd::{title, when};
 use super::{Caller, Result};
 use crate::app::App;
-use crate::course::{Course, CourseError, CourseSettings, NewSession, Session, SessionEdit};
+use crate::course::{Course, CourseError, CourseSettings, NewSession, SessionEdit};
 use crate::markdown::escape;
-use crate::model::Paper;
 use crate::model::Scope;
 use crate::store::posts;
 use crate::view::limits::truncate;
@@ -168,73 +168,6 @@ pub(super) async fn session(app: &App, caller: &Caller, request: SessionRequest)
     )
 }
 
-/// `/week [number or date]`: a week as students see it.
-pub(super) async fn week(app: &App, caller: &Caller, which: Option<String>) -> Result<Reply> {
-    let guild = caller.scope.0;
-    let c = &app.courses;
-    user_error(
-        async {
-            let course = c.require(guild).await?;
-            let which = which.as_deref().map(str::trim).filter(|w| !w.is_empty());
-            let (n, session) = match which {
-                None => c.week_of(guild, app.clock.now()).await?,
-                Some(w) => match w.parse::<usize>() {
-                    Ok(n) => c.week(guild, n).await?,
-                    Err(_) => {
-                        let (date, _) = crate::course::parse_when(w)?;
-                        let at = course
-                            .local_instant(date, chrono::NaiveTime::MIN)
-                            .unwrap_or_else(|| app.clock.now());
-                        c.week_of(guild, at).await?
-                    }
-                },
-            };
-            let (required, optional) = (session.reading_ids(true), session.reading_ids(false));
-            let required = app.catalog.papers_by_id(Scope(guild), &required).await?;
-            let optional = app.catalog.papers_by_id(Scope(guild), &optional).await?;
-            Ok(week_card(n, &session, &required, &optional))
-        }
-        .await,
-    )
-}
-
-/// `/schedule`: the whole term, one line a week.
-pub(super) async fn schedule(app: &App, caller: &Caller) -> Result<Reply> {
-    let guild = caller.scope.0;
-    user_error(
-        async {
-            let course = app.courses.require(guild).await?;
-            let sessions = app.courses.sessions(guild).await?;
-            if sessions.is_empty() {
-                return Ok(Reply::text("The course has no sessions yet; an instructor adds them with `/session import` or `/session add`."));
-            }
-            let lines: Vec<String> = sessions
-                .iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    let line = format!("**{}.** {} — {}", i + 1, when(s), title(s));
-                    if s.skipped {
-                        format!("~~{line}~~ (no session)")
-                    } else {
-                        let req = s.readings.iter().filter(|r| r.required).count();
-                        format!("{line} · {req} required, {} optional", s.readings.len() - req)
-                    }
-                })
-                .collect();
-            Ok(Reply {
-                embeds: vec![Embed {
-                    title: Some(format!("Schedule ({} weeks)", sessions.len())),
-                    description: Some(lines.join("\n")),
-                    footer: Some(next_post_footer(&course)),
-                    ..Embed::default()
-                }],
-                ..Reply::default()
-            })
-        }
-        .await,
-    )
-}
-
 pub(super) fn done(text: String) -> Reply {
     Reply {
         content: Some(text),
@@ -243,24 +176,11 @@ pub(super) fn done(text: String) -> Reply {
     }
 }
 
-fn title(s: &Session) -> String {
-    escape(&truncate(&s.title, 150))
-}
-
-/// The session's date (and time) as a Discord timestamp.
-fn when(s: &Session) -> String {
-    let ts = s.starts_at.timestamp();
-    match s.time {
-        Some(_) => format!("<t:{ts}:f>"),
-        None => crate::schedule::render::day(s.date),
-    }
-}
-
 fn stamp(t: DateTime<Utc>) -> String {
     format!("<t:{0}:F> (<t:{0}:R>)", t.timestamp())
 }
 
-fn next_post_footer(c: &Course) -> String {
+pub(super) fn next_post_footer(c: &Course) -> String {
     match (&c.paused_reason, c.next_post_at) {
         (Some(r), _) => format!("Posting is stopped: {}", truncate(r, 200)),
         (None, Some(t)) => format!("Next post: {} UTC", t.format("%Y-%m-%d %H:%M")),
@@ -413,63 +333,6 @@ async fn preview(
             format!("Would post at {}:\n\n{}", stamp(t), messages.join("\n\n"))
         }
     }))
-}
-
-fn week_card(n: usize, s: &Session, required: &[Paper], optional: &[Paper]) -> Reply {
-    let list = |papers: &[Paper]| -> String {
-        let lines: Vec<String> = papers
-            .iter()
-            .map(|p| {
-                let t = escape(&truncate(&p.title, 200));
-                let t = match p.primary_url() {
-                    Some(u) => format!("[{t}](<{u}>)"),
-                    None => t,
-                };
-                format!("• {t} · `{}`", p.key.replace('`', "'"))
-            })
-            .collect();
-        truncate(&lines.join("\n"), crate::view::limits::FIELD_VALUE)
-    };
-    let mut fields = Vec::new();
-    for (name, papers) in [
-        ("Required readings", required),
-        ("Optional readings", optional),
-    ] {
-        if !papers.is_empty() {
-            fields.push(Field {
-                name: name.into(),
-                value: list(papers),
-                inline: false,
-            });
-        }
-    }
-    for (name, team) in [
-        ("Notes", &s.notes_team),
-        ("Video", &s.video_team),
-        ("Presenting", &s.presenters),
-    ] {
-        if let Some(t) = team {
-            fields.push(Field {
-                name: name.into(),
-                value: escape(&truncate(t, 100)),
-                inline: true,
-            });
-        }
-    }
-    let description = if s.skipped {
-        format!("{} — no session this week.", when(s))
-    } else {
-        format!("{} · <t:{}:R>", when(s), s.starts_at.timestamp())
-    };
-    Reply {
-        embeds: vec![Embed {
-            title: Some(crate::schedule::render::week_title(n, &s.title)),
-            description: Some(description),
-            fields,
-            ..Embed::default()
-        }],
-        ..Reply::default()
-    }
 }
 
 /// The import report of `/session import`.

@@ -16,6 +16,7 @@ mod course_cmd;
 mod note_cmd;
 mod papers;
 mod team_cmd;
+mod week_cmd;
 
 use admin::{help, import};
 use cite_cmd::cite_request;
@@ -123,8 +124,8 @@ async fn run(app: &App, caller: &Caller, request: Request) -> Reply {
         Request::Import { filename, bytes } => import(catalog, caller, &filename, &bytes).await,
         Request::Course(r) => course_cmd::course(app, caller, r).await,
         Request::Session(r) => course_cmd::session(app, caller, r).await,
-        Request::Week { week } => course_cmd::week(app, caller, week).await,
-        Request::Schedule => course_cmd::schedule(app, caller).await,
+        Request::Week { week } => week_cmd::week(app, caller, week).await,
+        Request::Schedule => week_cmd::schedule(app, caller).await,
         Request::Team(r) => team_cmd::team(app, caller, r).await,
         Request::Note(r) => note_cmd::note(app, caller, r).await,
         Request::Help => Ok(help()),

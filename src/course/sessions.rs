@@ -1,0 +1,238 @@
+//! Changing a course's sessions: add one defined in chat, edit its title, teams or
+//! readings, move it, skip it (a holiday, optionally shifting the later weeks), remove it.
+//! Readings are resolved in the guild's catalog; every change has the scheduler look at the
+//! course's presenter reminders again.
+
+use super::service::{load_sessions, parse_when, resolve_reading, starts_at};
+use super::{refuse, CourseError, Courses, Session};
+use crate::catalog::Catalog;
+use crate::store::courses as store;
+use chrono::Duration;
+
+type Result<T> = std::result::Result<T, CourseError>;
+
+/// A session defined in chat (`/session add`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewSession {
+    pub date: String,
+    pub title: String,
+    /// Paper ids (keys, arXiv ids, DOIs, titles) of the required readings.
+    pub required: Vec<String>,
+    pub optional: Vec<String>,
+    pub notes_team: Option<String>,
+    pub video_team: Option<String>,
+    pub presenters: Option<String>,
+}
+
+/// What `/session edit` changes; `None` keeps a field, an empty text clears a team.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SessionEdit {
+    pub title: Option<String>,
+    /// Replaces the required readings (paper ids, keys, titles).
+    pub required: Option<Vec<String>>,
+    pub optional: Option<Vec<String>>,
+    pub notes_team: Option<String>,
+    pub video_team: Option<String>,
+    pub presenters: Option<String>,
+}
+
+impl Courses {
+    /// Adds a session defined in chat; readings are resolved in the guild's catalog.
+    pub async fn add_session(
+        &self,
+        catalog: &Catalog,
+        guild: u64,
+        new: NewSession,
+    ) -> Result<Session> {
+        let course = self.require(guild).await?;
+        let (date, time) = parse_when(&new.date)?;
+        let title = new.title.trim();
+        if title.is_empty() {
+            return refuse(
+                "A session needs a title: `/session add date:2026-02-03 title:Scaling laws`.",
+            );
+        }
+        let mut readings = Vec::new();
+        for (ids, required) in [(&new.required, true), (&new.optional, false)] {
+            for id in ids {
+                readings.push((resolve_reading(catalog, guild, id).await?, required));
+            }
+        }
+        let row = store::SessionRow {
+            id: 0,
+            guild_id: guild as i64,
+            date: date.to_string(),
+            time: time.map(|t| t.format("%H:%M").to_string()),
+            starts_at: starts_at(&course, date, time)?.timestamp(),
+            title: crate::view::limits::truncate(title, 200),
+            tags: "[]".into(),
+            notes_team: new.notes_team,
+            video_team: new.video_team,
+            presenters: new.presenters,
+            skipped: false,
+            source: None,
+        };
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let id = store::save_session(&mut tx, &row).await?;
+        store::set_readings(&mut tx, id, &readings).await?;
+        store::touch_reminders(&mut tx, guild as i64, 0).await?;
+        tx.commit().await?;
+        self.wake.notify_one();
+        let sessions = self.sessions(guild).await?;
+        sessions.into_iter().find(|s| s.id == id).ok_or_else(|| {
+            CourseError::Internal(anyhow::anyhow!("session {id} vanished after insert"))
+        })
+    }
+
+    /// Marks week `week` as skipped (a holiday); with `shift`, that week's session and every
+    /// later one move a week later instead, and the week becomes a holiday placeholder.
+    pub async fn skip(&self, guild: u64, week: usize, shift: bool) -> Result<Session> {
+        let course = self.require(guild).await?;
+        let (_, session) = self.week(guild, week).await?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        if shift {
+            let sessions = load_sessions(&mut tx, guild).await?;
+            let later: Vec<&Session> = sessions.iter().filter(|s| s.date >= session.date).collect();
+            // A week later each, latest first, so no two sessions ever share a date.
+            for s in later.iter().rev() {
+                let date = s.date + Duration::days(7);
+                let at = starts_at(&course, date, s.time)?;
+                let time = s.time.map(|t| t.format("%H:%M").to_string());
+                store::move_session(
+                    &mut tx,
+                    guild as i64,
+                    s.id,
+                    &date.to_string(),
+                    time.as_deref(),
+                    at.timestamp(),
+                )
+                .await?;
+            }
+            // The week itself becomes a holiday placeholder on the original date.
+            let row = store::SessionRow {
+                id: 0,
+                guild_id: guild as i64,
+                date: session.date.to_string(),
+                time: None,
+                starts_at: starts_at(&course, session.date, None)?.timestamp(),
+                title: "No session (holiday)".into(),
+                tags: "[]".into(),
+                notes_team: None,
+                video_team: None,
+                presenters: None,
+                skipped: true,
+                source: None,
+            };
+            store::save_session(&mut tx, &row).await?;
+        } else {
+            store::set_skipped(&mut tx, guild as i64, session.id, true).await?;
+        }
+        store::touch_reminders(&mut tx, guild as i64, 0).await?;
+        tx.commit().await?;
+        Ok(session)
+    }
+
+    /// Changes week `week`'s title, teams or readings; returns it as edited.
+    pub async fn edit_session(
+        &self,
+        catalog: &Catalog,
+        guild: u64,
+        week: usize,
+        edit: SessionEdit,
+    ) -> Result<Session> {
+        let (_, session) = self.week(guild, week).await?;
+        let mut required = Vec::new();
+        for id in edit.required.iter().flatten() {
+            required.push(resolve_reading(catalog, guild, id).await?);
+        }
+        let mut optional = Vec::new();
+        for id in edit.optional.iter().flatten() {
+            optional.push(resolve_reading(catalog, guild, id).await?);
+        }
+        let team = |new: Option<String>, old: &Option<String>| match new {
+            Some(t) if t.trim().is_empty() || t.trim() == "none" => None,
+            Some(t) => Some(t.trim().to_string()),
+            None => old.clone(),
+        };
+        let title = match edit.title.as_deref().map(str::trim) {
+            Some("") => return refuse("A session needs a title."),
+            Some(t) => crate::view::limits::truncate(t, 200),
+            None => session.title.clone(),
+        };
+        let row = store::SessionRow {
+            id: session.id,
+            guild_id: guild as i64,
+            date: session.date.to_string(),
+            time: None,
+            starts_at: session.starts_at.timestamp(),
+            title,
+            tags: String::new(),
+            notes_team: team(edit.notes_team, &session.notes_team),
+            video_team: team(edit.video_team, &session.video_team),
+            presenters: team(edit.presenters, &session.presenters),
+            skipped: session.skipped,
+            source: None,
+        };
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        store::update_session(&mut tx, guild as i64, &row).await?;
+        if edit.required.is_some() || edit.optional.is_some() {
+            let keep = |required: bool| -> Vec<i64> { session.reading_ids(required) };
+            let required = if edit.required.is_some() {
+                required
+            } else {
+                keep(true)
+            };
+            let optional = if edit.optional.is_some() {
+                optional
+            } else {
+                keep(false)
+            };
+            let readings: Vec<(i64, bool)> = required
+                .into_iter()
+                .map(|id| (id, true))
+                .chain(optional.into_iter().map(|id| (id, false)))
+                .collect();
+            store::set_readings(&mut tx, session.id, &readings).await?;
+        }
+        store::touch_reminders(&mut tx, guild as i64, 0).await?;
+        tx.commit().await?;
+        self.wake.notify_one();
+        let (_, edited) = self.week(guild, week).await?;
+        Ok(edited)
+    }
+
+    /// Moves week `week` to another date (and time); returns it as moved.
+    pub async fn move_week(&self, guild: u64, week: usize, when: &str) -> Result<Session> {
+        let course = self.require(guild).await?;
+        let (_, session) = self.week(guild, week).await?;
+        let (date, time) = parse_when(when)?;
+        let at = starts_at(&course, date, time)?;
+        let mut conn = self.pool.acquire().await?;
+        let hhmm = time.map(|t| t.format("%H:%M").to_string());
+        store::move_session(
+            &mut conn,
+            guild as i64,
+            session.id,
+            &date.to_string(),
+            hhmm.as_deref(),
+            at.timestamp(),
+        )
+        .await?;
+        store::touch_reminders(&mut conn, guild as i64, 0).await?;
+        Ok(Session {
+            date,
+            time,
+            starts_at: at,
+            ..session
+        })
+    }
+
+    /// Removes week `week`; its posts stay in the history.
+    pub async fn remove(&self, guild: u64, week: usize) -> Result<Session> {
+        let (_, session) = self.week(guild, week).await?;
+        let mut conn = self.pool.acquire().await?;
+        store::remove_session(&mut conn, guild as i64, session.id).await?;
+        store::touch_reminders(&mut conn, guild as i64, 0).await?;
+        Ok(session)
+    }
+}
