@@ -44,6 +44,7 @@ pub async fn course_setup(
     #[max_length = 40]
     reminders: Option<String>,
 ) -> Result<(), BotError> {
+    refuse_unpostable(ctx, channel)?;
     let settings = CourseSettings {
         channel: Some(channel.get()),
         timezone: Some(timezone),
@@ -85,6 +86,9 @@ pub async fn course_edit(
     #[max_length = 40]
     reminders: Option<String>,
 ) -> Result<(), BotError> {
+    if let Some(channel) = channel {
+        refuse_unpostable(ctx, channel)?;
+    }
     let settings = CourseSettings {
         channel: channel.map(|c| c.get()),
         timezone,
@@ -97,6 +101,25 @@ pub async fn course_edit(
         reminders,
     };
     respond(ctx, Request::Course(CourseRequest::Edit(settings))).await
+}
+
+/// Refuses a channel the bot may not post in, judged from what Discord told it about the
+/// guild (its roles, the channel's overwrites, the bot's own member). Unknown to the cache:
+/// allowed; the first post that Discord refuses then stops the course with the reason.
+fn refuse_unpostable(ctx: Context<'_>, channel: serenity::ChannelId) -> Result<(), BotError> {
+    let may_post = (|| {
+        let guild = ctx.guild()?;
+        let target = guild.channels.get(&channel)?;
+        let member = guild.members.get(&ctx.cache().current_user().id)?;
+        let perms = guild.user_permissions_in(target, member);
+        Some(perms.view_channel() && perms.send_messages())
+    })();
+    match may_post {
+        Some(false) => Err(BotError::user(format!(
+            "paperclub may not post in <#{channel}>: give it View Channel, Send Messages and Read Message History there, or choose another channel."
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// The course's settings

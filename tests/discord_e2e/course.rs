@@ -9,7 +9,7 @@ use paperclub::app::App;
 use paperclub::clock::ManualClock;
 use paperclub::discord::DiscordPoster;
 use support::bot::spawn_app_on;
-use support::payloads::{channel_option, CHANNEL_A};
+use support::payloads::{channel_option, CHANNEL_A, CHANNEL_LOCKED};
 
 const POST: &[u8] = include_bytes!("../fixtures/course/2026-03-03-scaling.md");
 
@@ -109,6 +109,28 @@ async fn an_instructor_sets_up_the_course_and_a_typo_in_the_zone_gets_a_suggesti
         "{}",
         content(&typo)
     );
+    // A channel where the bot may not send is refused at setup, and nothing is stored.
+    let (locked, resolved) = channel_option("channel", CHANNEL_LOCKED);
+    let options = json!([sub(
+        "setup",
+        json!([
+            locked,
+            opt("timezone", "Europe/Berlin"),
+            opt("schedule", "MON 09:00")
+        ])
+    )]);
+    let who = Invoker::instructor(GUILD_A);
+    let id = c
+        .bot
+        .send_slash_resolved(&who, "course", options, Some(resolved))
+        .0;
+    let refused = c.bot.answer(id).await;
+    assert!(
+        content(&refused).contains(&format!("may not post in <#{CHANNEL_LOCKED}>")),
+        "{}",
+        content(&refused)
+    );
+    assert!(c.bot.app.courses.course(GUILD_A).await.unwrap().is_none());
     let done = c
         .setup(&Invoker::instructor(GUILD_A), "Europe/Berlin")
         .await;

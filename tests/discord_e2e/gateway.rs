@@ -160,7 +160,13 @@ mod payloads_deserialize_as_serenity_types {
                     assert_eq!(ready.ready.guilds.len(), 2);
                 }
                 ("GUILD_CREATE", Event::GuildCreate(g)) => {
-                    assert_eq!(g.guild.channels.len(), 1, "a channel was dropped: {frame}");
+                    assert_eq!(g.guild.channels.len(), 2, "a channel was dropped: {frame}");
+                    assert_eq!(g.guild.roles.len(), 1, "the role was dropped: {frame}");
+                    assert_eq!(
+                        g.guild.members.len(),
+                        1,
+                        "the bot's member was dropped: {frame}"
+                    );
                 }
                 ("RESUMED", Event::Resumed(_)) => {}
                 ("INTERACTION_CREATE", Event::InteractionCreate(i)) => {
@@ -213,6 +219,6 @@ mod payloads_deserialize_as_serenity_types {
             serde_json::from_value(payloads::gateway_bot("ws://127.0.0.1:1")).expect("BotGateway");
         let guild: serenity::all::Guild =
             serde_json::from_value(payloads::guild(GUILD_A)).expect("Guild");
-        assert_eq!(guild.channels.len(), 1);
+        assert_eq!(guild.channels.len(), 2);
     }
 }

@@ -10,6 +10,8 @@ pub const BOT_ID: u64 = 900_000_000_000_000_001;
 pub const GUILD_A: u64 = 100_000_000_000_000_001;
 pub const GUILD_B: u64 = 100_000_000_000_000_002;
 pub const CHANNEL_A: u64 = 200_000_000_000_000_001;
+/// A channel where @everyone, the bot included, may read but not send.
+pub const CHANNEL_LOCKED: u64 = 200_000_000_000_000_002;
 pub const INSTRUCTOR_ROLE: u64 = 300_000_000_000_000_001;
 
 /// Discord permission bits used by the tests.
@@ -103,11 +105,15 @@ pub fn guild(id: u64) -> Value {
         "preferred_locale": "en-US",
         "afk_timeout": 300,
         "features": [],
-        "roles": [],
+        // @everyone (its id is the guild's) may view and send; the bot is a plain member.
+        "roles": [{"id": id.to_string(), "name": "@everyone", "color": 0, "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null}, "icon": null, "unicode_emoji": null, "hoist": false, "position": 0, "permissions": VIEW_AND_SEND.to_string(), "managed": false, "mentionable": false, "flags": 0}],
         "emojis": [],
         "stickers": [],
-        "members": [],
-        "channels": [{"id": CHANNEL_A.to_string(), "name": "readings", "type": 0, "guild_id": id.to_string(), "position": 0, "permission_overwrites": []}],
+        "members": [{"user": {"id": BOT_ID.to_string(), "username": "paperclub", "discriminator": "0", "bot": true, "avatar": null}, "roles": [], "joined_at": "2024-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false, "flags": 0}],
+        "channels": [
+            {"id": CHANNEL_A.to_string(), "name": "readings", "type": 0, "guild_id": id.to_string(), "position": 0, "permission_overwrites": []},
+            {"id": CHANNEL_LOCKED.to_string(), "name": "announcements", "type": 0, "guild_id": id.to_string(), "position": 1, "permission_overwrites": [{"id": id.to_string(), "type": 0, "allow": "0", "deny": (1u64 << 11).to_string()}]},
+        ],
         "threads": [],
         "presences": [],
         "voice_states": [],
