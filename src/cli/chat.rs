@@ -5,7 +5,7 @@
 
 use crate::app::App;
 use crate::cite::CiteFormat;
-use crate::course::{CourseSettings, NewSession, SessionEdit};
+use crate::course::{split_ids, CourseSettings, NewSession, SessionEdit};
 use crate::dispatch::{self, Caller, CourseRequest, Request, SessionRequest};
 use crate::view::text;
 use std::io::{BufRead, IsTerminal, Write};
@@ -242,14 +242,7 @@ pub fn parse_line(line: &str) -> ChatLine {
         }
         "session add" => {
             let list = |name: &str| -> Vec<String> {
-                get(name)
-                    .map(|v| {
-                        v.split([' ', ','])
-                            .filter(|k| !k.is_empty())
-                            .map(String::from)
-                            .collect()
-                    })
-                    .unwrap_or_default()
+                get(name).as_deref().map(split_ids).unwrap_or_default()
             };
             Request::Session(SessionRequest::Add(NewSession {
                 date: get("date").unwrap_or_default(),
@@ -273,14 +266,7 @@ pub fn parse_line(line: &str) -> ChatLine {
                     shift: get("shift").is_some_and(|v| matches!(v.as_str(), "true" | "yes" | "1")),
                 },
                 "session edit" => {
-                    let list = |name: &str| {
-                        get(name).map(|v| {
-                            v.split([' ', ','])
-                                .filter(|k| !k.is_empty())
-                                .map(String::from)
-                                .collect()
-                        })
-                    };
+                    let list = |name: &str| get(name).as_deref().map(split_ids);
                     SessionRequest::Edit {
                         week,
                         edit: SessionEdit {

@@ -16,7 +16,7 @@ pub use notes::{Note, Revision, NOTES_PER_HOUR, NOTE_MAX_CHARS};
 pub(crate) use service::load_sessions;
 pub use service::parse_when;
 pub use service::{CourseSettings, Courses, SessionImport};
-pub use sessions::{NewSession, SessionEdit};
+pub use sessions::{split_ids, NewSession, SessionEdit};
 pub use teams::{Member, Membership, Team, TEAM_NAME_MAX};
 
 use crate::store::courses::{CourseRow, SessionRow};

@@ -11,6 +11,14 @@ use chrono::Duration;
 
 type Result<T> = std::result::Result<T, CourseError>;
 
+/// Readings as typed in one option: ids separated by spaces or commas.
+pub fn split_ids(text: &str) -> Vec<String> {
+    text.split([' ', ','])
+        .filter(|k| !k.is_empty())
+        .map(String::from)
+        .collect()
+}
+
 /// A session defined in chat (`/session add`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NewSession {

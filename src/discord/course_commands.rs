@@ -4,7 +4,7 @@
 
 use super::commands::respond;
 use super::{BotError, Context};
-use crate::course::{CourseSettings, NewSession, SessionEdit};
+use crate::course::{split_ids, CourseSettings, NewSession, SessionEdit};
 use crate::dispatch::{CourseRequest, Request, SessionRequest};
 use poise::serenity_prelude as serenity;
 
@@ -183,15 +183,7 @@ pub async fn session_add(
     #[description = "The team recording video"] video: Option<String>,
     #[description = "Who presents"] presenters: Option<String>,
 ) -> Result<(), BotError> {
-    let list = |v: Option<String>| -> Vec<String> {
-        v.map(|v| {
-            v.split([' ', ','])
-                .filter(|k| !k.is_empty())
-                .map(String::from)
-                .collect()
-        })
-        .unwrap_or_default()
-    };
+    let list = |v: Option<String>| v.as_deref().map(split_ids).unwrap_or_default();
     let new = NewSession {
         date,
         title,
@@ -225,14 +217,7 @@ pub async fn session_edit(
     #[description = "The team recording video (none to clear)"] video: Option<String>,
     #[description = "Who presents (none to clear)"] presenters: Option<String>,
 ) -> Result<(), BotError> {
-    let list = |v: Option<String>| {
-        v.map(|v| {
-            v.split([' ', ','])
-                .filter(|k| !k.is_empty())
-                .map(String::from)
-                .collect()
-        })
-    };
+    let list = |v: Option<String>| v.as_deref().map(split_ids);
     let edit = SessionEdit {
         title,
         required: list(required),
