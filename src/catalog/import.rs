@@ -166,7 +166,22 @@ impl Catalog {
         format: Option<Format>,
     ) -> ImportReport {
         let _guard = self.writer.lock().await;
-        let (mut report, touched) = self.store(scope, prepare(file, bytes, format)).await;
+        // Parsing a large upload is seconds of CPU: off the async threads, so the bot keeps
+        // answering while an instructor imports.
+        let (name, data) = (file.to_string(), bytes.to_vec());
+        let prepared =
+            match tokio::task::spawn_blocking(move || prepare(&name, &data, format)).await {
+                Ok(prepared) => prepared,
+                Err(e) => {
+                    tracing::error!(file, error = %e, "parser thread failed");
+                    return ImportReport {
+                        file: file.to_string(),
+                        error: Some("could not be read (see the log); nothing was changed".into()),
+                        ..ImportReport::default()
+                    };
+                }
+            };
+        let (mut report, touched) = self.store(scope, prepared).await;
         let mut session = Session::default();
         if let Some(job) = self.index_job(touched, &mut session).await {
             let _ = tokio::task::spawn_blocking(job).await;
