@@ -87,17 +87,8 @@ async fn claim_weekly(
             continue;
         };
         let when: Vec<DateTime<Utc>> = missed.iter().map(|m| m.1).collect();
-        let (week, session) = find_session(sessions, session_id)?;
-        let required = readings(tx, guild, session, true).await?;
-        let optional = readings(tx, guild, session, false).await?;
-        let input = PostInput {
-            week,
-            session,
-            required: &required,
-            optional: &optional,
-            missed: &when,
-        };
-        save_parts(tx, id, &render::render(id, &input)).await?;
+        let parts = weekly_messages(tx, guild, sessions, session_id, id, &when).await?;
+        save_parts(tx, id, &parts).await?;
         let reported: Vec<i64> = missed.drain(..).map(|m| m.0).collect();
         posts::mark_reported(tx, &reported).await?;
         claimed += 1;
@@ -159,11 +150,30 @@ async fn claim_reminders(
     Ok(due.len())
 }
 
-/// A session and its 1-based week number.
-pub(super) fn find_session(
+/// The messages of weekly post `post` announcing `session_id` (post 0: a preview).
+pub(super) async fn weekly_messages(
+    conn: &mut SqliteConnection,
+    guild: u64,
     sessions: &[Session],
-    id: i64,
-) -> Result<(usize, &Session), CourseError> {
+    session_id: i64,
+    post: i64,
+    missed: &[DateTime<Utc>],
+) -> Result<Vec<String>, CourseError> {
+    let (week, session) = find_session(sessions, session_id)?;
+    let required = readings(conn, guild, session, true).await?;
+    let optional = readings(conn, guild, session, false).await?;
+    let input = PostInput {
+        week,
+        session,
+        required: &required,
+        optional: &optional,
+        missed,
+    };
+    Ok(render::render(post, &input))
+}
+
+/// A session and its 1-based week number.
+fn find_session(sessions: &[Session], id: i64) -> Result<(usize, &Session), CourseError> {
     sessions
         .iter()
         .enumerate()
@@ -173,7 +183,7 @@ pub(super) fn find_session(
 }
 
 /// A session's required (or optional) readings as the guild sees them.
-pub(super) async fn readings(
+async fn readings(
     conn: &mut SqliteConnection,
     guild: u64,
     session: &Session,

@@ -4,10 +4,9 @@
 //! week), then delivers every claimed post whose lease is free, several guilds at once so
 //! one slow or rate-limited channel never holds up the others.
 
-use super::claim::{claim, find_session, readings};
+use super::claim::{claim, weekly_messages};
 use super::deliver::{deliver, Delivered};
 use super::plan::{plan, Outcome};
-use super::render::{self, PostInput};
 use super::Poster;
 use crate::course::{CourseError, Courses};
 use crate::store::courses as store;
@@ -143,17 +142,7 @@ pub async fn preview(
     let decided = plan(&course, &sessions, &announced, occurrence);
     let messages = match decided.decisions.first().map(|d| d.outcome) {
         Some(Outcome::Post(id)) => {
-            let (week, session) = find_session(&sessions, id)?;
-            let required = readings(&mut conn, guild, session, true).await?;
-            let optional = readings(&mut conn, guild, session, false).await?;
-            let input = PostInput {
-                week,
-                session,
-                required: &required,
-                optional: &optional,
-                missed: &[],
-            };
-            Some(render::render(0, &input))
+            Some(weekly_messages(&mut conn, guild, &sessions, id, 0, &[]).await?)
         }
         _ => None,
     };
