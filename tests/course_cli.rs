@@ -332,3 +332,37 @@ fn an_instructor_edits_a_weeks_title_teams_and_readings() {
     assert_eq!(unknown.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&unknown.stdout).contains("No paper `9999.99999`"));
 }
+
+#[test]
+fn a_skipped_week_with_shift_moves_the_later_sessions_a_week_and_leaves_a_holiday() {
+    let data = tempfile::tempdir().unwrap();
+    setup(data.path(), "7");
+    ok(paperclub(
+        data.path(),
+        &[
+            "session",
+            "--guild",
+            "7",
+            "import",
+            &format!("{FIXTURES}/course-undated"),
+        ],
+    ));
+    ok(paperclub(
+        data.path(),
+        &["session", "--guild", "7", "skip", "2", "--shift"],
+    ));
+    let week2 = ok(paperclub(data.path(), &["week", "2", "--guild", "7"]));
+    assert!(
+        week2.contains("Tuesday 10 March 2026") && week2.contains("no session"),
+        "{week2}"
+    );
+    let week3 = ok(paperclub(data.path(), &["week", "3", "--guild", "7"]));
+    assert!(
+        week3.contains("Pretraining") && week3.contains("Tuesday 17 March 2026"),
+        "{week3}"
+    );
+    // The dated guest lecture moved too (it was later), and keeps its time.
+    let week4 = ok(paperclub(data.path(), &["week", "4", "--guild", "7"]));
+    assert!(week4.contains("Guest lecture"), "{week4}");
+    assert!(week4.contains("2026-04-21"), "{week4}");
+}

@@ -178,7 +178,7 @@ impl Courses {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let id = store::save_session(&mut tx, &row).await?;
         store::set_readings(&mut tx, id, &readings).await?;
-        store::touch_reminders(&mut tx, guild as i64, 0).await?;
+        store::touch_reminders(&mut tx, guild as i64).await?;
         tx.commit().await?;
         let required = readings.iter().filter(|r| r.1).count();
         Ok(SessionImport {

@@ -180,6 +180,24 @@ impl Session {
         })
     }
 
+    /// The row of this session, as `store::courses::update_session` writes it.
+    pub(crate) fn to_row(&self, guild: u64) -> SessionRow {
+        SessionRow {
+            id: self.id,
+            guild_id: guild as i64,
+            date: self.date.to_string(),
+            time: self.time.map(|t| t.format("%H:%M").to_string()),
+            starts_at: self.starts_at.timestamp(),
+            title: self.title.clone(),
+            tags: serde_json::to_string(&self.tags).unwrap_or_else(|_| "[]".into()),
+            notes_team: self.notes_team.clone(),
+            video_team: self.video_team.clone(),
+            presenters: self.presenters.clone(),
+            skipped: self.skipped,
+            source: None,
+        }
+    }
+
     /// The paper ids of the required (or the optional) readings, in order.
     pub fn reading_ids(&self, required: bool) -> Vec<i64> {
         self.readings

@@ -83,7 +83,7 @@ impl Courses {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let id = store::save_session(&mut tx, &row).await?;
         store::set_readings(&mut tx, id, &readings).await?;
-        store::touch_reminders(&mut tx, guild as i64, 0).await?;
+        store::touch_reminders(&mut tx, guild as i64).await?;
         tx.commit().await?;
         self.wake.notify_one();
         let sessions = self.sessions(guild).await?;
@@ -105,16 +105,12 @@ impl Courses {
             for s in later.iter().rev() {
                 let date = s.date + Duration::days(7);
                 let at = starts_at(&course, date, s.time)?;
-                let time = s.time.map(|t| t.format("%H:%M").to_string());
-                store::move_session(
-                    &mut tx,
-                    guild as i64,
-                    s.id,
-                    &date.to_string(),
-                    time.as_deref(),
-                    at.timestamp(),
-                )
-                .await?;
+                let moved = Session {
+                    date,
+                    starts_at: at,
+                    ..(*s).clone()
+                };
+                store::update_session(&mut tx, guild as i64, &moved.to_row(guild)).await?;
             }
             // The week itself becomes a holiday placeholder on the original date.
             let row = store::SessionRow {
@@ -135,7 +131,7 @@ impl Courses {
         } else {
             store::set_skipped(&mut tx, guild as i64, session.id, true).await?;
         }
-        store::touch_reminders(&mut tx, guild as i64, 0).await?;
+        store::touch_reminders(&mut tx, guild as i64).await?;
         tx.commit().await?;
         Ok(session)
     }
@@ -149,13 +145,20 @@ impl Courses {
         edit: SessionEdit,
     ) -> Result<Session> {
         let (_, session) = self.week(guild, week).await?;
-        let mut required = Vec::new();
-        for id in edit.required.iter().flatten() {
-            required.push(resolve_reading(catalog, guild, id).await?);
-        }
-        let mut optional = Vec::new();
-        for id in edit.optional.iter().flatten() {
-            optional.push(resolve_reading(catalog, guild, id).await?);
+        // A list given replaces the old one; a list not given stays as it was.
+        let mut lists = Vec::new();
+        for (given, required) in [(&edit.required, true), (&edit.optional, false)] {
+            let ids = match given {
+                None => session.reading_ids(required),
+                Some(typed) => {
+                    let mut ids = Vec::new();
+                    for id in typed {
+                        ids.push(resolve_reading(catalog, guild, id).await?);
+                    }
+                    ids
+                }
+            };
+            lists.extend(ids.into_iter().map(|id| (id, required)));
         }
         let team = |new: Option<String>, old: &Option<String>| match new {
             Some(t) if t.trim().is_empty() || t.trim() == "none" => None,
@@ -167,42 +170,17 @@ impl Courses {
             Some(t) => crate::view::limits::truncate(t, 200),
             None => session.title.clone(),
         };
-        let row = store::SessionRow {
-            id: session.id,
-            guild_id: guild as i64,
-            date: session.date.to_string(),
-            time: None,
-            starts_at: session.starts_at.timestamp(),
+        let edited = Session {
             title,
-            tags: String::new(),
             notes_team: team(edit.notes_team, &session.notes_team),
             video_team: team(edit.video_team, &session.video_team),
             presenters: team(edit.presenters, &session.presenters),
-            skipped: session.skipped,
-            source: None,
+            ..session
         };
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        store::update_session(&mut tx, guild as i64, &row).await?;
-        if edit.required.is_some() || edit.optional.is_some() {
-            let keep = |required: bool| -> Vec<i64> { session.reading_ids(required) };
-            let required = if edit.required.is_some() {
-                required
-            } else {
-                keep(true)
-            };
-            let optional = if edit.optional.is_some() {
-                optional
-            } else {
-                keep(false)
-            };
-            let readings: Vec<(i64, bool)> = required
-                .into_iter()
-                .map(|id| (id, true))
-                .chain(optional.into_iter().map(|id| (id, false)))
-                .collect();
-            store::set_readings(&mut tx, session.id, &readings).await?;
-        }
-        store::touch_reminders(&mut tx, guild as i64, 0).await?;
+        store::update_session(&mut tx, guild as i64, &edited.to_row(guild)).await?;
+        store::set_readings(&mut tx, edited.id, &lists).await?;
+        store::touch_reminders(&mut tx, guild as i64).await?;
         tx.commit().await?;
         self.wake.notify_one();
         let (_, edited) = self.week(guild, week).await?;
@@ -215,24 +193,16 @@ impl Courses {
         let (_, session) = self.week(guild, week).await?;
         let (date, time) = parse_when(when)?;
         let at = starts_at(&course, date, time)?;
-        let mut conn = self.pool.acquire().await?;
-        let hhmm = time.map(|t| t.format("%H:%M").to_string());
-        store::move_session(
-            &mut conn,
-            guild as i64,
-            session.id,
-            &date.to_string(),
-            hhmm.as_deref(),
-            at.timestamp(),
-        )
-        .await?;
-        store::touch_reminders(&mut conn, guild as i64, 0).await?;
-        Ok(Session {
+        let moved = Session {
             date,
             time,
             starts_at: at,
             ..session
-        })
+        };
+        let mut conn = self.pool.acquire().await?;
+        store::update_session(&mut conn, guild as i64, &moved.to_row(guild)).await?;
+        store::touch_reminders(&mut conn, guild as i64).await?;
+        Ok(moved)
     }
 
     /// Removes week `week`; its posts stay in the history.
@@ -240,7 +210,7 @@ impl Courses {
         let (_, session) = self.week(guild, week).await?;
         let mut conn = self.pool.acquire().await?;
         store::remove_session(&mut conn, guild as i64, session.id).await?;
-        store::touch_reminders(&mut conn, guild as i64, 0).await?;
+        store::touch_reminders(&mut conn, guild as i64).await?;
         Ok(session)
     }
 }

@@ -267,18 +267,10 @@ pub async fn set_readings(
     Ok(())
 }
 
-/// Has the next tick look at a guild's presenter reminders (its sessions changed).
-pub async fn touch_reminders(
-    conn: &mut SqliteConnection,
-    guild: i64,
-    now: i64,
-) -> sqlx::Result<()> {
-    sqlx::query("UPDATE courses SET next_reminder_at = ? WHERE guild_id = ?")
-        .bind(now)
-        .bind(guild)
-        .execute(conn)
-        .await?;
-    Ok(())
+/// Has the next tick look at a guild's presenter reminders (its sessions changed): due at
+/// the epoch, so any tick takes it up and sets the real next instant.
+pub async fn touch_reminders(conn: &mut SqliteConnection, guild: i64) -> sqlx::Result<()> {
+    set_next_reminder(conn, guild, Some(0)).await
 }
 
 pub async fn set_skipped(
@@ -296,38 +288,20 @@ pub async fn set_skipped(
     Ok(done.rows_affected() == 1)
 }
 
-/// Moves a session to another local date/time (its instant recomputed by the caller).
-pub async fn move_session(
-    conn: &mut SqliteConnection,
-    guild: i64,
-    session: i64,
-    date: &str,
-    time: Option<&str>,
-    starts_at: i64,
-) -> sqlx::Result<bool> {
-    let done = sqlx::query(
-        "UPDATE sessions SET date = ?, time = ?, starts_at = ? WHERE id = ? AND guild_id = ?",
-    )
-    .bind(date)
-    .bind(time)
-    .bind(starts_at)
-    .bind(session)
-    .bind(guild)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// Changes a session's title and teams (the caller passes the values to keep as they are).
+/// Writes a session's date, time, title and teams (its readings, tags and source stay).
 pub async fn update_session(
     conn: &mut SqliteConnection,
     guild: i64,
     s: &SessionRow,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
-        "UPDATE sessions SET title = ?, notes_team = ?, video_team = ?, presenters = ?
+        "UPDATE sessions SET date = ?, time = ?, starts_at = ?, title = ?, notes_team = ?,
+             video_team = ?, presenters = ?
          WHERE id = ? AND guild_id = ?",
     )
+    .bind(&s.date)
+    .bind(&s.time)
+    .bind(s.starts_at)
     .bind(&s.title)
     .bind(&s.notes_team)
     .bind(&s.video_team)
