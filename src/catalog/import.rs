@@ -48,7 +48,7 @@ fn line_of(bytes: &[u8], pos: usize) -> usize {
 }
 
 /// FNV-1a: a stable content fingerprint (std's hasher may change between releases).
-fn fingerprint(text: &str) -> String {
+pub(super) fn fingerprint(text: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in PARSER_VERSION.bytes().chain([0]).chain(text.bytes()) {
         h ^= u64::from(b);
