@@ -80,6 +80,18 @@ impl Catalog {
         files: Vec<(String, Vec<u8>)>,
         format: Option<Format>,
     ) -> Vec<ImportReport> {
+        self.import_files_watched(scope, files, format, |_| {}).await
+    }
+
+    /// [`Catalog::import_files`], calling `stored` as each file is stored (for a progress
+    /// bar). A file is searchable, and its report final, only when this returns.
+    pub async fn import_files_watched(
+        &self,
+        scope: Scope,
+        files: Vec<(String, Vec<u8>)>,
+        format: Option<Format>,
+        mut stored: impl FnMut(&ImportReport),
+    ) -> Vec<ImportReport> {
         let mut order: Vec<(u8, usize)> = files
             .iter()
             .enumerate()
@@ -129,6 +141,7 @@ impl Catalog {
                 }
             };
             let (report, touched) = self.store(scope, prepared).await;
+            stored(&report);
             reports[i] = Some(report);
             written.extend(touched.generations.iter().map(|&g| (i, g)));
             pending.extend(touched);
