@@ -387,12 +387,20 @@ fn lists_shows_a_guilds_files_and_remove_takes_back_what_one_stated() {
             .output()
             .unwrap()
     };
-    assert!(run(&["import", "lists/scaling.bib", "--guild", "9"]).status.success());
+    assert!(run(&["import", "lists/scaling.bib", "--guild", "9"])
+        .status
+        .success());
     let lists: serde_json::Value =
         serde_json::from_slice(&run(&["--json", "lists", "--guild", "9"]).stdout).unwrap();
     let list = &lists.as_array().expect("an array")[0];
     assert_eq!(list["format"], "bibtex");
-    assert!(list["name"].as_str().unwrap().ends_with("lists/scaling.bib"), "{list}");
+    assert!(
+        list["name"]
+            .as_str()
+            .unwrap()
+            .ends_with("lists/scaling.bib"),
+        "{list}"
+    );
     let papers = list["entries"].as_u64().unwrap();
     assert!(papers > 0);
     // The global catalog has no lists of its own, and guild 9's are not its.
@@ -408,7 +416,10 @@ fn lists_shows_a_guilds_files_and_remove_takes_back_what_one_stated() {
     // Any spelling of the file names the list, as for import.
     let removed = run(&["lists", "--guild", "9", "--remove", "./lists/scaling.bib"]);
     assert!(removed.status.success(), "{removed:?}");
-    assert!(stdout(&removed).contains(&format!("{papers} papers")), "{removed:?}");
+    assert!(
+        stdout(&removed).contains(&format!("{papers} papers")),
+        "{removed:?}"
+    );
     assert_eq!(found("9"), serde_json::json!([]));
     let missing = run(&["lists", "--guild", "9", "--remove", "lists/scaling.bib"]);
     assert_eq!(missing.status.code(), Some(1));

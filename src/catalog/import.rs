@@ -80,7 +80,8 @@ impl Catalog {
         files: Vec<(String, Vec<u8>)>,
         format: Option<Format>,
     ) -> Vec<ImportReport> {
-        self.import_files_watched(scope, files, format, |_| {}).await
+        self.import_files_watched(scope, files, format, |_| {})
+            .await
     }
 
     /// [`Catalog::import_files`], calling `stored` as each file is stored (for a progress

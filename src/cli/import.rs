@@ -142,7 +142,14 @@ pub(super) async fn run_import(
     let bar = progress_bar(readable.len());
     let reports = catalog
         .import_files_watched(scope, readable, format, |report| {
-            bar.set_message(report.file.rsplit('/').next().unwrap_or_default().to_string());
+            bar.set_message(
+                report
+                    .file
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+            );
             bar.inc(1);
         })
         .await;
