@@ -39,6 +39,7 @@ fn options_of(command: &str) -> Option<&'static [&'static str]> {
             "grace_hours",
             "notes_public",
             "reminders",
+            "slots_per_team",
         ],
         "course info" | "course status" | "schedule" => &[],
         "schedule preview" => &["at"],
@@ -327,6 +328,12 @@ fn course_settings(get: &dyn Fn(&str) -> Option<String>) -> Result<CourseSetting
             Some(v) => return Err(format!("`notes_public` is true or false, got `{v}`")),
         },
         reminders: get("reminders"),
+        slots_per_team: get("slots_per_team")
+            .map(|v| {
+                v.parse::<u32>()
+                    .map_err(|_| format!("`slots_per_team` must be a number, got `{v}`"))
+            })
+            .transpose()?,
     })
 }
 
