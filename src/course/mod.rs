@@ -9,6 +9,10 @@ mod import;
 pub mod notes;
 mod service;
 mod sessions;
+pub mod slot_ics;
+pub mod slot_plan;
+pub mod slot_swap;
+pub mod slots;
 pub mod teams;
 pub mod when;
 
@@ -17,6 +21,9 @@ pub(crate) use service::load_sessions;
 pub use service::parse_when;
 pub use service::{CourseSettings, Courses, SessionImport};
 pub use sessions::{split_ids, NewSession, SessionEdit};
+pub use slot_plan::{Plan, Planned};
+pub use slot_swap::{SwapPair, SwapState};
+pub use slots::{PaperRef, Placed, Slot};
 pub use teams::{Member, Membership, Team, TEAM_NAME_MAX};
 
 use crate::store::courses::{CourseRow, SessionRow};
