@@ -68,6 +68,7 @@ fn options_of(command: &str) -> Option<&'static [&'static str]> {
         "week" => &["week"],
         "help" => &[],
         c if super::team::chat_options(c).is_some() => super::team::chat_options(c)?,
+        c if super::slot::chat_options(c).is_some() => super::slot::chat_options(c)?,
         _ => return None,
     })
 }
@@ -127,7 +128,7 @@ pub fn parse_line(line: &str) -> ChatLine {
     let first = words.next().unwrap_or("").to_ascii_lowercase();
     let (command, rest) = if matches!(
         first.as_str(),
-        "paper" | "course" | "session" | "team" | "note" | "notes"
+        "paper" | "course" | "session" | "team" | "note" | "notes" | "slot"
     ) {
         let sub = words.next().unwrap_or("").to_ascii_lowercase();
         (format!("{first} {sub}"), words.next().unwrap_or(""))
@@ -287,7 +288,9 @@ pub fn parse_line(line: &str) -> ChatLine {
                 _ => SessionRequest::Remove { week },
             })
         }
-        other => match super::team::chat_request(other, &get) {
+        other => match super::team::chat_request(other, &get)
+            .or_else(|| super::slot::chat_request(other, &get))
+        {
             Some(Ok(r)) => r,
             Some(Err(e)) => return ChatLine::Invalid(e),
             None => Request::Help,
