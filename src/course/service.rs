@@ -191,7 +191,9 @@ fn apply(
             "`grace_hours` is at most {MAX_GRACE_HOURS} (two weeks)."
         ));
     }
-    if s.slots_per_team.is_some_and(|n| n == 0 || n > MAX_SLOTS_PER_TEAM) {
+    if s.slots_per_team
+        .is_some_and(|n| n == 0 || n > MAX_SLOTS_PER_TEAM)
+    {
         return refuse(format!(
             "`slots_per_team` is a number from 1 to {MAX_SLOTS_PER_TEAM}."
         ));

@@ -47,7 +47,12 @@ pub fn plan(
     let mut taken: HashSet<i64> = slots.iter().map(|s| s.paper_id).collect();
     let mut counts: Vec<(Team, usize)> = teams
         .iter()
-        .map(|t| (t.clone(), slots.iter().filter(|s| s.team.id == t.id).count()))
+        .map(|t| {
+            (
+                t.clone(),
+                slots.iter().filter(|s| s.team.id == t.id).count(),
+            )
+        })
         .collect();
     let mut fills = Vec::new();
     let mut left_open = 0;
@@ -133,7 +138,9 @@ impl Courses {
             })
             .collect();
         if teams.is_empty() {
-            return refuse("This course has no teams yet; an instructor creates them with `/team create`.");
+            return refuse(
+                "This course has no teams yet; an instructor creates them with `/team create`.",
+            );
         }
         let plan = plan(&sessions, &slots, &teams, course.slots_per_team, now);
         if !apply || plan.fills.is_empty() {

@@ -62,15 +62,23 @@ impl Courses {
         let mine = self.membership(guild, who).await?.map(|m| m.team().id);
         let g = guild as i64;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let slot_of = |p: &PaperRef, row: Option<store::SlotRow>| match row {
+        let slot_of = |p: &PaperRef, row: Option<store::SlotRow>| {
+            match row {
             Some(r) => Ok(Slot::from_row(r)),
             None => refuse(format!(
                 "Nobody presents “{}” yet, so there is nothing to swap; claim it with `/slot claim` instead.",
                 p.title
             )),
+        }
         };
-        let sa = slot_of(&paper_a, store::slot_of_paper(&mut tx, g, paper_a.id).await?)?;
-        let sb = slot_of(&paper_b, store::slot_of_paper(&mut tx, g, paper_b.id).await?)?;
+        let sa = slot_of(
+            &paper_a,
+            store::slot_of_paper(&mut tx, g, paper_a.id).await?,
+        )?;
+        let sb = slot_of(
+            &paper_b,
+            store::slot_of_paper(&mut tx, g, paper_b.id).await?,
+        )?;
         if sa.team.id == sb.team.id {
             return refuse(format!(
                 "Team {} presents both papers already; a swap is between two teams.",
@@ -178,8 +186,15 @@ impl Courses {
             ));
         }
         let state = if !confirm {
-            store::update_swap(&mut tx, g, id, swap.confirmed_a, swap.confirmed_b, "declined")
-                .await?;
+            store::update_swap(
+                &mut tx,
+                g,
+                id,
+                swap.confirmed_a,
+                swap.confirmed_b,
+                "declined",
+            )
+            .await?;
             SwapState::Declined
         } else if ca && cb {
             apply(&mut tx, g, &a, &b).await?;

@@ -292,4 +292,3 @@ pub(crate) async fn paper_title(catalog: &Catalog, guild: u64, id: i64) -> Resul
         |p| crate::markdown::escape(&crate::view::limits::truncate(&p.title, 150)),
     ))
 }
-

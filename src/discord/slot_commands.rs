@@ -55,7 +55,11 @@ pub async fn slot_assign(
     #[max_length = 20]
     date: Option<String>,
 ) -> Result<(), BotError> {
-    respond(ctx, Request::Slot(SlotRequest::Assign { paper, team, date })).await
+    respond(
+        ctx,
+        Request::Slot(SlotRequest::Assign { paper, team, date }),
+    )
+    .await
 }
 
 /// Give up a slot (its team's members, or instructors)

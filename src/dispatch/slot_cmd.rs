@@ -103,7 +103,15 @@ async fn run(
         }
         SlotRequest::Assign { paper, team, date } => {
             let placed = c
-                .assign_slot(catalog, guild, &paper, &team, date.as_deref(), who.user, now)
+                .assign_slot(
+                    catalog,
+                    guild,
+                    &paper,
+                    &team,
+                    date.as_deref(),
+                    who.user,
+                    now,
+                )
                 .await?;
             placed_reply(app, guild, &placed).await?
         }

@@ -62,7 +62,11 @@ pub async fn slot_of_paper(
     .await
 }
 
-pub async fn slot(conn: &mut SqliteConnection, guild: i64, id: i64) -> sqlx::Result<Option<SlotRow>> {
+pub async fn slot(
+    conn: &mut SqliteConnection,
+    guild: i64,
+    id: i64,
+) -> sqlx::Result<Option<SlotRow>> {
     sqlx::query_as(&format!(
         "SELECT {SLOT_COLUMNS} FROM slots s JOIN teams t ON t.id = s.team_id
          WHERE s.guild_id = ? AND s.id = ?"
@@ -162,7 +166,11 @@ pub async fn insert_swap(conn: &mut SqliteConnection, s: &SwapRow, now: i64) -> 
     .await
 }
 
-pub async fn swap(conn: &mut SqliteConnection, guild: i64, id: i64) -> sqlx::Result<Option<SwapRow>> {
+pub async fn swap(
+    conn: &mut SqliteConnection,
+    guild: i64,
+    id: i64,
+) -> sqlx::Result<Option<SwapRow>> {
     sqlx::query_as(&format!(
         "SELECT {SWAP_COLUMNS} FROM slot_swaps WHERE guild_id = ? AND id = ?"
     ))
