@@ -154,3 +154,19 @@ fn offset(secs: i32) -> String {
     let m = secs.abs() / 60;
     format!("{sign}{:02}{:02}", m / 60, m % 60)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_york_2026_has_both_changes_and_tokyo_none() {
+        let ny = vtimezone(chrono_tz::America::New_York, 2026, 2026);
+        assert!(ny.contains("BEGIN:DAYLIGHT\r\nDTSTART:20260308T020000\r\nTZOFFSETFROM:-0500\r\nTZOFFSETTO:-0400\r\nTZNAME:EDT\r\n"), "{ny}");
+        assert!(ny.contains("BEGIN:STANDARD\r\nDTSTART:20261101T020000\r\nTZOFFSETFROM:-0400\r\nTZOFFSETTO:-0500\r\nTZNAME:EST\r\n"), "{ny}");
+        let tokyo = vtimezone(chrono_tz::Asia::Tokyo, 2026, 2027);
+        assert_eq!(tokyo.matches("BEGIN:STANDARD").count(), 1, "{tokyo}");
+        assert!(tokyo.contains("TZOFFSETTO:+0900"));
+        assert_eq!(offset(-16_200), "-0430");
+    }
+}

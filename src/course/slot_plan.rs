@@ -176,3 +176,86 @@ impl Courses {
         Ok((plan, true))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::course::Reading;
+    use chrono::{Duration, NaiveDate};
+
+    fn team(id: i64, name: &str) -> Team {
+        Team {
+            id,
+            name: name.into(),
+            role: None,
+            joined: 0,
+        }
+    }
+
+    fn session(id: i64, days: i64, papers: &[i64], skipped: bool) -> Session {
+        let date = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap() + Duration::days(days);
+        Session {
+            id,
+            date,
+            time: None,
+            starts_at: date.and_hms_opt(9, 0, 0).unwrap().and_utc(),
+            title: format!("week {id}"),
+            tags: Vec::new(),
+            notes_team: None,
+            video_team: None,
+            presenters: None,
+            skipped,
+            readings: papers
+                .iter()
+                .map(|&paper_id| Reading {
+                    paper_id,
+                    required: true,
+                })
+                .collect(),
+        }
+    }
+
+    fn now() -> DateTime<Utc> {
+        "2026-03-01T00:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn the_plan_keeps_claims_and_leaves_counts_at_most_one_apart() {
+        let teams = [team(1, "a"), team(2, "b"), team(3, "c")];
+        let sessions: Vec<Session> = (0..6)
+            .map(|i| session(i + 1, 7 * i, &[10 * i + 1, 10 * i + 2], i == 2))
+            .collect();
+        let claimed = |paper, t: &Team| Slot {
+            id: paper,
+            session_id: 1,
+            paper_id: paper,
+            team: t.clone(),
+        };
+        let slots = [claimed(1, &teams[1]), claimed(2, &teams[1])];
+        let plan = plan(&sessions, &slots, &teams, 10, now());
+        // 12 readings, 2 in the skipped week, 2 claimed: 8 to fill.
+        assert_eq!(plan.fills.len(), 8);
+        assert!(plan
+            .fills
+            .iter()
+            .all(|f| f.paper_id != 1 && f.paper_id != 2));
+        assert!(plan.fills.iter().all(|f| f.session_id != 3));
+        let counts: Vec<usize> = plan.counts.iter().map(|(_, n)| *n).collect();
+        assert_eq!(counts, [4, 3, 3]);
+        let again = super::plan(&sessions, &slots, &teams, 10, now());
+        assert_eq!(again.fingerprint, plan.fingerprint, "deterministic");
+    }
+
+    #[test]
+    fn the_limit_leaves_slots_open_and_past_sessions_are_not_filled() {
+        let teams = [team(1, "a"), team(2, "b")];
+        let sessions = vec![
+            session(1, -7, &[1], false),
+            session(2, 7, &[2, 3, 4], false),
+        ];
+        let plan = plan(&sessions, &[], &teams, 1, now());
+        let filled: Vec<(i64, i64)> = plan.fills.iter().map(|f| (f.paper_id, f.team.id)).collect();
+        assert_eq!(filled, [(2, 1), (3, 2)]);
+        assert_eq!(plan.left_open, 1);
+    }
+}
