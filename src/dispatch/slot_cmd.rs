@@ -427,7 +427,6 @@ async fn autofill_reply(
             style: ButtonStyle::Primary,
             typed: "/slot autofill apply:true".into(),
         }],
-        ephemeral: true,
         ..Reply::default()
     })
 }
