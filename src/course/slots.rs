@@ -145,6 +145,7 @@ pub fn check_limit(team: &Team, held: i64, limit: u32) -> Result<()> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Placed {
     pub slot: Slot,
+    pub paper: PaperRef,
     pub week: usize,
     pub session: Session,
 }
@@ -175,8 +176,8 @@ impl Courses {
         paper: &str,
         now: DateTime<Utc>,
     ) -> Result<Placed> {
-        self.require(guild).await?;
         let Some(team) = self.membership(guild, who).await? else {
+            self.require(guild).await?;
             return refuse("You are not in a team, and slots are claimed for a team: join one with `/team join` first.");
         };
         let paper = self.paper_ref(catalog, guild, paper).await?;
@@ -248,6 +249,7 @@ impl Courses {
                 paper_id: paper.id,
                 team: team.clone(),
             },
+            paper: paper.clone(),
             week: week_of(&sessions, session.id),
             session,
         })

@@ -99,7 +99,7 @@ async fn run(
     Ok(match request {
         SlotRequest::Claim { paper } => {
             let placed = c.claim_slot(catalog, guild, who, &paper, now).await?;
-            placed_reply(app, guild, &placed).await?
+            placed_reply(&placed)
         }
         SlotRequest::Assign { paper, team, date } => {
             let placed = c
@@ -113,7 +113,7 @@ async fn run(
                     now,
                 )
                 .await?;
-            placed_reply(app, guild, &placed).await?
+            placed_reply(&placed)
         }
         SlotRequest::Release { paper } => {
             let (slot, paper) = c.release_slot(catalog, guild, who, &paper).await?;
@@ -164,19 +164,14 @@ fn when(s: &Session) -> String {
     }
 }
 
-async fn placed_reply(
-    app: &App,
-    guild: u64,
-    p: &Placed,
-) -> std::result::Result<Reply, CourseError> {
-    let t = titles(app, guild, &[p.slot.paper_id]).await?;
-    let title = t.get(&p.slot.paper_id).cloned().unwrap_or_default();
-    Ok(done(format!(
-        "✓ Team {} presents “{title}” in week {} ({}).",
+fn placed_reply(p: &Placed) -> Reply {
+    done(format!(
+        "✓ Team {} presents “{}” in week {} ({}).",
         p.slot.team.shown(),
+        p.paper.title,
         p.week,
         when(&p.session)
-    )))
+    ))
 }
 
 async fn swap_reply(
