@@ -167,7 +167,9 @@ impl Courses {
                 )));
             }
         }
+        course_store::touch_reminders(&mut tx, g).await?;
         tx.commit().await?;
+        self.wake.notify_one();
         tracing::info!(
             guild_id = guild,
             slots = plan.fills.len(),

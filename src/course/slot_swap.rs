@@ -94,6 +94,7 @@ impl Courses {
         if who.instructor {
             apply(&mut tx, g, &pair.a, &pair.b).await?;
             tx.commit().await?;
+            self.wake.notify_one();
             return Ok((pair, SwapState::Applied));
         }
         if mine != Some(pair.a.team.id) && mine != Some(pair.b.team.id) {
@@ -210,6 +211,7 @@ impl Courses {
             }
         };
         tx.commit().await?;
+        self.wake.notify_one();
         tracing::info!(guild_id = guild, swap = id, confirm, "slot swap answered");
         let pair = SwapPair {
             paper_a: PaperRef {
@@ -229,6 +231,7 @@ impl Courses {
 
 /// Gives each slot the other's team, only while both still belong to the teams read.
 async fn apply(conn: &mut SqliteConnection, guild: i64, a: &Slot, b: &Slot) -> Result<()> {
+    crate::store::courses::touch_reminders(conn, guild).await?;
     let moved_a = store::move_to(conn, guild, a.id, a.team.id, b.team.id).await?;
     let moved_b = store::move_to(conn, guild, b.id, b.team.id, a.team.id).await?;
     if !(moved_a && moved_b) {

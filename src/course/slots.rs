@@ -141,6 +141,36 @@ pub fn check_limit(team: &Team, held: i64, limit: u32) -> Result<()> {
     Ok(())
 }
 
+/// The sessions with their slot teams added to the presenters (a role team as its role's
+/// mention, so a presenter reminder pings exactly those roles; any other team by name).
+pub fn with_slot_presenters(sessions: &[Session], slots: &[Slot]) -> Vec<Session> {
+    sessions
+        .iter()
+        .map(|s| {
+            let mut names: Vec<String> = s
+                .presenters
+                .iter()
+                .filter(|p| !p.trim().is_empty())
+                .cloned()
+                .collect();
+            for slot in slots.iter().filter(|slot| slot.session_id == s.id) {
+                let shown = match slot.team.role {
+                    Some(r) => format!("<@&{r}>"),
+                    None => slot.team.name.clone(),
+                };
+                let lower = names.join(" ").to_lowercase();
+                if !lower.contains(&shown.to_lowercase()) {
+                    names.push(shown);
+                }
+            }
+            Session {
+                presenters: (!names.is_empty()).then(|| names.join(", ")),
+                ..s.clone()
+            }
+        })
+        .collect()
+}
+
 /// What a new slot became.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Placed {
@@ -240,7 +270,9 @@ impl Courses {
         else {
             return refuse(format!("“{}” was taken a moment ago.", paper.title));
         };
+        course_store::touch_reminders(&mut tx, g).await?;
         tx.commit().await?;
+        self.wake.notify_one();
         tracing::info!(guild_id = guild, slot = id, paper = paper.id, team = %team.name, "slot placed");
         Ok(Placed {
             slot: Slot {
@@ -282,6 +314,8 @@ impl Courses {
             ));
         }
         store::delete(&mut conn, guild as i64, slot.id).await?;
+        course_store::touch_reminders(&mut conn, guild as i64).await?;
+        self.wake.notify_one();
         Ok((slot, paper))
     }
 }
