@@ -41,6 +41,7 @@ fn options_of(command: &str) -> Option<&'static [&'static str]> {
             "grace_hours",
             "notes_public",
             "reminders",
+            "slots_per_team",
         ],
         "course info" | "course status" | "schedule" => &[],
         "schedule preview" => &["at"],
@@ -69,6 +70,7 @@ fn options_of(command: &str) -> Option<&'static [&'static str]> {
         "week" => &["week"],
         "help" => &[],
         c if super::team::chat_options(c).is_some() => super::team::chat_options(c)?,
+        c if super::slot::chat_options(c).is_some() => super::slot::chat_options(c)?,
         _ => return None,
     })
 }
@@ -128,7 +130,7 @@ pub fn parse_line(line: &str) -> ChatLine {
     let first = words.next().unwrap_or("").to_ascii_lowercase();
     let (command, rest) = if matches!(
         first.as_str(),
-        "paper" | "course" | "session" | "team" | "note" | "notes"
+        "paper" | "course" | "session" | "team" | "note" | "notes" | "slot"
     ) {
         let sub = words.next().unwrap_or("").to_ascii_lowercase();
         (format!("{first} {sub}"), words.next().unwrap_or(""))
@@ -298,7 +300,9 @@ pub fn parse_line(line: &str) -> ChatLine {
                 _ => SessionRequest::Remove { week },
             })
         }
-        other => match super::team::chat_request(other, &get) {
+        other => match super::team::chat_request(other, &get)
+            .or_else(|| super::slot::chat_request(other, &get))
+        {
             Some(Ok(r)) => r,
             Some(Err(e)) => return ChatLine::Invalid(e),
             None => Request::Help,
@@ -339,6 +343,12 @@ fn course_settings(get: &dyn Fn(&str) -> Option<String>) -> Result<CourseSetting
             Some(v) => return Err(format!("`notes_public` is true or false, got `{v}`")),
         },
         reminders: get("reminders"),
+        slots_per_team: get("slots_per_team")
+            .map(|v| {
+                v.parse::<u32>()
+                    .map_err(|_| format!("`slots_per_team` must be a number, got `{v}`"))
+            })
+            .transpose()?,
     })
 }
 

@@ -6,10 +6,12 @@ mod chat;
 mod course;
 mod data;
 mod import;
+mod slot;
 mod team;
 
 pub use bench::run_bench;
 pub use course::{run_course_command, CourseCli, CourseCommand, ScheduleCommand, SessionCommand};
+pub use slot::SlotCommand;
 pub use team::{run_team_command, MemberArgs, NoteCommand, NotesCommand, TeamCli, TeamCommand};
 
 pub use chat::{parse_line, ChatLine};
@@ -175,6 +177,13 @@ pub enum Command {
         who: MemberArgs,
         #[command(subcommand)]
         action: NotesCommand,
+    },
+    /// Presentation slots: claim, assign, release, swap, list, export (.ics), autofill.
+    Slot {
+        #[command(flatten)]
+        who: MemberArgs,
+        #[command(subcommand)]
+        action: SlotCommand,
     },
     /// Run the Discord bot (token from DISCORD_TOKEN).
     Run {

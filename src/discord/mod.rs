@@ -11,6 +11,7 @@ mod gate;
 mod pager;
 mod poster;
 mod render;
+mod slot_commands;
 mod team_commands;
 
 use crate::app::App;

@@ -137,6 +137,8 @@ pub(super) fn help() -> Reply {
                     "`/course setup` · `/session import|add|edit|move|skip|remove` — instructors: the course, its weekly post and its sessions",
                     "`/team join team:` · `/team list` — your course team (one per course)",
                     "`/note add paper: text:` · `/note list paper:` · `/note publish note:` — notes your team sees until published; `/notes export` for a file",
+                    "`/slot claim paper:` · `/slot release paper:` · `/slot swap a: b:` · `/slot list [week:]` · `/slot export` — presentation slots for your team, and the schedule as a calendar file",
+                    "`/slot assign paper: team: [date:]` · `/slot autofill` — instructors: give slots to teams",
                     "`/help` — this message",
                 ]
                 .join("\n"),

@@ -15,6 +15,7 @@ mod complete;
 mod course_cmd;
 mod note_cmd;
 mod papers;
+mod slot_cmd;
 mod team_cmd;
 mod week_cmd;
 
@@ -26,6 +27,7 @@ pub use admin::report_text;
 pub use complete::{complete_list, complete_paper, complete_tag, complete_team};
 pub use course_cmd::{CourseRequest, SessionRequest};
 pub use note_cmd::{ExportBy, NoteRequest};
+pub use slot_cmd::SlotRequest;
 pub use team_cmd::TeamRequest;
 
 /// Who is asking, in which guild.
@@ -86,6 +88,7 @@ pub enum Request {
     Schedule,
     Team(TeamRequest),
     Note(NoteRequest),
+    Slot(SlotRequest),
     Help,
 }
 
@@ -141,6 +144,7 @@ async fn run(app: &App, caller: &Caller, request: Request) -> Reply {
         Request::Schedule => week_cmd::schedule(app, caller).await,
         Request::Team(r) => team_cmd::team(app, caller, r).await,
         Request::Note(r) => note_cmd::note(app, caller, r).await,
+        Request::Slot(r) => slot_cmd::slot(app, caller, r).await,
         Request::Help => Ok(help()),
     };
     match result {
@@ -189,6 +193,15 @@ impl Request {
             Request::Note(NoteRequest::Publish { .. }) => "note publish",
             Request::Note(NoteRequest::History { .. }) => "note history",
             Request::Note(NoteRequest::Export(_)) => "notes export",
+            Request::Slot(SlotRequest::Claim { .. }) => "slot claim",
+            Request::Slot(SlotRequest::Assign { .. }) => "slot assign",
+            Request::Slot(SlotRequest::Release { .. }) => "slot release",
+            Request::Slot(SlotRequest::Swap { .. }) => "slot swap",
+            Request::Slot(SlotRequest::Answer { confirm: true, .. }) => "slot confirm",
+            Request::Slot(SlotRequest::Answer { confirm: false, .. }) => "slot decline",
+            Request::Slot(SlotRequest::List { .. }) => "slot list",
+            Request::Slot(SlotRequest::Export) => "slot export",
+            Request::Slot(SlotRequest::Autofill { .. }) => "slot autofill",
             Request::Help => "help",
         }
     }

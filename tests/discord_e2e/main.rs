@@ -13,6 +13,7 @@ mod notes;
 mod pages;
 mod papers;
 mod registration;
+mod slots;
 mod teams;
 
 use serde_json::{json, Value};
