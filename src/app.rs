@@ -148,6 +148,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Notes { who, action } => {
             team_command(&config, clock, &who, TeamCli::Notes(action), cli.json).await
         }
+        Command::Read { who, action } => {
+            team_command(&config, clock, &who, TeamCli::Read(action), cli.json).await
+        }
         command => {
             let app = App::open(&config.data_dir, clock).await?;
             let code = crate::cli::run_data_command(&app.catalog, command, cli.json).await?;

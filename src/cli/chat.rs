@@ -40,7 +40,7 @@ fn options_of(command: &str) -> Option<&'static [&'static str]> {
             "notes_public",
             "reminders",
         ],
-        "course info" | "course status" | "schedule" => &[],
+        "course info" | "course status" | "course progress" | "schedule" => &[],
         "schedule preview" => &["at"],
         "session import" => &["file"],
         "session add" => &[
@@ -67,6 +67,7 @@ fn options_of(command: &str) -> Option<&'static [&'static str]> {
         "week" => &["week"],
         "help" => &[],
         c if super::team::chat_options(c).is_some() => super::team::chat_options(c)?,
+        c if super::progress::chat_options(c).is_some() => super::progress::chat_options(c)?,
         _ => return None,
     })
 }
@@ -126,7 +127,7 @@ pub fn parse_line(line: &str) -> ChatLine {
     let first = words.next().unwrap_or("").to_ascii_lowercase();
     let (command, rest) = if matches!(
         first.as_str(),
-        "paper" | "course" | "session" | "team" | "note" | "notes"
+        "paper" | "course" | "session" | "team" | "note" | "notes" | "read"
     ) {
         let sub = words.next().unwrap_or("").to_ascii_lowercase();
         (format!("{first} {sub}"), words.next().unwrap_or(""))
@@ -224,6 +225,7 @@ pub fn parse_line(line: &str) -> ChatLine {
         }
         "course info" => Request::Course(CourseRequest::Info),
         "course status" => Request::Course(CourseRequest::Status),
+        "course progress" => Request::Course(CourseRequest::Progress),
         "schedule" => Request::Schedule,
         "schedule preview" => Request::Course(CourseRequest::Preview { at: get("at") }),
         "week" => Request::Week { week: get("week") },
@@ -285,6 +287,12 @@ pub fn parse_line(line: &str) -> ChatLine {
                 },
                 _ => SessionRequest::Remove { week },
             })
+        }
+        other if super::progress::chat_options(other).is_some() => {
+            match super::progress::chat_request(other, &get) {
+                Some(r) => r,
+                None => Request::Help,
+            }
         }
         other => match super::team::chat_request(other, &get) {
             Some(Ok(r)) => r,

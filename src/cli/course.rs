@@ -76,6 +76,8 @@ pub enum CourseCommand {
     Info,
     /// The last post, the next one, and every missed or failed post.
     Status,
+    /// How many members marked each required reading as read, week by week.
+    Progress,
 }
 
 #[derive(Debug, Subcommand)]
@@ -205,6 +207,7 @@ fn request(command: CourseCli) -> Result<Request, String> {
             CourseCommand::Edit { settings } => CourseRequest::Edit(settings.into()),
             CourseCommand::Info => CourseRequest::Info,
             CourseCommand::Status => CourseRequest::Status,
+            CourseCommand::Progress => CourseRequest::Progress,
         }),
         CourseCli::Session(s) => Request::Session(match s {
             SessionCommand::Import { paths } => {

@@ -6,10 +6,12 @@ mod chat;
 mod course;
 mod data;
 mod import;
+mod progress;
 mod team;
 
 pub use bench::run_bench;
 pub use course::{run_course_command, CourseCli, CourseCommand, ScheduleCommand, SessionCommand};
+pub use progress::ReadCommand;
 pub use team::{run_team_command, MemberArgs, NoteCommand, NotesCommand, TeamCli, TeamCommand};
 
 pub use chat::{parse_line, ChatLine};
@@ -167,6 +169,13 @@ pub enum Command {
         who: MemberArgs,
         #[command(subcommand)]
         action: NotesCommand,
+    },
+    /// Your reading progress: mark papers read (`done`, `undo`), see it week by week (`list`).
+    Read {
+        #[command(flatten)]
+        who: MemberArgs,
+        #[command(subcommand)]
+        action: ReadCommand,
     },
     /// Run the Discord bot (token from DISCORD_TOKEN).
     Run {

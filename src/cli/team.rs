@@ -88,6 +88,7 @@ pub enum TeamCli {
     Team(TeamCommand),
     Note(NoteCommand),
     Notes(NotesCommand),
+    Read(super::ReadCommand),
 }
 
 /// Runs one team or note command; returns the exit code (1 when the reply is a refusal,
@@ -129,6 +130,7 @@ fn request(command: TeamCli) -> Result<Request, &'static str> {
             NoteCommand::Publish { note } => NoteRequest::Publish { note },
             NoteCommand::History { note } => NoteRequest::History { note },
         }),
+        TeamCli::Read(r) => Request::Read(r.into()),
         TeamCli::Notes(NotesCommand::Export {
             session,
             paper,

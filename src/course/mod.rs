@@ -7,12 +7,14 @@
 pub mod archive;
 mod import;
 pub mod notes;
+pub mod progress;
 mod service;
 mod sessions;
 pub mod teams;
 pub mod when;
 
 pub use notes::{Note, Revision, NOTES_PER_HOUR, NOTE_MAX_CHARS};
+pub use progress::{ClassProgress, MyProgress, ReadMark, WeekReadings};
 pub(crate) use service::load_sessions;
 pub use service::parse_when;
 pub use service::{CourseSettings, Courses, SessionImport};

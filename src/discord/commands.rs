@@ -29,6 +29,7 @@ pub fn all() -> Vec<poise::Command<super::Data, BotError>> {
         team::team(),
         team::note(),
         team::notes(),
+        super::read_commands::read(),
         help(),
     ]
 }

@@ -81,6 +81,7 @@ pub(super) fn help() -> Reply {
                     "`/course setup` · `/session import|add|edit|move|skip|remove` — instructors: the course, its weekly post and its sessions",
                     "`/team join team:` · `/team list` — your course team (one per course)",
                     "`/note add paper: text:` · `/note list paper:` · `/note publish note:` — notes your team sees until published; `/notes export` for a file",
+                    "`/read done paper:` · `/read undo paper:` · `/read list` — your reading progress; `/course progress` — instructors: the class's",
                     "`/help` — this message",
                 ]
                 .join("\n"),

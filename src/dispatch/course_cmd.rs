@@ -20,6 +20,8 @@ pub enum CourseRequest {
     Edit(CourseSettings),
     Info,
     Status,
+    /// How many members marked each required reading read (instructors).
+    Progress,
     /// What would be posted at the first occurrence at or after `at` (default: now).
     Preview {
         at: Option<String>,
@@ -88,6 +90,11 @@ pub(super) async fn course(app: &App, caller: &Caller, request: CourseRequest) -
     if changes && !instructor(app, caller).await? {
         return Ok(Reply::error(ONLY_INSTRUCTORS));
     }
+    if request == CourseRequest::Progress && !instructor(app, caller).await? {
+        return Ok(Reply::error(
+            "Only instructors (Manage Server, or the course's instructor role) see the class's reading progress; `/read list` shows yours.",
+        ));
+    }
     let now = app.clock.now();
     user_error(
         async {
@@ -102,6 +109,7 @@ pub(super) async fn course(app: &App, caller: &Caller, request: CourseRequest) -
                 }
                 CourseRequest::Info => info(app, guild).await,
                 CourseRequest::Status => status(app, guild).await,
+                CourseRequest::Progress => super::read_cmd::class_progress(app, guild).await,
                 CourseRequest::Preview { at } => preview(app, guild, at.as_deref(), now).await,
             }
         }

@@ -15,6 +15,7 @@ mod complete;
 mod course_cmd;
 mod note_cmd;
 mod papers;
+mod read_cmd;
 mod team_cmd;
 mod week_cmd;
 
@@ -26,6 +27,7 @@ pub use admin::report_text;
 pub use complete::{complete_paper, complete_tag, complete_team};
 pub use course_cmd::{CourseRequest, SessionRequest};
 pub use note_cmd::{ExportBy, NoteRequest};
+pub use read_cmd::ReadRequest;
 pub use team_cmd::TeamRequest;
 
 /// Who is asking, in which guild.
@@ -79,6 +81,7 @@ pub enum Request {
     Schedule,
     Team(TeamRequest),
     Note(NoteRequest),
+    Read(ReadRequest),
     Help,
 }
 
@@ -128,6 +131,7 @@ async fn run(app: &App, caller: &Caller, request: Request) -> Reply {
         Request::Schedule => week_cmd::schedule(app, caller).await,
         Request::Team(r) => team_cmd::team(app, caller, r).await,
         Request::Note(r) => note_cmd::note(app, caller, r).await,
+        Request::Read(r) => read_cmd::read(app, caller, r).await,
         Request::Help => Ok(help()),
     };
     match result {
@@ -153,6 +157,7 @@ impl Request {
             Request::Course(CourseRequest::Edit(_)) => "course edit",
             Request::Course(CourseRequest::Info) => "course info",
             Request::Course(CourseRequest::Status) => "course status",
+            Request::Course(CourseRequest::Progress) => "course progress",
             Request::Course(CourseRequest::Preview { .. }) => "schedule preview",
             Request::Session(SessionRequest::Import { .. }) => "session import",
             Request::Session(SessionRequest::Add(_)) => "session add",
@@ -174,6 +179,9 @@ impl Request {
             Request::Note(NoteRequest::Publish { .. }) => "note publish",
             Request::Note(NoteRequest::History { .. }) => "note history",
             Request::Note(NoteRequest::Export(_)) => "notes export",
+            Request::Read(ReadRequest::Done { .. }) => "read done",
+            Request::Read(ReadRequest::Undo { .. }) => "read undo",
+            Request::Read(ReadRequest::List) => "read list",
             Request::Help => "help",
         }
     }
