@@ -128,6 +128,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             Ok(0)
         }
         Command::Course { guild, action } => {
+            let Some(guild) = guild else {
+                eprintln!("error: `course` needs `--guild ID` (the Discord server's id)");
+                return Ok(2);
+            };
             course_command(&config, clock, guild, CourseCli::Course(action), cli.json).await
         }
         Command::Session { guild, action } => {

@@ -122,10 +122,12 @@ pub enum Command {
         #[arg(long)]
         no_examples: bool,
     },
-    /// A guild's course: set it up, edit it, show it and its posting status.
+    /// A guild's course: set it up, edit it, show it and its posting status, its readers'
+    /// progress; export it to a file and import it again next term.
     Course {
-        #[arg(long)]
-        guild: u64,
+        /// The guild (before or after the subcommand: `course export --guild 42`).
+        #[arg(long, global = true)]
+        guild: Option<u64>,
         #[command(subcommand)]
         action: CourseCommand,
     },

@@ -11,6 +11,7 @@ pub mod progress;
 mod service;
 mod sessions;
 pub mod teams;
+pub mod transfer;
 pub mod when;
 
 pub use notes::{Note, Revision, NOTES_PER_HOUR, NOTE_MAX_CHARS};

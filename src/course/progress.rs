@@ -92,7 +92,12 @@ impl Courses {
         .await?;
         drop(conn);
         if changed {
-            tracing::info!(guild_id = guild, user_id = user, paper = paper_id, "reading marked done");
+            tracing::info!(
+                guild_id = guild,
+                user_id = user,
+                paper = paper_id,
+                "reading marked done"
+            );
         }
         Ok(ReadMark {
             paper_id,

@@ -22,6 +22,16 @@ pub enum CourseRequest {
     Status,
     /// How many members marked each required reading read (instructors).
     Progress,
+    /// The course as a JSON file (attached), with every note when `notes`.
+    Export {
+        notes: bool,
+    },
+    /// Sets the course up from a course file (`name` is only for messages).
+    Import {
+        name: String,
+        bytes: Vec<u8>,
+        options: crate::course::transfer::ImportOptions,
+    },
     /// What would be posted at the first occurrence at or after `at` (default: now).
     Preview {
         at: Option<String>,
@@ -86,7 +96,14 @@ pub(super) async fn course(app: &App, caller: &Caller, request: CourseRequest) -
             "Courses belong to a server: use this command in a server (or `--guild ID`).",
         ));
     }
-    let changes = matches!(request, CourseRequest::Setup(_) | CourseRequest::Edit(_));
+    // An export holds every note, which only instructors may read all of.
+    let changes = matches!(
+        request,
+        CourseRequest::Setup(_)
+            | CourseRequest::Edit(_)
+            | CourseRequest::Export { .. }
+            | CourseRequest::Import { .. }
+    );
     if changes && !instructor(app, caller).await? {
         return Ok(Reply::error(ONLY_INSTRUCTORS));
     }
@@ -110,6 +127,14 @@ pub(super) async fn course(app: &App, caller: &Caller, request: CourseRequest) -
                 CourseRequest::Info => info(app, guild).await,
                 CourseRequest::Status => status(app, guild).await,
                 CourseRequest::Progress => super::read_cmd::class_progress(app, guild).await,
+                CourseRequest::Export { notes } => {
+                    super::transfer_cmd::export(app, guild, notes).await
+                }
+                CourseRequest::Import {
+                    name,
+                    bytes,
+                    options,
+                } => super::transfer_cmd::import(app, guild, &name, &bytes, options).await,
                 CourseRequest::Preview { at } => preview(app, guild, at.as_deref(), now).await,
             }
         }

@@ -17,6 +17,7 @@ mod note_cmd;
 mod papers;
 mod read_cmd;
 mod team_cmd;
+mod transfer_cmd;
 mod week_cmd;
 
 use admin::{help, import};
@@ -158,6 +159,8 @@ impl Request {
             Request::Course(CourseRequest::Info) => "course info",
             Request::Course(CourseRequest::Status) => "course status",
             Request::Course(CourseRequest::Progress) => "course progress",
+            Request::Course(CourseRequest::Export { .. }) => "course export",
+            Request::Course(CourseRequest::Import { .. }) => "course import",
             Request::Course(CourseRequest::Preview { .. }) => "schedule preview",
             Request::Session(SessionRequest::Import { .. }) => "session import",
             Request::Session(SessionRequest::Add(_)) => "session add",

@@ -38,7 +38,9 @@ async fn run(app: &App, guild: u64, user: u64, request: ReadRequest) -> CourseRe
             let mark = c
                 .mark_read(&app.catalog, guild, user, &paper, app.clock.now())
                 .await?;
-            let title = titles(app, guild, &[mark.paper_id]).await?.remove(&mark.paper_id);
+            let title = titles(app, guild, &[mark.paper_id])
+                .await?
+                .remove(&mark.paper_id);
             let title = title.unwrap_or_default();
             let week = match mark.week {
                 Some(w) => format!(" (a reading of week {w})"),
@@ -52,7 +54,9 @@ async fn run(app: &App, guild: u64, user: u64, request: ReadRequest) -> CourseRe
         }
         ReadRequest::Undo { paper } => {
             let mark = c.unmark_read(&app.catalog, guild, user, &paper).await?;
-            let title = titles(app, guild, &[mark.paper_id]).await?.remove(&mark.paper_id);
+            let title = titles(app, guild, &[mark.paper_id])
+                .await?
+                .remove(&mark.paper_id);
             let title = title.unwrap_or_default();
             if mark.changed {
                 done(format!("✓ “{title}” is no longer marked as read."))

@@ -368,3 +368,13 @@ pub async fn session_date_by_source(
         .fetch_optional(conn)
         .await
 }
+
+/// Deletes a guild's course and, through the foreign keys, everything of it: sessions,
+/// posts, teams, notes, reading progress.
+pub async fn delete_course(conn: &mut SqliteConnection, guild: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query("DELETE FROM courses WHERE guild_id = ?")
+        .bind(guild)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

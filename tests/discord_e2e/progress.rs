@@ -34,17 +34,25 @@ async fn a_member_marks_readings_done_and_sees_their_own_progress_week_by_week()
     let alice = alice(GUILD_A);
     let before = read(&club, &alice, "list", json!([])).await;
     let before = text(&before);
-    assert!(before.contains("**Week 1** · 2026-03-03 · Scaling laws"), "{before}");
+    assert!(
+        before.contains("**Week 1** · 2026-03-03 · Scaling laws"),
+        "{before}"
+    );
     assert!(before.contains(&format!("⬜ {SCALING}")), "{before}");
     assert!(before.contains("0 of 1 required readings done"), "{before}");
 
     let done = read(&club, &alice, "done", json!([opt("paper", KAPLAN)])).await;
     assert_eq!(
         content(&done),
-        format!("✓ Marked “{SCALING}” as read (a reading of week 1). `/read list` shows your progress.")
+        format!(
+            "✓ Marked “{SCALING}” as read (a reading of week 1). `/read list` shows your progress."
+        )
     );
     let again = read(&club, &alice, "done", json!([opt("paper", KAPLAN)])).await;
-    assert_eq!(content(&again), format!("✓ “{SCALING}” was already marked as read."));
+    assert_eq!(
+        content(&again),
+        format!("✓ “{SCALING}” was already marked as read.")
+    );
     read(&club, &alice, "done", json!([opt("paper", HOFFMANN)])).await;
 
     let after = text(&read(&club, &alice, "list", json!([])).await);
@@ -59,10 +67,22 @@ async fn a_member_marks_readings_done_and_sees_their_own_progress_week_by_week()
     assert!(bob.contains("0 of 1 required readings done"), "{bob}");
 
     let undone = read(&club, &alice, "undo", json!([opt("paper", KAPLAN)])).await;
-    assert_eq!(content(&undone), format!("✓ “{SCALING}” is no longer marked as read."));
+    assert_eq!(
+        content(&undone),
+        format!("✓ “{SCALING}” is no longer marked as read.")
+    );
     let twice = read(&club, &alice, "undo", json!([opt("paper", KAPLAN)])).await;
-    assert_eq!(content(&twice), format!("“{SCALING}” was not marked as read."));
-    let unknown = read(&club, &alice, "done", json!([opt("paper", "nosuchpaper2099")])).await;
+    assert_eq!(
+        content(&twice),
+        format!("“{SCALING}” was not marked as read.")
+    );
+    let unknown = read(
+        &club,
+        &alice,
+        "done",
+        json!([opt("paper", "nosuchpaper2099")]),
+    )
+    .await;
     assert!(
         content(&unknown).starts_with("No paper `nosuchpaper2099` in this server's catalog"),
         "{}",
@@ -79,8 +99,20 @@ async fn instructors_see_how_many_members_read_each_required_reading_and_student
         read(&club, &who, "done", json!([opt("paper", KAPLAN)])).await;
     }
     // An optional reading is not counted among the required ones.
-    read(&club, &alice(GUILD_A), "done", json!([opt("paper", HOFFMANN)])).await;
-    read(&club, &carol(GUILD_A), "undo", json!([opt("paper", KAPLAN)])).await;
+    read(
+        &club,
+        &alice(GUILD_A),
+        "done",
+        json!([opt("paper", HOFFMANN)]),
+    )
+    .await;
+    read(
+        &club,
+        &carol(GUILD_A),
+        "undo",
+        json!([opt("paper", KAPLAN)]),
+    )
+    .await;
 
     let student = progress(&club, &bob(GUILD_A)).await;
     assert_eq!(flags(&student) & EPHEMERAL, EPHEMERAL);
@@ -93,10 +125,16 @@ async fn instructors_see_how_many_members_read_each_required_reading_and_student
     let shown = progress(&club, &Invoker::instructor(GUILD_A)).await;
     assert_eq!(flags(&shown) & EPHEMERAL, EPHEMERAL);
     let shown = text(&shown);
-    assert!(shown.contains(&format!("• {SCALING} — 2 members")), "{shown}");
+    assert!(
+        shown.contains(&format!("• {SCALING} — 2 members")),
+        "{shown}"
+    );
     assert!(!shown.contains("Training Compute-Optimal"), "{shown}");
     // Carol took her only mark back: two members have marked anything.
-    assert!(shown.contains("2 member(s) have marked readings"), "{shown}");
+    assert!(
+        shown.contains("2 member(s) have marked readings"),
+        "{shown}"
+    );
 
     // The configured instructor role is enough, without Manage Server.
     let mut assistant = Invoker::student(GUILD_A).with_user(500_000_000_000_000_009);
@@ -108,11 +146,24 @@ async fn instructors_see_how_many_members_read_each_required_reading_and_student
     let b = text(&progress(&club, &Invoker::instructor(GUILD_B)).await);
     assert!(b.contains(&format!("• {SCALING} — 0 members")), "{b}");
     let alice_b = text(&read(&club, &alice(GUILD_B), "list", json!([])).await);
-    assert!(alice_b.contains("0 of 1 required readings done"), "{alice_b}");
+    assert!(
+        alice_b.contains("0 of 1 required readings done"),
+        "{alice_b}"
+    );
 
-    for r in club.bot.fake.requests().iter().filter(|r| r.path.ends_with("/callback")) {
+    for r in club
+        .bot
+        .fake
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/callback"))
+    {
         if r.message()["content"].is_string() || r.message()["embeds"].is_array() {
-            assert_eq!(r.message()["allowed_mentions"]["parse"], json!([]), "no pings");
+            assert_eq!(
+                r.message()["allowed_mentions"]["parse"],
+                json!([]),
+                "no pings"
+            );
         }
     }
 }
