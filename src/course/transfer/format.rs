@@ -245,9 +245,11 @@ impl CourseFile {
         }
         match header.version.as_ref().and_then(|v| v.as_u64()) {
             Some(v) if v == u64::from(VERSION) => {}
-            Some(v) => return Err(format!(
+            Some(v) => {
+                return Err(format!(
                 "version {v} of the course file; this build of paperclub reads version {VERSION}"
-            )),
+            ))
+            }
             None => return Err("no `version` number".into()),
         }
         let mut de = serde_json::Deserializer::from_slice(bytes);
