@@ -172,6 +172,8 @@ fn an_exported_course_imported_into_a_fresh_guild_is_the_same_course() {
     assert_eq!(file["format"], "paperclub-course");
     assert_eq!(file["version"], 1);
     assert_eq!(file["course"]["channel"], "42");
+    let source = file["sessions"][0]["source"].as_str().unwrap_or_default();
+    assert!(source.ends_with("2026-03-10-alignment.md"), "{source}");
     let classics = &file["sessions"][1];
     assert_eq!(classics["time"], "14:00");
     assert_eq!(classics["readings"][0]["key"], "srivastava2014dropout");

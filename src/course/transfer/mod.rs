@@ -63,8 +63,14 @@ impl Courses {
         let course = self.require(guild).await?;
         let sessions = self.sessions(guild).await?;
         let teams = self.teams(guild).await?;
+        let mut conn = self.pool.acquire().await?;
+        // The post each session came from, so that importing the post again updates it.
+        let sources: HashMap<i64, String> = store::sessions(&mut conn, guild as i64)
+            .await?
+            .into_iter()
+            .filter_map(|r| r.source.map(|s| (r.id, s)))
+            .collect();
         let note_rows = if notes {
-            let mut conn = self.pool.acquire().await?;
             let everyone = Viewer {
                 user_id: 0,
                 team_id: None,
@@ -74,6 +80,7 @@ impl Courses {
         } else {
             Vec::new()
         };
+        drop(conn);
         let mut ids: Vec<i64> = sessions
             .iter()
             .flat_map(|s| s.readings.iter().map(|r| r.paper_id))
@@ -117,7 +124,7 @@ impl Courses {
                     video_team: s.video_team.clone(),
                     presenters: s.presenters.clone(),
                     skipped: s.skipped,
-                    source: None,
+                    source: sources.get(&s.id).cloned(),
                     readings: s
                         .readings
                         .iter()
