@@ -8,7 +8,7 @@ pub mod archive;
 mod import;
 pub mod notes;
 pub mod progress;
-mod service;
+pub(crate) mod service;
 mod sessions;
 pub mod teams;
 pub mod transfer;
