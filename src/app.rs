@@ -128,6 +128,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             Ok(0)
         }
         Command::Course { guild, action } => {
+            let Some(guild) = guild else {
+                eprintln!("error: `course` needs `--guild ID` (the Discord server's id)");
+                return Ok(2);
+            };
             course_command(&config, clock, guild, CourseCli::Course(action), cli.json).await
         }
         Command::Session { guild, action } => {
@@ -150,6 +154,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         }
         Command::Slot { who, action } => {
             team_command(&config, clock, &who, TeamCli::Slot(action), cli.json).await
+        }
+        Command::Read { who, action } => {
+            team_command(&config, clock, &who, TeamCli::Read(action), cli.json).await
         }
         command => {
             let app = App::open(&config.data_dir, clock).await?;

@@ -43,7 +43,7 @@ fn options_of(command: &str) -> Option<&'static [&'static str]> {
             "reminders",
             "slots_per_team",
         ],
-        "course info" | "course status" | "schedule" => &[],
+        "course info" | "course status" | "course progress" | "schedule" => &[],
         "schedule preview" => &["at"],
         "session import" => &["file"],
         "session add" => &[
@@ -71,8 +71,24 @@ fn options_of(command: &str) -> Option<&'static [&'static str]> {
         "help" => &[],
         c if super::team::chat_options(c).is_some() => super::team::chat_options(c)?,
         c if super::slot::chat_options(c).is_some() => super::slot::chat_options(c)?,
+        c if super::progress::chat_options(c).is_some() => super::progress::chat_options(c)?,
         _ => return None,
     })
+}
+
+/// `/schedule preview`, `/import list|remove|file`: commands whose group also runs on its
+/// own (`/schedule`, `/import file:x`), so the second word is a subcommand only when it
+/// is one by name.
+fn optional_sub<'a>(body: &'a str, first: &str) -> Option<(String, &'a str)> {
+    let subs: &[&str] = match first {
+        "schedule" => &["preview"],
+        "import" => &["list", "remove", "file"],
+        _ => return None,
+    };
+    let rest = body[first.len()..].trim_start();
+    let (word, after) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let sub = subs.iter().find(|s| word.eq_ignore_ascii_case(s))?;
+    Some((format!("{first} {sub}"), after.trim_start()))
 }
 
 /// Splits `query:scaling laws tag:llm` into options. A word `name:` starts an option only
@@ -130,16 +146,12 @@ pub fn parse_line(line: &str) -> ChatLine {
     let first = words.next().unwrap_or("").to_ascii_lowercase();
     let (command, rest) = if matches!(
         first.as_str(),
-        "paper" | "course" | "session" | "team" | "note" | "notes" | "slot"
+        "paper" | "course" | "session" | "team" | "note" | "notes" | "slot" | "read"
     ) {
         let sub = words.next().unwrap_or("").to_ascii_lowercase();
         (format!("{first} {sub}"), words.next().unwrap_or(""))
-    } else if first == "schedule" && body[first.len()..].trim_start().starts_with("preview") {
-        let rest = body[first.len()..].trim_start();
-        (
-            "schedule preview".to_string(),
-            rest["preview".len()..].trim_start(),
-        )
+    } else if let Some((command, rest)) = optional_sub(body, &first) {
+        (command, rest)
     } else {
         let rest = body[first.len()..].trim_start();
         (first, rest)
@@ -238,6 +250,7 @@ pub fn parse_line(line: &str) -> ChatLine {
         }
         "course info" => Request::Course(CourseRequest::Info),
         "course status" => Request::Course(CourseRequest::Status),
+        "course progress" => Request::Course(CourseRequest::Progress),
         "schedule" => Request::Schedule,
         "schedule preview" => Request::Course(CourseRequest::Preview { at: get("at") }),
         "week" => Request::Week { week: get("week") },
@@ -299,6 +312,12 @@ pub fn parse_line(line: &str) -> ChatLine {
                 },
                 _ => SessionRequest::Remove { week },
             })
+        }
+        other if super::progress::chat_options(other).is_some() => {
+            match super::progress::chat_request(other, &get) {
+                Some(r) => r,
+                None => Request::Help,
+            }
         }
         other => match super::team::chat_request(other, &get)
             .or_else(|| super::slot::chat_request(other, &get))
@@ -470,6 +489,34 @@ mod tests {
                 format: CiteFormat::Apa,
             }
         );
+    }
+
+    #[test]
+    fn import_runs_alone_or_with_list_remove_and_file() {
+        assert_eq!(request("/import list"), Request::Lists);
+        assert_eq!(
+            request("/import remove list:message (2).txt"),
+            Request::RemoveList {
+                list: "message (2).txt".into()
+            }
+        );
+        assert_eq!(
+            request("/schedule preview at:2026-03-02"),
+            Request::Course(CourseRequest::Preview {
+                at: Some("2026-03-02".into())
+            })
+        );
+        assert_eq!(request("/schedule"), Request::Schedule);
+        // A file argument, with or without the subcommand's name, is the file to read.
+        for line in [
+            "/import file:/nonexistent/x.md",
+            "/import file file:/nonexistent/x.md",
+        ] {
+            assert!(
+                matches!(parse_line(line), ChatLine::Invalid(m) if m.contains("/nonexistent/x.md")),
+                "{line}"
+            );
+        }
     }
 
     #[test]

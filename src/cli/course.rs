@@ -80,6 +80,30 @@ pub enum CourseCommand {
     Info,
     /// The last post, the next one, and every missed or failed post.
     Status,
+    /// How many members marked each required reading as read, week by week.
+    Progress,
+    /// Write the course (settings, sessions, readings, teams) as one JSON file.
+    Export {
+        /// Include every note.
+        #[arg(long)]
+        notes: bool,
+        /// The file to write (default: standard output).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+    /// Set the guild's course up from a file written by `course export`.
+    Import {
+        file: PathBuf,
+        /// Replace the guild's course, and everything of it, if it has one.
+        #[arg(long)]
+        replace: bool,
+        /// Move the course to start on this date; every session moves as many days.
+        #[arg(long)]
+        start: Option<String>,
+        /// Post to this channel id instead of the file's.
+        #[arg(long)]
+        channel: Option<u64>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -166,6 +190,10 @@ pub async fn run_course_command(
     command: CourseCli,
     json: bool,
 ) -> anyhow::Result<i32> {
+    let export_to = match &command {
+        CourseCli::Course(CourseCommand::Export { out, .. }) => Some(out.clone()),
+        _ => None,
+    };
     let request = match request(command) {
         Ok(r) => r,
         Err(message) => {
@@ -180,7 +208,34 @@ pub async fn run_course_command(
         instructor: true,
     };
     let reply = dispatch::handle(app, &caller, request).await;
-    print_reply(&reply, json)
+    match (export_to, reply.attachments.first()) {
+        (Some(out), Some(file)) => write_export(&reply, &file.bytes, out.as_deref()),
+        _ => print_reply(&reply, json),
+    }
+}
+
+/// Writes an exported course to `out` (standard output by default); the summary goes to
+/// standard error so that the output can be redirected to a file as it is.
+fn write_export(
+    reply: &crate::view::Reply,
+    bytes: &[u8],
+    out: Option<&std::path::Path>,
+) -> anyhow::Result<i32> {
+    match out {
+        Some(path) => std::fs::write(path, bytes)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(bytes)?;
+            stdout.write_all(b"\n")?;
+        }
+    }
+    let summary = reply.content.as_deref().unwrap_or_default();
+    match out {
+        Some(path) => eprintln!("{summary} Written to {}.", path.display()),
+        None => eprintln!("{summary}"),
+    }
+    Ok(0)
 }
 
 /// Prints a reply as text (or JSON); returns 1 when it is a refusal, 0 otherwise.
@@ -209,6 +264,23 @@ fn request(command: CourseCli) -> Result<Request, String> {
             CourseCommand::Edit { settings } => CourseRequest::Edit(settings.into()),
             CourseCommand::Info => CourseRequest::Info,
             CourseCommand::Status => CourseRequest::Status,
+            CourseCommand::Progress => CourseRequest::Progress,
+            CourseCommand::Export { notes, .. } => CourseRequest::Export { notes },
+            CourseCommand::Import {
+                file,
+                replace,
+                start,
+                channel,
+            } => CourseRequest::Import {
+                name: file.display().to_string(),
+                bytes: std::fs::read(&file)
+                    .map_err(|e| format!("cannot read {}: {e}", file.display()))?,
+                options: crate::course::transfer::ImportOptions {
+                    replace,
+                    channel,
+                    start,
+                },
+            },
         }),
         CourseCli::Session(s) => Request::Session(match s {
             SessionCommand::Import { paths } => {

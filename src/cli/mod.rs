@@ -6,11 +6,13 @@ mod chat;
 mod course;
 mod data;
 mod import;
+mod progress;
 mod slot;
 mod team;
 
 pub use bench::run_bench;
 pub use course::{run_course_command, CourseCli, CourseCommand, ScheduleCommand, SessionCommand};
+pub use progress::ReadCommand;
 pub use slot::SlotCommand;
 pub use team::{run_team_command, MemberArgs, NoteCommand, NotesCommand, TeamCli, TeamCommand};
 
@@ -130,10 +132,12 @@ pub enum Command {
         #[arg(long)]
         no_examples: bool,
     },
-    /// A guild's course: set it up, edit it, show it and its posting status.
+    /// A guild's course: set it up, edit it, show it and its posting status, its readers'
+    /// progress; export it to a file and import it again next term.
     Course {
-        #[arg(long)]
-        guild: u64,
+        /// The guild (before or after the subcommand: `course export --guild 42`).
+        #[arg(long, global = true)]
+        guild: Option<u64>,
         #[command(subcommand)]
         action: CourseCommand,
     },
@@ -184,6 +188,13 @@ pub enum Command {
         who: MemberArgs,
         #[command(subcommand)]
         action: SlotCommand,
+    },
+    /// Your reading progress: mark papers read (`done`, `undo`), see it week by week (`list`).
+    Read {
+        #[command(flatten)]
+        who: MemberArgs,
+        #[command(subcommand)]
+        action: ReadCommand,
     },
     /// Run the Discord bot (token from DISCORD_TOKEN).
     Run {

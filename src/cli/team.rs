@@ -89,6 +89,7 @@ pub enum TeamCli {
     Note(NoteCommand),
     Notes(NotesCommand),
     Slot(super::SlotCommand),
+    Read(super::ReadCommand),
 }
 
 /// Runs one team or note command; returns the exit code (1 when the reply is a refusal,
@@ -139,6 +140,7 @@ fn request(command: TeamCli) -> Result<Request, &'static str> {
             NoteCommand::History { note } => NoteRequest::History { note },
         }),
         TeamCli::Slot(s) => s.request(),
+        TeamCli::Read(r) => Request::Read(r.into()),
         TeamCli::Notes(NotesCommand::Export {
             session,
             paper,

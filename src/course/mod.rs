@@ -7,16 +7,19 @@
 pub mod archive;
 mod import;
 pub mod notes;
-mod service;
+pub mod progress;
+pub(crate) mod service;
 mod sessions;
 pub mod slot_ics;
 pub mod slot_plan;
 pub mod slot_swap;
 pub mod slots;
 pub mod teams;
+pub mod transfer;
 pub mod when;
 
 pub use notes::{Note, Revision, NOTES_PER_HOUR, NOTE_MAX_CHARS};
+pub use progress::{ClassProgress, MyProgress, ReadMark, WeekReadings};
 pub(crate) use service::load_sessions;
 pub use service::parse_when;
 pub use service::{CourseSettings, Courses, SessionImport};

@@ -99,12 +99,10 @@ impl Courses {
         let text = checked_text(text)?;
         let paper_id = resolve_reading(catalog, guild, paper).await?;
         let team = self.membership(guild, who).await?;
-        let session = self
-            .sessions(guild)
-            .await?
-            .into_iter()
-            .find(|s| !s.skipped && s.readings.iter().any(|r| r.paper_id == paper_id))
-            .map(|s| s.id);
+        let mut conn = self.pool.acquire().await?;
+        let session =
+            crate::store::courses::session_reading(&mut conn, guild as i64, paper_id).await?;
+        drop(conn);
         // Count and insert under one write lock: two bursts cannot both pass the limit.
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let since = (now - Duration::hours(1)).timestamp();

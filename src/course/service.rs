@@ -143,7 +143,7 @@ impl Courses {
 }
 
 /// The course after applying `settings` to `current` (or to nothing, for a new course).
-fn apply(
+pub(crate) fn apply(
     guild: u64,
     current: Option<Course>,
     s: CourseSettings,

@@ -30,6 +30,7 @@ pub fn all() -> Vec<poise::Command<super::Data, BotError>> {
         team::note(),
         team::notes(),
         super::slot_commands::slot(),
+        super::read_commands::read(),
         help(),
     ]
 }

@@ -12,7 +12,13 @@ use poise::serenity_prelude as serenity;
 #[poise::command(
     slash_command,
     guild_only,
-    subcommands("course_setup", "course_edit", "course_info", "course_status"),
+    subcommands(
+        "course_setup",
+        "course_edit",
+        "course_info",
+        "course_status",
+        "course_progress"
+    ),
     subcommand_required
 )]
 pub async fn course(_ctx: Context<'_>) -> Result<(), BotError> {
@@ -138,6 +144,12 @@ pub async fn course_info(ctx: Context<'_>) -> Result<(), BotError> {
 #[poise::command(slash_command, guild_only, rename = "status")]
 pub async fn course_status(ctx: Context<'_>) -> Result<(), BotError> {
     respond(ctx, Request::Course(CourseRequest::Status)).await
+}
+
+/// How many members marked each required reading as read, week by week (instructors)
+#[poise::command(slash_command, guild_only, rename = "progress")]
+pub async fn course_progress(ctx: Context<'_>) -> Result<(), BotError> {
+    respond(ctx, Request::Course(CourseRequest::Progress)).await
 }
 
 /// The course's sessions (instructors)

@@ -10,6 +10,7 @@ mod error;
 mod gate;
 mod pager;
 mod poster;
+mod read_commands;
 mod render;
 mod slot_commands;
 mod team_commands;

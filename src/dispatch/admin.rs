@@ -139,6 +139,7 @@ pub(super) fn help() -> Reply {
                     "`/note add paper: text:` · `/note list paper:` · `/note publish note:` — notes your team sees until published; `/notes export` for a file",
                     "`/slot claim paper:` · `/slot release paper:` · `/slot swap a: b:` · `/slot list [week:]` · `/slot export` — presentation slots for your team, and the schedule as a calendar file",
                     "`/slot assign paper: team: [date:]` · `/slot autofill` — instructors: give slots to teams",
+                    "`/read done paper:` · `/read undo paper:` · `/read list` — your reading progress; `/course progress` — instructors: the class's",
                     "`/help` — this message",
                 ]
                 .join("\n"),

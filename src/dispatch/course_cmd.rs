@@ -20,6 +20,18 @@ pub enum CourseRequest {
     Edit(CourseSettings),
     Info,
     Status,
+    /// How many members marked each required reading read (instructors).
+    Progress,
+    /// The course as a JSON file (attached), with every note when `notes`.
+    Export {
+        notes: bool,
+    },
+    /// Sets the course up from a course file (`name` is only for messages).
+    Import {
+        name: String,
+        bytes: Vec<u8>,
+        options: crate::course::transfer::ImportOptions,
+    },
     /// What would be posted at the first occurrence at or after `at` (default: now).
     Preview {
         at: Option<String>,
@@ -84,9 +96,21 @@ pub(super) async fn course(app: &App, caller: &Caller, request: CourseRequest) -
             "Courses belong to a server: use this command in a server (or `--guild ID`).",
         ));
     }
-    let changes = matches!(request, CourseRequest::Setup(_) | CourseRequest::Edit(_));
+    // An export holds every note, which only instructors may read all of.
+    let changes = matches!(
+        request,
+        CourseRequest::Setup(_)
+            | CourseRequest::Edit(_)
+            | CourseRequest::Export { .. }
+            | CourseRequest::Import { .. }
+    );
     if changes && !instructor(app, caller).await? {
         return Ok(Reply::error(ONLY_INSTRUCTORS));
+    }
+    if request == CourseRequest::Progress && !instructor(app, caller).await? {
+        return Ok(Reply::error(
+            "Only instructors (Manage Server, or the course's instructor role) see the class's reading progress; `/read list` shows yours.",
+        ));
     }
     let now = app.clock.now();
     user_error(
@@ -102,6 +126,15 @@ pub(super) async fn course(app: &App, caller: &Caller, request: CourseRequest) -
                 }
                 CourseRequest::Info => info(app, guild).await,
                 CourseRequest::Status => status(app, guild).await,
+                CourseRequest::Progress => super::read_cmd::class_progress(app, guild).await,
+                CourseRequest::Export { notes } => {
+                    super::transfer_cmd::export(app, guild, notes).await
+                }
+                CourseRequest::Import {
+                    name,
+                    bytes,
+                    options,
+                } => super::transfer_cmd::import(app, guild, &name, &bytes, options).await,
                 CourseRequest::Preview { at } => preview(app, guild, at.as_deref(), now).await,
             }
         }

@@ -15,8 +15,10 @@ mod complete;
 mod course_cmd;
 mod note_cmd;
 mod papers;
+mod read_cmd;
 mod slot_cmd;
 mod team_cmd;
+mod transfer_cmd;
 mod week_cmd;
 
 use admin::{help, import};
@@ -27,6 +29,7 @@ pub use admin::report_text;
 pub use complete::{complete_list, complete_paper, complete_tag, complete_team};
 pub use course_cmd::{CourseRequest, SessionRequest};
 pub use note_cmd::{ExportBy, NoteRequest};
+pub use read_cmd::ReadRequest;
 pub use slot_cmd::SlotRequest;
 pub use team_cmd::TeamRequest;
 
@@ -89,6 +92,7 @@ pub enum Request {
     Team(TeamRequest),
     Note(NoteRequest),
     Slot(SlotRequest),
+    Read(ReadRequest),
     Help,
 }
 
@@ -145,6 +149,7 @@ async fn run(app: &App, caller: &Caller, request: Request) -> Reply {
         Request::Team(r) => team_cmd::team(app, caller, r).await,
         Request::Note(r) => note_cmd::note(app, caller, r).await,
         Request::Slot(r) => slot_cmd::slot(app, caller, r).await,
+        Request::Read(r) => read_cmd::read(app, caller, r).await,
         Request::Help => Ok(help()),
     };
     match result {
@@ -172,6 +177,9 @@ impl Request {
             Request::Course(CourseRequest::Edit(_)) => "course edit",
             Request::Course(CourseRequest::Info) => "course info",
             Request::Course(CourseRequest::Status) => "course status",
+            Request::Course(CourseRequest::Progress) => "course progress",
+            Request::Course(CourseRequest::Export { .. }) => "course export",
+            Request::Course(CourseRequest::Import { .. }) => "course import",
             Request::Course(CourseRequest::Preview { .. }) => "schedule preview",
             Request::Session(SessionRequest::Import { .. }) => "session import",
             Request::Session(SessionRequest::Add(_)) => "session add",
@@ -202,6 +210,9 @@ impl Request {
             Request::Slot(SlotRequest::List { .. }) => "slot list",
             Request::Slot(SlotRequest::Export) => "slot export",
             Request::Slot(SlotRequest::Autofill { .. }) => "slot autofill",
+            Request::Read(ReadRequest::Done { .. }) => "read done",
+            Request::Read(ReadRequest::Undo { .. }) => "read undo",
+            Request::Read(ReadRequest::List) => "read list",
             Request::Help => "help",
         }
     }

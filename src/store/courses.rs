@@ -371,3 +371,30 @@ pub async fn session_date_by_source(
         .fetch_optional(conn)
         .await
 }
+
+/// Deletes a guild's course and, through the foreign keys, everything of it: sessions,
+/// posts, teams, notes, reading progress.
+pub async fn delete_course(conn: &mut SqliteConnection, guild: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query("DELETE FROM courses WHERE guild_id = ?")
+        .bind(guild)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The first session (by date) that is not skipped and has `paper` among its readings.
+pub async fn session_reading(
+    conn: &mut SqliteConnection,
+    guild: i64,
+    paper: i64,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "SELECT s.id FROM sessions s JOIN session_readings r ON r.session_id = s.id
+         WHERE s.guild_id = ? AND r.paper_id = ? AND NOT s.skipped
+         ORDER BY s.starts_at, s.id LIMIT 1",
+    )
+    .bind(guild)
+    .bind(paper)
+    .fetch_optional(conn)
+    .await
+}

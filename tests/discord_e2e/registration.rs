@@ -25,8 +25,8 @@ async fn commands_are_registered_in_the_dev_guild_with_their_options() {
     assert_eq!(
         names,
         [
-            "cite", "course", "help", "import", "note", "notes", "paper", "schedule", "session",
-            "tags", "team", "week"
+            "cite", "course", "help", "import", "note", "notes", "paper", "read", "schedule",
+            "session", "slot", "tags", "team", "week"
         ]
     );
 
@@ -34,6 +34,10 @@ async fn commands_are_registered_in_the_dev_guild_with_their_options() {
     assert_eq!(option(setup, "channel")["type"], 7, "a channel picker");
     assert_eq!(option(setup, "timezone")["required"], true);
     assert_eq!(option(setup, "instructor_role")["type"], 8, "a role picker");
+    assert_eq!(
+        option(option(command(registered, "read"), "done"), "paper")["autocomplete"],
+        true
+    );
     let import_post = option(command(registered, "session"), "import");
     assert_eq!(option(import_post, "file")["type"], 11);
 

@@ -1,0 +1,131 @@
+//! Reading progress on the command line, one process per command as a script runs them:
+//! a member marks readings and sees their progress, the instructor (the person at the
+//! terminal) sees the class's counts, and another guild sees none of it.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const POST: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/notes/2026-03-10-alignment.md"
+);
+
+fn paperclub(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_paperclub"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env("PAPERCLUB_NOW", "2026-02-20T12:00:00Z")
+        .env_remove("PAPERCLUB_CONFIG")
+        .env_remove("PAPERCLUB_FAULT")
+        .output()
+        .expect("run paperclub")
+}
+
+fn ok(out: Output) -> String {
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    text
+}
+
+fn course(d: &Path, guild: &str) {
+    ok(paperclub(
+        d,
+        &[
+            "course",
+            "--guild",
+            guild,
+            "setup",
+            "--channel",
+            "42",
+            "--timezone",
+            "Europe/Berlin",
+            "--schedule",
+            "MON 09:00",
+            "--start",
+            "2026-03-01",
+        ],
+    ));
+    ok(paperclub(d, &["session", "--guild", guild, "import", POST]));
+}
+
+#[test]
+fn a_member_marks_readings_from_the_command_line_and_the_instructor_sees_the_counts() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path();
+    course(d, "7");
+    course(d, "8");
+    let done = ok(paperclub(
+        d,
+        &[
+            "read",
+            "--guild",
+            "7",
+            "--user",
+            "11",
+            "done",
+            "arXiv:2203.02155",
+        ],
+    ));
+    assert!(
+        done.contains("✓ Marked “Training language models to follow instructions with human feedback” as read (a reading of week 1)."),
+        "{done}"
+    );
+    ok(paperclub(
+        d,
+        &[
+            "read",
+            "--guild",
+            "7",
+            "--user",
+            "12",
+            "done",
+            "arXiv:2203.02155",
+        ],
+    ));
+    let list = ok(paperclub(
+        d,
+        &["read", "--guild", "7", "--user", "11", "list"],
+    ));
+    assert!(list.contains("1 of 2 required readings done"), "{list}");
+    assert!(list.contains("⬜ Constitutional AI"), "{list}");
+
+    let undo = paperclub(
+        d,
+        &[
+            "read",
+            "--guild",
+            "7",
+            "--user",
+            "11",
+            "undo",
+            "arXiv:2212.08073",
+        ],
+    );
+    assert_eq!(
+        undo.status.code(),
+        Some(1),
+        "nothing to take back is a refusal"
+    );
+
+    let class = ok(paperclub(d, &["course", "progress", "--guild", "7"]));
+    assert!(
+        class.contains(
+            "• Training language models to follow instructions with human feedback — 2 members"
+        ),
+        "{class}"
+    );
+    assert!(
+        class.contains("• Constitutional AI: Harmlessness from AI Feedback — 0 members"),
+        "{class}"
+    );
+    let other = ok(paperclub(d, &["course", "progress", "--guild", "8"]));
+    assert!(
+        !other.contains("— 2 members") && other.contains("0 member(s)"),
+        "{other}"
+    );
+}
