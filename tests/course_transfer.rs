@@ -96,6 +96,17 @@ fn course(d: &Path) {
         d,
         &["team", "--guild", "7", "--user", "11", "join", "team-5"],
     ));
+    ok(paperclub(
+        d,
+        &[
+            "slot",
+            "--guild",
+            "7",
+            "assign",
+            "srivastava2014dropout",
+            "team-6",
+        ],
+    ));
     let note = [
         "note",
         "--guild",
@@ -165,7 +176,9 @@ fn an_exported_course_imported_into_a_fresh_guild_is_the_same_course() {
         ],
     ));
     assert!(
-        written.contains("✓ Exported the course: 2 sessions with 5 readings, 2 teams, 2 notes."),
+        written.contains(
+            "✓ Exported the course: 2 sessions with 5 readings, 2 teams, 1 presentation slots, 2 notes."
+        ),
         "{written}"
     );
     let file: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
@@ -180,14 +193,18 @@ fn an_exported_course_imported_into_a_fresh_guild_is_the_same_course() {
     assert_eq!(classics["readings"][1]["doi"], "10.1162/089976698300017467");
     assert_eq!(classics["readings"][2]["arxiv"], "1706.03762");
     assert_eq!(classics["readings"][2]["required"], false);
-    assert_eq!(file["slots"], serde_json::json!([]));
+    assert_eq!(file["slots"][0]["team"], "team-6");
+    assert_eq!(file["slots"][0]["week"], 2);
+    assert_eq!(file["slots"][0]["paper"]["key"], "srivastava2014dropout");
 
     let imported = ok(paperclub(
         d,
         &["course", "import", out.to_str().unwrap(), "--guild", "8"],
     ));
     assert!(
-        imported.contains("✓ Imported the course: 2 sessions with 5 readings, 2 teams, 2 notes."),
+        imported.contains(
+            "✓ Imported the course: 2 sessions with 5 readings, 2 teams, 1 presentation slots, 2 notes."
+        ),
         "{imported}"
     );
     assert!(!imported.contains('⚠'), "{imported}");
@@ -214,13 +231,18 @@ fn an_exported_course_imported_into_a_fresh_guild_is_the_same_course() {
         d,
         &["course", "import", bare.to_str().unwrap(), "--guild", "9"],
     ));
-    assert!(imported.contains("2 teams, 0 notes"), "{imported}");
+    assert!(
+        imported.contains("2 teams, 1 presentation slots, 0 notes"),
+        "{imported}"
+    );
     let nine = export(d, "9", true);
     assert_eq!(nine["notes"], serde_json::json!([]));
     assert_eq!(nine["sessions"], export(d, "7", false)["sessions"]);
     assert_eq!(nine["teams"], export(d, "7", false)["teams"]);
     let week = ok(paperclub(d, &["week", "2", "--guild", "9"]));
     assert!(week.contains("Classics"), "{week}");
+    let slots = ok(paperclub(d, &["slot", "--guild", "9", "list"]));
+    assert!(slots.contains("team-6"), "{slots}");
 }
 
 #[test]

@@ -24,9 +24,10 @@ pub(super) async fn export(app: &App, guild: u64, notes: bool) -> CourseResult<R
         None => String::new(),
     };
     let summary = format!(
-        "✓ Exported the course: {} sessions with {readings} readings, {} teams{notes}.",
+        "✓ Exported the course: {} sessions with {readings} readings, {} teams, {} presentation slots{notes}.",
         file.sessions.len(),
-        file.teams.len()
+        file.teams.len(),
+        file.slots.len()
     );
     let json = serde_json::to_vec_pretty(&file).map_err(anyhow::Error::from)?;
     Ok(Reply {
@@ -66,11 +67,12 @@ pub(super) async fn import(
 
 fn report(r: &CourseImport) -> String {
     let mut out = format!(
-        "✓ {} the course: {} sessions with {} readings, {} teams, {} notes.",
+        "✓ {} the course: {} sessions with {} readings, {} teams, {} presentation slots, {} notes.",
         if r.replaced { "Replaced" } else { "Imported" },
         r.sessions,
         r.readings,
         r.teams,
+        r.slots,
         r.notes
     );
     if r.shifted_days != 0 {
@@ -78,7 +80,7 @@ fn report(r: &CourseImport) -> String {
     }
     if !r.unresolved.is_empty() {
         out.push_str(&format!(
-            "\n⚠ {} reading(s) not found, left out (import them into this server's catalog, then `/session edit`):",
+            "\n⚠ {} reading(s) or slot(s) not found, left out (import the papers into this server's catalog, then `/session edit`):",
             r.unresolved.len()
         ));
         for u in &r.unresolved {
@@ -87,12 +89,6 @@ fn report(r: &CourseImport) -> String {
     }
     for s in &r.skipped_notes {
         out.push_str(&format!("\n  ⚠ note left out: {}", escape(s)));
-    }
-    if r.slots_left_out > 0 {
-        out.push_str(&format!(
-            "\n⚠ {} presentation slot(s) in the file were not imported: this build does not read slots yet.",
-            r.slots_left_out
-        ));
     }
     out
 }

@@ -1,7 +1,8 @@
 //! Writing a guild's course out as a course file.
 
 use super::format::{
-    CourseFile, CourseSpec, NoteSpec, PaperRef, ReadingSpec, SessionSpec, TeamSpec, FORMAT, VERSION,
+    CourseFile, CourseSpec, NoteSpec, PaperRef, ReadingSpec, SessionSpec, SlotSpec, TeamSpec,
+    FORMAT, VERSION,
 };
 use crate::catalog::Catalog;
 use crate::course::{Course, CourseError, Courses};
@@ -25,6 +26,7 @@ impl Courses {
         let course = self.require(guild).await?;
         let sessions = self.sessions(guild).await?;
         let teams = self.teams(guild).await?;
+        let slots = self.slots(guild).await?;
         let mut conn = self.pool.acquire().await?;
         // The post each session came from, so that importing the post again updates it.
         let sources: HashMap<i64, String> = store::sessions(&mut conn, guild as i64)
@@ -48,6 +50,7 @@ impl Courses {
             .flat_map(|s| s.readings.iter().map(|r| r.paper_id))
             .collect();
         ids.extend(note_rows.iter().map(|n| n.paper_id));
+        ids.extend(slots.iter().map(|s| s.paper_id));
         ids.sort_unstable();
         ids.dedup();
         let papers: HashMap<i64, PaperRef> = catalog
@@ -110,7 +113,16 @@ impl Courses {
                     role: t.role,
                 })
                 .collect(),
-            slots: Vec::new(),
+            slots: slots
+                .into_iter()
+                .filter_map(|s| {
+                    Some(SlotSpec {
+                        paper: paper(s.paper_id),
+                        week: *week_of.get(&s.session_id)?,
+                        team: s.team.name,
+                    })
+                })
+                .collect(),
             notes: notes.then(|| {
                 note_rows
                     .into_iter()

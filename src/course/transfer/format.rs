@@ -19,7 +19,8 @@
 //!                    "title": "Scaling Laws for Neural Language Models", "required": true }]
 //!   }],
 //!   "teams": [{ "name": "team-1", "role": null }],
-//!   "slots": [],
+//!   "slots": [{ "paper": { "key": "kaplan2020scaling", "arxiv": "2001.08361" }, "week": 1,
+//!               "team": "team-1" }],
 //!   "notes": [{ "paper": { "key": "kaplan2020scaling", "arxiv": "2001.08361" }, "week": 1,
 //!               "author": "500000000000000001", "team": "team-1", "text": "...",
 //!               "published": false, "written_at": "2026-03-02T10:00:00Z" }]
@@ -37,7 +38,9 @@
 //!   are known; the import looks them up in the target server's catalog in that order
 //!   (arXiv id, DOI, key, exact title) and reports those it cannot find.
 //! - Teams carry their name and role, not their members: a new term's students join again.
-//! - `slots` holds presentation slots (written by the slots feature; empty until then).
+//! - `slots`: which team presents which paper, in which week (1-based, as `/schedule`
+//!   numbers them). The import refuses a slot whose week or team the file does not have,
+//!   and reports one whose paper the target catalog lacks.
 //! - `notes` is present only when the export was asked for notes (`--notes`); a note's
 //!   earlier texts are not exported.
 //! - Unknown fields are refused, so a typo in a hand-edited file is not silently ignored.
@@ -63,9 +66,8 @@ pub struct CourseFile {
     pub sessions: Vec<SessionSpec>,
     #[serde(default)]
     pub teams: Vec<TeamSpec>,
-    /// Presentation slots; kept as written until the slots feature reads them.
     #[serde(default)]
-    pub slots: Vec<serde_json::Value>,
+    pub slots: Vec<SlotSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<Vec<NoteSpec>>,
 }
@@ -204,6 +206,15 @@ pub struct TeamSpec {
     pub name: String,
     #[serde(default, with = "opt_id")]
     pub role: Option<u64>,
+}
+
+/// A presentation: a team presents a paper in a week's session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlotSpec {
+    pub paper: PaperRef,
+    pub week: usize,
+    pub team: String,
 }
 
 /// A note (only in files exported with notes).

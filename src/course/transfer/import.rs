@@ -1,7 +1,7 @@
 //! Setting a guild's course up from a course file: every paper looked up in the target
 //! guild's catalog first, then everything written in one transaction.
 
-use super::format::{CourseFile, CourseSpec, NoteSpec, PaperRef, SessionSpec};
+use super::format::{CourseFile, CourseSpec, NoteSpec, PaperRef, SessionSpec, SlotSpec};
 use crate::catalog::{Catalog, Resolved};
 use crate::course::service::{apply, starts_at};
 use crate::course::{
@@ -10,7 +10,7 @@ use crate::course::{
 use crate::ingest::ids::normalize_title;
 use crate::model::Scope;
 use crate::store::notes::{self as notes_store, NewNoteRow};
-use crate::store::{courses as store, teams as teams_store};
+use crate::store::{courses as store, slots as slots_store, teams as teams_store};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use std::collections::HashMap;
 
@@ -40,8 +40,7 @@ pub struct CourseImport {
     pub unresolved: Vec<String>,
     /// Notes left out, with why.
     pub skipped_notes: Vec<String>,
-    /// Presentation slots in the file that this build does not import.
-    pub slots_left_out: usize,
+    pub slots: usize,
     /// Days every date moved (`--start`).
     pub shifted_days: i64,
 }
@@ -69,7 +68,6 @@ impl Courses {
         }
         let mut report = CourseImport {
             replaced: options.replace,
-            slots_left_out: file.slots.len(),
             ..CourseImport::default()
         };
         let shift = shift_days(&file, options.start.as_deref())?;
@@ -127,6 +125,33 @@ impl Courses {
                 notes_store::publish(&mut tx, guild as i64, id).await?;
             }
         }
+        for (i, (slot, paper_id)) in plan.slots.iter().enumerate() {
+            let session = slot.week.checked_sub(1).and_then(|w| session_ids.get(w));
+            let team = team_ids.get(&teams_store::name_key(&slot.team));
+            let (Some(&session), Some(&team)) = (session, team) else {
+                return refuse(format!(
+                    "`slots[{i}]`: the file has no week {} or no team `{}`.",
+                    slot.week,
+                    slot.team.replace('`', "'")
+                ));
+            };
+            let stored = slots_store::insert(
+                &mut tx,
+                guild as i64,
+                session,
+                *paper_id,
+                team,
+                0,
+                now.timestamp(),
+            )
+            .await?;
+            if stored.is_none() {
+                return refuse(format!(
+                    "`slots[{i}]`: {} is presented twice; a paper has one slot per course.",
+                    slot.paper.shown()
+                ));
+            }
+        }
         store::touch_reminders(&mut tx, guild as i64).await?;
         tx.commit().await?;
         self.wake.notify_one();
@@ -134,6 +159,7 @@ impl Courses {
         report.sessions = plan.sessions.len();
         report.readings = plan.sessions.iter().map(|(_, r)| r.len()).sum();
         report.notes = plan.notes.len();
+        report.slots = plan.slots.len();
         tracing::info!(
             guild_id = guild,
             sessions = report.sessions,
@@ -193,6 +219,18 @@ impl Courses {
                 )),
             }
         }
+        let mut slots = Vec::new();
+        for (i, slot) in file.slots.iter().enumerate() {
+            match lookup(catalog, guild, &slot.paper, &mut found).await? {
+                Some(id) => slots.push((slot, id)),
+                None => report.unresolved.push(format!(
+                    "slots[{i}]: {}'s presentation of {} (week {}): the paper is not in this server's catalog",
+                    slot.team,
+                    slot.paper.shown(),
+                    slot.week
+                )),
+            }
+        }
         for (i, t) in file.teams.iter().enumerate() {
             let name = t.name.trim();
             if name.is_empty()
@@ -204,7 +242,11 @@ impl Courses {
                 ));
             }
         }
-        Ok(Plan { sessions, notes })
+        Ok(Plan {
+            sessions,
+            notes,
+            slots,
+        })
     }
 }
 
@@ -212,6 +254,7 @@ impl Courses {
 struct Plan<'f> {
     sessions: Vec<(store::SessionRow, Vec<(i64, bool)>)>,
     notes: Vec<(&'f NoteSpec, i64)>,
+    slots: Vec<(&'f SlotSpec, i64)>,
 }
 
 /// How far `--start` moves the course: from the file's start (else its first session).
