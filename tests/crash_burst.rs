@@ -1,5 +1,6 @@
 //! Crash safety of the writes members make: the `paperclub run` binary against the fake
-//! Discord on 127.0.0.1 takes a burst of 1,000 writes (notes and reading marks), and is
+//! Discord on 127.0.0.1 takes a burst of 1,000 writes (notes, reading marks and slot
+//! claims), and is
 //! killed with SIGKILL while they are being answered. Afterwards SQLite's integrity check
 //! passes and every write the bot answered with a success is in the database: a ✓ is only
 //! sent after the write committed.
@@ -32,7 +33,12 @@ struct Write {
 }
 
 /// The kinds of writes in the burst, taken in turn; another kind is one more line here.
-const KINDS: &[fn(usize) -> Write] = &[note_write, read_write];
+const KINDS: &[fn(usize) -> Write] = &[note_write, read_write, slot_write];
+
+/// Teams that claim slots, and the papers of the pool session they claim from: one paper
+/// per slot write, so no claim is refused as taken.
+const TEAMS: usize = 4;
+const POOL: usize = WRITES / 3 + 1;
 
 /// The course's readings, as typed and as the papers table knows them.
 const PAPERS: &[(&str, &str)] = &[
@@ -78,6 +84,26 @@ fn read_write(i: usize) -> Write {
     }
 }
 
+/// `/slot claim`: a member of one of the teams claims the next paper of the pool.
+fn slot_write(i: usize) -> Write {
+    let k = i / KINDS.len();
+    let team = k % TEAMS;
+    Write {
+        who: Invoker::student(GUILD_A).with_user(slot_member(team)),
+        command: "slot",
+        options: json!([sub("claim", json!([opt("paper", &format!("pool{k}"))]))]),
+        stored: format!(
+            "SELECT COUNT(*) FROM slots s JOIN papers p ON p.id = s.paper_id
+             JOIN teams t ON t.id = s.team_id
+             WHERE s.guild_id = {GUILD_A} AND p.key = 'pool{k}' AND t.name = 'burst-{team}'"
+        ),
+    }
+}
+
+fn slot_member(team: usize) -> u64 {
+    800_000_000_000_000_000 + team as u64
+}
+
 fn paperclub(data: &Path, args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_paperclub"))
         .arg("--data-dir")
@@ -119,6 +145,8 @@ fn course(data: &Path) {
             "MON 09:00",
             "--start",
             "2026-03-01",
+            "--slots-per-team",
+            "100",
         ],
     );
     paperclub(data, &["session", "--guild", &guild, "import", &post]);
@@ -141,6 +169,31 @@ fn course(data: &Path) {
             "arXiv:1706.03762",
         ],
     );
+    // The pool the slot claims take their papers from, and the teams that claim them.
+    let pool: String = (0..POOL)
+        .map(|k| format!("@misc{{pool{k},\n  title = {{Burst Pool Study Number {k}}},\n  author = {{Pool, Ada}},\n  year = {{2025}}\n}}\n"))
+        .collect();
+    let bib = data.join("pool.bib");
+    std::fs::write(&bib, pool).expect("write the pool");
+    paperclub(data, &["import", bib.to_str().unwrap()]);
+    let mut add: Vec<String> = ["session", "--guild", &guild, "add", "--date", "2026-03-24"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    add.extend(["--title".into(), "Pool".into()]);
+    for k in 0..POOL {
+        add.extend(["--optional".into(), format!("pool{k}")]);
+    }
+    paperclub(data, &add.iter().map(String::as_str).collect::<Vec<_>>());
+    for team in 0..TEAMS {
+        let name = format!("burst-{team}");
+        paperclub(data, &["team", "--guild", &guild, "create", &name]);
+        let member = slot_member(team).to_string();
+        paperclub(
+            data,
+            &["team", "--guild", &guild, "--user", &member, "join", &name],
+        );
+    }
 }
 
 fn bot(data: &Path, fake: &FakeDiscord) -> Child {
