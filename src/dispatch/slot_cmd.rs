@@ -9,7 +9,7 @@ use super::team_cmd::{member, NOT_IN_A_SERVER};
 use super::{Caller, Result};
 use crate::app::App;
 use crate::course::slot_ics::{self, IcsEntry};
-use crate::course::slots::week_of;
+use crate::course::slots::{week_of, Assignment};
 use crate::course::{CourseError, Member, Placed, Plan, Session, SwapPair, SwapState};
 use crate::model::Scope;
 use crate::view::{Attachment, Button, ButtonStyle, Embed, Reply};
@@ -102,17 +102,13 @@ async fn run(
             placed_reply(&placed)
         }
         SlotRequest::Assign { paper, team, date } => {
-            let placed = c
-                .assign_slot(
-                    catalog,
-                    guild,
-                    &paper,
-                    &team,
-                    date.as_deref(),
-                    who.user,
-                    now,
-                )
-                .await?;
+            let a = Assignment {
+                paper: &paper,
+                team: &team,
+                date: date.as_deref(),
+                by: who.user,
+            };
+            let placed = c.assign_slot(catalog, guild, a, now).await?;
             placed_reply(&placed)
         }
         SlotRequest::Release { paper } => {
