@@ -534,10 +534,12 @@ async fn a_role_team_holding_a_slot_is_reminded_and_only_its_role_is_pinged() {
         .assign_slot(
             &app.catalog,
             GUILD_B,
-            "slotpaper2024",
-            "team-9",
-            None,
-            0,
+            paperclub::course::slots::Assignment {
+                paper: "slotpaper2024",
+                team: "team-9",
+                date: None,
+                by: 0,
+            },
             now,
         )
         .await

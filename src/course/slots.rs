@@ -171,6 +171,15 @@ pub fn with_slot_presenters(sessions: &[Session], slots: &[Slot]) -> Vec<Session
         .collect()
 }
 
+/// What `/slot assign` asks for: a paper, a team, optionally a session's date, and who.
+#[derive(Debug, Clone, Copy)]
+pub struct Assignment<'a> {
+    pub paper: &'a str,
+    pub team: &'a str,
+    pub date: Option<&'a str>,
+    pub by: u64,
+}
+
 /// What a new slot became.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Placed {
@@ -215,17 +224,20 @@ impl Courses {
             .await
     }
 
-    /// `/slot assign` (instructors): `team` presents `paper`, on `date` when given.
+    /// `/slot assign` (instructors): the team presents the paper, on the date when given.
     pub async fn assign_slot(
         &self,
         catalog: &Catalog,
         guild: u64,
-        paper: &str,
-        team: &str,
-        date: Option<&str>,
-        by: u64,
+        a: Assignment<'_>,
         now: DateTime<Utc>,
     ) -> Result<Placed> {
+        let Assignment {
+            paper,
+            team,
+            date,
+            by,
+        } = a;
         self.require(guild).await?;
         let team = self.team_named(guild, team).await?;
         let date = date

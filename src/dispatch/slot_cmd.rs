@@ -8,12 +8,15 @@ use super::course_cmd::{done, instructor, user_error};
 use super::team_cmd::{member, NOT_IN_A_SERVER};
 use super::{Caller, Result};
 use crate::app::App;
-use crate::course::slot_ics::{self, IcsEntry};
-use crate::course::slots::week_of;
+use crate::course::slots::{week_of, Assignment};
 use crate::course::{CourseError, Member, Placed, Plan, Session, SwapPair, SwapState};
 use crate::model::Scope;
-use crate::view::{Attachment, Button, ButtonStyle, Embed, Reply};
+use crate::view::{Button, ButtonStyle, Embed, Reply};
 use std::collections::HashMap;
+
+mod export;
+
+use export::export;
 
 /// `/slot ...`
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,17 +105,13 @@ async fn run(
             placed_reply(&placed)
         }
         SlotRequest::Assign { paper, team, date } => {
-            let placed = c
-                .assign_slot(
-                    catalog,
-                    guild,
-                    &paper,
-                    &team,
-                    date.as_deref(),
-                    who.user,
-                    now,
-                )
-                .await?;
+            let a = Assignment {
+                paper: &paper,
+                team: &team,
+                date: date.as_deref(),
+                by: who.user,
+            };
+            let placed = c.assign_slot(catalog, guild, a, now).await?;
             placed_reply(&placed)
         }
         SlotRequest::Release { paper } => {
@@ -305,47 +304,6 @@ async fn list(
             )),
             ..Embed::default()
         }],
-        ..Reply::default()
-    })
-}
-
-async fn export(app: &App, guild: u64) -> std::result::Result<Reply, CourseError> {
-    let course = app.courses.require(guild).await?;
-    let sessions = app.courses.sessions(guild).await?;
-    let slots = app.courses.slots(guild).await?;
-    if slots.is_empty() {
-        return Ok(Reply::error(
-            "Nobody presents anything yet, so the calendar would be empty; claim a slot with `/slot claim` first.",
-        ));
-    }
-    let ids: Vec<i64> = slots.iter().map(|s| s.paper_id).collect();
-    let papers = app.catalog.papers_by_id(Scope(guild), &ids).await?;
-    let plain: HashMap<i64, String> = papers.into_iter().map(|p| (p.id, p.title)).collect();
-    let entries: Vec<IcsEntry<'_>> = slots
-        .iter()
-        .filter_map(|slot| {
-            let session = sessions.iter().find(|s| s.id == slot.session_id)?;
-            Some(IcsEntry {
-                session,
-                week: week_of(&sessions, session.id),
-                paper_id: slot.paper_id,
-                title: plain.get(&slot.paper_id).cloned().unwrap_or_default(),
-                team: slot.team.name.clone(),
-            })
-        })
-        .collect();
-    let text = slot_ics::calendar(&course, &entries, app.clock.now());
-    Ok(Reply {
-        content: Some(format!(
-            "✓ {} presentation(s) as a calendar file ({}); importing it again updates the same events.",
-            entries.len(),
-            course.tz.name()
-        )),
-        attachments: vec![Attachment {
-            filename: "presentations.ics".into(),
-            bytes: text.into_bytes(),
-        }],
-        ephemeral: true,
         ..Reply::default()
     })
 }

@@ -29,6 +29,12 @@ async fn commands_are_registered_in_the_dev_guild_with_their_options() {
             "session", "slot", "tags", "team", "week"
         ]
     );
+    let slot = command(registered, "slot");
+    let assign = option(slot, "assign");
+    assert_eq!(option(assign, "paper")["autocomplete"], true);
+    assert_eq!(option(assign, "team")["autocomplete"], true);
+    assert_eq!(option(assign, "date")["required"], false);
+    assert_eq!(option(option(slot, "swap"), "b")["required"], true);
 
     let setup = option(command(registered, "course"), "setup");
     assert_eq!(option(setup, "channel")["type"], 7, "a channel picker");

@@ -299,6 +299,15 @@ async fn guild_b_sees_nothing_of_guild_as_slots_or_swaps() {
         )
         .await;
     says(&assign, "There is no team `team-1`");
+
+    // In guild A the swap still waits, until its 48 hours are over.
+    club.clock.advance(chrono::Duration::hours(49));
+    let message = payloads::message(2, payloads::CHANNEL_A, &json!({"content": "swap"}));
+    let late = club
+        .bot
+        .press(&bob(GUILD_A), "slot:swap:1:yes", message)
+        .await;
+    says(&late, "Swap #1 expired");
 }
 
 #[tokio::test]
