@@ -19,6 +19,9 @@ use std::time::Instant;
 /// Ranks looked at: a paper below the tenth result is as good as not found.
 const DEPTH: usize = 10;
 
+/// Per `(system, kind)`: each query's rank (`None` below the top ten) and the total time.
+type Tally<'a> = BTreeMap<(&'a str, &'a str), (Vec<Option<usize>>, f64)>;
+
 /// One line of the query file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EvalQuery {
@@ -111,8 +114,7 @@ pub async fn eval_search(catalog: &Catalog, queries: &[EvalQuery]) -> anyhow::Re
         catalog_papers: tfidf.len(),
         ..EvalReport::default()
     };
-    // (system, kind) → per-query ranks and total time.
-    let mut ranks: BTreeMap<(&str, &str), (Vec<Option<usize>>, f64)> = BTreeMap::new();
+    let mut ranks = Tally::new();
     for q in queries {
         let Resolved::One(paper) = catalog.resolve(scope, &q.arxiv).await? else {
             report.unknown.push((q.line, q.arxiv.clone()));
@@ -179,7 +181,7 @@ fn baseline(tfidf: &TfIdf, text: &str) -> Vec<i64> {
 }
 
 fn record<'a>(
-    ranks: &mut BTreeMap<(&'a str, &'a str), (Vec<Option<usize>>, f64)>,
+    ranks: &mut Tally<'a>,
     misses: &mut Vec<Miss>,
     system: &'a str,
     q: &'a EvalQuery,
