@@ -133,12 +133,18 @@ fn authors(joined: Option<Authors>, parsed: Option<Vec<Vec<String>>>) -> Vec<Str
         return parsed
             .iter()
             .map(|parts| {
-                // `[last, first, suffix]` reads "first last suffix".
-                let mut order: Vec<&str> =
-                    parts.iter().skip(1).take(1).map(String::as_str).collect();
-                order.extend(parts.first().map(String::as_str));
-                order.extend(parts.iter().skip(2).map(String::as_str));
-                text(&order.join(" "))
+                // `[last, first, suffix...]` reads "first last suffix".
+                let (first, last, suffix) = match parts.as_slice() {
+                    [last, first, suffix @ ..] => (first.as_str(), last.as_str(), suffix),
+                    [last] => ("", last.as_str(), &[][..]),
+                    [] => ("", "", &[][..]),
+                };
+                let name: Vec<&str> = [first, last]
+                    .into_iter()
+                    .chain(suffix.iter().map(String::as_str))
+                    .filter(|p| !p.trim().is_empty())
+                    .collect();
+                text(&name.join(" "))
             })
             .filter(|a| !a.is_empty())
             .collect();
