@@ -468,3 +468,67 @@ async fn the_change_log_keeps_only_what_the_index_has_not_applied() {
     assert_eq!(stats.index_generation, Some(4));
     assert_eq!(stats.index_behind, 0);
 }
+
+const ARXIV_DAILY: &str = include_str!("fixtures/ingest/arxiv_daily.jsonl");
+const ARXIV_SNAPSHOT: &str = include_str!("fixtures/ingest/arxiv_snapshot.jsonl");
+
+#[tokio::test]
+async fn arxiv_json_lines_in_both_schemas_merge_by_id_with_classes_as_tags() {
+    let catalog = Catalog::open_in_memory().await.expect("catalog");
+    let reports = catalog
+        .import_files(
+            Scope::GLOBAL,
+            vec![
+                ("2025-05-21.jsonl".into(), ARXIV_DAILY.as_bytes().to_vec()),
+                (
+                    "snapshot-part.jsonl".into(),
+                    ARXIV_SNAPSHOT.as_bytes().to_vec(),
+                ),
+            ],
+            None,
+        )
+        .await;
+    for r in &reports {
+        assert!(r.error.is_none(), "{r:?}");
+        assert_eq!(r.format.as_deref(), Some("arxiv-jsonl"), "{r:?}");
+    }
+    let stats = catalog.stats(Scope::GLOBAL).await.expect("stats");
+    assert_eq!(
+        stats.papers, 7,
+        "9 records, one repeated in a file, one across files"
+    );
+    assert_eq!(stats.with_abstract, 7);
+
+    let math = one(&catalog, "2505.15623").await;
+    assert_eq!(math.sources.len(), 2, "{:?}", math.sources);
+    assert_eq!(math.tags, ["cs.CL", "cs.LG"]);
+    let diphoton = one(&catalog, "0704.0001").await;
+    assert_eq!(diphoton.doi.as_deref(), Some("10.1103/physrevd.76.013009"));
+    let big = one(&catalog, "2505.09388").await;
+    assert_eq!(big.authors.len(), 60);
+
+    let tagged = catalog.by_tag(Scope::GLOBAL, "cs.CL").await.expect("tag");
+    assert_eq!(
+        tagged.len(),
+        6,
+        "{:?}",
+        tagged.iter().map(|p| &p.title).collect::<Vec<_>>()
+    );
+    let tags = catalog.tags(Scope::GLOBAL).await.expect("tags");
+    assert!(
+        tags.iter()
+            .all(|t| !t.tag.starts_with("I.") && !t.tag.starts_with("68")),
+        "ACM/MSC codes are not tags"
+    );
+    let hits = catalog
+        .search(
+            Scope::GLOBAL,
+            "prompt diphoton production Tevatron",
+            &[],
+            None,
+            3,
+        )
+        .await
+        .expect("search");
+    assert_eq!(hits[0].paper.arxiv.as_deref(), Some("0704.0001"));
+}

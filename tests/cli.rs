@@ -425,3 +425,69 @@ fn lists_shows_a_guilds_files_and_remove_takes_back_what_one_stated() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(stdout(&missing).contains("no list named"), "{missing:?}");
 }
+
+const ARXIV_FIXTURES: [&str; 2] = [
+    concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/ingest/arxiv_daily.jsonl"
+    ),
+    concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/ingest/arxiv_snapshot.jsonl"
+    ),
+];
+
+#[test]
+fn eval_search_scores_paperclub_and_the_tfidf_baseline_per_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec!["import"];
+    args.extend(ARXIV_FIXTURES);
+    let out = paperclub(dir.path(), &args);
+    assert!(stdout(&out).contains("(arxiv-jsonl)"), "{out:?}");
+    let queries = dir.path().join("queries.tsv");
+    std::fs::write(
+        &queries,
+        "# kind\tid\tquery\n\
+         title\t1706.03762\tAttention Is All You Need\n\
+         typo\t0704.0001\tCalculation of prompt diphotn production cross sections\n\
+         description\t0704.0001\tphoton pairs at hadron colliders computed in perturbative QCD with gluon resummation\n\
+         description\t1706.03762\ttranslation with a network made only of attention, no recurrence\n\
+         description\t9999.99999\ta paper nobody imported\n",
+    )
+    .unwrap();
+    let q = queries.to_str().unwrap();
+    let out = paperclub(dir.path(), &["eval", "search", q]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{out:?}");
+    assert!(text.contains("catalog: 7 papers"), "{text}");
+    let row = |system: &str, kind: &str| {
+        text.lines()
+            .find(|l| l.starts_with(system) && l.contains(kind))
+            .unwrap_or_else(|| panic!("no {system} {kind} row in:\n{text}"))
+            .split_whitespace()
+            .skip(2)
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(row("paperclub", "title"), "1 1.000 1.000");
+    assert_eq!(row("paperclub", "description"), "2 1.000 1.000");
+    assert_eq!(row("tf-idf", "description"), "2 1.000 1.000");
+    assert_eq!(row("paperclub", "typo"), "1 1.000 1.000");
+    assert!(
+        text.contains("line 6: 9999.99999 is not in the catalog"),
+        "{text}"
+    );
+
+    let json = paperclub(dir.path(), &["--json", "eval", "search", q]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["scores"].as_array().map(Vec::len), Some(6), "{v}");
+
+    std::fs::write(&queries, "title 1706.03762 no tabs here\n").unwrap();
+    let bad = paperclub(dir.path(), &["eval", "search", q]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("line 1:"),
+        "{bad:?}"
+    );
+}

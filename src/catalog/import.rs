@@ -68,7 +68,8 @@ fn format_rank(format: Option<Format>) -> u8 {
         Some(Format::Wiki) => 2,
         Some(Format::Course) => 3,
         Some(Format::Hub) => 4,
-        None => 5,
+        Some(Format::ArxivJsonl) => 5,
+        None => 6,
     }
 }
 
@@ -281,7 +282,7 @@ fn prepare(file: &str, bytes: &[u8], format: Option<Format>) -> Prepared {
     let Some(format) = format.or_else(|| detect::detect(text, file)) else {
         report.error = Some(
             "no reading-list format recognised (awesome-list markdown, citation-hub page, \
-             course post, DokuWiki page or BibTeX); use --format to choose one"
+             course post, DokuWiki page, BibTeX or arXiv JSON lines); use --format to choose one"
                 .into(),
         );
         return refused(report);

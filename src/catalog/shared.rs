@@ -18,6 +18,12 @@ impl Catalog {
         let mut conn = self.pool.acquire().await?;
         papers_in(&mut conn, scope, ids).await
     }
+
+    /// Title and abstract of every paper `scope` sees: what a TF-IDF index is built from.
+    pub async fn paper_texts(&self, scope: Scope) -> anyhow::Result<Vec<papers::PaperText>> {
+        let mut conn = self.pool.acquire().await?;
+        Ok(papers::texts_visible(&mut conn, scope).await?)
+    }
 }
 
 /// [`Catalog::papers_by_id`] on a connection the caller holds (inside its transaction:

@@ -1,5 +1,5 @@
 //! The data subcommands (`import`, `search`, `tag`, `tags`, `stats`, `show`, `cite`,
-//! `reindex`): one core call each, printed as text or, with `--json`, as JSON.
+//! `reindex`, `eval`): one core call each, printed as text or, with `--json`, as JSON.
 
 use super::Command;
 use crate::catalog::{Catalog, Resolved};
@@ -229,6 +229,7 @@ async fn data_command(
             }
             Ok(0)
         }
+        Command::Eval { what } => super::eval::run(catalog, what, json, out).await,
         other => anyhow::bail!("not a data command: {other:?}"),
     }
 }

@@ -20,7 +20,8 @@ use std::path::{Path, PathBuf};
 const PREPARSE_MAX_BYTES: usize = 1 << 20;
 
 /// File names a folder import picks up; explicit paths are always read.
-const READING_LIST_EXTENSIONS: [&str; 6] = ["md", "markdown", "txt", "bib", "bibtex", "wiki"];
+const READING_LIST_EXTENSIONS: [&str; 7] =
+    ["md", "markdown", "txt", "bib", "bibtex", "wiki", "jsonl"];
 
 /// A file an import will read.
 #[derive(Debug, Clone, PartialEq, Eq)]

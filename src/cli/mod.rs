@@ -5,6 +5,7 @@ mod bench;
 mod chat;
 mod course;
 mod data;
+mod eval;
 mod import;
 mod progress;
 mod slot;
@@ -113,6 +114,11 @@ pub enum Command {
     },
     /// Rebuild the search index from the database.
     Reindex,
+    /// Measure search quality against a TF-IDF baseline (see eval/README.md).
+    Eval {
+        #[command(subcommand)]
+        what: EvalCommand,
+    },
     /// Write a consistent copy of the database (safe while the bot runs).
     Backup { path: PathBuf },
     /// Replace the database with a backup, after checking it (stop the bot first).
@@ -213,6 +219,19 @@ pub enum Command {
         /// Query repetitions per measurement.
         #[arg(long, default_value_t = 20)]
         iterations: usize,
+    },
+}
+
+/// What `eval` measures.
+#[derive(Debug, Subcommand)]
+pub enum EvalCommand {
+    /// R@1, R@10 and MRR per query kind for paperclub's search and a TF-IDF baseline.
+    Search {
+        /// Lines of `kind<TAB>arXiv id<TAB>query`; kind is description, title or typo.
+        file: PathBuf,
+        /// Also list every query whose paper was not ranked first.
+        #[arg(long)]
+        misses: bool,
     },
 }
 

@@ -1,9 +1,9 @@
-//! Format detection from content. Each format has a mark no other one carries (front
-//! matter, hub page chrome, `####` entries with tag/link lines, DokuWiki headings and links,
+//! Format detection from content. Each format has a mark no other one carries (a JSON
+//! record per line, front matter, hub page chrome, `####` entries with tag/link lines, DokuWiki headings and links,
 //! a file made of `@type{` entries); they are checked from the most to the least specific.
 //! The file name only breaks ties, and nothing recognisable gives `None`.
 
-use super::{bibtex, Format};
+use super::{arxiv, bibtex, Format};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -17,6 +17,9 @@ static AWESOME_MARK: LazyLock<Regex> = LazyLock::new(|| {
 /// Guesses the format of `text`; `file_name` breaks ties (a `.bib` extension).
 pub fn detect(text: &str, file_name: &str) -> Option<Format> {
     let is_bib_file = file_name.to_lowercase().ends_with(".bib");
+    if arxiv::looks_like(text) {
+        return Some(Format::ArxivJsonl);
+    }
     if has_course_front_matter(text) {
         return Some(Format::Course);
     }
@@ -94,6 +97,8 @@ mod tests {
     const WIKI_LINES: &str = include_str!("../../tests/fixtures/ingest/wiki_lines.txt");
     const HUB: &str = include_str!("../../tests/fixtures/ingest/hub_page.txt");
     const BIB: &str = include_str!("../../tests/fixtures/ingest/messy.bib");
+    const ARXIV_DAILY: &str = include_str!("../../tests/fixtures/ingest/arxiv_daily.jsonl");
+    const ARXIV_SNAPSHOT: &str = include_str!("../../tests/fixtures/ingest/arxiv_snapshot.jsonl");
 
     #[test]
     fn each_fixture_is_recognised_from_content() {
@@ -104,6 +109,11 @@ mod tests {
         assert_eq!(detect(HUB, "hub.txt"), Some(Format::Hub));
         assert_eq!(detect(BIB, "refs.txt"), Some(Format::Bibtex));
         assert_eq!(detect(BIB, "refs.bib"), Some(Format::Bibtex));
+        assert_eq!(
+            detect(ARXIV_DAILY, "2025-05-01.jsonl"),
+            Some(Format::ArxivJsonl)
+        );
+        assert_eq!(detect(ARXIV_SNAPSHOT, "part"), Some(Format::ArxivJsonl));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! database): each takes the file's text and returns what it found, with the line of every
 //! entry and every warning. Merging into the catalog happens in `crate::catalog`.
 
+pub mod arxiv;
 pub mod awesome;
 pub mod bibentry;
 pub mod bibtex;
@@ -33,6 +34,8 @@ pub enum Format {
     Wiki,
     /// BibTeX / BibLaTeX file.
     Bibtex,
+    /// arXiv metadata, one JSON object per line (the metadata snapshot or a daily listing).
+    ArxivJsonl,
 }
 
 impl Format {
@@ -43,6 +46,7 @@ impl Format {
             Format::Course => "course-post",
             Format::Wiki => "dokuwiki",
             Format::Bibtex => "bibtex",
+            Format::ArxivJsonl => "arxiv-jsonl",
         }
     }
 }
@@ -143,6 +147,7 @@ pub fn parse(format: Format, text: &str) -> ParseOutput {
         Format::Course => course::parse(text),
         Format::Wiki => wiki::parse(text),
         Format::Bibtex => bibtex::parse(text),
+        Format::ArxivJsonl => arxiv::parse(text),
     };
     sanity::drop_absurd(&mut out);
     out

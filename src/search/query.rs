@@ -13,18 +13,31 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
 
 /// More distinct words than this add nothing to ranking and only cost time (a pasted
-/// abstract is not a query); the first ones are kept.
-pub const MAX_TOKENS: usize = 16;
-/// Weights per field: a word in the title says more about the paper than one in its
-/// abstract; names and tags are deliberate; venues are shared by thousands of papers.
-const FIELD_BOOSTS: [(FieldKind, f32); 6] = [
-    (FieldKind::Title, 3.0),
+/// abstract is not a query); the first ones are kept. A paper described in a sentence
+/// runs to 20–30 words: at 16, the end of a description was cut off (description R@1 0.783
+/// → 0.817 at 64 on `eval/search-queries.tsv`, and 32 measured the same as 64).
+pub const MAX_TOKENS: usize = 32;
+/// Weights per field: names and tags are deliberate; venues are shared by thousands of
+/// papers. The title's weight depends on the query's length, see [`title_boost`].
+const FIELD_BOOSTS: [(FieldKind, f32); 5] = [
     (FieldKind::Authors, 2.0),
     (FieldKind::Tags, 1.5),
     (FieldKind::Abstract, 1.0),
     (FieldKind::Note, 1.0),
     (FieldKind::Venue, 0.5),
 ];
+/// The title's weight for a query of up to [`SHORT_QUERY_WORDS`] words: a word in the
+/// title says more about the paper than one in its abstract, and a short query is a
+/// title being recalled (`chinchilla`, `attention transformer`).
+const TITLE_BOOST: f32 = 3.0;
+const SHORT_QUERY_WORDS: f32 = 3.0;
+/// The title's weight for a long query, reached from about 14 words on. A long query
+/// describes the paper: with the full 3x, the few of its words that happen to be in some
+/// title outweighed an abstract that matched the whole description (the per-field BM25
+/// sum). Chosen on `eval/search-queries.tsv` (see `eval/README.md`): with 32 words, a
+/// fixed 3x gave description R@1 0.817; decaying to 1 gave 0.913, to 0.67 gave 0.922, to
+/// 0.5 gave 0.913; title and typo R@1 stayed 1.000 throughout.
+const TITLE_BOOST_FLOOR: f32 = 0.67;
 /// A typo match scores this constant: below a single exact word in any boosted field, so
 /// exact matches rank first, but enough to surface a paper nothing else matched.
 const FUZZY_BOOST: f32 = 0.3;
@@ -122,9 +135,10 @@ pub fn plan(searcher: &Searcher, f: &Fields, q: &SearchQuery) -> tantivy::Result
     }
 
     let mut should: Vec<Clause> = Vec::new();
+    let title = (FieldKind::Title, title_boost(words.len()));
     for word in &words {
         let mut known = false;
-        for (kind, boost) in FIELD_BOOSTS {
+        for (kind, boost) in std::iter::once(title).chain(FIELD_BOOSTS) {
             let term = Term::from_field_text(kind.field(f), &word.stem);
             // Absent terms would only add empty scorers to the union.
             if searcher.doc_freq(&term)? == 0 {
@@ -152,6 +166,15 @@ pub fn plan(searcher: &Searcher, f: &Fields, q: &SearchQuery) -> tantivy::Result
         filter,
         narrow,
     })
+}
+
+/// The title's weight for a query of `words` words: [`TITLE_BOOST`] for short queries,
+/// falling in inverse proportion to the length (so the title's share of a query's
+/// weight stays about constant) down to [`TITLE_BOOST_FLOOR`]. BM25F over one combined
+/// title-and-abstract field was tried too and was no better (see `eval/README.md`).
+pub(super) fn title_boost(words: usize) -> f32 {
+    let share = SHORT_QUERY_WORDS / words.max(1) as f32;
+    (TITLE_BOOST * share.min(1.0)).max(TITLE_BOOST_FLOOR)
 }
 
 /// The distinct tokens of `text` under `analyzer`, in order, at most [`MAX_TOKENS`].

@@ -328,3 +328,37 @@ fn open_refuses_to_wipe_a_directory_that_is_not_an_index() {
 fn catalog_docs() -> impl Iterator<Item = IndexDoc> {
     vec![doc(1, "One", "a"), doc(2, "Two", "b")].into_iter()
 }
+
+#[test]
+fn a_long_description_finds_the_abstract_it_paraphrases_over_a_title_sharing_a_few_words() {
+    let index = SearchIndex::in_ram().expect("index");
+    let docs = vec![
+        doc(
+            1,
+            "Training Tokens and Model Size for Transformers",
+            "We propose a cheaper optimizer for pretraining.",
+        ),
+        doc(
+            2,
+            "Chinchilla",
+            "We investigate the optimal model size and number of tokens for training a \
+             transformer under a given compute budget: model size and training tokens \
+             should grow equally.",
+        ),
+    ];
+    index.rebuild(docs.into_iter(), 0).expect("rebuild");
+    let description = "a study finding that model size and the number of training tokens \
+                       should grow equally for the optimal use of a compute budget";
+    assert_eq!(ids(&index, &q(description))[0], 2);
+    // A short query is still a title being recalled.
+    assert_eq!(ids(&index, &q("training tokens model size"))[0], 1);
+}
+
+#[test]
+fn the_title_weighs_less_as_the_query_grows() {
+    assert_eq!(query::title_boost(1), 3.0);
+    assert_eq!(query::title_boost(3), 3.0);
+    assert!(query::title_boost(6) < 3.0 && query::title_boost(6) > 1.0);
+    assert_eq!(query::title_boost(30), 0.67);
+    assert_eq!(query::title_boost(0), 3.0);
+}

@@ -297,3 +297,27 @@ pub async fn load(
     }
     Ok(out)
 }
+
+/// What relevance scoring reads of a paper: its words, and its arXiv id to name it by.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct PaperText {
+    pub id: i64,
+    pub arxiv: Option<String>,
+    pub title: String,
+    pub abstract_text: Option<String>,
+}
+
+/// Title and abstract of every paper `scope` sees (its own sources and global ones), by id.
+pub async fn texts_visible(
+    conn: &mut SqliteConnection,
+    scope: Scope,
+) -> sqlx::Result<Vec<PaperText>> {
+    sqlx::query_as(
+        "SELECT p.id, p.arxiv, p.title, p.abstract AS abstract_text FROM papers p
+         WHERE EXISTS (SELECT 1 FROM sources s WHERE s.paper_id = p.id AND s.scope IN (0, ?1))
+         ORDER BY p.id",
+    )
+    .bind(scope.0 as i64)
+    .fetch_all(conn)
+    .await
+}

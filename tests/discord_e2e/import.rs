@@ -279,3 +279,35 @@ async fn import_in_a_direct_message_is_refused_ephemerally() {
     assert_eq!(flags(&reply) & EPHEMERAL, EPHEMERAL);
     assert!(content(&reply).contains("server"), "{}", content(&reply));
 }
+
+#[tokio::test]
+async fn an_arxiv_listing_imports_with_its_classes_as_tags_in_that_guild_only() {
+    const LISTING: &[u8] = include_bytes!("../fixtures/ingest/arxiv_daily.jsonl");
+    let bot = spawn_bot().await;
+    let id = send_import(
+        &bot,
+        &Invoker::instructor(GUILD_A),
+        "2025-05-21.jsonl",
+        LISTING,
+        LISTING.len(),
+    );
+    let report = bot.follow_up(id).await;
+    let text = content(&report);
+    assert!(text.contains("(arxiv-jsonl): 6 entries — 5 new"), "{text}");
+    assert!(
+        text.contains(":6: same paper as the entry on line 2"),
+        "a listing's repeat is merged and said so: {text}"
+    );
+    let tagged = bot
+        .catalog
+        .by_tag(paperclub::model::Scope(GUILD_A), "cs.CL")
+        .await
+        .expect("tag");
+    assert_eq!(tagged.len(), 5);
+    let other = bot
+        .catalog
+        .by_tag(paperclub::model::Scope(GUILD_B), "cs.CL")
+        .await
+        .expect("tag");
+    assert!(other.is_empty(), "another guild does not see the import");
+}
