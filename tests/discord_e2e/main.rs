@@ -15,6 +15,7 @@ mod papers;
 mod progress;
 mod registration;
 mod teams;
+mod transfer;
 
 use serde_json::{json, Value};
 use std::sync::Arc;
