@@ -2,6 +2,8 @@
 //! sent to the bot's callback received, p50/p99, for search, autocomplete and cite over the
 //! synthetic catalog of `paperclub bench` (100k papers unless `PAPERCLUB_BENCH_PAPERS` says
 //! otherwise), then a burst of 500 interactions sent at once, all of which must be answered.
+//! First, `/slot claim` over 100 guilds of course data (10 weeks of 4 readings and 10 role
+//! teams each), every claim a new slot in another guild.
 //!
 //! `cargo bench --bench discord` (release) or, without a release build,
 //! `cargo bench --profile dev --bench discord` (slower; the figures are an upper bound).
@@ -33,6 +35,7 @@ fn main() -> anyhow::Result<()> {
 }
 
 async fn bench() -> anyhow::Result<()> {
+    let slots_ok = slot_claims().await?;
     let papers = std::env::var("PAPERCLUB_BENCH_PAPERS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -115,8 +118,106 @@ async fn bench() -> anyhow::Result<()> {
     }
     core_only(&bot, &words, &key).await;
     ok &= burst(&bot, &student, &search).await;
-    anyhow::ensure!(ok, "a target was missed");
+    anyhow::ensure!(ok && slots_ok, "a target was missed");
     Ok(())
+}
+
+const SLOT_GUILDS: u64 = 100;
+const WEEKS: usize = 10;
+const READINGS: usize = 4;
+const TEAMS: u64 = 10;
+const FIRST_GUILD: u64 = 100_000_000_000_001_000;
+const FIRST_TEAM_ROLE: u64 = 300_000_000_000_001_000;
+
+/// `/slot claim` through the fake Discord with 100 guilds of course data: each round a
+/// member of a role team claims a reading in the next guild (so every claim succeeds and
+/// writes a row), timed from INTERACTION_CREATE to the callback.
+async fn slot_claims() -> anyhow::Result<bool> {
+    use paperclub::app::App;
+    use paperclub::clock::ManualClock;
+    use paperclub::course::{CourseSettings, NewSession};
+    let now = chrono::DateTime::parse_from_rfc3339("2026-02-20T12:00:00Z")?.to_utc();
+    let app = App::in_memory(Arc::new(ManualClock::new(now))).await?;
+    let papers = WEEKS * READINGS;
+    let bib: String = (0..papers)
+        .map(|i| format!("@article{{slot{i:03},\n  title = {{Slot Paper {i}}},\n  author = {{Author, Ann}},\n  journal = {{J}},\n  year = {{2024}}\n}}\n\n"))
+        .collect();
+    let imported = app
+        .catalog
+        .import_bytes(Scope::GLOBAL, "slots.bib", bib.as_bytes(), None)
+        .await;
+    anyhow::ensure!(imported.error.is_none(), "{imported:?}");
+    let started = Instant::now();
+    let internal = |e: paperclub::course::CourseError| anyhow::anyhow!("{e}");
+    for g in 0..SLOT_GUILDS {
+        let guild = FIRST_GUILD + g;
+        let settings = CourseSettings {
+            channel: Some(payloads::CHANNEL_A),
+            timezone: Some("Europe/Berlin".into()),
+            schedule: Some("MON 09:00".into()),
+            start: Some("2026-03-01".into()),
+            slots_per_team: Some(READINGS as u32),
+            ..CourseSettings::default()
+        };
+        app.courses
+            .configure(guild, settings, true, now)
+            .await
+            .map_err(internal)?;
+        for w in 0..WEEKS {
+            let new = NewSession {
+                date: format!("2026-03-{:02}", 2 + w),
+                title: format!("Week {w}"),
+                required: (0..READINGS)
+                    .map(|r| format!("slot{:03}", w * READINGS + r))
+                    .collect(),
+                ..NewSession::default()
+            };
+            app.courses
+                .add_session(&app.catalog, guild, new)
+                .await
+                .map_err(internal)?;
+        }
+        for t in 0..TEAMS {
+            let role = Some(FIRST_TEAM_ROLE + t);
+            app.courses
+                .create_team(guild, &format!("team-{t}"), role, now)
+                .await
+                .map_err(internal)?;
+        }
+    }
+    println!(
+        "slots: {SLOT_GUILDS} guilds x {WEEKS} weeks x {READINGS} readings, {TEAMS} teams each, set up in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let fake = support::fake_discord::FakeDiscord::start(&[GUILD_A]).await;
+    let bot = support::bot::spawn_app_on(fake, app, |_| {}).await;
+    let mut latencies = Vec::with_capacity(ROUNDS);
+    for i in 0..ROUNDS + 20 {
+        let g = i as u64 % SLOT_GUILDS;
+        let n = i / SLOT_GUILDS as usize;
+        let mut who =
+            Invoker::student(FIRST_GUILD + g).with_user(600_000_000_000_000_000 + i as u64);
+        who.roles = vec![FIRST_TEAM_ROLE + n as u64 % TEAMS];
+        let paper = format!("slot{:03}", (n * 7 + g as usize) % papers);
+        let options = json!([sub("claim", json!([opt("paper", &paper)]))]);
+        let id = bot.fake.next_id();
+        let sent = bot.fake.dispatch(
+            "INTERACTION_CREATE",
+            payloads::slash(id, &who, "slot", options, None),
+        );
+        let callback = bot.fake.callback(id).await;
+        let content = callback.json()["data"]["content"]
+            .as_str()
+            .unwrap_or_default();
+        anyhow::ensure!(
+            content.starts_with("✓ Team"),
+            "claim {i} refused: {content}"
+        );
+        if i >= 20 {
+            latencies.push(callback.at.saturating_duration_since(sent));
+        }
+    }
+    Ok(report("slot claim", &mut latencies))
 }
 
 /// The same searches and cites straight through `dispatch::handle`, without Discord: how

@@ -152,6 +152,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Notes { who, action } => {
             team_command(&config, clock, &who, TeamCli::Notes(action), cli.json).await
         }
+        Command::Slot { who, action } => {
+            team_command(&config, clock, &who, TeamCli::Slot(action), cli.json).await
+        }
         Command::Read { who, action } => {
             team_command(&config, clock, &who, TeamCli::Read(action), cli.json).await
         }

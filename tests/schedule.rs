@@ -503,3 +503,58 @@ async fn moving_a_session_moves_its_reminders() {
         "{sent:#?}"
     );
 }
+
+#[tokio::test]
+async fn a_role_team_holding_a_slot_is_reminded_and_only_its_role_is_pinged() {
+    let f = Fixture::new().await;
+    let app = f.app().await;
+    setup(&app, GUILD_B, CHANNEL_B, "Europe/Berlin", "MON 09:00").await;
+    let bib = b"@article{slotpaper2024,\n  title = {A Paper To Present},\n  author = {Doe, Jane},\n  journal = {J},\n  year = {2024}\n}\n";
+    let report = app
+        .catalog
+        .import_bytes(Scope(GUILD_B), "slot.bib", bib, None)
+        .await;
+    assert!(report.error.is_none(), "{report:?}");
+    let add = NewSession {
+        date: "2026-03-17".into(),
+        title: "Presented week".into(),
+        required: vec!["slotpaper2024".into()],
+        ..NewSession::default()
+    };
+    app.courses
+        .add_session(&app.catalog, GUILD_B, add)
+        .await
+        .expect("session");
+    let now = at("2026-02-20T12:00:00Z");
+    app.courses
+        .create_team(GUILD_B, "team-9", Some(555), now)
+        .await
+        .expect("team");
+    app.courses
+        .assign_slot(
+            &app.catalog,
+            GUILD_B,
+            "slotpaper2024",
+            "team-9",
+            None,
+            0,
+            now,
+        )
+        .await
+        .expect("slot");
+    app.catalog.close().await;
+    f.tick_at("2026-03-02T08:00:00Z").await;
+    f.tick_at("2026-03-10T08:00:00Z").await;
+    let sent = f.discord.sent_to(CHANNEL_B);
+    assert_eq!(sent.len(), 2, "{sent:#?}");
+    assert!(
+        sent[1].starts_with("⏰ **Reminder:** <@&555>, you present"),
+        "{}",
+        sent[1]
+    );
+    let only_the_role = Mentions {
+        roles: vec![555],
+        users: vec![],
+    };
+    assert_eq!(f.discord.mentions_to(CHANNEL_B)[1], only_the_role);
+}

@@ -28,7 +28,9 @@ fn options_of(command: &str) -> Option<&'static [&'static str]> {
         "paper show" => &["paper"],
         "tags" => &["page"],
         "cite" => &["paper", "papers", "tag", "format"],
-        "import" => &["file"],
+        "import" | "import file" => &["file", "replace"],
+        "import list" => &[],
+        "import remove" => &["list"],
         "course setup" | "course edit" => &[
             "channel",
             "timezone",
@@ -39,6 +41,7 @@ fn options_of(command: &str) -> Option<&'static [&'static str]> {
             "grace_hours",
             "notes_public",
             "reminders",
+            "slots_per_team",
         ],
         "course info" | "course status" | "course progress" | "schedule" => &[],
         "schedule preview" => &["at"],
@@ -67,9 +70,25 @@ fn options_of(command: &str) -> Option<&'static [&'static str]> {
         "week" => &["week"],
         "help" => &[],
         c if super::team::chat_options(c).is_some() => super::team::chat_options(c)?,
+        c if super::slot::chat_options(c).is_some() => super::slot::chat_options(c)?,
         c if super::progress::chat_options(c).is_some() => super::progress::chat_options(c)?,
         _ => return None,
     })
+}
+
+/// `/schedule preview`, `/import list|remove|file`: commands whose group also runs on its
+/// own (`/schedule`, `/import file:x`), so the second word is a subcommand only when it
+/// is one by name.
+fn optional_sub<'a>(body: &'a str, first: &str) -> Option<(String, &'a str)> {
+    let subs: &[&str] = match first {
+        "schedule" => &["preview"],
+        "import" => &["list", "remove", "file"],
+        _ => return None,
+    };
+    let rest = body[first.len()..].trim_start();
+    let (word, after) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let sub = subs.iter().find(|s| word.eq_ignore_ascii_case(s))?;
+    Some((format!("{first} {sub}"), after.trim_start()))
 }
 
 /// Splits `query:scaling laws tag:llm` into options. A word `name:` starts an option only
@@ -127,16 +146,12 @@ pub fn parse_line(line: &str) -> ChatLine {
     let first = words.next().unwrap_or("").to_ascii_lowercase();
     let (command, rest) = if matches!(
         first.as_str(),
-        "paper" | "course" | "session" | "team" | "note" | "notes" | "read"
+        "paper" | "course" | "session" | "team" | "note" | "notes" | "slot" | "read"
     ) {
         let sub = words.next().unwrap_or("").to_ascii_lowercase();
         (format!("{first} {sub}"), words.next().unwrap_or(""))
-    } else if first == "schedule" && body[first.len()..].trim_start().starts_with("preview") {
-        let rest = body[first.len()..].trim_start();
-        (
-            "schedule preview".to_string(),
-            rest["preview".len()..].trim_start(),
-        )
+    } else if let Some((command, rest)) = optional_sub(body, &first) {
+        (command, rest)
     } else {
         let rest = body[first.len()..].trim_start();
         (first, rest)
@@ -200,7 +215,7 @@ pub fn parse_line(line: &str) -> ChatLine {
                 format,
             }
         }
-        "import" => {
+        "import" | "import file" => {
             let Some(path) = get("file") else {
                 return ChatLine::Invalid("Give a file: `/import file:path/to/list.md`.".into());
             };
@@ -208,10 +223,20 @@ pub fn parse_line(line: &str) -> ChatLine {
                 Ok(bytes) => Request::Import {
                     filename: path,
                     bytes,
+                    replace: get("replace"),
                 },
                 Err(e) => return ChatLine::Invalid(format!("Cannot read {path}: {e}")),
             }
         }
+        "import list" => Request::Lists,
+        "import remove" => match get("list") {
+            Some(list) => Request::RemoveList { list },
+            None => {
+                return ChatLine::Invalid(
+                    "Say which list: `/import remove list:readings.md`.".into(),
+                )
+            }
+        },
         "course setup" | "course edit" => {
             let settings = match course_settings(&get) {
                 Ok(s) => s,
@@ -294,7 +319,9 @@ pub fn parse_line(line: &str) -> ChatLine {
                 None => Request::Help,
             }
         }
-        other => match super::team::chat_request(other, &get) {
+        other => match super::team::chat_request(other, &get)
+            .or_else(|| super::slot::chat_request(other, &get))
+        {
             Some(Ok(r)) => r,
             Some(Err(e)) => return ChatLine::Invalid(e),
             None => Request::Help,
@@ -335,6 +362,12 @@ fn course_settings(get: &dyn Fn(&str) -> Option<String>) -> Result<CourseSetting
             Some(v) => return Err(format!("`notes_public` is true or false, got `{v}`")),
         },
         reminders: get("reminders"),
+        slots_per_team: get("slots_per_team")
+            .map(|v| {
+                v.parse::<u32>()
+                    .map_err(|_| format!("`slots_per_team` must be a number, got `{v}`"))
+            })
+            .transpose()?,
     })
 }
 
@@ -456,6 +489,34 @@ mod tests {
                 format: CiteFormat::Apa,
             }
         );
+    }
+
+    #[test]
+    fn import_runs_alone_or_with_list_remove_and_file() {
+        assert_eq!(request("/import list"), Request::Lists);
+        assert_eq!(
+            request("/import remove list:message (2).txt"),
+            Request::RemoveList {
+                list: "message (2).txt".into()
+            }
+        );
+        assert_eq!(
+            request("/schedule preview at:2026-03-02"),
+            Request::Course(CourseRequest::Preview {
+                at: Some("2026-03-02".into())
+            })
+        );
+        assert_eq!(request("/schedule"), Request::Schedule);
+        // A file argument, with or without the subcommand's name, is the file to read.
+        for line in [
+            "/import file:/nonexistent/x.md",
+            "/import file file:/nonexistent/x.md",
+        ] {
+            assert!(
+                matches!(parse_line(line), ChatLine::Invalid(m) if m.contains("/nonexistent/x.md")),
+                "{line}"
+            );
+        }
     }
 
     #[test]

@@ -42,6 +42,9 @@ pub struct SettingsArgs {
     /// Presenter reminders in days before a session: `7,1` (default), or `none`.
     #[arg(long)]
     pub reminders: Option<String>,
+    /// How many presentation slots one team may hold (default 3).
+    #[arg(long)]
+    pub slots_per_team: Option<u32>,
 }
 
 impl From<SettingsArgs> for CourseSettings {
@@ -56,6 +59,7 @@ impl From<SettingsArgs> for CourseSettings {
             grace_hours: a.grace_hours,
             notes_public: a.notes_public,
             reminders: a.reminders,
+            slots_per_team: a.slots_per_team,
         }
     }
 }

@@ -7,11 +7,13 @@ mod course;
 mod data;
 mod import;
 mod progress;
+mod slot;
 mod team;
 
 pub use bench::run_bench;
 pub use course::{run_course_command, CourseCli, CourseCommand, ScheduleCommand, SessionCommand};
 pub use progress::ReadCommand;
+pub use slot::SlotCommand;
 pub use team::{run_team_command, MemberArgs, NoteCommand, NotesCommand, TeamCli, TeamCommand};
 
 pub use chat::{parse_line, ChatLine};
@@ -53,6 +55,14 @@ pub enum Command {
         /// Import into this guild's catalog instead of the global one.
         #[arg(long)]
         guild: Option<u64>,
+    },
+    /// The imported files (lists) of a guild or of the global catalog; `--remove` one.
+    Lists {
+        #[arg(long)]
+        guild: Option<u64>,
+        /// Remove this list (a file name or path as `lists` shows it) and all it stated.
+        #[arg(long)]
+        remove: Option<String>,
     },
     /// Full-text search over titles, authors, abstracts, tags and venues.
     Search {
@@ -171,6 +181,13 @@ pub enum Command {
         who: MemberArgs,
         #[command(subcommand)]
         action: NotesCommand,
+    },
+    /// Presentation slots: claim, assign, release, swap, list, export (.ics), autofill.
+    Slot {
+        #[command(flatten)]
+        who: MemberArgs,
+        #[command(subcommand)]
+        action: SlotCommand,
     },
     /// Your reading progress: mark papers read (`done`, `undo`), see it week by week (`list`).
     Read {

@@ -1,4 +1,4 @@
-//! Teams and notes on the command line (`team`, `note`, `notes export`): each becomes the
+//! Teams, notes and slots on the command line (`team`, `note`, `notes export`, `slot`): each becomes the
 //! same [`Request`] the bot handles, for the guild named with `--guild`, as the member
 //! named with `--user` (and `--role`). Without `--user` the person at the terminal acts
 //! as the course's instructor, as the other course commands do.
@@ -88,6 +88,7 @@ pub enum TeamCli {
     Team(TeamCommand),
     Note(NoteCommand),
     Notes(NotesCommand),
+    Slot(super::SlotCommand),
     Read(super::ReadCommand),
 }
 
@@ -99,6 +100,10 @@ pub async fn run_team_command(
     command: TeamCli,
     json: bool,
 ) -> anyhow::Result<i32> {
+    let out = match &command {
+        TeamCli::Slot(super::SlotCommand::Export { out }) => out.clone(),
+        _ => None,
+    };
     let request = match request(command) {
         Ok(r) => r,
         Err(message) => {
@@ -106,7 +111,11 @@ pub async fn run_team_command(
             return Ok(2);
         }
     };
-    let reply = dispatch::handle(app, &who.caller(), request).await;
+    let mut reply = dispatch::handle(app, &who.caller(), request).await;
+    if let (Some(path), Some(file)) = (out, reply.attachments.first()) {
+        std::fs::write(&path, &file.bytes)?;
+        reply.attachments.clear();
+    }
     print_reply(&reply, json)
 }
 
@@ -130,6 +139,7 @@ fn request(command: TeamCli) -> Result<Request, &'static str> {
             NoteCommand::Publish { note } => NoteRequest::Publish { note },
             NoteCommand::History { note } => NoteRequest::History { note },
         }),
+        TeamCli::Slot(s) => s.request(),
         TeamCli::Read(r) => Request::Read(r.into()),
         TeamCli::Notes(NotesCommand::Export {
             session,

@@ -10,6 +10,10 @@ pub mod notes;
 pub mod progress;
 pub(crate) mod service;
 mod sessions;
+pub mod slot_ics;
+pub mod slot_plan;
+pub mod slot_swap;
+pub mod slots;
 pub mod teams;
 pub mod transfer;
 pub mod when;
@@ -20,6 +24,9 @@ pub(crate) use service::load_sessions;
 pub use service::parse_when;
 pub use service::{CourseSettings, Courses, SessionImport};
 pub use sessions::{split_ids, NewSession, SessionEdit};
+pub use slot_plan::{Plan, Planned};
+pub use slot_swap::{SwapPair, SwapState};
+pub use slots::{PaperRef, Placed, Slot};
 pub use teams::{Member, Membership, Team, TEAM_NAME_MAX};
 
 use crate::store::courses::{CourseRow, SessionRow};
@@ -61,6 +68,8 @@ pub struct Course {
     pub grace: Duration,
     /// Notes are visible to the whole class as soon as they are written.
     pub notes_public: bool,
+    /// How many presentation slots one team may hold.
+    pub slots_per_team: u32,
     /// Presenter reminders, in days before a session (e.g. `[7, 1]`).
     pub reminder_days: Vec<u32>,
     pub next_post_at: Option<DateTime<Utc>>,
@@ -87,6 +96,7 @@ impl Course {
             instructor_role: row.instructor_role.map(|r| r as u64),
             grace: Duration::hours(row.grace_hours),
             notes_public: row.notes_public,
+            slots_per_team: row.slots_per_team.clamp(0, i64::from(u32::MAX)) as u32,
             reminder_days: parse_reminder_days(&row.reminder_days).map_err(anyhow::Error::msg)?,
             next_post_at: row.next_post_at.and_then(from_unix),
             next_reminder_at: row.next_reminder_at.and_then(from_unix),
@@ -106,6 +116,7 @@ impl Course {
             instructor_role: self.instructor_role.map(|r| r as i64),
             grace_hours: self.grace.num_hours(),
             notes_public: self.notes_public,
+            slots_per_team: i64::from(self.slots_per_team),
             reminder_days: self
                 .reminder_days
                 .iter()

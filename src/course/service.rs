@@ -32,6 +32,8 @@ pub struct CourseSettings {
     pub notes_public: Option<bool>,
     /// Presenter reminders in days before a session: `7,1`, or `none`.
     pub reminders: Option<String>,
+    /// How many presentation slots one team may hold.
+    pub slots_per_team: Option<u32>,
 }
 
 /// The course service over the shared database.
@@ -44,6 +46,9 @@ pub struct Courses {
 }
 
 const MAX_GRACE_HOURS: u32 = 24 * 14;
+/// A team's presentations per course unless the course says otherwise.
+pub const DEFAULT_SLOTS_PER_TEAM: u32 = 3;
+const MAX_SLOTS_PER_TEAM: u32 = 100;
 
 impl Courses {
     pub fn new(pool: SqlitePool) -> Courses {
@@ -186,6 +191,13 @@ pub(crate) fn apply(
             "`grace_hours` is at most {MAX_GRACE_HOURS} (two weeks)."
         ));
     }
+    if s.slots_per_team
+        .is_some_and(|n| n == 0 || n > MAX_SLOTS_PER_TEAM)
+    {
+        return refuse(format!(
+            "`slots_per_team` is a number from 1 to {MAX_SLOTS_PER_TEAM}."
+        ));
+    }
     let mut course = Course {
         guild_id: guild,
         channel_id: channel,
@@ -203,6 +215,10 @@ pub(crate) fn apply(
             .notes_public
             .or(current.as_ref().map(|c| c.notes_public))
             .unwrap_or(false),
+        slots_per_team: s
+            .slots_per_team
+            .or(current.as_ref().map(|c| c.slots_per_team))
+            .unwrap_or(DEFAULT_SLOTS_PER_TEAM),
         reminder_days: match &s.reminders {
             Some(text) => super::parse_reminder_days(text).map_err(CourseError::User)?,
             None => current

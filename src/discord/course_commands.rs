@@ -63,6 +63,7 @@ pub async fn course_setup(
         grace_hours,
         notes_public: None,
         reminders,
+        slots_per_team: None,
     };
     respond(ctx, Request::Course(CourseRequest::Setup(settings))).await
 }
@@ -93,6 +94,10 @@ pub async fn course_edit(
     #[description = "Presenter reminders, days before a session: 7,1 or none"]
     #[max_length = 40]
     reminders: Option<String>,
+    #[description = "How many presentation slots one team may hold (default 3)"]
+    #[min = 1]
+    #[max = 100]
+    slots_per_team: Option<u32>,
 ) -> Result<(), BotError> {
     if let Some(channel) = channel {
         refuse_unpostable(ctx, channel)?;
@@ -107,6 +112,7 @@ pub async fn course_edit(
         grace_hours,
         notes_public,
         reminders,
+        slots_per_team,
     };
     respond(ctx, Request::Course(CourseRequest::Edit(settings))).await
 }

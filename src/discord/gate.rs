@@ -1,9 +1,10 @@
 //! The door every gateway event passes through before poise sees it. It counts the
 //! interactions in flight so a shutdown can wait for them, turns new ones away politely
 //! once a shutdown has begun (Discord would otherwise show "interaction failed"), and
-//! handles pagination buttons, which poise does not route to commands.
+//! handles buttons (pagination, slot swaps and autofill), which poise does not route to
+//! commands.
 
-use super::{pager, render, BotError, Data};
+use super::{pager, render, slot_commands, BotError, Data};
 use poise::serenity_prelude as serenity;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -100,6 +101,9 @@ impl serenity::Framework for Gate {
             return turn_away(&ctx, interaction).await;
         };
         if let serenity::Interaction::Component(press) = interaction {
+            if press.data.custom_id.starts_with("slot:") {
+                return slot_commands::on_button(&ctx, &self.data, press).await;
+            }
             return pager::on_button(&ctx, &self.data, press).await;
         }
         serenity::Framework::dispatch(&self.inner, ctx, event).await;

@@ -12,6 +12,7 @@ mod pager;
 mod poster;
 mod read_commands;
 mod render;
+mod slot_commands;
 mod team_commands;
 
 use crate::app::App;

@@ -4,7 +4,7 @@
 //! step before sending, whatever the core produced.
 
 use crate::dispatch::Choice;
-use crate::view::{limits, Embed, Reply};
+use crate::view::{limits, Button, ButtonStyle, Embed, Reply};
 use poise::serenity_prelude as serenity;
 use poise::CreateReply;
 
@@ -16,6 +16,7 @@ pub fn no_mentions() -> serenity::CreateAllowedMentions {
 /// A reply to a slash command.
 pub fn create_reply(reply: Reply, components: Vec<serenity::CreateActionRow>) -> CreateReply {
     let reply = reply.fit();
+    let components = with_buttons(components, &reply.buttons);
     let mut out = CreateReply::default()
         .ephemeral(reply.ephemeral)
         .allowed_mentions(no_mentions())
@@ -39,6 +40,7 @@ pub fn response_message(
     components: Vec<serenity::CreateActionRow>,
 ) -> serenity::CreateInteractionResponseMessage {
     let reply = reply.fit();
+    let components = with_buttons(components, &reply.buttons);
     let mut out = serenity::CreateInteractionResponseMessage::new()
         .ephemeral(reply.ephemeral)
         .allowed_mentions(no_mentions())
@@ -60,6 +62,31 @@ pub fn ephemeral_reply(message: &str) -> CreateReply {
 /// The same note as a raw interaction response.
 pub fn ephemeral_note(message: &str) -> serenity::CreateInteractionResponseMessage {
     response_message(Reply::error(message), Vec::new())
+}
+
+/// The reply's own buttons (Confirm, Apply, ...) as one more row under `rows`.
+fn with_buttons(
+    mut rows: Vec<serenity::CreateActionRow>,
+    buttons: &[Button],
+) -> Vec<serenity::CreateActionRow> {
+    if !buttons.is_empty() {
+        let row = buttons
+            .iter()
+            .take(5)
+            .map(|b| {
+                let style = match b.style {
+                    ButtonStyle::Primary => serenity::ButtonStyle::Primary,
+                    ButtonStyle::Success => serenity::ButtonStyle::Success,
+                    ButtonStyle::Danger => serenity::ButtonStyle::Danger,
+                };
+                serenity::CreateButton::new(&b.id)
+                    .label(&b.label)
+                    .style(style)
+            })
+            .collect();
+        rows.push(serenity::CreateActionRow::Buttons(row));
+    }
+    rows
 }
 
 fn embed_builder(embed: &Embed) -> serenity::CreateEmbed {

@@ -16,6 +16,7 @@ mod course_cmd;
 mod note_cmd;
 mod papers;
 mod read_cmd;
+mod slot_cmd;
 mod team_cmd;
 mod transfer_cmd;
 mod week_cmd;
@@ -25,10 +26,11 @@ use cite_cmd::cite_request;
 use papers::{by_tag, search, show, tags};
 
 pub use admin::report_text;
-pub use complete::{complete_paper, complete_tag, complete_team};
+pub use complete::{complete_list, complete_paper, complete_tag, complete_team};
 pub use course_cmd::{CourseRequest, SessionRequest};
 pub use note_cmd::{ExportBy, NoteRequest};
 pub use read_cmd::ReadRequest;
+pub use slot_cmd::SlotRequest;
 pub use team_cmd::TeamRequest;
 
 /// Who is asking, in which guild.
@@ -72,6 +74,13 @@ pub enum Request {
     Import {
         filename: String,
         bytes: Vec<u8>,
+        /// The list this upload replaces; without it an upload is a list of its own.
+        replace: Option<String>,
+    },
+    /// The lists (imported files) of the caller's server.
+    Lists,
+    RemoveList {
+        list: String,
     },
     Course(CourseRequest),
     Session(SessionRequest),
@@ -82,6 +91,7 @@ pub enum Request {
     Schedule,
     Team(TeamRequest),
     Note(NoteRequest),
+    Slot(SlotRequest),
     Read(ReadRequest),
     Help,
 }
@@ -125,13 +135,20 @@ async fn run(app: &App, caller: &Caller, request: Request) -> Reply {
             tag,
             format,
         } => cite_request(catalog, caller.scope, paper, papers, tag, format).await,
-        Request::Import { filename, bytes } => import(catalog, caller, &filename, &bytes).await,
+        Request::Import {
+            filename,
+            bytes,
+            replace,
+        } => import(catalog, caller, &filename, &bytes, replace.as_deref()).await,
+        Request::Lists => admin::lists(catalog, caller).await,
+        Request::RemoveList { list } => admin::remove_list(catalog, caller, &list).await,
         Request::Course(r) => course_cmd::course(app, caller, r).await,
         Request::Session(r) => course_cmd::session(app, caller, r).await,
         Request::Week { week } => week_cmd::week(app, caller, week).await,
         Request::Schedule => week_cmd::schedule(app, caller).await,
         Request::Team(r) => team_cmd::team(app, caller, r).await,
         Request::Note(r) => note_cmd::note(app, caller, r).await,
+        Request::Slot(r) => slot_cmd::slot(app, caller, r).await,
         Request::Read(r) => read_cmd::read(app, caller, r).await,
         Request::Help => Ok(help()),
     };
@@ -154,6 +171,8 @@ impl Request {
             Request::Tags { .. } => "tags",
             Request::Cite { .. } => "cite",
             Request::Import { .. } => "import",
+            Request::Lists => "import list",
+            Request::RemoveList { .. } => "import remove",
             Request::Course(CourseRequest::Setup(_)) => "course setup",
             Request::Course(CourseRequest::Edit(_)) => "course edit",
             Request::Course(CourseRequest::Info) => "course info",
@@ -182,6 +201,15 @@ impl Request {
             Request::Note(NoteRequest::Publish { .. }) => "note publish",
             Request::Note(NoteRequest::History { .. }) => "note history",
             Request::Note(NoteRequest::Export(_)) => "notes export",
+            Request::Slot(SlotRequest::Claim { .. }) => "slot claim",
+            Request::Slot(SlotRequest::Assign { .. }) => "slot assign",
+            Request::Slot(SlotRequest::Release { .. }) => "slot release",
+            Request::Slot(SlotRequest::Swap { .. }) => "slot swap",
+            Request::Slot(SlotRequest::Answer { confirm: true, .. }) => "slot confirm",
+            Request::Slot(SlotRequest::Answer { confirm: false, .. }) => "slot decline",
+            Request::Slot(SlotRequest::List { .. }) => "slot list",
+            Request::Slot(SlotRequest::Export) => "slot export",
+            Request::Slot(SlotRequest::Autofill { .. }) => "slot autofill",
             Request::Read(ReadRequest::Done { .. }) => "read done",
             Request::Read(ReadRequest::Undo { .. }) => "read undo",
             Request::Read(ReadRequest::List) => "read list",

@@ -6,6 +6,7 @@
 use super::plan::{plan, Outcome};
 use super::render::{self, PostInput};
 use crate::catalog::papers_in;
+use crate::course::slots::{with_slot_presenters, Slot};
 use crate::course::{Course, CourseError, Courses, Session};
 use crate::model::Scope;
 use crate::store::courses as store;
@@ -110,6 +111,13 @@ async fn claim_reminders(
     now: DateTime<Utc>,
 ) -> Result<usize, CourseError> {
     let (guild, g) = (course.guild_id, course.guild_id as i64);
+    // Teams holding a slot in a session present it too.
+    let slots: Vec<Slot> = crate::store::slots::slots(tx, g)
+        .await?
+        .into_iter()
+        .map(Slot::from_row)
+        .collect();
+    let sessions = &with_slot_presenters(sessions, &slots);
     let done: HashSet<(i64, u32)> = posts::reminders_done(tx, g)
         .await?
         .into_iter()

@@ -144,6 +144,7 @@ mod tests {
             instructor_role: None,
             grace: Duration::hours(24),
             notes_public: false,
+            slots_per_team: 3,
             reminder_days: vec![7, 1],
             next_post_at: Some(at(next)),
             next_reminder_at: None,

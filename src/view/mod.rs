@@ -42,6 +42,24 @@ pub struct Pager {
     pub pages: usize,
 }
 
+/// A button under a reply. Its `id` carries everything a press needs (state lives in
+/// SQLite, never in the surface), so a press after a restart works the same.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Button {
+    pub id: String,
+    pub label: String,
+    pub style: ButtonStyle,
+    /// The same action typed in chat or on the command line.
+    pub typed: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ButtonStyle {
+    Primary,
+    Success,
+    Danger,
+}
+
 /// What the bot answers.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Reply {
@@ -51,6 +69,7 @@ pub struct Reply {
     /// Only the caller sees it (errors, instructor reports).
     pub ephemeral: bool,
     pub pager: Option<Pager>,
+    pub buttons: Vec<Button>,
 }
 
 impl Reply {

@@ -105,6 +105,9 @@ fn render_markup(reply: &Reply) -> String {
         }
         out.push_str(" —\n");
     }
+    for b in &reply.buttons {
+        let _ = writeln!(out, "[{}] type: {}", b.label, b.typed);
+    }
     if reply.ephemeral {
         out.push_str("(only you can see this)\n");
     }

@@ -43,6 +43,11 @@ impl Club {
     pub async fn start() -> Club {
         let clock = Arc::new(ManualClock::new(at("2026-02-20T12:00:00Z")));
         let app = App::in_memory(clock.clone()).await.expect("app");
+        Club::over(app, clock).await
+    }
+
+    /// The same club over `app` (a data folder, to restart a bot over it).
+    pub async fn over(app: App, clock: Arc<ManualClock>) -> Club {
         for guild in [GUILD_A, GUILD_B] {
             let settings = CourseSettings {
                 channel: Some(CHANNEL_A),

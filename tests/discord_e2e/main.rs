@@ -14,6 +14,7 @@ mod pages;
 mod papers;
 mod progress;
 mod registration;
+mod slots;
 mod teams;
 mod transfer;
 

@@ -148,5 +148,6 @@ fn course_spec(c: &Course) -> CourseSpec {
                 .join(",")
         },
         notes_public: c.notes_public,
+        slots_per_team: c.slots_per_team,
     }
 }

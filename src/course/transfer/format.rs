@@ -92,6 +92,13 @@ pub struct CourseSpec {
     pub reminders: String,
     #[serde(default)]
     pub notes_public: bool,
+    /// How many presentation slots one team may hold.
+    #[serde(default = "default_slots_per_team")]
+    pub slots_per_team: u32,
+}
+
+fn default_slots_per_team() -> u32 {
+    3
 }
 
 fn default_grace() -> u32 {

@@ -254,6 +254,7 @@ fn course_from(
         grace_hours: Some(spec.grace_hours),
         notes_public: Some(spec.notes_public),
         reminders: Some(spec.reminders.clone()),
+        slots_per_team: Some(spec.slots_per_team),
     };
     apply(guild, None, settings, now).map_err(|e| match e {
         CourseError::User(m) => CourseError::User(format!(

@@ -1,0 +1,263 @@
+//! `/slot autofill`: a deterministic plan that gives every open slot (a reading of a
+//! coming, not skipped session that nobody presents) to the team with the fewest slots,
+//! ties broken by team name, within the course's limit. Existing claims are kept, so the
+//! teams' counts end up differing by at most one (unless the claims already differed more).
+//! The plan's fingerprint travels in the Apply button: applying recomputes the plan and
+//! refuses when it is no longer the one shown, so nothing about it is held in memory.
+
+use super::service::load_sessions;
+use super::slots::Slot;
+use super::teams::Team;
+use super::{refuse, Course, CourseError, Courses, Session};
+use crate::store::courses as course_store;
+use crate::store::slots as store;
+use crate::store::teams as team_store;
+use chrono::{DateTime, Utc};
+use std::collections::HashSet;
+
+type Result<T> = std::result::Result<T, CourseError>;
+
+/// One slot the plan fills.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    pub session_id: i64,
+    pub paper_id: i64,
+    pub team: Team,
+}
+
+/// The plan, with what it was computed from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub fills: Vec<Planned>,
+    /// Each team's slots after the plan, by name.
+    pub counts: Vec<(Team, usize)>,
+    /// Open slots the plan leaves open (every team at the limit).
+    pub left_open: usize,
+    pub fingerprint: u64,
+}
+
+/// The plan over `sessions`, the existing `slots` and the `teams` (in name order).
+pub fn plan(
+    sessions: &[Session],
+    slots: &[Slot],
+    teams: &[Team],
+    limit: u32,
+    now: DateTime<Utc>,
+) -> Plan {
+    let mut taken: HashSet<i64> = slots.iter().map(|s| s.paper_id).collect();
+    let mut counts: Vec<(Team, usize)> = teams
+        .iter()
+        .map(|t| {
+            (
+                t.clone(),
+                slots.iter().filter(|s| s.team.id == t.id).count(),
+            )
+        })
+        .collect();
+    let mut fills = Vec::new();
+    let mut left_open = 0;
+    let open = sessions
+        .iter()
+        .filter(|s| !s.skipped && s.starts_at > now)
+        .flat_map(|s| s.readings.iter().map(move |r| (s.id, r.paper_id)));
+    for (session_id, paper_id) in open {
+        if !taken.insert(paper_id) {
+            continue;
+        }
+        // The first team (in name order) among those with the fewest slots.
+        let pick = counts
+            .iter_mut()
+            .filter(|(_, n)| *n < limit as usize)
+            .min_by_key(|(_, n)| *n);
+        match pick {
+            Some((team, n)) => {
+                *n += 1;
+                fills.push(Planned {
+                    session_id,
+                    paper_id,
+                    team: team.clone(),
+                });
+            }
+            None => left_open += 1,
+        }
+    }
+    let fingerprint = fingerprint(&fills);
+    Plan {
+        fills,
+        counts,
+        left_open,
+        fingerprint,
+    }
+}
+
+/// FNV-1a over the plan: stable across processes and builds, unlike `DefaultHasher`.
+fn fingerprint(fills: &[Planned]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for f in fills {
+        for n in [f.session_id, f.paper_id, f.team.id] {
+            for b in n.to_le_bytes() {
+                h ^= u64::from(b);
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+    }
+    h
+}
+
+impl Courses {
+    /// The autofill plan; applied when `apply` (only if its fingerprint is still
+    /// `expect`, when given). Returns the plan and whether it was written.
+    pub async fn autofill(
+        &self,
+        guild: u64,
+        apply: bool,
+        expect: Option<u64>,
+        by: u64,
+        now: DateTime<Utc>,
+    ) -> Result<(Plan, bool)> {
+        let g = guild as i64;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let Some(row) = course_store::course(&mut tx, g).await? else {
+            return refuse("This server has no course yet.");
+        };
+        let course = Course::from_row(&row)?;
+        let sessions = load_sessions(&mut tx, guild).await?;
+        let slots: Vec<Slot> = store::slots(&mut tx, g)
+            .await?
+            .into_iter()
+            .map(Slot::from_row)
+            .collect();
+        let teams: Vec<Team> = team_store::teams(&mut tx, g)
+            .await?
+            .into_iter()
+            .map(|t| Team {
+                id: t.id,
+                name: t.name,
+                role: t.role_id.map(|r| r as u64),
+                joined: t.members as usize,
+            })
+            .collect();
+        if teams.is_empty() {
+            return refuse(
+                "This course has no teams yet; an instructor creates them with `/team create`.",
+            );
+        }
+        let plan = plan(&sessions, &slots, &teams, course.slots_per_team, now);
+        if !apply || plan.fills.is_empty() {
+            return Ok((plan, false));
+        }
+        if expect.is_some_and(|e| e != plan.fingerprint) {
+            return Ok((plan, false));
+        }
+        for f in &plan.fills {
+            let done = store::insert(
+                &mut tx,
+                g,
+                f.session_id,
+                f.paper_id,
+                f.team.id,
+                by as i64,
+                now.timestamp(),
+            )
+            .await?;
+            if done.is_none() {
+                return Err(CourseError::Internal(anyhow::anyhow!(
+                    "paper {} taken inside the autofill transaction",
+                    f.paper_id
+                )));
+            }
+        }
+        course_store::touch_reminders(&mut tx, g).await?;
+        tx.commit().await?;
+        self.wake.notify_one();
+        tracing::info!(
+            guild_id = guild,
+            slots = plan.fills.len(),
+            "autofill applied"
+        );
+        Ok((plan, true))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::course::Reading;
+    use chrono::{Duration, NaiveDate};
+
+    fn team(id: i64, name: &str) -> Team {
+        Team {
+            id,
+            name: name.into(),
+            role: None,
+            joined: 0,
+        }
+    }
+
+    fn session(id: i64, days: i64, papers: &[i64], skipped: bool) -> Session {
+        let date = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap() + Duration::days(days);
+        Session {
+            id,
+            date,
+            time: None,
+            starts_at: date.and_hms_opt(9, 0, 0).unwrap().and_utc(),
+            title: format!("week {id}"),
+            tags: Vec::new(),
+            notes_team: None,
+            video_team: None,
+            presenters: None,
+            skipped,
+            readings: papers
+                .iter()
+                .map(|&paper_id| Reading {
+                    paper_id,
+                    required: true,
+                })
+                .collect(),
+        }
+    }
+
+    fn now() -> DateTime<Utc> {
+        "2026-03-01T00:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn the_plan_keeps_claims_and_leaves_counts_at_most_one_apart() {
+        let teams = [team(1, "a"), team(2, "b"), team(3, "c")];
+        let sessions: Vec<Session> = (0..6)
+            .map(|i| session(i + 1, 7 * i, &[10 * i + 1, 10 * i + 2], i == 2))
+            .collect();
+        let claimed = |paper, t: &Team| Slot {
+            id: paper,
+            session_id: 1,
+            paper_id: paper,
+            team: t.clone(),
+        };
+        let slots = [claimed(1, &teams[1]), claimed(2, &teams[1])];
+        let plan = plan(&sessions, &slots, &teams, 10, now());
+        // 12 readings, 2 in the skipped week, 2 claimed: 8 to fill.
+        assert_eq!(plan.fills.len(), 8);
+        assert!(plan
+            .fills
+            .iter()
+            .all(|f| f.paper_id != 1 && f.paper_id != 2));
+        assert!(plan.fills.iter().all(|f| f.session_id != 3));
+        let counts: Vec<usize> = plan.counts.iter().map(|(_, n)| *n).collect();
+        assert_eq!(counts, [4, 3, 3]);
+        let again = super::plan(&sessions, &slots, &teams, 10, now());
+        assert_eq!(again.fingerprint, plan.fingerprint, "deterministic");
+    }
+
+    #[test]
+    fn the_limit_leaves_slots_open_and_past_sessions_are_not_filled() {
+        let teams = [team(1, "a"), team(2, "b")];
+        let sessions = vec![
+            session(1, -7, &[1], false),
+            session(2, 7, &[2, 3, 4], false),
+        ];
+        let plan = plan(&sessions, &[], &teams, 1, now());
+        let filled: Vec<(i64, i64)> = plan.fills.iter().map(|f| (f.paper_id, f.team.id)).collect();
+        assert_eq!(filled, [(2, 1), (3, 2)]);
+        assert_eq!(plan.left_open, 1);
+    }
+}

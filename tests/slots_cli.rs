@@ -1,0 +1,180 @@
+//! Presentation slots on the command line, one process per command: a claim and the
+//! refusals that follow it (taken, limit, a date on no session), a student's swap confirmed
+//! by both teams in separate processes, autofill previewed then applied with `--apply`,
+//! the `.ics` written with `--out`, and guild isolation.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+const NOW: &str = "2026-02-20T12:00:00Z";
+const GUILD: &str = "7";
+const KAPLAN: &str = "arXiv:2001.08361";
+const HOFFMANN: &str = "arXiv:2203.15556";
+const ALICE: &str = "11";
+const BOB: &str = "12";
+
+fn paperclub(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_paperclub"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env("PAPERCLUB_NOW", NOW)
+        .env_remove("PAPERCLUB_CONFIG")
+        .env_remove("PAPERCLUB_FAULT")
+        .output()
+        .expect("run paperclub")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn ok(out: Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        stdout(&out),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout(&out)
+}
+
+fn refused(out: Output) -> String {
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    stdout(&out)
+}
+
+/// `slot <action> --guild G [--user U] args...`
+fn slot(data: &Path, guild: &str, user: Option<&str>, rest: &[&str]) -> Output {
+    let mut args = vec!["slot", "--guild", guild];
+    if let Some(u) = user {
+        args.extend(["--user", u]);
+    }
+    args.extend_from_slice(rest);
+    paperclub(data, &args)
+}
+
+/// The scaling week (Kaplan required, Hoffmann optional), teams team-1 (Alice) and
+/// team-2 (Bob), one slot per team.
+fn course(data: &Path, guild: &str) {
+    let setup = [
+        "course",
+        "--guild",
+        guild,
+        "setup",
+        "--channel",
+        "42",
+        "--timezone",
+        "Europe/Berlin",
+        "--schedule",
+        "MON 09:00",
+        "--start",
+        "2026-03-01",
+        "--slots-per-team",
+        "1",
+    ];
+    ok(paperclub(data, &setup));
+    let post = format!("{FIXTURES}/course/2026-03-03-scaling.md");
+    ok(paperclub(
+        data,
+        &["session", "--guild", guild, "import", &post],
+    ));
+    for (team, user) in [("team-1", ALICE), ("team-2", BOB)] {
+        ok(paperclub(data, &["team", "--guild", guild, "create", team]));
+        let join = ["team", "--guild", guild, "--user", user, "join", team];
+        ok(paperclub(data, &join));
+    }
+}
+
+#[test]
+fn claims_refusals_a_two_process_swap_and_the_calendar_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path();
+    course(data, GUILD);
+
+    let claimed = ok(slot(data, GUILD, Some(ALICE), &["claim", KAPLAN]));
+    assert!(
+        claimed.contains(
+            "✓ Team `team-1` presents “Scaling Laws for Neural Language Models” in week 1"
+        ),
+        "{claimed}"
+    );
+    let taken = refused(slot(data, GUILD, Some(BOB), &["claim", KAPLAN]));
+    assert!(taken.contains("already taken: team `team-1`"), "{taken}");
+    let limit = refused(slot(data, GUILD, Some(ALICE), &["claim", HOFFMANN]));
+    assert!(limit.contains("Team `team-1` is at its limit"), "{limit}");
+    let assign = ["assign", HOFFMANN, "team-2", "--date", "2026-03-02"];
+    let no_session = refused(slot(data, GUILD, None, &assign));
+    assert!(
+        no_session.contains("There is no session on 2026-03-02"),
+        "{no_session}"
+    );
+    let student = refused(slot(
+        data,
+        GUILD,
+        Some(BOB),
+        &["assign", HOFFMANN, "team-2"],
+    ));
+    assert!(student.contains("Only instructors"), "{student}");
+    ok(slot(data, GUILD, Some(BOB), &["claim", HOFFMANN]));
+
+    // A student's swap: each team confirms from its own process.
+    let asked = ok(slot(data, GUILD, Some(ALICE), &["swap", KAPLAN, HOFFMANN]));
+    assert!(asked.contains("Swap #1"), "{asked}");
+    assert!(
+        asked.contains("[Confirm] type: /slot confirm swap:1"),
+        "{asked}"
+    );
+    let half = ok(slot(data, GUILD, Some(BOB), &["confirm", "1"]));
+    assert!(half.contains("team `team-2`: ✓ confirmed"), "{half}");
+    let done = ok(slot(data, GUILD, Some(ALICE), &["confirm", "1"]));
+    assert!(done.contains("✓ Swapped"), "{done}");
+    let list = ok(slot(data, GUILD, Some(ALICE), &["list"]));
+    assert!(
+        list.contains("“Scaling Laws for Neural Language Models” → team `team-2`"),
+        "{list}"
+    );
+
+    let ics = data.join("slots.ics");
+    let out = ok(slot(
+        data,
+        GUILD,
+        None,
+        &["export", "--out", ics.to_str().unwrap()],
+    ));
+    assert!(out.contains("✓ 2 presentation(s)"), "{out}");
+    let text = std::fs::read_to_string(&ics).expect("the .ics was written");
+    assert!(text.starts_with("BEGIN:VCALENDAR\r\n"), "{text}");
+    assert_eq!(text.matches("BEGIN:VEVENT").count(), 2, "{text}");
+    // The imported week has no time: a whole local day.
+    assert!(text.contains("DTSTART;VALUE=DATE:20260303"), "{text}");
+
+    let other = refused(slot(data, "8", None, &["list"]));
+    assert!(other.contains("no course yet"), "{other}");
+}
+
+#[test]
+fn autofill_shows_the_plan_and_changes_nothing_until_apply() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path();
+    course(data, GUILD);
+    let preview = ok(slot(data, GUILD, None, &["autofill"]));
+    assert!(preview.contains("Autofill: 2 slot(s)"), "{preview}");
+    assert!(
+        preview.contains("→ team `team-1`") && preview.contains("→ team `team-2`"),
+        "{preview}"
+    );
+    let list = ok(slot(data, GUILD, None, &["list"]));
+    assert_eq!(list.matches("— open").count(), 2, "{list}");
+    let applied = ok(slot(data, GUILD, None, &["autofill", "--apply"]));
+    assert!(
+        applied.contains("✓ Autofill applied: 2 slot(s) filled."),
+        "{applied}"
+    );
+    let list = ok(slot(data, GUILD, None, &["list"]));
+    assert_eq!(list.matches("— open").count(), 0, "{list}");
+    assert!(list.contains("team-1: 1 · team-2: 1"), "{list}");
+    let student = refused(slot(data, GUILD, Some(ALICE), &["autofill", "--apply"]));
+    assert!(student.contains("Only instructors"), "{student}");
+}
