@@ -17,7 +17,9 @@ use poise::serenity_prelude as serenity;
         "course_edit",
         "course_info",
         "course_status",
-        "course_progress"
+        "course_progress",
+        "course_export",
+        "course_import"
     ),
     subcommand_required
 )]
@@ -150,6 +152,46 @@ pub async fn course_status(ctx: Context<'_>) -> Result<(), BotError> {
 #[poise::command(slash_command, guild_only, rename = "progress")]
 pub async fn course_progress(ctx: Context<'_>) -> Result<(), BotError> {
     respond(ctx, Request::Course(CourseRequest::Progress)).await
+}
+
+/// The course as a JSON file to set it up again next term (instructors)
+#[poise::command(slash_command, guild_only, rename = "export")]
+pub async fn course_export(
+    ctx: Context<'_>,
+    #[description = "Include every note (default: no)"] notes: Option<bool>,
+) -> Result<(), BotError> {
+    let notes = notes.unwrap_or(false);
+    respond(ctx, Request::Course(CourseRequest::Export { notes })).await
+}
+
+/// Set the course up from a file of /course export (instructors)
+#[poise::command(slash_command, guild_only, rename = "import")]
+pub async fn course_import(
+    ctx: Context<'_>,
+    #[description = "A course file written by /course export or `paperclub course export`"]
+    file: serenity::Attachment,
+    #[description = "Replace this server's course and everything of it (default: no)"]
+    replace: Option<bool>,
+    #[description = "Move the course to start on this day, YYYY-MM-DD; sessions move as much"]
+    #[max_length = 20]
+    start: Option<String>,
+    #[description = "Post here instead of the file's channel"] channel: Option<serenity::ChannelId>,
+) -> Result<(), BotError> {
+    if let Some(channel) = channel {
+        refuse_unpostable(ctx, channel)?;
+    }
+    let bytes = super::commands::fetch_attachment(ctx, &file).await?;
+    let options = crate::course::transfer::ImportOptions {
+        replace: replace.unwrap_or(false),
+        channel: channel.map(|c| c.get()),
+        start,
+    };
+    let request = CourseRequest::Import {
+        name: file.filename.clone(),
+        bytes,
+        options,
+    };
+    respond(ctx, Request::Course(request)).await
 }
 
 /// The course's sessions (instructors)

@@ -16,6 +16,7 @@ mod progress;
 mod registration;
 mod slots;
 mod teams;
+mod transfer;
 
 use serde_json::{json, Value};
 use std::sync::Arc;

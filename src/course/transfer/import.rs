@@ -56,18 +56,19 @@ impl Courses {
         options: ImportOptions,
         now: DateTime<Utc>,
     ) -> Result<CourseImport> {
-        if let Some(existing) = self.course(guild).await? {
+        let existing = self.course(guild).await?;
+        if let Some(existing) = &existing {
             if !options.replace {
                 let sessions = self.sessions(guild).await?.len();
                 let teams = self.teams(guild).await?.len();
                 return refuse(format!(
-                    "This server already has a course (channel <#{}>, {sessions} sessions, {teams} teams). Importing replaces it with everything of it (sessions, teams, notes, slots, reading progress, post history): run the import again with `--replace` to do that.",
+                    "This server already has a course (channel <#{}>, {sessions} sessions, {teams} teams). Importing replaces it with everything of it (sessions, teams, notes, slots, reading progress, post history): import again with `--replace` (on Discord `replace: True`) to do that.",
                     existing.channel_id
                 ));
             }
         }
         let mut report = CourseImport {
-            replaced: options.replace,
+            replaced: existing.is_some(),
             ..CourseImport::default()
         };
         let shift = shift_days(&file, options.start.as_deref())?;
@@ -79,6 +80,9 @@ impl Courses {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         if options.replace {
             store::delete_course(&mut tx, guild as i64).await?;
+        } else if store::course(&mut tx, guild as i64).await?.is_some() {
+            // Set up by another command since the check above: refused the same way.
+            return refuse("This server got a course meanwhile; import again with `--replace` (on Discord `replace: True`) to replace it.");
         }
         store::save_course(&mut tx, &course.to_row(), now.timestamp()).await?;
         let mut team_ids = HashMap::new();
