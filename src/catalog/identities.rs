@@ -42,6 +42,11 @@ impl Identities {
             .await?;
         ids.keys
             .extend(aliases.into_iter().map(|a| a.to_lowercase()));
+        // A guild's view may show a key of its own, and identifiers only the guild gave.
+        for (id, key, arxiv, doi) in crate::store::views::identity_rows(&mut *conn).await? {
+            ids.keys.insert(key.to_lowercase());
+            ids.add_ids(id, &arxiv, &doi);
+        }
         let tags: Vec<(String, i64)> = sqlx::query_as("SELECT key, id FROM tags")
             .fetch_all(conn)
             .await?;
@@ -70,6 +75,20 @@ impl Identities {
                 doi: row.doi.clone(),
             },
         );
+    }
+
+    /// Lets a guild's entry's identifiers find paper `id` too, where no paper holds them:
+    /// the guild's view has them, the global row does not.
+    pub(super) fn add_identifiers(&mut self, id: i64, entry: &RawEntry) {
+        self.add_ids(id, &entry.arxiv, &entry.doi);
+    }
+
+    fn add_ids(&mut self, id: i64, arxiv: &Option<String>, doi: &Option<String>) {
+        for (value, map) in [(arxiv, &mut self.arxiv), (doi, &mut self.doi)] {
+            if let Some(v) = value {
+                map.entry(v.clone()).or_insert(id);
+            }
+        }
     }
 
     /// The paper `entry` is, if the catalog has it; warns about identifiers that point at

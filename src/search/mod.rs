@@ -39,7 +39,8 @@ pub const MAX_LIMIT: usize = 1000;
 /// Indexing memory for all writer threads together; tantivy flushes a segment when full.
 const WRITER_HEAP_BYTES: usize = 64 << 20;
 
-/// What the index holds of one paper.
+/// What the index holds of one paper as some scopes see it: the global catalog's view of
+/// it, or one guild's (a paper has one document per view, all under its id).
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndexDoc {
     pub id: i64,
@@ -51,8 +52,11 @@ pub struct IndexDoc {
     pub year: Option<i32>,
     /// `(scope, tag as written)`: which scopes see the paper with which tag.
     pub tags: Vec<(Scope, String)>,
-    /// Every scope the paper is visible in.
+    /// The scopes this document is for.
     pub scopes: Vec<Scope>,
+    /// Guilds that have a view of their own of this (global) document's paper: they see
+    /// that one instead.
+    pub shadowed: Vec<Scope>,
 }
 
 /// A search request. `text` is user text, never query syntax.

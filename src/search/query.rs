@@ -180,9 +180,10 @@ fn fuzzy_title(f: &Fields, word: &str) -> Option<Box<dyn Query>> {
     Some(Box::new(BoostQuery::new(Box::new(fuzzy), FUZZY_BOOST)))
 }
 
-/// Required, score-neutral clauses: visible in the global scope or the query's, carrying
-/// every requested tag in one of those scopes, and from the requested year. The flag is
-/// true when there is more than the scope clause.
+/// Required, score-neutral clauses: the document for the query's scope (its own view of a
+/// paper, else the global one), carrying every requested tag in the global scope or the
+/// query's, and from the requested year. The flag is true when there is more than the
+/// scope clause.
 fn filters(f: &Fields, q: &SearchQuery) -> (Vec<Clause>, bool) {
     let scopes: Vec<u64> = if q.scope.0 == 0 {
         vec![0]
@@ -190,13 +191,7 @@ fn filters(f: &Fields, q: &SearchQuery) -> (Vec<Clause>, bool) {
         vec![0, q.scope.0]
     };
     let mut out = Vec::new();
-    let visible = any_of(
-        scopes
-            .iter()
-            .map(|s| Term::from_field_u64(f.scope, *s))
-            .collect(),
-    );
-    out.push((Occur::Must, neutral(visible)));
+    out.push((Occur::Must, neutral(view_of(f, q.scope.0))));
     for key in &q.tag_keys {
         // Callers pass keys, but normalizing again costs nothing and forgives a raw tag.
         let key = tag_key(key);
@@ -213,6 +208,27 @@ fn filters(f: &Fields, q: &SearchQuery) -> (Vec<Clause>, bool) {
     }
     let narrow = out.len() > 1;
     (out, narrow)
+}
+
+/// The documents scope `scope` sees: global ones it has no view of its own for, and its own.
+fn view_of(f: &Fields, scope: u64) -> Box<dyn Query> {
+    let term = |field, s| -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_u64(field, s),
+            IndexRecordOption::Basic,
+        ))
+    };
+    if scope == 0 {
+        return term(f.scope, 0);
+    }
+    let global: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+        (Occur::Must, term(f.scope, 0)),
+        (Occur::MustNot, term(f.shadowed, scope)),
+    ]));
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Should, global),
+        (Occur::Should, term(f.scope, scope)),
+    ]))
 }
 
 fn any_of(terms: Vec<Term>) -> Box<dyn Query> {

@@ -14,6 +14,7 @@ fn doc(id: i64, title: &str, abstract_text: &str) -> IndexDoc {
         year: Some(2022),
         tags: vec![(Scope::GLOBAL, "Language Models".to_string())],
         scopes: vec![Scope::GLOBAL],
+        shadowed: Vec::new(),
     }
 }
 
@@ -327,4 +328,32 @@ fn open_refuses_to_wipe_a_directory_that_is_not_an_index() {
 
 fn catalog_docs() -> impl Iterator<Item = IndexDoc> {
     vec![doc(1, "One", "a"), doc(2, "Two", "b")].into_iter()
+}
+
+#[test]
+fn a_guild_view_replaces_the_global_document_only_in_that_guild() {
+    let index = SearchIndex::in_ram().expect("index");
+    let global = with(doc(1, "Scaling laws", "global abstract"), |d| {
+        d.shadowed = vec![Scope(7)];
+    });
+    let view = with(doc(1, "Scaling laws", "mallory wrote this"), |d| {
+        d.scopes = vec![Scope(7)];
+        d.tags = vec![(Scope(7), "secret tag".into())];
+    });
+    index.update(&[global, view], &[], 0, 0).expect("update");
+    let mut query = q("mallory");
+    query.scope = Scope(8);
+    assert!(ids(&index, &query).is_empty());
+    query.scope = Scope::GLOBAL;
+    assert!(ids(&index, &query).is_empty());
+    query.scope = Scope(7);
+    assert_eq!(ids(&index, &query), vec![1]);
+    let mut both = q("scaling");
+    for scope in [Scope::GLOBAL, Scope(7), Scope(8)] {
+        both.scope = scope;
+        assert_eq!(ids(&index, &both), vec![1], "{scope:?}");
+    }
+    let mut tag = q("secret");
+    tag.scope = Scope(8);
+    assert!(ids(&index, &tag).is_empty());
 }

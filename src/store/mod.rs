@@ -11,6 +11,7 @@ pub mod papers;
 pub mod posts;
 pub mod sources;
 pub mod tags;
+pub mod views;
 pub mod teams;
 
 use anyhow::Context;
