@@ -23,6 +23,10 @@ pub async fn all_docs(pool: &SqlitePool) -> anyhow::Result<Vec<IndexDoc>> {
 
 /// Documents for these papers, and the ids among them no longer visible anywhere.
 pub async fn docs_for(pool: &SqlitePool, ids: &[i64]) -> anyhow::Result<(Vec<IndexDoc>, Vec<i64>)> {
+    // Callers may name a paper twice; the second time must not read as "gone".
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
     let mut docs = Vec::with_capacity(ids.len());
     let mut gone = Vec::new();
     for chunk in ids.chunks(BATCH) {
