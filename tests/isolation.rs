@@ -121,6 +121,20 @@ async fn a_guilds_conflicting_record_changes_nothing_the_global_catalog_or_anoth
     import(&app, B, "discord:guild-b.bib", GUILD_B).await;
     let global_before = everything(&app, Scope::GLOBAL).await;
     let b_before = everything(&app, B).await;
+    // What is compared is what users get, not a uniform failure.
+    for before in [&global_before, &b_before] {
+        let said = |prefix: &str| before.iter().find(|l| l.starts_with(prefix)).unwrap();
+        assert!(said("paper \"kap\"").contains("kaplan2020scaling"), "{before:#?}");
+        assert!(said("paper \"2001.08361\"").contains("kaplan2020scaling"));
+        assert!(said("tag \"scal\"").contains("Scaling Laws"));
+        assert!(said("resolve kaplan2020scaling").contains("One("));
+        assert!(said("/paper search scaling laws").contains("Jared Kaplan"));
+        assert!(said("/paper tag tag:scaling-laws").contains("kaplan2020scaling"));
+        assert!(said("/cite paper:2001.08361 format:apa").contains("Kaplan"));
+    }
+    assert!(b_before
+        .iter()
+        .any(|l| l.starts_with("resolve kaplanweekone") && l.contains("One(")));
 
     import(&app, A, "discord:guild-a-conflict.bib", CONFLICT).await;
     assert_same(&global_before, &everything(&app, Scope::GLOBAL).await, "global");

@@ -8,6 +8,7 @@ mod collect;
 mod query;
 mod schema;
 mod snippet;
+mod stats;
 #[cfg(test)]
 mod tests;
 mod write;
@@ -171,7 +172,8 @@ impl SearchIndex {
             n => n.min(MAX_LIMIT),
         };
         let searcher = self.reader.searcher();
-        match query::plan(&searcher, &self.fields, query)? {
+        let stats = stats::GlobalStats::new(&searcher, &self.fields)?;
+        match query::plan(&searcher, &stats, &self.fields, query)? {
             Plan::Nothing => Ok(Vec::new()),
             Plan::Ranked {
                 text,
@@ -180,8 +182,12 @@ impl SearchIndex {
             } => {
                 let both =
                     BooleanQuery::new(vec![(Occur::Must, filter), (Occur::Must, text.box_clone())]);
-                let top = searcher.search(&both, &TopDocs::with_limit(limit))?;
-                self.hits(&searcher, text.as_ref(), top)
+                let top = searcher.search_with_statistics_provider(
+                    &both,
+                    &TopDocs::with_limit(limit),
+                    &stats,
+                )?;
+                self.hits(&searcher, &stats, query.scope, text.as_ref(), top)
             }
             Plan::Ranked {
                 text,
@@ -189,8 +195,12 @@ impl SearchIndex {
                 narrow: false,
             } => {
                 let filter = filter.weight(EnableScoring::disabled_from_searcher(&searcher))?;
-                let top = searcher.search(text.as_ref(), &FilteredTopDocs::new(limit, filter))?;
-                self.hits(&searcher, text.as_ref(), top)
+                let top = searcher.search_with_statistics_provider(
+                    text.as_ref(),
+                    &FilteredTopDocs::new(limit, filter),
+                    &stats,
+                )?;
+                self.hits(&searcher, &stats, query.scope, text.as_ref(), top)
             }
             Plan::Browse(q) => self.browse(&searcher, q.as_ref(), limit),
         }
@@ -200,13 +210,37 @@ impl SearchIndex {
     fn hits(
         &self,
         searcher: &Searcher,
+        stats: &stats::GlobalStats<'_>,
+        scope: Scope,
         text: &dyn Query,
         top: Vec<(f32, DocAddress)>,
     ) -> anyhow::Result<Vec<Hit>> {
+        // As `SnippetGenerator::create`, with the statistics that rank: a guild's documents
+        // never change which fragment another scope is shown.
         let generator = |field: Field| {
-            let mut g = SnippetGenerator::create(searcher, text, field).ok()?;
-            g.set_max_num_chars(snippet::FRAGMENT_CHARS);
-            Some(g)
+            let mut terms = std::collections::BTreeSet::new();
+            text.query_terms(&mut |term, _| {
+                if term.field() == field {
+                    terms.insert(term.clone());
+                }
+            });
+            let mut weights = std::collections::BTreeMap::new();
+            for term in terms {
+                let Some(word) = term.value().as_str().map(str::to_string) else {
+                    continue;
+                };
+                if stats.visible_doc_freq(&term, scope.0).ok()? > 0 {
+                    let df = tantivy::query::Bm25StatisticsProvider::doc_freq(stats, &term).ok()?;
+                    weights.insert(word, 1.0 / (1.0 + df as f32));
+                }
+            }
+            let tokenizer = searcher.index().tokenizer_for_field(field).ok()?;
+            Some(SnippetGenerator::new(
+                weights,
+                tokenizer,
+                field,
+                snippet::FRAGMENT_CHARS,
+            ))
         };
         let (abs_gen, title_gen) = (
             generator(self.fields.abstract_text),

@@ -3,6 +3,7 @@
 //! so quotes, colons, `AND`, parentheses and garbage are just more (or fewer) words.
 
 use super::schema::{tagkey_term, Fields};
+use super::stats::GlobalStats;
 use super::SearchQuery;
 use crate::ingest::ids::tag_key;
 use tantivy::query::{
@@ -94,7 +95,12 @@ struct Word {
 /// word occurs. Typo matching is added only for words the index does not know at all: a
 /// word found anywhere is taken as meant (so `calling` never drags in `scaling`), a word
 /// found nowhere is most likely a typo; this also keeps fuzzy automata off the common path.
-pub fn plan(searcher: &Searcher, f: &Fields, q: &SearchQuery) -> tantivy::Result<Plan> {
+pub fn plan(
+    searcher: &Searcher,
+    stats: &GlobalStats<'_>,
+    f: &Fields,
+    q: &SearchQuery,
+) -> tantivy::Result<Plan> {
     let index = searcher.index();
     let mut stemmer = index.tokenizer_for_field(f.title)?;
     let mut plain = index.tokenizer_for_field(f.title_words)?;
@@ -126,8 +132,9 @@ pub fn plan(searcher: &Searcher, f: &Fields, q: &SearchQuery) -> tantivy::Result
         let mut known = false;
         for (kind, boost) in FIELD_BOOSTS {
             let term = Term::from_field_text(kind.field(f), &word.stem);
-            // Absent terms would only add empty scorers to the union.
-            if searcher.doc_freq(&term)? == 0 {
+            // Absent terms would only add empty scorers to the union. Known is as the scope
+            // sees: a word only another guild's documents have is unknown here.
+            if stats.visible_doc_freq(&term, q.scope.0)? == 0 {
                 continue;
             }
             known = true;

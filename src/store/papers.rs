@@ -227,7 +227,7 @@ pub async fn visible_keys_with_prefix(
     // The keys scope `?2` sees: its views' keys, and the papers' own keys where it has no
     // view (or the paper is global).
     let sql = format!(
-        "SELECT id FROM (
+        "SELECT p.id FROM (
              SELECT p.id AS id, p.key AS k FROM papers p WHERE p.key LIKE ?1 ESCAPE '\\'
              AND {}
              UNION SELECT paper_id, key FROM paper_views WHERE scope = ?2 AND key LIKE ?1 ESCAPE '\\'
