@@ -229,3 +229,30 @@ async fn a_paper_a_guild_listed_first_shows_only_global_metadata_once_the_global
     assert!(seen.abstract_text.as_deref().unwrap_or("").contains("only guild A wrote"));
     assert!(seen.tags.iter().any(|t| t == "Secret Sauce"));
 }
+
+#[tokio::test]
+async fn a_guild_that_drops_its_record_sees_the_global_one_again() {
+    let app = example_app().await;
+    import(&app, A, "discord:list.bib", CONFLICT).await;
+    let global = reply(&app, Scope::GLOBAL, "/paper show paper:2001.08361").await;
+    assert_ne!(reply(&app, A, "/paper show paper:2001.08361").await, global);
+    // The same file, now listing another paper only.
+    import(&app, A, "discord:list.bib", GUILD_FIRST).await;
+    assert_eq!(reply(&app, A, "/paper show paper:2001.08361").await, global);
+    let hits = app.catalog.search(A, "unreliable", &[], None, 5).await.unwrap();
+    assert!(hits.is_empty(), "{hits:?}");
+}
+
+#[tokio::test]
+async fn a_paper_a_guild_listed_first_under_the_usual_key_keeps_that_key_globally() {
+    let app = example_app().await;
+    let usual = GUILD_FIRST.replace("sneakykey", "power2022grokking");
+    import(&app, A, "discord:guild-first.bib", &usual).await;
+    import(&app, Scope::GLOBAL, "global-later.bib", GLOBAL_LATER).await;
+    for scope in [Scope::GLOBAL, A] {
+        let Resolved::One(p) = app.catalog.resolve(scope, "2201.02177").await.unwrap() else {
+            panic!("{scope:?} does not see the paper");
+        };
+        assert_eq!(p.key, "power2022grokking", "{scope:?}");
+    }
+}

@@ -122,6 +122,10 @@ pub(super) async fn refresh(
         let Some(row) = rows.get(&paper) else {
             continue;
         };
+        if entries.is_empty() {
+            gone.push(pair);
+            continue;
+        }
         let is_global = global.contains(&paper);
         let Some(mut view) = fold(is_global.then(|| row.clone()), paper, &entries) else {
             gone.push(pair);

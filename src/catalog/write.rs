@@ -215,9 +215,15 @@ async fn plan(
                         let start = if rekey {
                             rekeyed = true;
                             let wanted = entry.bibtex.as_ref().map(|b| b.key.as_str());
+                            // The key the global catalog would give it: the guild's own key
+                            // only when the global entry leads to it too.
+                            let old = row.key.to_lowercase();
+                            ids.keys.remove(&old);
+                            let key = ids.unique_key(wanted, entry);
+                            ids.keys.insert(old);
                             PaperRow {
                                 id,
-                                key: ids.unique_key(wanted, entry),
+                                key,
                                 ..new_row(entry)
                             }
                         } else {

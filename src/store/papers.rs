@@ -202,7 +202,7 @@ pub async fn find_visible_keys(
         "SELECT j.value AS asked, p.id AS id FROM json_each(?1) j JOIN papers p
          ON p.id IN ({}) LEFT JOIN paper_views v ON v.paper_id = p.id AND v.scope = ?2
          WHERE {VISIBLE}
-         ORDER BY COALESCE(v.key, p.key) = j.value DESC",
+         ORDER BY COALESCE(v.key, p.key) = j.value COLLATE NOCASE DESC",
         key_match("j.value")
     );
     let rows: Vec<Found> = sqlx::query_as(&sql)
