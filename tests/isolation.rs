@@ -27,7 +27,12 @@ async fn example_app() -> App {
     let files = collect_files(&[paperclub::app::examples_dir()]).expect("examples");
     let contents = files
         .iter()
-        .map(|f| (f.display().to_string(), std::fs::read(f).expect("read example")))
+        .map(|f| {
+            (
+                f.display().to_string(),
+                std::fs::read(f).expect("read example"),
+            )
+        })
         .collect();
     for report in catalog.import_files(Scope::GLOBAL, contents, None).await {
         assert!(report.error.is_none(), "{report:?}");
@@ -115,8 +120,7 @@ fn assert_same(before: &[String], after: &[String], who: &str) {
 }
 
 #[tokio::test]
-async fn a_guilds_conflicting_record_changes_nothing_the_global_catalog_or_another_guild_sees()
-{
+async fn a_guilds_conflicting_record_changes_nothing_the_global_catalog_or_another_guild_sees() {
     let app = example_app().await;
     import(&app, B, "discord:guild-b.bib", GUILD_B).await;
     let global_before = everything(&app, Scope::GLOBAL).await;
@@ -124,7 +128,10 @@ async fn a_guilds_conflicting_record_changes_nothing_the_global_catalog_or_anoth
     // What is compared is what users get, not a uniform failure.
     for before in [&global_before, &b_before] {
         let said = |prefix: &str| before.iter().find(|l| l.starts_with(prefix)).unwrap();
-        assert!(said("paper \"kap\"").contains("kaplan2020scaling"), "{before:#?}");
+        assert!(
+            said("paper \"kap\"").contains("kaplan2020scaling"),
+            "{before:#?}"
+        );
         assert!(said("paper \"2001.08361\"").contains("kaplan2020scaling"));
         assert!(said("tag \"scal\"").contains("Scaling Laws"));
         assert!(said("resolve kaplan2020scaling").contains("One("));
@@ -137,11 +144,19 @@ async fn a_guilds_conflicting_record_changes_nothing_the_global_catalog_or_anoth
         .any(|l| l.starts_with("resolve kaplanweekone") && l.contains("One(")));
 
     import(&app, A, "discord:guild-a-conflict.bib", CONFLICT).await;
-    assert_same(&global_before, &everything(&app, Scope::GLOBAL).await, "global");
+    assert_same(
+        &global_before,
+        &everything(&app, Scope::GLOBAL).await,
+        "global",
+    );
     assert_same(&b_before, &everything(&app, B).await, "guild B");
     // The same after the index is rebuilt from the database.
     app.catalog.reindex().await.expect("reindex");
-    assert_same(&global_before, &everything(&app, Scope::GLOBAL).await, "global");
+    assert_same(
+        &global_before,
+        &everything(&app, Scope::GLOBAL).await,
+        "global",
+    );
     assert_same(&b_before, &everything(&app, B).await, "guild B");
 
     // Guild A sees its own merged view, finds its key, and keeps the global key too.
@@ -152,15 +167,38 @@ async fn a_guilds_conflicting_record_changes_nothing_the_global_catalog_or_anoth
     // Merged with the global record: its BibTeX authors stay, a real venue beats "arXiv",
     // the longest abstract wins.
     assert_eq!(paper.authors[0], "Jared Kaplan");
-    assert_eq!(paper.venue.as_deref(), Some("Journal of Unreliable Results"));
-    assert!(paper.abstract_text.as_deref().unwrap_or("").contains("Mallory's rewrite"));
-    assert!(paper.tags.iter().any(|t| t == "Secret Sauce"), "{:?}", paper.tags);
+    assert_eq!(
+        paper.venue.as_deref(),
+        Some("Journal of Unreliable Results")
+    );
+    assert!(paper
+        .abstract_text
+        .as_deref()
+        .unwrap_or("")
+        .contains("Mallory's rewrite"));
+    assert!(
+        paper.tags.iter().any(|t| t == "Secret Sauce"),
+        "{:?}",
+        paper.tags
+    );
     // The global spelling of a tag the global catalog has.
-    assert!(paper.tags.iter().any(|t| t == "Scaling Laws"), "{:?}", paper.tags);
-    let hits = app.catalog.search(A, "mallory", &[], None, 5).await.unwrap();
+    assert!(
+        paper.tags.iter().any(|t| t == "Scaling Laws"),
+        "{:?}",
+        paper.tags
+    );
+    let hits = app
+        .catalog
+        .search(A, "mallory", &[], None, 5)
+        .await
+        .unwrap();
     assert_eq!(hits.len(), 1, "{hits:?}");
     assert_eq!(hits[0].paper.id, paper.id);
-    let hits = app.catalog.search(A, "scaling laws", &[], None, 50).await.unwrap();
+    let hits = app
+        .catalog
+        .search(A, "scaling laws", &[], None, 50)
+        .await
+        .unwrap();
     assert_eq!(hits.iter().filter(|h| h.paper.id == paper.id).count(), 1);
 }
 
@@ -176,12 +214,15 @@ async fn an_abstract_with_a_masked_link_is_shown_as_written() {
     );
     assert!(!description.contains("[Click here]("), "{description}");
     assert!(description.contains(r"\*\*shout\*\*"), "{description}");
-    assert!(description.contains(r"\|\|behind a spoiler\|\|"), "{description}");
+    assert!(
+        description.contains(r"\|\|behind a spoiler\|\|"),
+        "{description}"
+    );
 }
 
 #[tokio::test]
-async fn a_paper_a_guild_listed_first_shows_only_global_metadata_once_the_global_catalog_lists_it(
-) {
+async fn a_paper_a_guild_listed_first_shows_only_global_metadata_once_the_global_catalog_lists_it()
+{
     let app = example_app().await;
     import(&app, A, "discord:guild-first.bib", GUILD_FIRST).await;
     import(&app, B, "discord:guild-b.bib", GUILD_B).await;
@@ -213,7 +254,11 @@ async fn a_paper_a_guild_listed_first_shows_only_global_metadata_once_the_global
             app.catalog.resolve(scope, "sneakykey").await.unwrap(),
             Resolved::NotFound
         );
-        let hits = app.catalog.search(scope, "mallory", &[], None, 5).await.unwrap();
+        let hits = app
+            .catalog
+            .search(scope, "mallory", &[], None, 5)
+            .await
+            .unwrap();
         assert!(hits.is_empty(), "{hits:?}");
         let tags = app.catalog.tags(scope).await.unwrap();
         assert!(tags.iter().all(|t| t.tag != "Secret Sauce"), "{tags:?}");
@@ -226,7 +271,11 @@ async fn a_paper_a_guild_listed_first_shows_only_global_metadata_once_the_global
     };
     assert_eq!(seen.key, "sneakykey");
     assert_eq!(seen.authors[0], "Alethea Power");
-    assert!(seen.abstract_text.as_deref().unwrap_or("").contains("only guild A wrote"));
+    assert!(seen
+        .abstract_text
+        .as_deref()
+        .unwrap_or("")
+        .contains("only guild A wrote"));
     assert!(seen.tags.iter().any(|t| t == "Secret Sauce"));
 }
 
@@ -239,7 +288,11 @@ async fn a_guild_that_drops_its_record_sees_the_global_one_again() {
     // The same file, now listing another paper only.
     import(&app, A, "discord:list.bib", GUILD_FIRST).await;
     assert_eq!(reply(&app, A, "/paper show paper:2001.08361").await, global);
-    let hits = app.catalog.search(A, "unreliable", &[], None, 5).await.unwrap();
+    let hits = app
+        .catalog
+        .search(A, "unreliable", &[], None, 5)
+        .await
+        .unwrap();
     assert!(hits.is_empty(), "{hits:?}");
 }
 

@@ -76,10 +76,7 @@ fn fold(base: Option<PaperRow>, id: i64, entries: &[RawEntry]) -> Option<PaperRo
     for e in entries {
         row = Some(match row {
             Some(r) => merge(&r, e),
-            None => PaperRow {
-                id,
-                ..new_row(e)
-            },
+            None => PaperRow { id, ..new_row(e) },
         });
     }
     row
@@ -166,8 +163,8 @@ mod tests {
             }),
             ..RawEntry::default()
         };
-        let back: Said = serde_json::from_str(&serde_json::to_string(&Said::of(&e)).unwrap())
-            .unwrap();
+        let back: Said =
+            serde_json::from_str(&serde_json::to_string(&Said::of(&e)).unwrap()).unwrap();
         let direct = fold(None, 7, std::slice::from_ref(&e)).unwrap();
         assert_eq!(fold(None, 7, &[back.entry()]), Some(direct.clone()));
         assert_eq!(direct.id, 7);

@@ -58,10 +58,7 @@ impl<'a> GlobalStats<'a> {
             docs.sort_unstable();
             excluded.push(docs);
         }
-        Ok(GlobalStats {
-            searcher,
-            excluded,
-        })
+        Ok(GlobalStats { searcher, excluded })
     }
 
     /// `(left-out documents holding term, of which live in `scope`)`.

@@ -169,7 +169,11 @@ impl SearchIndex {
             // A delete only affects documents added before it, so deleting every paper's
             // documents before adding any replaces them (a paper has one per view) instead of
             // removing new versions too.
-            for id in docs.iter().map(|d| d.id).collect::<std::collections::BTreeSet<_>>() {
+            for id in docs
+                .iter()
+                .map(|d| d.id)
+                .collect::<std::collections::BTreeSet<_>>()
+            {
                 w.delete_term(Term::from_field_i64(f.id, id));
             }
             for d in docs {

@@ -218,10 +218,7 @@ pub async fn insert_aliases(
     rows: &[(String, i64)],
     scope: Scope,
 ) -> sqlx::Result<()> {
-    let rows = rows
-        .iter()
-        .map(|(a, p)| json!([a, p, scope.0]))
-        .collect();
+    let rows = rows.iter().map(|(a, p)| json!([a, p, scope.0])).collect();
     write_rows(
         conn,
         "INSERT OR IGNORE INTO key_aliases (alias, paper_id, scope)

@@ -11,8 +11,8 @@ pub mod papers;
 pub mod posts;
 pub mod sources;
 pub mod tags;
-pub mod views;
 pub mod teams;
+pub mod views;
 
 use anyhow::Context;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

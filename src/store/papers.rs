@@ -138,8 +138,7 @@ fn seen_columns() -> String {
 }
 
 /// `papers p` with the view `v` that scope `?2` has of each.
-const WITH_VIEW: &str =
-    "papers p LEFT JOIN paper_views v ON v.paper_id = p.id AND v.scope = ?2";
+const WITH_VIEW: &str = "papers p LEFT JOIN paper_views v ON v.paper_id = p.id AND v.scope = ?2";
 
 /// What an identifier is matched against.
 #[derive(Debug, Clone, Copy)]

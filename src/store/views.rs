@@ -13,7 +13,11 @@ use std::collections::{HashMap, HashSet};
 pub type Pair = (i64, Scope);
 
 fn pairs_json(pairs: &[Pair]) -> String {
-    json!(pairs.iter().map(|(p, s)| json!([p, s.0])).collect::<Vec<_>>()).to_string()
+    json!(pairs
+        .iter()
+        .map(|(p, s)| json!([p, s.0]))
+        .collect::<Vec<_>>())
+    .to_string()
 }
 
 /// The papers among `ids` that have a global source.
@@ -58,7 +62,10 @@ pub async fn write_said(conn: &mut SqliteConnection, rows: &[(i64, String)]) -> 
     if rows.is_empty() {
         return Ok(());
     }
-    let param = json!(rows.iter().map(|(s, said)| json!([s, said])).collect::<Vec<_>>());
+    let param = json!(rows
+        .iter()
+        .map(|(s, said)| json!([s, said]))
+        .collect::<Vec<_>>());
     sqlx::query(
         "INSERT OR REPLACE INTO source_meta (source_id, said)
          SELECT value->>0, value->>1 FROM json_each(?)",
