@@ -446,3 +446,25 @@ async fn a_repeat_the_parser_missed_is_merged_and_named_once_with_its_first_line
     let merged = |line| (line, "same paper as the entry on line 1; merged into it");
     assert_eq!(warnings, [merged(2), merged(3)]);
 }
+
+#[tokio::test]
+async fn the_change_log_keeps_only_what_the_index_has_not_applied() {
+    let catalog = catalog_with(&[
+        ("scaling.md", SCALING_MD),
+        ("wiki.txt", WIKI),
+        ("week3.md", WEEK3),
+        ("classics.bib", CLASSICS),
+    ])
+    .await;
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM changes")
+        .fetch_one(catalog.pool())
+        .await
+        .unwrap();
+    let stats = catalog.stats(Scope::GLOBAL).await.unwrap();
+    // Four writes, all indexed: only the latest row is left, and it still carries the
+    // generation every process compares against.
+    assert_eq!(rows, 1);
+    assert_eq!(stats.generation, 4);
+    assert_eq!(stats.index_generation, Some(4));
+    assert_eq!(stats.index_behind, 0);
+}

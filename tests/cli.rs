@@ -372,3 +372,56 @@ fn show_in_a_terminal_prints_the_text_as_written_not_escaped_for_discord() {
         "{out}"
     );
 }
+
+#[test]
+fn lists_shows_a_guilds_files_and_remove_takes_back_what_one_stated() {
+    let folder = folder_with_loop();
+    let data = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_paperclub"))
+            .current_dir(folder.path())
+            .arg("--data-dir")
+            .arg(data.path())
+            .args(args)
+            .env_remove("PAPERCLUB_CONFIG")
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["import", "lists/scaling.bib", "--guild", "9"])
+        .status
+        .success());
+    let lists: serde_json::Value =
+        serde_json::from_slice(&run(&["--json", "lists", "--guild", "9"]).stdout).unwrap();
+    let list = &lists.as_array().expect("an array")[0];
+    assert_eq!(list["format"], "bibtex");
+    assert!(
+        list["name"]
+            .as_str()
+            .unwrap()
+            .ends_with("lists/scaling.bib"),
+        "{list}"
+    );
+    let papers = list["entries"].as_u64().unwrap();
+    assert!(papers > 0);
+    // The global catalog has no lists of its own, and guild 9's are not its.
+    let global: serde_json::Value =
+        serde_json::from_slice(&run(&["--json", "lists"]).stdout).unwrap();
+    assert_eq!(global, serde_json::json!([]));
+
+    let found = |guild: &str| {
+        let out = run(&["--json", "search", "scaling", "--guild", guild]);
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    assert!(!found("9").as_array().unwrap().is_empty());
+    // Any spelling of the file names the list, as for import.
+    let removed = run(&["lists", "--guild", "9", "--remove", "./lists/scaling.bib"]);
+    assert!(removed.status.success(), "{removed:?}");
+    assert!(
+        stdout(&removed).contains(&format!("{papers} papers")),
+        "{removed:?}"
+    );
+    assert_eq!(found("9"), serde_json::json!([]));
+    let missing = run(&["lists", "--guild", "9", "--remove", "lists/scaling.bib"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(stdout(&missing).contains("no list named"), "{missing:?}");
+}

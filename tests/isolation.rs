@@ -309,3 +309,29 @@ async fn a_paper_a_guild_listed_first_under_the_usual_key_keeps_that_key_globall
         assert_eq!(p.key, "power2022grokking", "{scope:?}");
     }
 }
+
+#[tokio::test]
+async fn a_removed_list_takes_its_metadata_out_of_the_guilds_view() {
+    let app = example_app().await;
+    import(&app, A, "discord:conflict.bib", CONFLICT).await;
+    import(&app, A, "discord:guild-b.bib", GUILD_B).await;
+    let global = reply(&app, Scope::GLOBAL, "/paper show paper:2001.08361").await;
+    let removed = app.catalog.remove_list(A, "conflict.bib").await.unwrap();
+    assert_eq!(removed, Some(1));
+    let Resolved::One(p) = app.catalog.resolve(A, "2001.08361").await.unwrap() else {
+        panic!("guild A lost the global paper");
+    };
+    assert!(!p.abstract_text.unwrap_or_default().contains("Mallory"));
+    assert_eq!(p.venue.as_deref(), Some("arXiv"));
+    assert!(p.tags.iter().any(|t| t == "Week One"), "{:?}", p.tags);
+    assert!(!p.tags.iter().any(|t| t == "Secret Sauce"), "{:?}", p.tags);
+    let hits = app
+        .catalog
+        .search(A, "unreliable", &[], None, 5)
+        .await
+        .unwrap();
+    assert!(hits.is_empty(), "{hits:?}");
+    // With its last list gone, the guild sees the global card exactly.
+    app.catalog.remove_list(A, "guild-b.bib").await.unwrap();
+    assert_eq!(reply(&app, A, "/paper show paper:2001.08361").await, global);
+}

@@ -376,7 +376,7 @@ fn a_running_chat_and_the_command_line_importing_at_the_same_time_both_succeed()
     .spawn()
     .unwrap();
     let own = chat.import("resnet.bib");
-    assert!(own.contains("✓ discord:resnet.bib"), "{own}");
+    assert!(own.contains("✓ resnet.bib"), "{own}");
     let out = cli.wait_with_output().unwrap();
     assert!(
         out.status.success() && text(&out).contains("✓"),

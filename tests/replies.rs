@@ -187,6 +187,7 @@ async fn an_import_report_quotes_the_file_and_its_warnings_escaped() {
     let request = dispatch::Request::Import {
         filename: "__week__ [1].bib".into(),
         bytes: bib.as_bytes().to_vec(),
+        replace: None,
     };
     let reply = dispatch::handle(
         &paperclub::app::App::with_system_clock(catalog),

@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 pub(crate) struct Identities {
     pub(super) arxiv: HashMap<String, i64>,
     pub(super) doi: HashMap<String, i64>,
-    titles: HashMap<String, Vec<i64>>,
+    titles: HashMap<String, TitleGroup>,
     /// Lower-cased keys and key aliases in use.
     pub(super) keys: HashSet<String>,
     /// Per key stem, the first suffix position not yet known to be taken. Keys are only
@@ -25,6 +25,9 @@ pub(crate) struct Identities {
     /// Keys looked at by [`Identities::unique_key`], for tests that it stays linear.
     #[cfg(test)]
     pub(super) keys_probed: usize,
+    /// Papers looked at by the title match in [`Identities::find`], likewise.
+    #[cfg(test)]
+    titles_probed: std::cell::Cell<usize>,
     rows: HashMap<i64, Known>,
     pub(super) tag_ids: HashMap<String, i64>,
     /// The change-log generation the tables are current at.
@@ -61,10 +64,10 @@ impl Identities {
         if let Some(d) = &row.doi {
             self.doi.insert(d.clone(), row.id);
         }
-        let titles = self.titles.entry(row.title_norm.clone()).or_default();
-        if !titles.contains(&row.id) {
-            titles.push(row.id);
-        }
+        self.titles
+            .entry(row.title_norm.clone())
+            .or_default()
+            .add(row);
         self.keys.insert(row.key.to_lowercase());
         self.rows.insert(
             row.id,
@@ -124,14 +127,21 @@ impl Identities {
         if title_norm.is_empty() {
             return None;
         }
-        self.titles.get(title_norm)?.iter().copied().find(|id| {
-            let Some(known) = self.rows.get(id) else {
-                return false;
-            };
-            years_agree(known.year, entry.year)
-                && compatible(&known.arxiv, &entry.arxiv)
-                && compatible(&known.doi, &entry.doi)
-        })
+        self.titles
+            .get(title_norm)?
+            .candidates(entry)
+            .iter()
+            .copied()
+            .find(|id| {
+                #[cfg(test)]
+                self.titles_probed.set(self.titles_probed.get() + 1);
+                let Some(known) = self.rows.get(id) else {
+                    return false;
+                };
+                years_agree(known.year, entry.year)
+                    && compatible(&known.arxiv, &entry.arxiv)
+                    && compatible(&known.doi, &entry.doi)
+            })
     }
 
     pub(super) fn unique_key(&mut self, wanted: Option<&str>, entry: &RawEntry) -> String {
@@ -178,6 +188,47 @@ fn suffix(n: usize) -> String {
     match u8::try_from(n).ok().filter(|&n| n < 26) {
         Some(letter) => char::from(b'a' + letter).to_string(),
         None => (n - 24).to_string(),
+    }
+}
+
+/// The papers sharing one normalised title, in the order first seen, with the sublists
+/// an entry carrying an identifier can match at all. An entry with a DOI can only be a
+/// paper without one (a paper with the same DOI was found by DOI; one with another DOI is
+/// another paper), so a title shared by thousands of DOI-carrying records ("Preface",
+/// "Proceedings", one per volume) is matched without looking at any of them.
+#[derive(Default)]
+struct TitleGroup {
+    all: Vec<i64>,
+    /// Papers that had no arXiv id (resp. DOI) when first seen. One that gained it later
+    /// is still listed; the caller's check of the current row tells.
+    no_arxiv: Vec<i64>,
+    no_doi: Vec<i64>,
+    members: HashSet<i64>,
+}
+
+impl TitleGroup {
+    fn add(&mut self, row: &PaperRow) {
+        if !self.members.insert(row.id) {
+            return;
+        }
+        self.all.push(row.id);
+        if row.arxiv.is_none() {
+            self.no_arxiv.push(row.id);
+        }
+        if row.doi.is_none() {
+            self.no_doi.push(row.id);
+        }
+    }
+
+    /// The papers `entry` might be, in the order first seen.
+    fn candidates(&self, entry: &RawEntry) -> &[i64] {
+        match (&entry.arxiv, &entry.doi) {
+            (None, None) => &self.all,
+            (Some(_), None) => &self.no_arxiv,
+            (None, Some(_)) => &self.no_doi,
+            (Some(_), Some(_)) if self.no_arxiv.len() < self.no_doi.len() => &self.no_arxiv,
+            (Some(_), Some(_)) => &self.no_doi,
+        }
     }
 }
 
@@ -241,6 +292,53 @@ mod tests {
         ids.keys.insert("robustagentsb".into());
         ids.keys.insert("robustagentsd".into());
         assert_eq!(keys_for(&mut ids, 2), ["robustagentsc", "robustagentse"]);
+    }
+
+    fn preface(id: i64, doi: &str) -> PaperRow {
+        PaperRow {
+            id,
+            key: format!("preface{id}"),
+            title: "Preface".into(),
+            title_norm: "preface".into(),
+            authors: Vec::new(),
+            year: Some(2019),
+            venue: None,
+            arxiv: None,
+            doi: Some(doi.into()),
+            abstract_text: None,
+            note: None,
+            bibtex: None,
+        }
+    }
+
+    /// One "Preface" per proceedings volume, each with its DOI: a new one is matched
+    /// against none of the others (it used to be compared with all, n²/2 for n records).
+    #[test]
+    fn a_title_shared_by_many_records_with_dois_is_matched_without_scanning_them() {
+        let n = 5_000;
+        let mut ids = Identities::default();
+        for i in 0..n {
+            let entry = RawEntry {
+                title: "Preface".into(),
+                year: Some(2019),
+                doi: Some(format!("10.1/vol{i}")),
+                ..RawEntry::default()
+            };
+            assert_eq!(ids.find(&entry, "preface", &mut Vec::new()), None);
+            ids.remember(&preface(i as i64 + 1, &format!("10.1/vol{i}")));
+        }
+        assert!(
+            ids.titles_probed.get() <= n,
+            "{} probes",
+            ids.titles_probed.get()
+        );
+        // An entry without identifiers is still the first paper of that title and year.
+        let bare = RawEntry {
+            title: "Preface".into(),
+            year: Some(2019),
+            ..RawEntry::default()
+        };
+        assert_eq!(ids.find(&bare, "preface", &mut Vec::new()), Some(1));
     }
 
     /// Resuming each stem's suffixes where the last key was found, not at `a`: scanning

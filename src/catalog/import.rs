@@ -48,7 +48,7 @@ fn line_of(bytes: &[u8], pos: usize) -> usize {
 }
 
 /// FNV-1a: a stable content fingerprint (std's hasher may change between releases).
-fn fingerprint(text: &str) -> String {
+pub(super) fn fingerprint(text: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in PARSER_VERSION.bytes().chain([0]).chain(text.bytes()) {
         h ^= u64::from(b);
@@ -79,6 +79,19 @@ impl Catalog {
         scope: Scope,
         files: Vec<(String, Vec<u8>)>,
         format: Option<Format>,
+    ) -> Vec<ImportReport> {
+        self.import_files_watched(scope, files, format, |_| {})
+            .await
+    }
+
+    /// [`Catalog::import_files`], calling `stored` as each file is stored (for a progress
+    /// bar). A file is searchable, and its report final, only when this returns.
+    pub async fn import_files_watched(
+        &self,
+        scope: Scope,
+        files: Vec<(String, Vec<u8>)>,
+        format: Option<Format>,
+        mut stored: impl FnMut(&ImportReport),
     ) -> Vec<ImportReport> {
         let mut order: Vec<(u8, usize)> = files
             .iter()
@@ -129,6 +142,7 @@ impl Catalog {
                 }
             };
             let (report, touched) = self.store(scope, prepared).await;
+            stored(&report);
             reports[i] = Some(report);
             written.extend(touched.generations.iter().map(|&g| (i, g)));
             pending.extend(touched);

@@ -207,7 +207,10 @@ impl Catalog {
                     let reached = self.catch_up().await;
                     self.index.release();
                     return match reached {
-                        Ok(g) if g >= target => Ok(()),
+                        Ok(g) if g >= target => {
+                            self.prune_log(g).await;
+                            Ok(())
+                        }
                         Ok(g) => Err(format!("the search index reached change {g} of {target}")),
                         Err(e) => {
                             tracing::error!(error = %e, "search index update failed");
@@ -233,6 +236,18 @@ impl Catalog {
                 );
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Drops the change-log rows the index has applied (it never needs them again), so
+    /// the log stays as long as what the index lags behind, not a term's history.
+    async fn prune_log(&self, reached: i64) {
+        let pruned = match self.pool.acquire().await {
+            Ok(mut conn) => changes::prune_before(&mut conn, reached).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = pruned {
+            tracing::warn!(error = %e, "could not prune the change log; it is retried after the next import");
         }
     }
 

@@ -60,20 +60,7 @@ impl Catalog {
             tx.rollback().await?;
             return Ok(Touched::default());
         }
-        let generation = changes::current(&mut tx).await?;
-        let mut ids_guard = self.identities.lock().await;
-        // Tables loaded before another process wrote would miss its papers and keys.
-        if ids_guard
-            .as_ref()
-            .is_some_and(|ids| ids.generation != generation)
-        {
-            *ids_guard = None;
-        }
-        if ids_guard.is_none() {
-            let mut loaded = Identities::load(&mut tx).await?;
-            loaded.generation = generation;
-            *ids_guard = Some(loaded);
-        }
+        let mut ids_guard = self.current_identities(&mut tx).await?;
         let Some(ids) = ids_guard.as_mut() else {
             anyhow::bail!("identity tables missing after loading");
         };
@@ -120,6 +107,31 @@ impl Catalog {
         touched.generations.push(generation);
         crate::fault::kill_at(crate::fault::AFTER_DB_COMMIT);
         Ok(touched)
+    }
+}
+
+impl Catalog {
+    /// The importer's identity tables, current at the database's generation (the caller
+    /// holds the write lock); `Some` when this returns `Ok`.
+    pub(super) async fn current_identities(
+        &self,
+        tx: &mut SqliteConnection,
+    ) -> anyhow::Result<tokio::sync::MutexGuard<'_, Option<Identities>>> {
+        let generation = changes::current(&mut *tx).await?;
+        let mut ids_guard = self.identities.lock().await;
+        // Tables loaded before another process wrote would miss its papers and keys.
+        if ids_guard
+            .as_ref()
+            .is_some_and(|ids| ids.generation != generation)
+        {
+            *ids_guard = None;
+        }
+        if ids_guard.is_none() {
+            let mut loaded = Identities::load(tx).await?;
+            loaded.generation = generation;
+            *ids_guard = Some(loaded);
+        }
+        Ok(ids_guard)
     }
 }
 

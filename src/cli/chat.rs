@@ -28,7 +28,9 @@ fn options_of(command: &str) -> Option<&'static [&'static str]> {
         "paper show" => &["paper"],
         "tags" => &["page"],
         "cite" => &["paper", "papers", "tag", "format"],
-        "import" => &["file"],
+        "import" | "import file" => &["file", "replace"],
+        "import list" => &[],
+        "import remove" => &["list"],
         "course setup" | "course edit" => &[
             "channel",
             "timezone",
@@ -199,7 +201,7 @@ pub fn parse_line(line: &str) -> ChatLine {
                 format,
             }
         }
-        "import" => {
+        "import" | "import file" => {
             let Some(path) = get("file") else {
                 return ChatLine::Invalid("Give a file: `/import file:path/to/list.md`.".into());
             };
@@ -207,10 +209,20 @@ pub fn parse_line(line: &str) -> ChatLine {
                 Ok(bytes) => Request::Import {
                     filename: path,
                     bytes,
+                    replace: get("replace"),
                 },
                 Err(e) => return ChatLine::Invalid(format!("Cannot read {path}: {e}")),
             }
         }
+        "import list" => Request::Lists,
+        "import remove" => match get("list") {
+            Some(list) => Request::RemoveList { list },
+            None => {
+                return ChatLine::Invalid(
+                    "Say which list: `/import remove list:readings.md`.".into(),
+                )
+            }
+        },
         "course setup" | "course edit" => {
             let settings = match course_settings(&get) {
                 Ok(s) => s,

@@ -56,6 +56,50 @@ async fn data_command(
             format,
             guild,
         } => super::import::run_import(catalog, &paths, format, scope(guild), json, out).await,
+        Command::Lists {
+            guild,
+            remove: Some(list),
+        } => {
+            let mut removed = catalog.remove_list(scope(guild), &list).await?;
+            // The command line imports a file under its canonical path; any spelling of
+            // it names the list.
+            if let (None, Ok(real)) = (removed, std::fs::canonicalize(&list)) {
+                removed = catalog
+                    .remove_list(scope(guild), &real.display().to_string())
+                    .await?;
+            }
+            Ok(match removed {
+                Some(papers) => {
+                    outln!(out, "removed {list}: it spoke for {papers} papers");
+                    0
+                }
+                None => {
+                    outln!(out, "no list named {list}; `paperclub lists` shows them");
+                    1
+                }
+            })
+        }
+        Command::Lists {
+            guild,
+            remove: None,
+        } => {
+            let lists = catalog.lists(scope(guild)).await?;
+            if json {
+                print_json(out, &lists)?;
+            } else {
+                for l in &lists {
+                    outln!(
+                        out,
+                        "{:>6}  {}  {:<8} {}",
+                        l.entries,
+                        l.imported_at,
+                        l.format,
+                        l.name
+                    );
+                }
+            }
+            Ok(0)
+        }
         Command::Search {
             query,
             tag,

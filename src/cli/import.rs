@@ -139,7 +139,21 @@ pub(super) async fn run_import(
             },
         }
     }
-    let reports = catalog.import_files(scope, readable, format).await;
+    let bar = progress_bar(readable.len());
+    let reports = catalog
+        .import_files_watched(scope, readable, format, |report| {
+            bar.set_message(
+                report
+                    .file
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+            );
+            bar.inc(1);
+        })
+        .await;
+    bar.finish_and_clear();
     for ((slot, named), report) in waiting.into_iter().zip(reports) {
         // A folder file in a known format with nothing in it (a stub) is not a list either.
         let empty = report.error.is_none() && report.entries == 0;
@@ -164,6 +178,23 @@ pub(super) async fn run_import(
         .iter()
         .any(|o| o.report.error.is_some() || o.report.not_searchable.is_some());
     Ok(i32::from(failed))
+}
+
+/// A bar of files stored, on standard error when it is a terminal (hidden otherwise, so
+/// pipes and logs get only the reports). Reports print after the last file because a
+/// file's ✓ means searchable, which the index commit at the end decides.
+fn progress_bar(files: usize) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if files < 2 || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(files as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} files  {elapsed}  {wide_msg}")
+    {
+        bar.set_style(style);
+    }
+    bar
 }
 
 /// Why a file found in a folder is not a reading list, if it is not one: not text, in no

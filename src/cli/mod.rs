@@ -52,6 +52,14 @@ pub enum Command {
         #[arg(long)]
         guild: Option<u64>,
     },
+    /// The imported files (lists) of a guild or of the global catalog; `--remove` one.
+    Lists {
+        #[arg(long)]
+        guild: Option<u64>,
+        /// Remove this list (a file name or path as `lists` shows it) and all it stated.
+        #[arg(long)]
+        remove: Option<String>,
+    },
     /// Full-text search over titles, authors, abstracts, tags and venues.
     Search {
         #[arg(required = true, num_args = 1..)]

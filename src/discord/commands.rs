@@ -164,12 +164,27 @@ pub async fn cite(
     .await
 }
 
-/// Import a reading list (.md or .bib) into this server's catalog (instructors)
-#[poise::command(slash_command, guild_only, default_member_permissions = "MANAGE_GUILD")]
-pub async fn import(
+/// This server's reading lists: import, replace, list and remove (instructors)
+#[poise::command(
+    slash_command,
+    guild_only,
+    default_member_permissions = "MANAGE_GUILD",
+    subcommands("import_file", "import_list", "import_remove"),
+    subcommand_required
+)]
+pub async fn import(_ctx: Context<'_>) -> Result<(), BotError> {
+    Ok(())
+}
+
+/// Import a reading list (.md or .bib) into this server's catalog
+#[poise::command(slash_command, guild_only, rename = "file")]
+pub async fn import_file(
     ctx: Context<'_>,
     #[description = "The reading list: awesome-list or course markdown, DokuWiki page, BibTeX"]
     file: serenity::Attachment,
+    #[description = "The list this file replaces (otherwise it is a list of its own)"]
+    #[autocomplete = "autocomplete_list"]
+    replace: Option<String>,
 ) -> Result<(), BotError> {
     // default_member_permissions is only a default: server admins can grant the command
     // to anyone, so the handler checks again.
@@ -181,10 +196,35 @@ pub async fn import(
     let request = Request::Import {
         filename: file.filename.clone(),
         bytes,
+        replace,
     };
     let reply = dispatch::handle(&ctx.data().app, &caller, request).await;
     ctx.send(render::create_reply(reply, Vec::new())).await?;
     Ok(())
+}
+
+/// The reading lists this server imported, with their papers and dates
+#[poise::command(slash_command, guild_only, rename = "list")]
+pub async fn import_list(ctx: Context<'_>) -> Result<(), BotError> {
+    respond(ctx, Request::Lists).await
+}
+
+/// Remove one of this server's reading lists and everything it said
+#[poise::command(slash_command, guild_only, rename = "remove")]
+pub async fn import_remove(
+    ctx: Context<'_>,
+    #[description = "The list to remove"]
+    #[autocomplete = "autocomplete_list"]
+    list: String,
+) -> Result<(), BotError> {
+    respond(ctx, Request::RemoveList { list }).await
+}
+
+async fn autocomplete_list(
+    ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
+    render::choices(dispatch::complete_list(&ctx.data().app.catalog, scope(ctx), partial).await)
 }
 
 /// Checks an attachment's declared size, defers (privately: imports answer the

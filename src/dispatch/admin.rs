@@ -1,31 +1,87 @@
 //! Instructor imports, the import report as users read it, and help.
 
 use super::{Caller, Result};
-use crate::catalog::{Catalog, ImportReport};
+use crate::catalog::{decode, list_name, Catalog, ImportReport};
 use crate::markdown;
 use crate::view::{Embed, Reply};
+
+const INSTRUCTORS_ONLY: &str =
+    "Only instructors (Manage Server, or the instructor role) can import reading lists.";
 
 pub(super) async fn import(
     catalog: &Catalog,
     caller: &Caller,
     filename: &str,
     bytes: &[u8],
+    replace: Option<&str>,
 ) -> Result<Reply> {
     if !caller.instructor {
-        return Ok(Reply::error(
-            "Only instructors (Manage Server, or the instructor role) can import reading lists.",
-        ));
+        return Ok(Reply::error(INSTRUCTORS_ONLY));
     }
-    let name = format!(
-        "discord:{}",
-        filename.rsplit(['/', '\\']).next().unwrap_or(filename)
-    );
-    let report = catalog.import_bytes(caller.scope, &name, bytes, None).await;
+    let text = decode(bytes).unwrap_or_default();
+    let name = match catalog
+        .upload_name(caller.scope, filename, text, replace)
+        .await?
+    {
+        Ok(name) => name,
+        Err(message) => return Ok(Reply::error(message)),
+    };
+    let mut report = catalog.import_bytes(caller.scope, &name, bytes, None).await;
+    // Users know the list by its file name; the prefix only keeps uploads apart from paths.
+    report.file = list_name(&report.file).to_string();
     // Warnings quote the list (keys, titles) and the file name is the uploader's.
     Ok(Reply {
         content: Some(markdown::escape(&report_text(&report))),
         ephemeral: true,
         ..Reply::default()
+    })
+}
+
+/// The server's own lists, newest first.
+pub(super) async fn lists(catalog: &Catalog, caller: &Caller) -> Result<Reply> {
+    let lists = catalog.lists(caller.scope).await?;
+    if lists.is_empty() {
+        return Ok(Reply::text(
+            "This server has imported no reading lists of its own; it sees the shared catalog. Instructors add one with `/import file`.",
+        ));
+    }
+    let mut out = format!("**Reading lists of this server** ({})\n", lists.len());
+    for l in &lists {
+        out.push_str(&format!(
+            "• {} — {}, {} paper{}, imported {} UTC\n",
+            markdown::escape(&l.name),
+            l.format,
+            l.entries,
+            if l.entries == 1 { "" } else { "s" },
+            l.imported_at.get(..16).unwrap_or(&l.imported_at),
+        ));
+    }
+    out.push_str("Replace one with `/import file replace:<list>`; remove one with `/import remove list:<list>`.");
+    Ok(Reply {
+        content: Some(out),
+        ..Reply::default()
+    })
+}
+
+/// Removes one of the server's lists with everything it stated.
+pub(super) async fn remove_list(catalog: &Catalog, caller: &Caller, list: &str) -> Result<Reply> {
+    if !caller.instructor {
+        return Ok(Reply::error(INSTRUCTORS_ONLY));
+    }
+    Ok(match catalog.remove_list(caller.scope, list).await? {
+        None => Reply::error(format!(
+            "This server has no list named {}; `/import list` shows them.",
+            super::quoted(list)
+        )),
+        Some(papers) => Reply {
+            content: Some(format!(
+                "✓ Removed {} and what it said about {papers} paper{}; papers other lists name stay.",
+                super::quoted(list),
+                if papers == 1 { "" } else { "s" }
+            )),
+            ephemeral: true,
+            ..Reply::default()
+        },
     })
 }
 
@@ -75,7 +131,7 @@ pub(super) fn help() -> Reply {
                     "`/paper show paper:<key, arXiv id, DOI or title>` — one paper in full",
                     "`/tags` — all tags with counts",
                     "`/cite paper:<paper> [format:]` — BibTeX, BibLaTeX, APA, MLA, Chicago, IEEE or Markdown; `papers:\"k1 k2\"` or `tag:` for a .bib file",
-                    "`/import file:<.md or .bib>` — instructors: add a reading list",
+                    "`/import file file:<.md or .bib> [replace:]` · `/import list` · `/import remove list:` — instructors: the server's reading lists",
                     "`/week [week:]` · `/schedule` — this week's readings, a week by number or date, the whole term",
                     "`/course info` · `/course status` — the course, its last and next weekly post",
                     "`/course setup` · `/session import|add|edit|move|skip|remove` — instructors: the course, its weekly post and its sessions",

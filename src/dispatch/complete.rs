@@ -71,3 +71,27 @@ pub async fn complete_team(app: &crate::app::App, scope: Scope, partial: &str) -
         }
     }
 }
+
+/// The server's own list names for autocomplete, those containing `partial` (any case).
+pub async fn complete_list(catalog: &Catalog, scope: Scope, partial: &str) -> Vec<Choice> {
+    let partial = partial.trim().to_lowercase();
+    match catalog.lists(scope).await {
+        Ok(lists) => lists
+            .into_iter()
+            .filter(|l| l.name.to_lowercase().contains(&partial))
+            .filter(|l| l.name.chars().count() <= limits::CHOICE_VALUE)
+            .take(limits::CHOICES)
+            .map(|l| Choice {
+                name: truncate(
+                    &format!("{} ({} papers)", l.name, l.entries),
+                    limits::CHOICE_NAME,
+                ),
+                value: l.name,
+            })
+            .collect(),
+        Err(e) => {
+            tracing::error!(error = ?e, "list autocomplete failed");
+            Vec::new()
+        }
+    }
+}

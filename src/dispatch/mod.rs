@@ -23,7 +23,7 @@ use cite_cmd::cite_request;
 use papers::{by_tag, search, show, tags};
 
 pub use admin::report_text;
-pub use complete::{complete_paper, complete_tag, complete_team};
+pub use complete::{complete_list, complete_paper, complete_tag, complete_team};
 pub use course_cmd::{CourseRequest, SessionRequest};
 pub use note_cmd::{ExportBy, NoteRequest};
 pub use team_cmd::TeamRequest;
@@ -69,6 +69,13 @@ pub enum Request {
     Import {
         filename: String,
         bytes: Vec<u8>,
+        /// The list this upload replaces; without it an upload is a list of its own.
+        replace: Option<String>,
+    },
+    /// The lists (imported files) of the caller's server.
+    Lists,
+    RemoveList {
+        list: String,
     },
     Course(CourseRequest),
     Session(SessionRequest),
@@ -121,7 +128,13 @@ async fn run(app: &App, caller: &Caller, request: Request) -> Reply {
             tag,
             format,
         } => cite_request(catalog, caller.scope, paper, papers, tag, format).await,
-        Request::Import { filename, bytes } => import(catalog, caller, &filename, &bytes).await,
+        Request::Import {
+            filename,
+            bytes,
+            replace,
+        } => import(catalog, caller, &filename, &bytes, replace.as_deref()).await,
+        Request::Lists => admin::lists(catalog, caller).await,
+        Request::RemoveList { list } => admin::remove_list(catalog, caller, &list).await,
         Request::Course(r) => course_cmd::course(app, caller, r).await,
         Request::Session(r) => course_cmd::session(app, caller, r).await,
         Request::Week { week } => week_cmd::week(app, caller, week).await,
@@ -149,6 +162,8 @@ impl Request {
             Request::Tags { .. } => "tags",
             Request::Cite { .. } => "cite",
             Request::Import { .. } => "import",
+            Request::Lists => "import list",
+            Request::RemoveList { .. } => "import remove",
             Request::Course(CourseRequest::Setup(_)) => "course setup",
             Request::Course(CourseRequest::Edit(_)) => "course edit",
             Request::Course(CourseRequest::Info) => "course info",

@@ -48,3 +48,14 @@ pub async fn count_after(conn: &mut SqliteConnection, after: i64) -> sqlx::Resul
         .fetch_one(conn)
         .await
 }
+
+/// Forgets the changes before `generation`, which the search index has applied: the log
+/// holds what the index may still need, not the catalog's history. The latest row always
+/// stays (the index is never past the database), so [`current`] still reads the generation.
+pub async fn prune_before(conn: &mut SqliteConnection, generation: i64) -> sqlx::Result<u64> {
+    Ok(sqlx::query("DELETE FROM changes WHERE generation < ?")
+        .bind(generation)
+        .execute(conn)
+        .await?
+        .rows_affected())
+}

@@ -86,3 +86,62 @@ pub async fn visible_paper_ids(conn: &mut SqliteConnection) -> sqlx::Result<Vec<
         .fetch_all(conn)
         .await
 }
+
+/// An imported file as the list command shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListRow {
+    pub path: String,
+    pub format: String,
+    pub imported_at: String,
+    pub entries: i64,
+}
+
+/// The files a scope imported itself, newest first, with how many papers each speaks for.
+pub async fn files_of_scope(
+    conn: &mut SqliteConnection,
+    scope: Scope,
+) -> sqlx::Result<Vec<ListRow>> {
+    let rows = sqlx::query(
+        "SELECT f.path, f.format, f.imported_at, (SELECT COUNT(*) FROM sources s WHERE s.file_id = f.id)
+         FROM files f WHERE f.scope = ? ORDER BY f.imported_at DESC, f.id DESC",
+    )
+    .bind(scope.0 as i64)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| ListRow {
+            path: r.get(0),
+            format: r.get(1),
+            imported_at: r.get(2),
+            entries: r.get(3),
+        })
+        .collect())
+}
+
+/// Paths of a scope's files that start with `prefix`, for picking a free upload name.
+pub async fn paths_with_prefix(
+    conn: &mut SqliteConnection,
+    scope: Scope,
+    prefix: &str,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar("SELECT path FROM files WHERE scope = ? AND substr(path, 1, length(?)) = ?")
+        .bind(scope.0 as i64)
+        .bind(prefix)
+        .bind(prefix)
+        .fetch_all(conn)
+        .await
+}
+
+/// Deletes a file with everything it stated; returns the papers it spoke for.
+pub async fn delete_file(conn: &mut SqliteConnection, file_id: i64) -> sqlx::Result<Vec<i64>> {
+    let papers = sqlx::query_scalar("SELECT paper_id FROM sources WHERE file_id = ?")
+        .bind(file_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM files WHERE id = ?")
+        .bind(file_id)
+        .execute(conn)
+        .await?;
+    Ok(papers)
+}

@@ -81,7 +81,7 @@ async fn shutdown_finishes_interactions_in_flight_turns_new_ones_away_and_closes
             slow,
             &Invoker::instructor(GUILD_A),
             "import",
-            json!([option]),
+            json!([payloads::sub("file", json!([option]))]),
             Some(resolved),
         ),
     );
@@ -139,7 +139,8 @@ mod payloads_deserialize_as_serenity_types {
         bot.press(&student, "page:1:1:next", message).await;
         let url = bot.fake.serve_file("l.bib", READING_LIST);
         let (option, resolved) = attachment("file", bot.fake.next_id(), "l.bib", 10, &url);
-        let (id, _) = bot.send_slash_resolved(&student, "import", json!([option]), Some(resolved));
+        let options = json!([payloads::sub("file", json!([option]))]);
+        let (id, _) = bot.send_slash_resolved(&student, "import", options, Some(resolved));
         bot.answer(id).await;
         bot.fake.drop_gateway();
         bot.fake.expect_sent("RESUMED", 1).await;

@@ -1,4 +1,5 @@
-//! `/import`: who may, deferral, download, size cap, and what it changes.
+//! `/import file|list|remove`: who may, deferral, download, size cap, what it changes, and
+//! uploads kept as lists of their own.
 
 use super::*;
 
@@ -36,13 +37,172 @@ async fn import_as(bot: &TestBot, who: &Invoker) -> u64 {
     send_import(bot, who, "list.bib", READING_LIST, READING_LIST.len())
 }
 
-/// Sends `/import` with `filename` attached: the fake serves `bytes`, the attachment
+/// Sends `/import file` with `filename` attached: the fake serves `bytes`, the attachment
 /// claims `size` bytes. Returns the interaction id.
 fn send_import(bot: &TestBot, who: &Invoker, filename: &str, bytes: &[u8], size: usize) -> u64 {
+    send_upload(bot, who, filename, bytes, size, None)
+}
+
+fn send_upload(
+    bot: &TestBot,
+    who: &Invoker,
+    filename: &str,
+    bytes: &[u8],
+    size: usize,
+    replace: Option<&str>,
+) -> u64 {
     let url = bot.fake.serve_file(filename, bytes);
     let (option, resolved) = attachment("file", bot.fake.next_id(), filename, size, &url);
-    bot.send_slash_resolved(who, "import", json!([option]), Some(resolved))
-        .0
+    let mut options = vec![option];
+    if let Some(list) = replace {
+        options.push(json!({"name": "replace", "type": 3, "value": list}));
+    }
+    bot.send_slash_resolved(
+        who,
+        "import",
+        json!([sub("file", json!(options))]),
+        Some(resolved),
+    )
+    .0
+}
+
+/// Uploads `text` as `filename` and waits for the report.
+async fn upload(bot: &TestBot, filename: &str, text: &str, replace: Option<&str>) -> String {
+    let who = Invoker::instructor(GUILD_A);
+    let id = send_upload(bot, &who, filename, text.as_bytes(), text.len(), replace);
+    bot.answer(id).await;
+    content(&bot.follow_up(id).await).to_string()
+}
+
+async fn titles_in_a(bot: &TestBot, query: &str) -> Vec<String> {
+    let found = bot
+        .catalog
+        .search(paperclub::model::Scope(GUILD_A), query, &[], None, 10)
+        .await
+        .expect("search");
+    found.into_iter().map(|r| r.paper.title).collect()
+}
+
+const PASTE_ONE: &str = "@article{vaswani2017attention,\n  title = {Attention Is All You Need},\n  author = {Vaswani, Ashish},\n  year = {2017},\n  eprint = {1706.03762}\n}\n";
+const PASTE_TWO: &str = "@inproceedings{he2016deep,\n  title = {Deep Residual Learning for Image Recognition},\n  author = {He, Kaiming},\n  year = {2016},\n  eprint = {1512.03385}\n}\n";
+
+#[tokio::test]
+async fn two_uploads_with_the_same_name_are_two_lists_until_one_is_replaced_or_removed() {
+    let bot = spawn_bot().await;
+    let first = upload(&bot, "message.txt", PASTE_ONE, None).await;
+    assert!(first.contains("message.txt"), "{first}");
+    let second = upload(&bot, "message.txt", PASTE_TWO, None).await;
+    assert!(second.contains("message (2).txt"), "{second}");
+    // Discord names every paste message.txt: the second must not drop the first.
+    assert_eq!(titles_in_a(&bot, "attention").await.len(), 1);
+    assert_eq!(titles_in_a(&bot, "residual").await.len(), 1);
+
+    let who = Invoker::instructor(GUILD_A);
+    let lists = bot
+        .slash(&who, "import", json!([sub("list", json!([]))]))
+        .await;
+    let text = content(&lists);
+    assert!(
+        text.contains("message.txt") && text.contains("message (2).txt"),
+        "{text}"
+    );
+    assert!(text.contains("1 paper,"), "{text}");
+
+    let choices = bot
+        .autocomplete(
+            &who,
+            "import",
+            json!([sub("remove", json!([focused("list", "(2)")]))]),
+        )
+        .await;
+    let names: Vec<&str> = choices.json()["data"]["choices"]
+        .as_array()
+        .expect("choices")
+        .iter()
+        .filter_map(|c| c["value"].as_str())
+        .collect();
+    assert_eq!(names, ["message (2).txt"]);
+
+    // The same paste again is the list it repeats, reported unchanged, not a third list.
+    let again = upload(&bot, "message.txt", PASTE_TWO, None).await;
+    assert!(
+        again.contains("message (2).txt") && again.contains("1 unchanged"),
+        "{again}"
+    );
+
+    // Replacing the first list swaps its claims for the new file's.
+    let replaced = upload(&bot, "notes.md", PASTE_TWO, Some("message.txt")).await;
+    assert!(
+        replaced.contains("message.txt") && replaced.contains("1 dropped"),
+        "{replaced}"
+    );
+    assert!(titles_in_a(&bot, "attention").await.is_empty());
+
+    let student = Invoker::student(GUILD_A);
+    let refused = bot
+        .slash(
+            &student,
+            "import",
+            json!([sub(
+                "remove",
+                json!([{"name": "list", "type": 3, "value": "message (2).txt"}])
+            )]),
+        )
+        .await;
+    assert!(
+        content(&refused).contains("instructor"),
+        "{}",
+        content(&refused)
+    );
+
+    let removed = bot
+        .slash(
+            &who,
+            "import",
+            json!([sub(
+                "remove",
+                json!([{"name": "list", "type": 3, "value": "message (2).txt"}])
+            )]),
+        )
+        .await;
+    assert!(
+        content(&removed).contains("Removed"),
+        "{}",
+        content(&removed)
+    );
+    // Residual Learning is still named by the replaced first list.
+    assert_eq!(titles_in_a(&bot, "residual").await.len(), 1);
+    let removed = bot
+        .slash(
+            &who,
+            "import",
+            json!([sub(
+                "remove",
+                json!([{"name": "list", "type": 3, "value": "message.txt"}])
+            )]),
+        )
+        .await;
+    assert!(
+        content(&removed).contains("Removed"),
+        "{}",
+        content(&removed)
+    );
+    assert!(titles_in_a(&bot, "residual").await.is_empty());
+    let missing = bot
+        .slash(
+            &who,
+            "import",
+            json!([sub(
+                "remove",
+                json!([{"name": "list", "type": 3, "value": "nope.md"}])
+            )]),
+        )
+        .await;
+    assert!(
+        content(&missing).contains("no list named"),
+        "{}",
+        content(&missing)
+    );
 }
 
 #[tokio::test]

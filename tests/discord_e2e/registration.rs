@@ -63,7 +63,11 @@ async fn commands_are_registered_in_the_dev_guild_with_their_options() {
 
     let import = command(registered, "import");
     assert_eq!(import["default_member_permissions"], "32", "Manage Server");
-    assert_eq!(option(import, "file")["type"], 11);
+    let upload = option(import, "file");
+    assert_eq!(upload["type"], 1);
+    assert_eq!(option(upload, "file")["type"], 11);
+    assert_eq!(option(upload, "replace")["autocomplete"], true);
+    assert_eq!(option(option(import, "remove"), "list")["required"], true);
 
     // Discord refuses a command or option without a description.
     fn all_described(v: &Value) {
