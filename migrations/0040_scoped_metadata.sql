@@ -55,3 +55,10 @@ SELECT s.id, json_array(json_object(
     'arxiv', p.arxiv, 'doi', p.doi, 'abstract', p.abstract, 'note', p.note,
     'bibtex', p.bibtex))
 FROM sources s JOIN papers p ON p.id = s.paper_id WHERE s.scope != 0;
+-- ... and to have been shown the paper under its key as it stands: a paper only a guild
+-- listed keeps that key there when the global catalog later lists it under another.
+INSERT OR IGNORE INTO paper_views (paper_id, scope, key, title, title_norm, authors, year,
+    venue, arxiv, doi, abstract, note, bibtex)
+SELECT p.id, s.scope, p.key, p.title, p.title_norm, p.authors, p.year, p.venue, p.arxiv,
+    p.doi, p.abstract, p.note, p.bibtex
+FROM sources s JOIN papers p ON p.id = s.paper_id WHERE s.scope != 0 GROUP BY p.id, s.scope;

@@ -335,3 +335,58 @@ async fn a_removed_list_takes_its_metadata_out_of_the_guilds_view() {
     app.catalog.remove_list(A, "guild-b.bib").await.unwrap();
     assert_eq!(reply(&app, A, "/paper show paper:2001.08361").await, global);
 }
+
+/// A data folder from before guild views: its guild sources recorded nothing of what they
+/// said. The migration takes them to have said the paper's row as it stood, so the guild
+/// keeps seeing what it saw, and the global catalog's next import no longer mixes it in.
+#[tokio::test]
+async fn a_data_folder_from_before_guild_views_keeps_what_each_guild_saw() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::open(dir.path()).await.unwrap();
+    let report = catalog
+        .import_bytes(A, "discord:guild-first.bib", GUILD_FIRST.as_bytes(), None)
+        .await;
+    assert!(report.error.is_none(), "{report:?}");
+    // Back to the schema before migration 0040, as an older paperclub left it.
+    for sql in [
+        "DROP TABLE source_meta",
+        "DROP TABLE paper_views",
+        "DROP TABLE tag_names",
+        "DROP INDEX IF EXISTS paper_views_key",
+        "ALTER TABLE key_aliases DROP COLUMN scope",
+        "DELETE FROM _sqlx_migrations WHERE version = 40",
+    ] {
+        sqlx::query(sql).execute(catalog.pool()).await.expect(sql);
+    }
+    catalog.close().await;
+    drop(catalog);
+
+    let catalog = Catalog::open(dir.path()).await.unwrap();
+    let Resolved::One(before) = catalog.resolve(A, "sneakykey").await.unwrap() else {
+        panic!("guild A lost its paper");
+    };
+    assert_eq!(before.tags, ["Secret Sauce"]);
+    let report = catalog
+        .import_bytes(
+            Scope::GLOBAL,
+            "global-later.bib",
+            GLOBAL_LATER.as_bytes(),
+            None,
+        )
+        .await;
+    assert!(report.error.is_none(), "{report:?}");
+    let Resolved::One(global) = catalog.resolve(Scope::GLOBAL, "2201.02177").await.unwrap() else {
+        panic!("the global catalog does not see its paper");
+    };
+    assert_eq!(global.key, "power2022grokking");
+    assert_eq!(global.authors[0], "Alethea Power");
+    assert_eq!(global.tags, ["Generalization"]);
+    let Resolved::One(seen) = catalog.resolve(A, "sneakykey").await.unwrap() else {
+        panic!("guild A lost its key");
+    };
+    assert!(seen
+        .abstract_text
+        .unwrap_or_default()
+        .contains("only guild A wrote"));
+    catalog.close().await;
+}
