@@ -172,7 +172,7 @@ impl SearchIndex {
             n => n.min(MAX_LIMIT),
         };
         let searcher = self.reader.searcher();
-        let stats = stats::GlobalStats::new(&searcher, &self.fields)?;
+        let stats = stats::GlobalStats::new(&searcher, &self.fields, query.scope.0)?;
         match query::plan(&searcher, &stats, &self.fields, query)? {
             Plan::Nothing => Ok(Vec::new()),
             Plan::Ranked {
@@ -187,7 +187,7 @@ impl SearchIndex {
                     &TopDocs::with_limit(limit),
                     &stats,
                 )?;
-                self.hits(&searcher, &stats, query.scope, text.as_ref(), top)
+                self.hits(&searcher, &stats, text.as_ref(), top)
             }
             Plan::Ranked {
                 text,
@@ -200,7 +200,7 @@ impl SearchIndex {
                     &FilteredTopDocs::new(limit, filter),
                     &stats,
                 )?;
-                self.hits(&searcher, &stats, query.scope, text.as_ref(), top)
+                self.hits(&searcher, &stats, text.as_ref(), top)
             }
             Plan::Browse(q) => self.browse(&searcher, q.as_ref(), limit),
         }
@@ -211,7 +211,6 @@ impl SearchIndex {
         &self,
         searcher: &Searcher,
         stats: &stats::GlobalStats<'_>,
-        scope: Scope,
         text: &dyn Query,
         top: Vec<(f32, DocAddress)>,
     ) -> anyhow::Result<Vec<Hit>> {
@@ -229,7 +228,7 @@ impl SearchIndex {
                 let Some(word) = term.value().as_str().map(str::to_string) else {
                     continue;
                 };
-                if stats.visible_doc_freq(&term, scope.0).ok()? > 0 {
+                if stats.visible_doc_freq(&term).ok()? > 0 {
                     let df = tantivy::query::Bm25StatisticsProvider::doc_freq(stats, &term).ok()?;
                     weights.insert(word, 1.0 / (1.0 + df as f32));
                 }

@@ -134,7 +134,7 @@ pub fn plan(
             let term = Term::from_field_text(kind.field(f), &word.stem);
             // Absent terms would only add empty scorers to the union. Known is as the scope
             // sees: a word only another guild's documents have is unknown here.
-            if stats.visible_doc_freq(&term, q.scope.0)? == 0 {
+            if stats.visible_doc_freq(&term)? == 0 {
                 continue;
             }
             known = true;

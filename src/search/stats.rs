@@ -10,6 +10,8 @@
 //! each one up rather than by counting the global ones.
 
 use super::schema::Fields;
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
 use tantivy::query::Bm25StatisticsProvider;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Searcher, Term, TERMINATED};
@@ -18,14 +20,19 @@ use tantivy::{DocId, DocSet, Searcher, Term, TERMINATED};
 /// (with their scope) and deleted global ones (scope 0), each with whether it is alive.
 type Excluded = Vec<(DocId, u64, bool)>;
 
-/// BM25 statistics of the global documents, and per-scope document frequencies.
+/// BM25 statistics of the global documents, and document frequencies as one scope sees
+/// them, for one search.
 pub struct GlobalStats<'a> {
     searcher: &'a Searcher,
+    scope: u64,
     excluded: Vec<Excluded>,
+    /// Per term: left-out documents holding it, and of those the scope's live ones. Query
+    /// planning, scoring and snippets each ask for the same terms.
+    counted: Mutex<HashMap<Term, (u64, u64)>>,
 }
 
 impl<'a> GlobalStats<'a> {
-    pub fn new(searcher: &'a Searcher, f: &Fields) -> tantivy::Result<GlobalStats<'a>> {
+    pub fn new(searcher: &'a Searcher, f: &Fields, scope: u64) -> tantivy::Result<GlobalStats<'a>> {
         let mut excluded = Vec::with_capacity(searcher.segment_readers().len());
         for reader in searcher.segment_readers() {
             let index = reader.inverted_index(f.scope)?;
@@ -58,12 +65,39 @@ impl<'a> GlobalStats<'a> {
             docs.sort_unstable();
             excluded.push(docs);
         }
-        Ok(GlobalStats { searcher, excluded })
+        Ok(GlobalStats {
+            searcher,
+            scope,
+            excluded,
+            counted: Mutex::new(HashMap::new()),
+        })
     }
 
-    /// `(left-out documents holding term, of which live in `scope`)`.
-    fn guild_freq(&self, term: &Term, scope: u64) -> tantivy::Result<(u64, u64)> {
+    /// `(left-out documents holding term, of which live in the scope)`.
+    fn guild_freq(&self, term: &Term) -> tantivy::Result<(u64, u64)> {
+        let known = self
+            .counted
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(term)
+            .copied();
+        if let Some(found) = known {
+            return Ok(found);
+        }
+        let found = self.count(term)?;
+        self.counted
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(term.clone(), found);
+        Ok(found)
+    }
+
+    fn count(&self, term: &Term) -> tantivy::Result<(u64, u64)> {
         let (mut all, mut mine) = (0, 0);
+        let mut tally = |&(_, s, alive): &(DocId, u64, bool)| {
+            all += 1;
+            mine += u64::from(alive && s == self.scope);
+        };
         for (reader, docs) in self.searcher.segment_readers().iter().zip(&self.excluded) {
             if docs.is_empty() {
                 continue;
@@ -72,25 +106,35 @@ impl<'a> GlobalStats<'a> {
             let Some(mut postings) = index.read_postings(term, IndexRecordOption::Basic)? else {
                 continue;
             };
-            for &(doc, s, alive) in docs {
+            // Walk whichever list is shorter: a common word's postings, or many guild docs.
+            if (index.doc_freq(term)? as usize) < docs.len() {
+                while postings.doc() != TERMINATED {
+                    let doc = postings.doc();
+                    if let Ok(i) = docs.binary_search_by_key(&doc, |d| d.0) {
+                        tally(&docs[i]);
+                    }
+                    postings.advance();
+                }
+                continue;
+            }
+            for d in docs {
                 if postings.doc() == TERMINATED {
                     break;
                 }
-                if postings.doc() <= doc && postings.seek(doc) == doc {
-                    all += 1;
-                    mine += u64::from(alive && s == scope);
+                if postings.doc() <= d.0 && postings.seek(d.0) == d.0 {
+                    tally(d);
                 }
             }
         }
         Ok((all, mine))
     }
 
-    /// Documents holding `term` that `scope` sees some version of: the global ones, and
+    /// Documents holding `term` that the scope sees some version of: the global ones, and
     /// the scope's own. Zero means the word is unknown there.
-    pub fn visible_doc_freq(&self, term: &Term, scope: u64) -> tantivy::Result<u64> {
-        let (all, mine) = self.guild_freq(term, scope)?;
+    pub fn visible_doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        let (all, mine) = self.guild_freq(term)?;
         let global = self.searcher.doc_freq(term)?.saturating_sub(all);
-        Ok(global + if scope == 0 { 0 } else { mine })
+        Ok(global + if self.scope == 0 { 0 } else { mine })
     }
 }
 
@@ -126,7 +170,7 @@ impl Bm25StatisticsProvider for GlobalStats<'_> {
     }
 
     fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
-        let (all, _) = self.guild_freq(term, 0)?;
+        let (all, _) = self.guild_freq(term)?;
         Ok(self.searcher.doc_freq(term)?.saturating_sub(all))
     }
 }

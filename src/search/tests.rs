@@ -357,3 +357,30 @@ fn a_guild_view_replaces_the_global_document_only_in_that_guild() {
     tag.scope = Scope(8);
     assert!(ids(&index, &tag).is_empty());
 }
+
+/// Scores come from the live global documents only: neither a guild's documents nor the
+/// deleted copy of a rewritten global one moves them.
+#[test]
+fn guild_and_deleted_documents_do_not_move_global_scores() {
+    let index = catalog();
+    let query = q("scaling language models");
+    let before = index.search(&query).expect("search");
+    assert!(before.len() > 1);
+    let guild = with(
+        doc(99, "Scaling language models again", "language models scale"),
+        |d| d.scopes = vec![Scope(7)],
+    );
+    let rewritten = doc(
+        2,
+        "Scaling Laws for Neural Language Models",
+        "We study empirical scaling laws for language model performance on the \
+         cross-entropy loss.",
+    );
+    index
+        .update(&[guild, rewritten], &[], 0, 0)
+        .expect("update");
+    assert_eq!(index.search(&query).expect("search"), before);
+    let mut in_guild = query.clone();
+    in_guild.scope = Scope(7);
+    assert!(ids(&index, &in_guild).contains(&99));
+}
