@@ -4,6 +4,7 @@
 //! they match: when another process has written since, they are loaded again.
 
 use super::merge::{titles_agree, years_agree};
+use super::Catalog;
 use crate::ingest::ids::arxiv_year;
 use crate::ingest::{RawEntry, Warning};
 use crate::store::papers::{self, PaperRow};
@@ -180,6 +181,31 @@ impl Identities {
             self.keys_probed += 1;
         }
         self.keys.contains(key)
+    }
+}
+
+impl Catalog {
+    /// The importer's identity tables, current at the database's generation (the caller
+    /// holds the write lock); `Some` when this returns `Ok`.
+    pub(super) async fn current_identities(
+        &self,
+        tx: &mut SqliteConnection,
+    ) -> anyhow::Result<tokio::sync::MutexGuard<'_, Option<Identities>>> {
+        let generation = crate::store::changes::current(&mut *tx).await?;
+        let mut ids_guard = self.identities.lock().await;
+        // Tables loaded before another process wrote would miss its papers and keys.
+        if ids_guard
+            .as_ref()
+            .is_some_and(|ids| ids.generation != generation)
+        {
+            *ids_guard = None;
+        }
+        if ids_guard.is_none() {
+            let mut loaded = Identities::load(tx).await?;
+            loaded.generation = generation;
+            *ids_guard = Some(loaded);
+        }
+        Ok(ids_guard)
     }
 }
 

@@ -7,6 +7,7 @@
 use super::identities::Identities;
 use super::merge::{merge, new_row};
 use crate::ingest::{BibEntry, RawEntry};
+use crate::model::Scope;
 use crate::store::papers::{self, PaperRow};
 use crate::store::views::{self, Pair};
 use serde::{Deserialize, Serialize};
@@ -144,6 +145,30 @@ pub(super) async fn refresh(
     views::delete_views(&mut *tx, &gone).await?;
     views::upsert_views(&mut *tx, &upserts).await?;
     Ok(())
+}
+
+/// Merges again the views a file's write changed: for a guild's file, that guild's views
+/// of the papers it names (`named`) or no longer names (`dropped`, paper to source); for a
+/// global file, every guild's views of the papers it names, since the global row under
+/// them may have changed. `created` are the papers new in the write.
+pub(super) async fn refresh_after_write(
+    tx: &mut SqliteConnection,
+    ids: &mut Identities,
+    scope: Scope,
+    named: &[i64],
+    created: &HashSet<i64>,
+    dropped: &HashMap<i64, i64>,
+) -> anyhow::Result<()> {
+    let pairs: Vec<Pair> = if scope == Scope::GLOBAL {
+        views::guild_pairs(&mut *tx, named).await?
+    } else {
+        named
+            .iter()
+            .chain(dropped.keys())
+            .map(|&p| (p, scope))
+            .collect()
+    };
+    refresh(tx, ids, &pairs, created).await
 }
 
 #[cfg(test)]

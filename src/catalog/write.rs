@@ -16,7 +16,7 @@ use crate::ingest::{ParseOutput, Warning};
 use crate::model::{Link, Scope};
 use crate::search::IndexDoc;
 use crate::store::papers::{self, PaperRow};
-use crate::store::views::{self, Pair};
+use crate::store::views;
 use crate::store::{bulk, changes, sources};
 use sqlx::SqliteConnection;
 use std::collections::{HashMap, HashSet};
@@ -74,7 +74,14 @@ impl Catalog {
         report.dropped = old_sources.len();
         let gone: Vec<i64> = old_sources.values().copied().collect();
         sources::delete_sources(&mut tx, &gone).await?;
-        refresh_views(&mut tx, ids, scope, &slots, &old_sources).await?;
+        let named: Vec<i64> = slots.iter().map(|s| s.row.id).collect();
+        let created: HashSet<i64> = slots
+            .iter()
+            .filter(|s| s.original.is_none())
+            .map(|s| s.row.id)
+            .collect();
+        super::views::refresh_after_write(&mut tx, ids, scope, &named, &created, &old_sources)
+            .await?;
 
         // Papers new in this file are indexed from memory; the rest are read back, since
         // other files also speak for them.
@@ -107,31 +114,6 @@ impl Catalog {
         touched.generations.push(generation);
         crate::fault::kill_at(crate::fault::AFTER_DB_COMMIT);
         Ok(touched)
-    }
-}
-
-impl Catalog {
-    /// The importer's identity tables, current at the database's generation (the caller
-    /// holds the write lock); `Some` when this returns `Ok`.
-    pub(super) async fn current_identities(
-        &self,
-        tx: &mut SqliteConnection,
-    ) -> anyhow::Result<tokio::sync::MutexGuard<'_, Option<Identities>>> {
-        let generation = changes::current(&mut *tx).await?;
-        let mut ids_guard = self.identities.lock().await;
-        // Tables loaded before another process wrote would miss its papers and keys.
-        if ids_guard
-            .as_ref()
-            .is_some_and(|ids| ids.generation != generation)
-        {
-            *ids_guard = None;
-        }
-        if ids_guard.is_none() {
-            let mut loaded = Identities::load(tx).await?;
-            loaded.generation = generation;
-            *ids_guard = Some(loaded);
-        }
-        Ok(ids_guard)
     }
 }
 
@@ -472,34 +454,6 @@ async fn write_plan(
     }
     bulk::insert_cites(&mut *tx, &cite_rows).await?;
     Ok(())
-}
-
-/// Merges again the views this file's write changed: for a guild's file, that guild's
-/// views of the papers it names or no longer names; for a global file, every guild's
-/// views of the papers it names, since the global row under them may have changed.
-async fn refresh_views(
-    tx: &mut SqliteConnection,
-    ids: &mut Identities,
-    scope: Scope,
-    slots: &[Slot],
-    dropped: &HashMap<i64, i64>,
-) -> anyhow::Result<()> {
-    let named: Vec<i64> = slots.iter().map(|s| s.row.id).collect();
-    let pairs: Vec<Pair> = if scope == Scope::GLOBAL {
-        views::guild_pairs(&mut *tx, &named).await?
-    } else {
-        named
-            .iter()
-            .chain(dropped.keys())
-            .map(|&p| (p, scope))
-            .collect()
-    };
-    let created: HashSet<i64> = slots
-        .iter()
-        .filter(|s| s.original.is_none())
-        .map(|s| s.row.id)
-        .collect();
-    super::views::refresh(tx, ids, &pairs, &created).await
 }
 
 /// Papers whose index documents an import changed.
