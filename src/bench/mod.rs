@@ -160,6 +160,7 @@ pub fn index_doc(p: &Paper) -> IndexDoc {
         year: p.year,
         tags: p.tags.iter().map(|t| (Scope::GLOBAL, t.clone())).collect(),
         scopes: vec![Scope::GLOBAL],
+        shadowed: Vec::new(),
     }
 }
 

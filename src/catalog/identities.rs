@@ -4,6 +4,7 @@
 //! they match: when another process has written since, they are loaded again.
 
 use super::merge::{titles_agree, years_agree};
+use super::Catalog;
 use crate::ingest::ids::arxiv_year;
 use crate::ingest::{RawEntry, Warning};
 use crate::store::papers::{self, PaperRow};
@@ -45,6 +46,11 @@ impl Identities {
             .await?;
         ids.keys
             .extend(aliases.into_iter().map(|a| a.to_lowercase()));
+        // A guild's view may show a key of its own, and identifiers only the guild gave.
+        for (id, key, arxiv, doi) in crate::store::views::identity_rows(&mut *conn).await? {
+            ids.keys.insert(key.to_lowercase());
+            ids.add_ids(id, &arxiv, &doi);
+        }
         let tags: Vec<(String, i64)> = sqlx::query_as("SELECT key, id FROM tags")
             .fetch_all(conn)
             .await?;
@@ -73,6 +79,20 @@ impl Identities {
                 doi: row.doi.clone(),
             },
         );
+    }
+
+    /// Lets a guild's entry's identifiers find paper `id` too, where no paper holds them:
+    /// the guild's view has them, the global row does not.
+    pub(super) fn add_identifiers(&mut self, id: i64, entry: &RawEntry) {
+        self.add_ids(id, &entry.arxiv, &entry.doi);
+    }
+
+    fn add_ids(&mut self, id: i64, arxiv: &Option<String>, doi: &Option<String>) {
+        for (value, map) in [(arxiv, &mut self.arxiv), (doi, &mut self.doi)] {
+            if let Some(v) = value {
+                map.entry(v.clone()).or_insert(id);
+            }
+        }
     }
 
     /// The paper `entry` is, if the catalog has it; warns about identifiers that point at
@@ -161,6 +181,31 @@ impl Identities {
             self.keys_probed += 1;
         }
         self.keys.contains(key)
+    }
+}
+
+impl Catalog {
+    /// The importer's identity tables, current at the database's generation (the caller
+    /// holds the write lock); `Some` when this returns `Ok`.
+    pub(super) async fn current_identities(
+        &self,
+        tx: &mut SqliteConnection,
+    ) -> anyhow::Result<tokio::sync::MutexGuard<'_, Option<Identities>>> {
+        let generation = crate::store::changes::current(&mut *tx).await?;
+        let mut ids_guard = self.identities.lock().await;
+        // Tables loaded before another process wrote would miss its papers and keys.
+        if ids_guard
+            .as_ref()
+            .is_some_and(|ids| ids.generation != generation)
+        {
+            *ids_guard = None;
+        }
+        if ids_guard.is_none() {
+            let mut loaded = Identities::load(tx).await?;
+            loaded.generation = generation;
+            *ids_guard = Some(loaded);
+        }
+        Ok(ids_guard)
     }
 }
 

@@ -1,9 +1,13 @@
 //! Turning stored papers into search documents, in batches, for index updates after an
-//! import and for full rebuilds.
+//! import and for full rebuilds. A paper has one document per view: the global one (its
+//! `papers` row and global tags) when it has a global source, and one per guild that has
+//! a source of it (that guild's view, global and own tags), which hides the global one in
+//! that guild.
 
 use crate::model::Scope;
 use crate::search::IndexDoc;
-use crate::store::ids_json;
+use crate::store::papers::{self, PaperRow};
+use crate::store::{ids_json, views};
 use sqlx::{Row, SqlitePool};
 use std::collections::HashMap;
 
@@ -19,6 +23,10 @@ pub async fn all_docs(pool: &SqlitePool) -> anyhow::Result<Vec<IndexDoc>> {
 
 /// Documents for these papers, and the ids among them no longer visible anywhere.
 pub async fn docs_for(pool: &SqlitePool, ids: &[i64]) -> anyhow::Result<(Vec<IndexDoc>, Vec<i64>)> {
+    // Callers may name a paper twice; the second time must not read as "gone".
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
     let mut docs = Vec::with_capacity(ids.len());
     let mut gone = Vec::new();
     for chunk in ids.chunks(BATCH) {
@@ -33,12 +41,14 @@ pub async fn docs_for(pool: &SqlitePool, ids: &[i64]) -> anyhow::Result<(Vec<Ind
         {
             scopes.entry(r.get(0)).or_default().push(Scope(r.get::<i64, _>(1) as u64));
         }
+        // Names as the scope that tagged sees them (the global spelling where there is one).
         let mut tags: HashMap<i64, Vec<(Scope, String)>> = HashMap::new();
-        for r in sqlx::query(
-            "SELECT DISTINCT pt.paper_id, s.scope, t.name FROM paper_tags pt
+        for r in sqlx::query(&format!(
+            "SELECT DISTINCT pt.paper_id, s.scope, {} FROM paper_tags pt
              JOIN sources s ON s.id = pt.source_id JOIN tags t ON t.id = pt.tag_id
              WHERE pt.paper_id IN (SELECT value FROM json_each(?))",
-        )
+            views::tag_name_sql("s.scope")
+        ))
         .bind(&param)
         .fetch_all(pool)
         .await?
@@ -47,33 +57,54 @@ pub async fn docs_for(pool: &SqlitePool, ids: &[i64]) -> anyhow::Result<(Vec<Ind
                 .or_default()
                 .push((Scope(r.get::<i64, _>(1) as u64), r.get(2)));
         }
-        let rows = sqlx::query(
-            "SELECT id, title, authors, abstract, note, venue, year FROM papers
-             WHERE id IN (SELECT value FROM json_each(?))",
-        )
-        .bind(&param)
-        .fetch_all(pool)
-        .await?;
-        for r in rows {
-            let id: i64 = r.get(0);
-            let Some(mut paper_scopes) = scopes.remove(&id) else {
+        let mut conn = pool.acquire().await?;
+        let mut rows = papers::get_many(&mut conn, chunk).await?;
+        let mut seen = views::views_of(&mut conn, chunk).await?;
+        drop(conn);
+        for &id in chunk {
+            let (Some(mut paper_scopes), Some(row)) = (scopes.remove(&id), rows.remove(&id)) else {
                 gone.push(id);
                 continue;
             };
             paper_scopes.sort();
-            let authors: String = r.get(2);
-            docs.push(IndexDoc {
-                id,
-                title: r.get(1),
-                authors: serde_json::from_str(&authors).unwrap_or_default(),
-                abstract_text: r.get(3),
-                note: r.get(4),
-                venue: r.get(5),
-                year: r.get(6),
-                tags: tags.remove(&id).unwrap_or_default(),
-                scopes: paper_scopes,
-            });
+            let tags = tags.remove(&id).unwrap_or_default();
+            let guilds: Vec<Scope> = paper_scopes
+                .iter()
+                .copied()
+                .filter(|s| *s != Scope::GLOBAL)
+                .collect();
+            for &guild in &guilds {
+                // A guild source from before views existed: its guild saw the paper's row.
+                let view = seen.remove(&(id, guild)).unwrap_or_else(|| row.clone());
+                let own = |s: &Scope| *s == Scope::GLOBAL || *s == guild;
+                docs.push(doc(view, guild, &tags, own, Vec::new()));
+            }
+            if paper_scopes.first() == Some(&Scope::GLOBAL) {
+                let global = |s: &Scope| *s == Scope::GLOBAL;
+                docs.push(doc(row, Scope::GLOBAL, &tags, global, guilds));
+            }
         }
     }
     Ok((docs, gone))
+}
+
+fn doc(
+    row: PaperRow,
+    scope: Scope,
+    tags: &[(Scope, String)],
+    keep: impl Fn(&Scope) -> bool,
+    shadowed: Vec<Scope>,
+) -> IndexDoc {
+    IndexDoc {
+        id: row.id,
+        title: row.title,
+        authors: row.authors,
+        abstract_text: row.abstract_text,
+        note: row.note,
+        venue: row.venue,
+        year: row.year,
+        tags: tags.iter().filter(|(s, _)| keep(s)).cloned().collect(),
+        scopes: vec![scope],
+        shadowed,
+    }
 }

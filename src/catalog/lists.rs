@@ -113,9 +113,20 @@ impl Catalog {
         let Some(file) = sources::find_file(&mut tx, scope, &stored).await? else {
             return Ok(None);
         };
+        let mut ids_guard = self.current_identities(&mut tx).await?;
+        let Some(ids) = ids_guard.as_mut() else {
+            anyhow::bail!("identity tables missing after loading");
+        };
         let papers = sources::delete_file(&mut tx, file.id).await?;
+        if scope != Scope::GLOBAL {
+            // The guild's views of these papers lose what this list said.
+            let pairs: Vec<_> = papers.iter().map(|&p| (p, scope)).collect();
+            super::views::refresh(&mut tx, ids, &pairs, &Default::default()).await?;
+        }
         let generation = changes::append(&mut tx, &papers).await?;
         tx.commit().await?;
+        ids.generation = generation;
+        drop(ids_guard);
         let touched = Touched {
             ids: papers.clone(),
             generations: vec![generation],

@@ -11,6 +11,7 @@ mod open;
 mod queries;
 mod shared;
 mod sync;
+mod views;
 mod write;
 
 pub use import::{decode, MAX_FILE_BYTES};

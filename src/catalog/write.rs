@@ -2,15 +2,21 @@
 //! paper each entry is and what it adds (merging as it goes), then write papers, sources,
 //! tags, links, citation edges and key aliases set-at-a-time, and drop the sources of
 //! entries the file no longer has.
+//!
+//! Only a global file merges into `papers`. A guild's file records what each of its
+//! entries said (`source_meta`) and merges it into that guild's views of the papers
+//! (`views`), which are merged again whenever the global row under them changes.
 
 use super::identities::Identities;
 use super::merge::{merge, new_row};
+use super::views::Said;
 use super::{Catalog, ImportReport};
 use crate::ingest::ids::{normalize_title, tag_key};
 use crate::ingest::{ParseOutput, Warning};
 use crate::model::{Link, Scope};
 use crate::search::IndexDoc;
 use crate::store::papers::{self, PaperRow};
+use crate::store::views;
 use crate::store::{bulk, changes, sources};
 use sqlx::SqliteConnection;
 use std::collections::{HashMap, HashSet};
@@ -28,6 +34,11 @@ struct Slot {
     /// `(tag key, tag as written)`.
     tags: Vec<(String, String)>,
     links: Vec<Link>,
+    /// What a guild's entries said of the paper, in file order (empty for a global file).
+    said: Vec<Said>,
+    /// A paper so far seen only in guilds that this global file names: its row was started
+    /// again from this file, and it gets a key of the global catalog's own.
+    rekey: bool,
 }
 
 impl Catalog {
@@ -49,26 +60,13 @@ impl Catalog {
             tx.rollback().await?;
             return Ok(Touched::default());
         }
-        let generation = changes::current(&mut tx).await?;
-        let mut ids_guard = self.identities.lock().await;
-        // Tables loaded before another process wrote would miss its papers and keys.
-        if ids_guard
-            .as_ref()
-            .is_some_and(|ids| ids.generation != generation)
-        {
-            *ids_guard = None;
-        }
-        if ids_guard.is_none() {
-            let mut loaded = Identities::load(&mut tx).await?;
-            loaded.generation = generation;
-            *ids_guard = Some(loaded);
-        }
+        let mut ids_guard = self.current_identities(&mut tx).await?;
         let Some(ids) = ids_guard.as_mut() else {
             anyhow::bail!("identity tables missing after loading");
         };
         let file_id = sources::upsert_file(&mut tx, scope, file, format, hash).await?;
         let mut old_sources = sources::sources_of_file(&mut tx, file_id).await?;
-        let plan = plan(&mut tx, ids, parsed, &mut old_sources, report).await?;
+        let plan = plan(&mut tx, ids, scope, parsed, &mut old_sources, report).await?;
         write_plan(&mut tx, ids, file_id, scope, &plan, parsed).await?;
         let slots = plan.slots;
 
@@ -76,12 +74,21 @@ impl Catalog {
         report.dropped = old_sources.len();
         let gone: Vec<i64> = old_sources.values().copied().collect();
         sources::delete_sources(&mut tx, &gone).await?;
+        let named: Vec<i64> = slots.iter().map(|s| s.row.id).collect();
+        let created: HashSet<i64> = slots
+            .iter()
+            .filter(|s| s.original.is_none())
+            .map(|s| s.row.id)
+            .collect();
+        super::views::refresh_after_write(&mut tx, ids, scope, &named, &created, &old_sources)
+            .await?;
 
         // Papers new in this file are indexed from memory; the rest are read back, since
         // other files also speak for them.
         let mut touched = Touched::default();
         for s in slots {
-            if s.original.is_some() {
+            // A guild's papers have views; the index reads them back.
+            if s.original.is_some() || scope != Scope::GLOBAL {
                 touched.ids.push(s.row.id);
                 continue;
             }
@@ -95,6 +102,7 @@ impl Catalog {
                 year: s.row.year,
                 tags: s.tags.into_iter().map(|(_, name)| (scope, name)).collect(),
                 scopes: vec![scope],
+                shadowed: Vec::new(),
             });
         }
         touched.ids.extend(old_sources.into_keys());
@@ -124,6 +132,7 @@ struct Plan {
 async fn plan(
     tx: &mut SqliteConnection,
     ids: &mut Identities,
+    scope: Scope,
     parsed: &ParseOutput,
     old_sources: &mut HashMap<i64, i64>,
     report: &mut ImportReport,
@@ -135,6 +144,14 @@ async fn plan(
         .filter_map(|e| ids.find(e, &normalize_title(&e.title), &mut Vec::new()))
         .collect();
     let mut stored = papers::get_many(&mut *tx, &likely).await?;
+    let guild = scope != Scope::GLOBAL;
+    // Papers a global file names that already have a global source merge into their row;
+    // the others (seen only in guilds so far) start their global row from this file.
+    let mut global_ids = if guild {
+        HashSet::new()
+    } else {
+        views::with_global_source(&mut *tx, &likely).await?
+    };
 
     let mut slots: Vec<Slot> = Vec::new();
     let mut slot_of: HashMap<i64, usize> = HashMap::new();
@@ -158,6 +175,7 @@ async fn plan(
         }
         let title_norm = normalize_title(&entry.title);
         let found = ids.find(entry, &title_norm, &mut report.warnings);
+        let mut rekeyed = false;
         let slot = match found {
             Some(id) => {
                 let slot = match slot_of.get(&id) {
@@ -180,9 +198,30 @@ async fn plan(
                     None => {
                         let row = match stored.remove(&id) {
                             Some(row) => row,
-                            None => papers::get(&mut *tx, id).await?.ok_or_else(|| {
-                                anyhow::anyhow!("paper {id} vanished during import")
-                            })?,
+                            None => {
+                                global_ids.extend(views::with_global_source(tx, &[id]).await?);
+                                papers::get(&mut *tx, id).await?.ok_or_else(|| {
+                                    anyhow::anyhow!("paper {id} vanished during import")
+                                })?
+                            }
+                        };
+                        let rekey = !guild && !global_ids.contains(&id);
+                        let start = if rekey {
+                            rekeyed = true;
+                            let wanted = entry.bibtex.as_ref().map(|b| b.key.as_str());
+                            // The key the global catalog would give it: the guild's own key
+                            // only when the global entry leads to it too.
+                            let old = row.key.to_lowercase();
+                            ids.keys.remove(&old);
+                            let key = ids.unique_key(wanted, entry);
+                            ids.keys.insert(old);
+                            PaperRow {
+                                id,
+                                key,
+                                ..new_row(entry)
+                            }
+                        } else {
+                            row.clone()
                         };
                         let (source_id, new_source) = match old_sources.remove(&id) {
                             Some(existing) => {
@@ -196,32 +235,41 @@ async fn plan(
                             }
                         };
                         slots.push(Slot {
-                            original: Some(row.clone()),
-                            row,
+                            original: Some(row),
+                            row: start,
                             section: entry.section.clone(),
                             line: entry.line,
                             source_id,
                             new_source,
                             tags: Vec::new(),
                             links: Vec::new(),
+                            said: Vec::new(),
+                            rekey,
                         });
                         slot_of.insert(id, slots.len() - 1);
                         slots.len() - 1
                     }
                 };
-                let mut merged = merge(&slots[slot].row, entry);
-                // An identifier another paper already holds stays with that paper.
-                for (value, map) in [(&mut merged.arxiv, &ids.arxiv), (&mut merged.doi, &ids.doi)] {
-                    if value
-                        .as_ref()
-                        .is_some_and(|v| map.get(v).is_some_and(|&o| o != id))
+                if guild && slots[slot].original.is_some() {
+                    // A guild's entry goes to its view; its identifiers still find the paper.
+                    ids.add_identifiers(id, entry);
+                } else {
+                    let mut merged = merge(&slots[slot].row, entry);
+                    // An identifier another paper already holds stays with that paper.
+                    for (value, map) in
+                        [(&mut merged.arxiv, &ids.arxiv), (&mut merged.doi, &ids.doi)]
                     {
-                        *value = None;
+                        if value
+                            .as_ref()
+                            .is_some_and(|v| map.get(v).is_some_and(|&o| o != id))
+                        {
+                            *value = None;
+                        }
                     }
-                }
-                if merged != slots[slot].row {
-                    ids.remember(&merged);
-                    slots[slot].row = merged;
+                    if merged != slots[slot].row || rekeyed {
+                        ids.remember(&merged);
+                        slots[slot].row = merged;
+                    }
                 }
                 if let Some(key) = entry.bibtex.as_ref().map(|b| b.key.trim()) {
                     if !key.is_empty()
@@ -263,11 +311,16 @@ async fn plan(
                     new_source: true,
                     tags: Vec::new(),
                     links: Vec::new(),
+                    said: Vec::new(),
+                    rekey: false,
                 });
                 slots.len() - 1
             }
         };
         let s = &mut slots[slot];
+        if guild {
+            s.said.push(Said::of(entry));
+        }
         for t in &entry.tags {
             let key = tag_key(t);
             if !key.is_empty() && !s.tags.iter().any(|(k, _)| *k == key) {
@@ -316,7 +369,13 @@ async fn write_plan(
         .map(|s| &s.row)
         .collect();
     bulk::update_papers(&mut *tx, &changed).await?;
-    bulk::insert_aliases(&mut *tx, aliases).await?;
+    let rekeyed: Vec<(i64, String)> = slots
+        .iter()
+        .filter(|s| s.rekey)
+        .map(|s| (s.row.id, s.row.key.clone()))
+        .collect();
+    views::rekey_papers(&mut *tx, &rekeyed).await?;
+    bulk::insert_aliases(&mut *tx, aliases, scope).await?;
 
     let source_rows: Vec<bulk::SourceRow> = slots
         .iter()
@@ -335,6 +394,12 @@ async fn write_plan(
         .map(|s| s.source_id)
         .collect();
     bulk::clear_claims(&mut *tx, &rewritten).await?;
+    let said: Vec<(i64, String)> = slots
+        .iter()
+        .filter(|s| !s.said.is_empty())
+        .map(|s| Ok((s.source_id, serde_json::to_string(&s.said)?)))
+        .collect::<serde_json::Result<_>>()?;
+    views::write_said(&mut *tx, &said).await?;
     let source_of: HashMap<i64, i64> = slots.iter().map(|s| (s.row.id, s.source_id)).collect();
 
     let mut new_tags: Vec<(String, String)> = Vec::new();
@@ -348,6 +413,16 @@ async fn write_plan(
     }
     ids.tag_ids
         .extend(bulk::insert_tags(&mut *tx, &new_tags).await?);
+    let mut names: Vec<(i64, String)> = Vec::new();
+    let mut named: HashSet<&str> = HashSet::new();
+    for s in slots {
+        for (k, name) in &s.tags {
+            if let Some(&tag) = ids.tag_ids.get(k).filter(|_| named.insert(k)) {
+                names.push((tag, name.clone()));
+            }
+        }
+    }
+    views::insert_tag_names(&mut *tx, scope, &names).await?;
 
     let (mut tag_rows, mut link_rows) = (Vec::new(), Vec::new());
     for s in slots {

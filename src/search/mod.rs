@@ -8,6 +8,7 @@ mod collect;
 mod query;
 mod schema;
 mod snippet;
+mod stats;
 #[cfg(test)]
 mod tests;
 mod write;
@@ -39,7 +40,8 @@ pub const MAX_LIMIT: usize = 1000;
 /// Indexing memory for all writer threads together; tantivy flushes a segment when full.
 const WRITER_HEAP_BYTES: usize = 64 << 20;
 
-/// What the index holds of one paper.
+/// What the index holds of one paper as some scopes see it: the global catalog's view of
+/// it, or one guild's (a paper has one document per view, all under its id).
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndexDoc {
     pub id: i64,
@@ -51,8 +53,11 @@ pub struct IndexDoc {
     pub year: Option<i32>,
     /// `(scope, tag as written)`: which scopes see the paper with which tag.
     pub tags: Vec<(Scope, String)>,
-    /// Every scope the paper is visible in.
+    /// The scopes this document is for.
     pub scopes: Vec<Scope>,
+    /// Guilds that have a view of their own of this (global) document's paper: they see
+    /// that one instead.
+    pub shadowed: Vec<Scope>,
 }
 
 /// A search request. `text` is user text, never query syntax.
@@ -167,7 +172,8 @@ impl SearchIndex {
             n => n.min(MAX_LIMIT),
         };
         let searcher = self.reader.searcher();
-        match query::plan(&searcher, &self.fields, query)? {
+        let stats = stats::GlobalStats::new(&searcher, &self.fields, query.scope.0)?;
+        match query::plan(&searcher, &stats, &self.fields, query)? {
             Plan::Nothing => Ok(Vec::new()),
             Plan::Ranked {
                 text,
@@ -176,8 +182,12 @@ impl SearchIndex {
             } => {
                 let both =
                     BooleanQuery::new(vec![(Occur::Must, filter), (Occur::Must, text.box_clone())]);
-                let top = searcher.search(&both, &TopDocs::with_limit(limit))?;
-                self.hits(&searcher, text.as_ref(), top)
+                let top = searcher.search_with_statistics_provider(
+                    &both,
+                    &TopDocs::with_limit(limit),
+                    &stats,
+                )?;
+                self.hits(&searcher, &stats, text.as_ref(), top)
             }
             Plan::Ranked {
                 text,
@@ -185,8 +195,12 @@ impl SearchIndex {
                 narrow: false,
             } => {
                 let filter = filter.weight(EnableScoring::disabled_from_searcher(&searcher))?;
-                let top = searcher.search(text.as_ref(), &FilteredTopDocs::new(limit, filter))?;
-                self.hits(&searcher, text.as_ref(), top)
+                let top = searcher.search_with_statistics_provider(
+                    text.as_ref(),
+                    &FilteredTopDocs::new(limit, filter),
+                    &stats,
+                )?;
+                self.hits(&searcher, &stats, text.as_ref(), top)
             }
             Plan::Browse(q) => self.browse(&searcher, q.as_ref(), limit),
         }
@@ -196,13 +210,36 @@ impl SearchIndex {
     fn hits(
         &self,
         searcher: &Searcher,
+        stats: &stats::GlobalStats<'_>,
         text: &dyn Query,
         top: Vec<(f32, DocAddress)>,
     ) -> anyhow::Result<Vec<Hit>> {
+        // As `SnippetGenerator::create`, with the statistics that rank: a guild's documents
+        // never change which fragment another scope is shown.
         let generator = |field: Field| {
-            let mut g = SnippetGenerator::create(searcher, text, field).ok()?;
-            g.set_max_num_chars(snippet::FRAGMENT_CHARS);
-            Some(g)
+            let mut terms = std::collections::BTreeSet::new();
+            text.query_terms(&mut |term, _| {
+                if term.field() == field {
+                    terms.insert(term.clone());
+                }
+            });
+            let mut weights = std::collections::BTreeMap::new();
+            for term in terms {
+                let Some(word) = term.value().as_str().map(str::to_string) else {
+                    continue;
+                };
+                if stats.visible_doc_freq(&term).ok()? > 0 {
+                    let df = tantivy::query::Bm25StatisticsProvider::doc_freq(stats, &term).ok()?;
+                    weights.insert(word, 1.0 / (1.0 + df as f32));
+                }
+            }
+            let tokenizer = searcher.index().tokenizer_for_field(field).ok()?;
+            Some(SnippetGenerator::new(
+                weights,
+                tokenizer,
+                field,
+                snippet::FRAGMENT_CHARS,
+            ))
         };
         let (abs_gen, title_gen) = (
             generator(self.fields.abstract_text),

@@ -3,6 +3,7 @@
 //! so quotes, colons, `AND`, parentheses and garbage are just more (or fewer) words.
 
 use super::schema::{tagkey_term, Fields};
+use super::stats::GlobalStats;
 use super::SearchQuery;
 use crate::ingest::ids::tag_key;
 use tantivy::query::{
@@ -107,7 +108,12 @@ struct Word {
 /// word occurs. Typo matching is added only for words the index does not know at all: a
 /// word found anywhere is taken as meant (so `calling` never drags in `scaling`), a word
 /// found nowhere is most likely a typo; this also keeps fuzzy automata off the common path.
-pub fn plan(searcher: &Searcher, f: &Fields, q: &SearchQuery) -> tantivy::Result<Plan> {
+pub fn plan(
+    searcher: &Searcher,
+    stats: &GlobalStats<'_>,
+    f: &Fields,
+    q: &SearchQuery,
+) -> tantivy::Result<Plan> {
     let index = searcher.index();
     let mut stemmer = index.tokenizer_for_field(f.title)?;
     let mut plain = index.tokenizer_for_field(f.title_words)?;
@@ -140,8 +146,9 @@ pub fn plan(searcher: &Searcher, f: &Fields, q: &SearchQuery) -> tantivy::Result
         let mut known = false;
         for (kind, boost) in std::iter::once(title).chain(FIELD_BOOSTS) {
             let term = Term::from_field_text(kind.field(f), &word.stem);
-            // Absent terms would only add empty scorers to the union.
-            if searcher.doc_freq(&term)? == 0 {
+            // Absent terms would only add empty scorers to the union. Known is as the scope
+            // sees: a word only another guild's documents have is unknown here.
+            if stats.visible_doc_freq(&term)? == 0 {
                 continue;
             }
             known = true;
@@ -203,9 +210,10 @@ fn fuzzy_title(f: &Fields, word: &str) -> Option<Box<dyn Query>> {
     Some(Box::new(BoostQuery::new(Box::new(fuzzy), FUZZY_BOOST)))
 }
 
-/// Required, score-neutral clauses: visible in the global scope or the query's, carrying
-/// every requested tag in one of those scopes, and from the requested year. The flag is
-/// true when there is more than the scope clause.
+/// Required, score-neutral clauses: the document for the query's scope (its own view of a
+/// paper, else the global one), carrying every requested tag in the global scope or the
+/// query's, and from the requested year. The flag is true when there is more than the
+/// scope clause.
 fn filters(f: &Fields, q: &SearchQuery) -> (Vec<Clause>, bool) {
     let scopes: Vec<u64> = if q.scope.0 == 0 {
         vec![0]
@@ -213,13 +221,7 @@ fn filters(f: &Fields, q: &SearchQuery) -> (Vec<Clause>, bool) {
         vec![0, q.scope.0]
     };
     let mut out = Vec::new();
-    let visible = any_of(
-        scopes
-            .iter()
-            .map(|s| Term::from_field_u64(f.scope, *s))
-            .collect(),
-    );
-    out.push((Occur::Must, neutral(visible)));
+    out.push((Occur::Must, neutral(view_of(f, q.scope.0))));
     for key in &q.tag_keys {
         // Callers pass keys, but normalizing again costs nothing and forgives a raw tag.
         let key = tag_key(key);
@@ -236,6 +238,27 @@ fn filters(f: &Fields, q: &SearchQuery) -> (Vec<Clause>, bool) {
     }
     let narrow = out.len() > 1;
     (out, narrow)
+}
+
+/// The documents scope `scope` sees: global ones it has no view of its own for, and its own.
+fn view_of(f: &Fields, scope: u64) -> Box<dyn Query> {
+    let term = |field, s| -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_u64(field, s),
+            IndexRecordOption::Basic,
+        ))
+    };
+    if scope == 0 {
+        return term(f.scope, 0);
+    }
+    let global: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+        (Occur::Must, term(f.scope, 0)),
+        (Occur::MustNot, term(f.shadowed, scope)),
+    ]));
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Should, global),
+        (Occur::Should, term(f.scope, scope)),
+    ]))
 }
 
 fn any_of(terms: Vec<Term>) -> Box<dyn Query> {

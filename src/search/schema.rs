@@ -16,7 +16,7 @@ use tantivy::tokenizer::{
 use tantivy::{Index, TantivyDocument};
 
 /// Written beside the index; a different value on disk means "wipe and rebuild".
-pub const SCHEMA_VERSION: &str = "paperclub-search-3";
+pub const SCHEMA_VERSION: &str = "paperclub-search-4";
 
 /// Words, lower-cased, accents folded, English-stemmed: "Scaling Laws" and "scaling law"
 /// meet at `scale law`. Stemming is worth its imprecision here because users type the
@@ -47,6 +47,8 @@ pub struct Fields {
     pub tags: Field,
     pub year: Field,
     pub scope: Field,
+    /// On a global document: the guilds that see their own view of the paper instead.
+    pub shadowed: Field,
     pub tagkey: Field,
 }
 
@@ -83,6 +85,7 @@ pub fn build() -> (Schema, Fields) {
         tags: b.add_text_field("tags", text),
         year: b.add_i64_field("year", INDEXED | FAST),
         scope: b.add_u64_field("scope", INDEXED),
+        shadowed: b.add_u64_field("shadowed", INDEXED),
         tagkey: b.add_text_field("tagkey", words(ANALYZER_RAW, IndexRecordOption::Basic)),
     };
     (b.build(), fields)
@@ -114,7 +117,7 @@ pub fn tagkey_term(scope: u64, key: &str) -> String {
     format!("{scope}:{key}")
 }
 
-/// The tantivy document for one paper.
+/// The tantivy document for one view of a paper.
 pub fn to_document(f: &Fields, doc: &IndexDoc) -> TantivyDocument {
     let mut d = TantivyDocument::default();
     d.add_i64(f.id, doc.id);
@@ -151,6 +154,10 @@ pub fn to_document(f: &Fields, doc: &IndexDoc) -> TantivyDocument {
     let scopes: BTreeSet<u64> = doc.scopes.iter().map(|s| s.0).collect();
     for s in scopes {
         d.add_u64(f.scope, s);
+    }
+    let shadowed: BTreeSet<u64> = doc.shadowed.iter().map(|s| s.0).collect();
+    for s in shadowed {
+        d.add_u64(f.shadowed, s);
     }
     d
 }

@@ -14,6 +14,7 @@ fn doc(id: i64, title: &str, abstract_text: &str) -> IndexDoc {
         year: Some(2022),
         tags: vec![(Scope::GLOBAL, "Language Models".to_string())],
         scopes: vec![Scope::GLOBAL],
+        shadowed: Vec::new(),
     }
 }
 
@@ -361,4 +362,59 @@ fn the_title_weighs_less_as_the_query_grows() {
     assert!(query::title_boost(6) < 3.0 && query::title_boost(6) > 1.0);
     assert_eq!(query::title_boost(30), 0.67);
     assert_eq!(query::title_boost(0), 3.0);
+}
+
+#[test]
+fn a_guild_view_replaces_the_global_document_only_in_that_guild() {
+    let index = SearchIndex::in_ram().expect("index");
+    let global = with(doc(1, "Scaling laws", "global abstract"), |d| {
+        d.shadowed = vec![Scope(7)];
+    });
+    let view = with(doc(1, "Scaling laws", "mallory wrote this"), |d| {
+        d.scopes = vec![Scope(7)];
+        d.tags = vec![(Scope(7), "secret tag".into())];
+    });
+    index.update(&[global, view], &[], 0, 0).expect("update");
+    let mut query = q("mallory");
+    query.scope = Scope(8);
+    assert!(ids(&index, &query).is_empty());
+    query.scope = Scope::GLOBAL;
+    assert!(ids(&index, &query).is_empty());
+    query.scope = Scope(7);
+    assert_eq!(ids(&index, &query), vec![1]);
+    let mut both = q("scaling");
+    for scope in [Scope::GLOBAL, Scope(7), Scope(8)] {
+        both.scope = scope;
+        assert_eq!(ids(&index, &both), vec![1], "{scope:?}");
+    }
+    let mut tag = q("secret");
+    tag.scope = Scope(8);
+    assert!(ids(&index, &tag).is_empty());
+}
+
+/// Scores come from the live global documents only: neither a guild's documents nor the
+/// deleted copy of a rewritten global one moves them.
+#[test]
+fn guild_and_deleted_documents_do_not_move_global_scores() {
+    let index = catalog();
+    let query = q("scaling language models");
+    let before = index.search(&query).expect("search");
+    assert!(before.len() > 1);
+    let guild = with(
+        doc(99, "Scaling language models again", "language models scale"),
+        |d| d.scopes = vec![Scope(7)],
+    );
+    let rewritten = doc(
+        2,
+        "Scaling Laws for Neural Language Models",
+        "We study empirical scaling laws for language model performance on the \
+         cross-entropy loss.",
+    );
+    index
+        .update(&[guild, rewritten], &[], 0, 0)
+        .expect("update");
+    assert_eq!(index.search(&query).expect("search"), before);
+    let mut in_guild = query.clone();
+    in_guild.scope = Scope(7);
+    assert!(ids(&index, &in_guild).contains(&99));
 }

@@ -166,10 +166,17 @@ impl SearchIndex {
             return Ok(at);
         }
         self.write(reached, |w, f| {
-            // A delete only affects documents added before it, so delete-then-add in one
-            // commit replaces the paper instead of removing the new version too.
+            // A delete only affects documents added before it, so deleting every paper's
+            // documents before adding any replaces them (a paper has one per view) instead of
+            // removing new versions too.
+            for id in docs
+                .iter()
+                .map(|d| d.id)
+                .collect::<std::collections::BTreeSet<_>>()
+            {
+                w.delete_term(Term::from_field_i64(f.id, id));
+            }
             for d in docs {
-                w.delete_term(Term::from_field_i64(f.id, d.id));
                 w.add_document(schema::to_document(f, d))?;
             }
             for id in deleted {

@@ -211,16 +211,18 @@ pub async fn insert_cites(
     .await
 }
 
-/// `(alias, paper)` rows; an alias that is some paper's key or already an alias is skipped.
+/// `(alias, paper)` rows that resolve in `scope` (and, for the global scope, everywhere);
+/// an alias that is some paper's key or already an alias is skipped.
 pub async fn insert_aliases(
     conn: &mut SqliteConnection,
     rows: &[(String, i64)],
+    scope: Scope,
 ) -> sqlx::Result<()> {
-    let rows = rows.iter().map(|(a, p)| json!([a, p])).collect();
+    let rows = rows.iter().map(|(a, p)| json!([a, p, scope.0])).collect();
     write_rows(
         conn,
-        "INSERT OR IGNORE INTO key_aliases (alias, paper_id)
-         SELECT value->>0, value->>1 FROM json_each(?)
+        "INSERT OR IGNORE INTO key_aliases (alias, paper_id, scope)
+         SELECT value->>0, value->>1, value->>2 FROM json_each(?)
          WHERE NOT EXISTS (SELECT 1 FROM papers WHERE key = value->>0)",
         rows,
     )

@@ -14,6 +14,7 @@ pub mod slots;
 pub mod sources;
 pub mod tags;
 pub mod teams;
+pub mod views;
 
 use anyhow::Context;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

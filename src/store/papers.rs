@@ -1,5 +1,7 @@
-//! The `papers` table: one row per paper, merged from every source, and loading papers
-//! with what a scope may see of them (tags, links and sources from visible imports only).
+//! The `papers` table: one row per paper, merged from its global sources, and loading
+//! papers as a scope sees them: a guild's own view of the paper (`paper_views`) where it
+//! has one, and tags, links and sources from visible imports only. Every read of a paper
+//! for a scope goes through here, so that no guild's metadata reaches another.
 
 use super::ids_json;
 use crate::ingest::ids::arxiv_id;
@@ -27,7 +29,7 @@ pub struct PaperRow {
 const COLUMNS: &str =
     "id, key, title, title_norm, authors, year, venue, arxiv, doi, abstract, note, bibtex";
 
-fn from_row(r: &sqlx::sqlite::SqliteRow) -> PaperRow {
+pub(crate) fn from_row(r: &sqlx::sqlite::SqliteRow) -> PaperRow {
     let authors: String = r.get("authors");
     PaperRow {
         id: r.get("id"),
@@ -101,6 +103,43 @@ pub async fn identity_rows(conn: &mut SqliteConnection) -> sqlx::Result<Vec<Pape
 const VISIBLE: &str =
     "EXISTS (SELECT 1 FROM sources s WHERE s.paper_id = p.id AND s.scope IN (0, ?2))";
 
+/// The ids of papers whose key, as scope `?2` sees it, or one of whose aliases visible
+/// there is `{key}`. A paper's own key counts where the scope has no view of it or the paper
+/// is global; otherwise the scope's view says which key it shows.
+fn key_match(key: &str) -> String {
+    format!(
+        "SELECT o.id FROM papers o WHERE o.key = {key} AND {}
+         UNION SELECT paper_id FROM paper_views WHERE scope = ?2 AND key = {key}
+         UNION SELECT paper_id FROM key_aliases WHERE alias = {key} AND scope IN (0, ?2)",
+        own_key_counts("o")
+    )
+}
+
+/// Whether paper `{p}`'s own key finds it in scope `?2`: the scope has no view of the
+/// paper, or the paper is global (its key then came from the global catalog).
+fn own_key_counts(p: &str) -> String {
+    format!(
+        "(NOT EXISTS (SELECT 1 FROM paper_views w WHERE w.paper_id = {p}.id AND w.scope = ?2)
+          OR EXISTS (SELECT 1 FROM sources g WHERE g.paper_id = {p}.id AND g.scope = 0))"
+    )
+}
+
+/// A paper's columns as scope `?2` sees them, from `papers p` left-joined with its view
+/// `v` in that scope.
+fn seen_columns() -> String {
+    COLUMNS
+        .split(", ")
+        .map(|c| match c {
+            "id" => "p.id AS id".to_string(),
+            c => format!("CASE WHEN v.paper_id IS NULL THEN p.{c} ELSE v.{c} END AS {c}"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `papers p` with the view `v` that scope `?2` has of each.
+const WITH_VIEW: &str = "papers p LEFT JOIN paper_views v ON v.paper_id = p.id AND v.scope = ?2";
+
 /// What an identifier is matched against.
 #[derive(Debug, Clone, Copy)]
 pub enum IdColumn {
@@ -112,15 +151,18 @@ pub enum IdColumn {
 }
 
 impl IdColumn {
-    fn condition(self) -> &'static str {
-        match self {
-            IdColumn::Key => {
-                "(p.key = ?1 OR p.id IN (SELECT paper_id FROM key_aliases WHERE alias = ?1))"
-            }
-            IdColumn::Arxiv => "p.arxiv = ?1",
-            IdColumn::Doi => "p.doi = ?1",
-            IdColumn::TitleNorm => "p.title_norm = ?1",
-        }
+    /// Papers whose `self` is `?1` as scope `?2` sees them.
+    fn condition(self) -> String {
+        let column = match self {
+            IdColumn::Key => return format!("p.id IN ({})", key_match("?1")),
+            IdColumn::Arxiv => "arxiv",
+            IdColumn::Doi => "doi",
+            IdColumn::TitleNorm => "title_norm",
+        };
+        format!(
+            "(p.{column} = ?1 OR p.id IN
+              (SELECT paper_id FROM paper_views WHERE scope = ?2 AND {column} = ?1))"
+        )
     }
 }
 
@@ -157,8 +199,10 @@ pub async fn find_visible_keys(
     }
     let sql = format!(
         "SELECT j.value AS asked, p.id AS id FROM json_each(?1) j JOIN papers p
-         ON p.key = j.value OR p.id IN (SELECT paper_id FROM key_aliases WHERE alias = j.value)
-         WHERE {VISIBLE} ORDER BY p.key = j.value DESC"
+         ON p.id IN ({}) LEFT JOIN paper_views v ON v.paper_id = p.id AND v.scope = ?2
+         WHERE {VISIBLE}
+         ORDER BY COALESCE(v.key, p.key) = j.value COLLATE NOCASE DESC",
+        key_match("j.value")
     );
     let rows: Vec<Found> = sqlx::query_as(&sql)
         .bind(serde_json::to_string(keys).unwrap_or_else(|_| "[]".into()))
@@ -179,9 +223,16 @@ pub async fn visible_keys_with_prefix(
         .replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_");
+    // The keys scope `?2` sees: its views' keys, and the papers' own keys where it has no
+    // view (or the paper is global).
     let sql = format!(
-        "SELECT p.id FROM papers p WHERE p.key LIKE ?1 ESCAPE '\\' AND {VISIBLE}
-         ORDER BY p.key LIMIT ?3"
+        "SELECT p.id FROM (
+             SELECT p.id AS id, p.key AS k FROM papers p WHERE p.key LIKE ?1 ESCAPE '\\'
+             AND {}
+             UNION SELECT paper_id, key FROM paper_views WHERE scope = ?2 AND key LIKE ?1 ESCAPE '\\'
+         ) found JOIN papers p ON p.id = found.id WHERE {VISIBLE}
+         GROUP BY p.id ORDER BY MIN(k) LIMIT ?3",
+        own_key_counts("p")
     );
     sqlx::query_scalar(&sql)
         .bind(format!("{escaped}%"))
@@ -225,12 +276,13 @@ pub async fn load(
     }
 
     let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
-    let rows = sqlx::query(
-        "SELECT pt.paper_id, t.name, MIN(pt.rowid) AS first FROM paper_tags pt
+    let rows = sqlx::query(&format!(
+        "SELECT pt.paper_id, {} AS name, MIN(pt.rowid) AS first FROM paper_tags pt
          JOIN tags t ON t.id = pt.tag_id JOIN sources s ON s.id = pt.source_id
-         WHERE pt.paper_id IN (SELECT value FROM json_each(?)) AND s.scope IN (0, ?)
+         WHERE pt.paper_id IN (SELECT value FROM json_each(?1)) AND s.scope IN (0, ?2)
          GROUP BY pt.paper_id, t.id ORDER BY pt.paper_id, first",
-    )
+        super::views::tag_name_sql("?2")
+    ))
     .bind(&ids_param)
     .bind(scope_param)
     .fetch_all(&mut *conn)
@@ -262,9 +314,11 @@ pub async fn load(
     }
 
     let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM papers WHERE id IN (SELECT value FROM json_each(?))"
+        "SELECT {} FROM {WITH_VIEW} WHERE p.id IN (SELECT value FROM json_each(?1))",
+        seen_columns()
     ))
     .bind(&ids_param)
+    .bind(scope_param)
     .fetch_all(&mut *conn)
     .await?;
     let mut by_id: HashMap<i64, PaperRow> =

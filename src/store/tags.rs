@@ -1,5 +1,5 @@
 //! `tags` and `paper_tags`: tag names by folded key, which source tagged which paper, and
-//! counts as a scope sees them.
+//! counts and names as a scope sees them.
 
 use crate::model::Scope;
 use sqlx::{Row, SqliteConnection};
@@ -9,11 +9,12 @@ pub async fn counts(
     conn: &mut SqliteConnection,
     scope: Scope,
 ) -> sqlx::Result<Vec<(String, String, usize)>> {
-    let rows = sqlx::query(
-        "SELECT t.key, t.name, COUNT(DISTINCT pt.paper_id) FROM paper_tags pt
+    let rows = sqlx::query(&format!(
+        "SELECT t.key, {}, COUNT(DISTINCT pt.paper_id) FROM paper_tags pt
          JOIN tags t ON t.id = pt.tag_id JOIN sources s ON s.id = pt.source_id
-         WHERE s.scope IN (0, ?) GROUP BY t.id",
-    )
+         WHERE s.scope IN (0, ?1) GROUP BY t.id",
+        super::views::tag_name_sql("?1")
+    ))
     .bind(scope.0 as i64)
     .fetch_all(conn)
     .await?;
@@ -33,11 +34,15 @@ pub async fn papers_with(
     limit: Option<usize>,
 ) -> sqlx::Result<Vec<i64>> {
     sqlx::query_scalar(
-        "SELECT DISTINCT p.id FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id
+        "SELECT id FROM (SELECT DISTINCT p.id AS id,
+             CASE WHEN v.paper_id IS NULL THEN p.year ELSE v.year END AS year,
+             CASE WHEN v.paper_id IS NULL THEN p.title ELSE v.title END AS title
+         FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id
          JOIN sources s ON s.id = pt.source_id JOIN papers p ON p.id = pt.paper_id
-         WHERE t.key = ? AND s.scope IN (0, ?)
-         ORDER BY p.year IS NULL, p.year DESC, p.title
-         LIMIT ? OFFSET ?",
+         LEFT JOIN paper_views v ON v.paper_id = p.id AND v.scope = ?2
+         WHERE t.key = ?1 AND s.scope IN (0, ?2))
+         ORDER BY year IS NULL, year DESC, title
+         LIMIT ?3 OFFSET ?4",
     )
     .bind(key)
     .bind(scope.0 as i64)

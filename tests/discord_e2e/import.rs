@@ -311,3 +311,42 @@ async fn an_arxiv_listing_imports_with_its_classes_as_tags_in_that_guild_only() 
         .expect("tag");
     assert!(other.is_empty(), "another guild does not see the import");
 }
+
+/// Guild A's record of a paper the global catalog has: other authors and venue, a longer
+/// abstract with a masked link, its own key and tags.
+const CONFLICT: &[u8] = include_bytes!("../fixtures/isolation/guild-a-conflict.bib");
+
+#[tokio::test]
+async fn a_guilds_import_changes_nothing_another_guild_is_shown_and_its_own_card_is_escaped() {
+    let bot = bot_with_reading_list().await;
+    let show = |paper: &str| json!([sub("show", json!([opt("paper", paper)]))]);
+    let student_b = Invoker::student(GUILD_B);
+    let in_b = || bot.slash(&student_b, "paper", show("2001.08361"));
+    let before = in_b().await.message().clone();
+    let id = send_import(
+        &bot,
+        &Invoker::instructor(GUILD_A),
+        "conflict.bib",
+        CONFLICT,
+        CONFLICT.len(),
+    );
+    bot.follow_up(id).await;
+    assert_eq!(in_b().await.message(), &before);
+    let unknown = bot
+        .slash(&Invoker::student(GUILD_B), "paper", show("evilkey"))
+        .await;
+    assert!(embed_titles(&unknown).is_empty(), "{:?}", unknown.message());
+
+    let in_a = bot
+        .slash(&Invoker::student(GUILD_A), "paper", show("evilkey"))
+        .await;
+    let description = in_a.message()["embeds"][0]["description"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(description.contains("Mallory's rewrite"), "{description}");
+    assert!(
+        description.contains(r"\[Click here\](https://evil.example)"),
+        "{description}"
+    );
+}
