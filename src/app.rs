@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::course::Courses;
 use crate::dispatch::Caller;
 use crate::model::Scope;
+use crate::recommend::Recommender;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -19,6 +20,8 @@ pub struct App {
     pub catalog: Arc<Catalog>,
     pub courses: Courses,
     pub clock: Arc<dyn Clock>,
+    /// Recommendations' snapshot of the catalog, kept per process until it changes.
+    pub recommender: Arc<Recommender>,
 }
 
 impl App {
@@ -28,6 +31,7 @@ impl App {
             courses: Courses::new(catalog.pool().clone()),
             catalog,
             clock,
+            recommender: Arc::new(Recommender::default()),
         }
     }
 
@@ -127,6 +131,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             );
             Ok(0)
         }
+        Command::Recommend(args) => {
+            let app = App::open(&config.data_dir, clock).await?;
+            let code = crate::cli::run_recommend(&app, &args, cli.json).await;
+            app.catalog.close().await;
+            code
+        }
+        Command::Eval { what } => crate::cli::run_eval(what, clock, cli.json).await,
         Command::Course { guild, action } => {
             course_command(&config, clock, guild, CourseCli::Course(action), cli.json).await
         }

@@ -6,9 +6,11 @@ mod chat;
 mod course;
 mod data;
 mod import;
+mod recommend;
 mod team;
 
 pub use bench::run_bench;
+pub use recommend::{run_eval, run_recommend, EvalCommand, RecommendArgs};
 pub use course::{run_course_command, CourseCli, CourseCommand, ScheduleCommand, SessionCommand};
 pub use team::{run_team_command, MemberArgs, NoteCommand, NotesCommand, TeamCli, TeamCommand};
 
@@ -98,6 +100,13 @@ pub enum Command {
         format: CiteFormat,
         #[arg(long)]
         guild: Option<u64>,
+    },
+    /// Related papers, each with the reason it was suggested.
+    Recommend(RecommendArgs),
+    /// Measure quality on fixtures: `eval recommend PATH...`.
+    Eval {
+        #[command(subcommand)]
+        what: EvalCommand,
     },
     /// Rebuild the search index from the database.
     Reindex,

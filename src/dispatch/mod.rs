@@ -15,6 +15,7 @@ mod complete;
 mod course_cmd;
 mod note_cmd;
 mod papers;
+mod recommend_cmd;
 mod team_cmd;
 mod week_cmd;
 
@@ -26,6 +27,7 @@ pub use admin::report_text;
 pub use complete::{complete_paper, complete_tag, complete_team};
 pub use course_cmd::{CourseRequest, SessionRequest};
 pub use note_cmd::{ExportBy, NoteRequest};
+pub use recommend_cmd::{recommendations, RecommendRequest, Recommendations, Recommended};
 pub use team_cmd::TeamRequest;
 
 /// Who is asking, in which guild.
@@ -79,6 +81,7 @@ pub enum Request {
     Schedule,
     Team(TeamRequest),
     Note(NoteRequest),
+    Recommend(RecommendRequest),
     Help,
 }
 
@@ -128,6 +131,7 @@ async fn run(app: &App, caller: &Caller, request: Request) -> Reply {
         Request::Schedule => week_cmd::schedule(app, caller).await,
         Request::Team(r) => team_cmd::team(app, caller, r).await,
         Request::Note(r) => note_cmd::note(app, caller, r).await,
+        Request::Recommend(r) => recommend_cmd::recommend(app, caller, r).await,
         Request::Help => Ok(help()),
     };
     match result {
@@ -174,6 +178,7 @@ impl Request {
             Request::Note(NoteRequest::Publish { .. }) => "note publish",
             Request::Note(NoteRequest::History { .. }) => "note history",
             Request::Note(NoteRequest::Export(_)) => "notes export",
+            Request::Recommend(_) => "recommend",
             Request::Help => "help",
         }
     }

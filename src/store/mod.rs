@@ -9,6 +9,7 @@ pub mod courses;
 pub mod notes;
 pub mod papers;
 pub mod posts;
+pub mod recommend;
 pub mod sources;
 pub mod tags;
 pub mod teams;

@@ -1,0 +1,187 @@
+//! Recommendations: related papers from seed papers (or words), ranked by text similarity,
+//! rare shared tags, the citation graph and co-occurrence in reading lists and course
+//! sessions (`rank`), each with a one-line reason (`why`). The catalog is read once per
+//! catalog generation into a [`Snapshot`] (the graph and the TF-IDF index) that every
+//! request of this process shares until the change log moves; a request only ranks.
+
+pub mod eval;
+pub mod graph;
+pub mod history;
+pub mod rank;
+pub mod why;
+
+use crate::model::Scope;
+use crate::relevance::TfIdf;
+use crate::store;
+use graph::{Graph, GraphRows, Node};
+pub use rank::Weights;
+use sqlx::SqlitePool;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, PoisonError, RwLock};
+pub use why::Why;
+
+/// How many text neighbours are considered before the graph signals and the guild's view
+/// are applied.
+const TEXT_CANDIDATES: usize = 300;
+
+/// The catalog as of one generation: its graph and the text index over title and abstract.
+pub struct Snapshot {
+    pub generation: i64,
+    pub graph: Graph,
+    pub text: TfIdf,
+}
+
+/// What to recommend from, in a scope.
+#[derive(Debug, Clone, Default)]
+pub struct Ask<'a> {
+    pub scope: Scope,
+    /// Seed papers (ids); never suggested.
+    pub seeds: &'a [i64],
+    /// Words to match instead of, or beside, the seeds.
+    pub text: Option<&'a str>,
+    /// Papers never to suggest (beyond the seeds).
+    pub exclude: &'a [i64],
+    /// The scope's own groupings beyond the catalog's (its course's sessions): a label and
+    /// the papers.
+    pub sessions: &'a [(String, Vec<i64>)],
+    pub limit: usize,
+}
+
+/// One suggested paper.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    pub paper_id: i64,
+    pub score: f32,
+    pub why: Why,
+}
+
+impl Snapshot {
+    /// Builds the graph (leaving out what `exclude_file` stated, see [`Graph::build`]) and
+    /// the text index.
+    pub fn build(rows: &GraphRows, generation: i64) -> Snapshot {
+        let graph = Graph::build(rows, None);
+        let text = TfIdf::build(
+            graph
+                .ids
+                .iter()
+                .zip(&graph.texts)
+                .map(|(id, t)| (*id, t.clone())),
+        );
+        Snapshot {
+            generation,
+            graph,
+            text,
+        }
+    }
+
+    /// Suggestions for `ask`, best first, ranked over `graph` (this snapshot's own, or one
+    /// built without a file's groupings for the evaluation).
+    pub fn suggest_on(&self, graph: &Graph, ask: &Ask<'_>, weights: Weights) -> Vec<Suggestion> {
+        let node = |id: &i64| graph.index.get(id).copied();
+        let seeds: Vec<Node> = ask.seeds.iter().filter_map(node).collect();
+        let exclude: HashSet<Node> = ask.exclude.iter().filter_map(node).collect();
+        let mut text: HashMap<Node, f32> = HashMap::new();
+        if !ask.seeds.is_empty() {
+            for (id, s) in self.text.similar_to(ask.seeds, TEXT_CANDIDATES) {
+                text.extend(node(&id).map(|n| (n, s)));
+            }
+        }
+        if let Some(words) = ask.text.filter(|t| !t.trim().is_empty()) {
+            for (id, s) in self.text.query(words, TEXT_CANDIDATES) {
+                if let Some(n) = node(&id) {
+                    let e = text.entry(n).or_insert(0.0);
+                    *e = e.max(s);
+                }
+            }
+        }
+        let sessions: Vec<Vec<Node>> = ask
+            .sessions
+            .iter()
+            .map(|(_, ids)| ids.iter().filter_map(node).collect())
+            .collect();
+        let labels: Vec<String> = ask.sessions.iter().map(|(l, _)| l.clone()).collect();
+        let query = rank::Query {
+            scope: ask.scope.0,
+            seeds: &seeds,
+            text: &text,
+            exclude: &exclude,
+            extra_groups: &sessions,
+        };
+        rank::rank(graph, &query, weights)
+            .into_iter()
+            .take(ask.limit)
+            .map(|s| {
+                let id = graph.ids[s.node as usize];
+                let terms = if s.text > 0.0 && !ask.seeds.is_empty() {
+                    self.text.shared_terms_with(ask.seeds, id, 3)
+                } else {
+                    Vec::new()
+                };
+                Suggestion {
+                    paper_id: id,
+                    score: s.score,
+                    why: Why::of(graph, &s, &labels, terms),
+                }
+            })
+            .collect()
+    }
+
+    /// Suggestions for `ask` with the chosen weights.
+    pub fn suggest(&self, ask: &Ask<'_>) -> Vec<Suggestion> {
+        self.suggest_on(&self.graph, ask, Weights::DEFAULT)
+    }
+}
+
+/// Reads everything the graph is built from.
+pub async fn load_rows(pool: &SqlitePool) -> anyhow::Result<GraphRows> {
+    let mut conn = pool.acquire().await?;
+    Ok(GraphRows {
+        papers: store::recommend::papers(&mut conn).await?,
+        sources: store::recommend::sources(&mut conn).await?,
+        tags: store::recommend::tags(&mut conn).await?,
+        cites: store::recommend::cites(&mut conn).await?,
+    })
+}
+
+/// The snapshot this process ranks from, rebuilt when the catalog's generation moves (in
+/// this process or another one on the same data folder).
+#[derive(Default)]
+pub struct Recommender {
+    current: RwLock<Option<Arc<Snapshot>>>,
+    /// One rebuild at a time; requests arriving meanwhile wait for it.
+    building: tokio::sync::Mutex<()>,
+}
+
+impl Recommender {
+    /// The snapshot of the catalog's current generation.
+    pub async fn snapshot(&self, pool: &SqlitePool) -> anyhow::Result<Arc<Snapshot>> {
+        let generation = store::changes::current(&mut *pool.acquire().await?).await?;
+        if let Some(s) = self.cached(generation) {
+            return Ok(s);
+        }
+        let _building = self.building.lock().await;
+        if let Some(s) = self.cached(generation) {
+            return Ok(s);
+        }
+        let started = std::time::Instant::now();
+        let rows = load_rows(pool).await?;
+        let snapshot =
+            Arc::new(tokio::task::spawn_blocking(move || Snapshot::build(&rows, generation)).await?);
+        tracing::info!(
+            generation,
+            papers = snapshot.graph.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "recommendation snapshot built"
+        );
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&snapshot));
+        Ok(snapshot)
+    }
+
+    fn cached(&self, generation: i64) -> Option<Arc<Snapshot>> {
+        let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
+        current
+            .as_ref()
+            .filter(|s| s.generation == generation)
+            .cloned()
+    }
+}
