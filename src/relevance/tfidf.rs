@@ -1,0 +1,291 @@
+//! A TF-IDF cosine index over papers' title and abstract: the plain baseline that search
+//! is measured against, and the similarity that recommendations rank by.
+//!
+//! Weights are sublinear (`1 + ln tf`) times smoothed IDF (`ln((1 + N) / (1 + df)) + 1`),
+//! each document vector L2-normalised, so a score is a cosine in `[0, 1]`. Vectors and
+//! postings are stored flat (one offsets array plus one array of entries, as CSR sparse
+//! matrices are) because 100,000 papers of ~90 distinct terms each would otherwise be
+//! millions of small allocations; a posting keeps only the document and its term count,
+//! and its weight is recomputed from tables of logs, IDFs and norms.
+
+use super::tokens::Tokenizer;
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+/// Term counts above this are clipped: a word 255 times in one abstract is not a signal.
+const MAX_TF: u32 = u8::MAX as u32;
+
+/// The index. Immutable once built; rebuild it when the catalog changes.
+pub struct TfIdf {
+    tokenizer: Tokenizer,
+    /// Stem → term number.
+    vocab: HashMap<String, u32>,
+    /// Term number → the word most often written for it, for "why" lines.
+    display: Vec<String>,
+    idf: Vec<f32>,
+    /// `tf_log[tf] = 1 + ln tf`, for `tf` in `0..=MAX_TF` (entry 0 unused).
+    tf_log: Vec<f32>,
+    /// Document number → paper id, and back.
+    ids: Vec<i64>,
+    doc_of: HashMap<i64, u32>,
+    /// 1 / L2 norm of each document's unnormalised vector (0 for a document without terms).
+    inv_norm: Vec<f32>,
+    /// Document `d`'s terms, sorted by term number: `doc_terms[doc_start[d]..doc_start[d + 1]]`.
+    doc_start: Vec<usize>,
+    doc_terms: Vec<u32>,
+    doc_tf: Vec<u8>,
+    /// Term `t`'s documents, ascending: `post_docs[post_start[t]..post_start[t + 1]]`.
+    post_start: Vec<usize>,
+    post_docs: Vec<u32>,
+    post_tf: Vec<u8>,
+}
+
+/// A sparse query-side vector: term number and weight.
+type Sparse = Vec<(u32, f32)>;
+
+impl TfIdf {
+    /// Indexes `(paper id, text)` pairs; the text is normally title and abstract joined.
+    /// A repeated id is one document whose text is all its pieces together.
+    pub fn build<I: IntoIterator<Item = (i64, String)>>(docs: I) -> TfIdf {
+        let tokenizer = Tokenizer::default();
+        let mut vocab: HashMap<String, u32> = HashMap::new();
+        // Word → (term, times seen): the display form is each term's most common word.
+        let mut spellings: HashMap<String, (u32, u32)> = HashMap::new();
+        let mut ids = Vec::new();
+        let mut doc_of: HashMap<i64, u32> = HashMap::new();
+        let mut counts: Vec<HashMap<u32, u32>> = Vec::new();
+        for (id, text) in docs {
+            let d = *doc_of.entry(id).or_insert_with(|| {
+                ids.push(id);
+                counts.push(HashMap::new());
+                (ids.len() - 1) as u32
+            });
+            for token in tokenizer.tokens(&text) {
+                let next = vocab.len() as u32;
+                let term = *vocab.entry(token.stem).or_insert(next);
+                *counts[d as usize].entry(term).or_insert(0) += 1;
+                spellings.entry(token.word).or_insert((term, 0)).1 += 1;
+            }
+        }
+        let n_terms = vocab.len();
+        let mut display = vec![(String::new(), 0u32); n_terms];
+        for (word, (term, seen)) in spellings {
+            let best = &mut display[term as usize];
+            if seen > best.1 || (seen == best.1 && word < best.0) {
+                *best = (word, seen);
+            }
+        }
+        let tf_log: Vec<f32> = (0..=MAX_TF)
+            .map(|tf| if tf == 0 { 0.0 } else { 1.0 + (tf as f32).ln() })
+            .collect();
+
+        let mut doc_start = Vec::with_capacity(ids.len() + 1);
+        let mut doc_terms = Vec::new();
+        let mut doc_tf = Vec::new();
+        let mut df = vec![0u32; n_terms];
+        doc_start.push(0);
+        for c in &counts {
+            let mut terms: Vec<(u32, u32)> = c.iter().map(|(&t, &n)| (t, n)).collect();
+            terms.sort_unstable();
+            for (t, n) in terms {
+                df[t as usize] += 1;
+                doc_terms.push(t);
+                doc_tf.push(n.min(MAX_TF) as u8);
+            }
+            doc_start.push(doc_terms.len());
+        }
+        drop(counts);
+        let n_docs = ids.len() as f32;
+        let idf: Vec<f32> = df
+            .iter()
+            .map(|&df| ((1.0 + n_docs) / (1.0 + df as f32)).ln() + 1.0)
+            .collect();
+
+        // Postings by counting sort: documents are visited in order, so each list ascends.
+        let mut post_start = Vec::with_capacity(n_terms + 1);
+        post_start.push(0usize);
+        for &d in &df {
+            post_start.push(post_start.last().copied().unwrap_or(0) + d as usize);
+        }
+        let mut fill = post_start.clone();
+        let mut post_docs = vec![0u32; doc_terms.len()];
+        let mut post_tf = vec![0u8; doc_terms.len()];
+        let mut inv_norm = Vec::with_capacity(ids.len());
+        for d in 0..ids.len() {
+            let mut sq = 0.0f32;
+            for i in doc_start[d]..doc_start[d + 1] {
+                let t = doc_terms[i] as usize;
+                let w = tf_log[doc_tf[i] as usize] * idf[t];
+                sq += w * w;
+                post_docs[fill[t]] = d as u32;
+                post_tf[fill[t]] = doc_tf[i];
+                fill[t] += 1;
+            }
+            inv_norm.push(if sq > 0.0 { 1.0 / sq.sqrt() } else { 0.0 });
+        }
+
+        TfIdf {
+            tokenizer,
+            vocab,
+            display: display.into_iter().map(|(w, _)| w).collect(),
+            idf,
+            tf_log,
+            ids,
+            doc_of,
+            inv_norm,
+            doc_start,
+            doc_terms,
+            doc_tf,
+            post_start,
+            post_docs,
+            post_tf,
+        }
+    }
+
+    /// Number of documents indexed.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether nothing was indexed.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Whether this paper id was indexed.
+    pub fn contains(&self, id: i64) -> bool {
+        self.doc_of.contains_key(&id)
+    }
+
+    /// The `k` documents most similar to `text` by cosine, best first (ties by id).
+    /// Words the catalog never uses are ignored; no shared word means no result.
+    pub fn query(&self, text: &str, k: usize) -> Vec<(i64, f32)> {
+        let mut counts: HashMap<u32, u32> = HashMap::new();
+        for stem in self.tokenizer.stems(text) {
+            if let Some(&t) = self.vocab.get(&stem) {
+                *counts.entry(t).or_insert(0) += 1;
+            }
+        }
+        let vector: Sparse = counts
+            .into_iter()
+            .map(|(t, n)| {
+                (
+                    t,
+                    self.tf_log[n.min(MAX_TF) as usize] * self.idf[t as usize],
+                )
+            })
+            .collect();
+        self.rank(normalized(vector), &[], k)
+    }
+
+    /// The `k` documents most similar to the centroid of `ids` (the mean of their unit
+    /// vectors), best first, never one of `ids`. Unknown ids are ignored.
+    pub fn similar_to(&self, ids: &[i64], k: usize) -> Vec<(i64, f32)> {
+        let docs: Vec<u32> = ids
+            .iter()
+            .filter_map(|id| self.doc_of.get(id).copied())
+            .collect();
+        let mut sum: HashMap<u32, f32> = HashMap::new();
+        for &d in &docs {
+            for (t, w) in self.doc_vector(d) {
+                *sum.entry(t).or_insert(0.0) += w;
+            }
+        }
+        self.rank(normalized(sum.into_iter().collect()), &docs, k)
+    }
+
+    /// Up to `n` words both papers use, those contributing most to their cosine first:
+    /// the "why" of a match. Empty when either id is unknown or they share nothing.
+    pub fn shared_terms(&self, a: i64, b: i64, n: usize) -> Vec<String> {
+        self.shared_terms_with(&[a], b, n)
+    }
+
+    /// [`TfIdf::shared_terms`] between the centroid of `ids` and `b`: why `b` was found
+    /// by [`TfIdf::similar_to`].
+    pub fn shared_terms_with(&self, ids: &[i64], b: i64, n: usize) -> Vec<String> {
+        let Some(&db) = self.doc_of.get(&b) else {
+            return Vec::new();
+        };
+        let mut centroid: HashMap<u32, f32> = HashMap::new();
+        for d in ids.iter().filter_map(|id| self.doc_of.get(id)) {
+            for (t, w) in self.doc_vector(*d) {
+                *centroid.entry(t).or_insert(0.0) += w;
+            }
+        }
+        let mut shared: Vec<(u32, f32)> = self
+            .doc_vector(db)
+            .filter_map(|(t, w)| centroid.get(&t).map(|c| (t, c * w)))
+            .collect();
+        shared.sort_by(|x, y| by_score_then(x.1, y.1, x.0, y.0));
+        shared
+            .into_iter()
+            .take(n)
+            .map(|(t, _)| self.display[t as usize].clone())
+            .collect()
+    }
+
+    /// Document `d`'s unit vector.
+    fn doc_vector(&self, d: u32) -> impl Iterator<Item = (u32, f32)> + '_ {
+        let d = d as usize;
+        (self.doc_start[d]..self.doc_start[d + 1]).map(move |i| {
+            let t = self.doc_terms[i];
+            let w = self.tf_log[self.doc_tf[i] as usize] * self.idf[t as usize];
+            (t, w * self.inv_norm[d])
+        })
+    }
+
+    /// Cosine of a unit query vector against every document sharing a term, top `k`.
+    fn rank(&self, query: Sparse, exclude: &[u32], k: usize) -> Vec<(i64, f32)> {
+        if k == 0 || query.is_empty() {
+            return Vec::new();
+        }
+        let mut score = vec![0f32; self.ids.len()];
+        let mut touched = Vec::new();
+        for (t, qw) in query {
+            let t = t as usize;
+            let qw_idf = qw * self.idf[t];
+            for i in self.post_start[t]..self.post_start[t + 1] {
+                let d = self.post_docs[i] as usize;
+                // Every contribution is positive, so a zero score means "not seen yet".
+                if score[d] == 0.0 {
+                    touched.push(d as u32);
+                }
+                score[d] += qw_idf * self.tf_log[self.post_tf[i] as usize] * self.inv_norm[d];
+            }
+        }
+        let mut hits: Vec<(i64, f32)> = touched
+            .into_iter()
+            .filter(|d| !exclude.contains(d) && score[*d as usize] > 0.0)
+            .map(|d| (self.ids[d as usize], score[d as usize]))
+            .collect();
+        let order = |x: &(i64, f32), y: &(i64, f32)| by_score_then(x.1, y.1, x.0, y.0);
+        if hits.len() > k {
+            hits.select_nth_unstable_by(k - 1, order);
+            hits.truncate(k);
+        }
+        hits.sort_by(order);
+        hits
+    }
+}
+
+/// Higher score first, then lower key: a total, deterministic order.
+fn by_score_then<K: Ord>(a: f32, b: f32, ka: K, kb: K) -> Ordering {
+    b.partial_cmp(&a)
+        .unwrap_or(Ordering::Equal)
+        .then(ka.cmp(&kb))
+}
+
+/// `v` scaled to unit length (empty if it has none).
+fn normalized(mut v: Sparse) -> Sparse {
+    let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        v.iter_mut().for_each(|(_, w)| *w /= norm);
+        v
+    } else {
+        Vec::new()
+    }
+}
+
+#[cfg(test)]
+#[path = "tfidf_tests.rs"]
+mod tests;
