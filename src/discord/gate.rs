@@ -3,7 +3,7 @@
 //! once a shutdown has begun (Discord would otherwise show "interaction failed"), and
 //! handles pagination buttons, which poise does not route to commands.
 
-use super::{pager, render, BotError, Data};
+use super::{pager, recommend_commands, render, BotError, Data};
 use poise::serenity_prelude as serenity;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -100,6 +100,9 @@ impl serenity::Framework for Gate {
             return turn_away(&ctx, interaction).await;
         };
         if let serenity::Interaction::Component(press) = interaction {
+            if recommend_commands::is_more_like_this(&press.data.custom_id) {
+                return recommend_commands::on_press(&ctx, &self.data, press).await;
+            }
             return pager::on_button(&ctx, &self.data, press).await;
         }
         serenity::Framework::dispatch(&self.inner, ctx, event).await;

@@ -10,6 +10,7 @@ mod error;
 mod gate;
 mod pager;
 mod poster;
+mod recommend_commands;
 mod render;
 mod team_commands;
 

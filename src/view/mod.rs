@@ -51,6 +51,9 @@ pub struct Reply {
     /// Only the caller sees it (errors, instructor reports).
     pub ephemeral: bool,
     pub pager: Option<Pager>,
+    /// The paper (id) a "More like this" control recommends from (a paper card).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub more_like_this: Option<i64>,
 }
 
 impl Reply {
