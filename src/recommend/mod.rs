@@ -9,6 +9,8 @@ pub mod graph;
 pub mod history;
 pub mod rank;
 pub mod why;
+#[cfg(test)]
+mod tests;
 
 use crate::model::Scope;
 use crate::relevance::TfIdf;
