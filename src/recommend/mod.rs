@@ -20,6 +20,7 @@ pub use rank::Weights;
 use sqlx::SqlitePool;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Duration;
 pub use why::Why;
 
 /// How many text neighbours are considered before the graph signals and the guild's view
@@ -58,8 +59,7 @@ pub struct Suggestion {
 }
 
 impl Snapshot {
-    /// Builds the graph (leaving out what `exclude_file` stated, see [`Graph::build`]) and
-    /// the text index.
+    /// Builds the graph and the text index.
     pub fn build(rows: &GraphRows, generation: i64) -> Snapshot {
         let graph = Graph::build(rows, None);
         let text = TfIdf::build(
@@ -150,21 +150,51 @@ pub async fn load_rows(pool: &SqlitePool) -> anyhow::Result<GraphRows> {
 #[derive(Default)]
 pub struct Recommender {
     current: RwLock<Option<Arc<Snapshot>>>,
-    /// One rebuild at a time; requests arriving meanwhile wait for it.
+    /// One rebuild at a time.
     building: tokio::sync::Mutex<()>,
 }
 
+/// How long a request waits for a rebuild before answering from the previous snapshot (a
+/// large catalog takes seconds to rebuild; Discord wants an answer within three).
+const FRESH_WAIT: Duration = Duration::from_millis(1000);
+
 impl Recommender {
-    /// The snapshot of the catalog's current generation.
-    pub async fn snapshot(&self, pool: &SqlitePool) -> anyhow::Result<Arc<Snapshot>> {
+    /// The snapshot of the catalog's current generation; while one is being rebuilt after a
+    /// change, the previous one (after [`FRESH_WAIT`]). Results are loaded through the
+    /// catalog as the guild sees it now, so a previous snapshot can miss a new paper but
+    /// never shows what a guild may not see.
+    pub async fn snapshot(self: &Arc<Self>, pool: &SqlitePool) -> anyhow::Result<Arc<Snapshot>> {
         let generation = store::changes::current(&mut *pool.acquire().await?).await?;
-        if let Some(s) = self.cached(generation) {
+        if let Some(s) = self.cached(Some(generation)) {
             return Ok(s);
         }
-        let _building = self.building.lock().await;
-        if let Some(s) = self.cached(generation) {
-            return Ok(s);
+        let rebuild = {
+            let me = Arc::clone(self);
+            let pool = pool.clone();
+            async move {
+                let _building = me.building.lock().await;
+                match me.cached(Some(generation)) {
+                    Some(s) => Ok(s),
+                    None => me.rebuild(&pool, generation).await,
+                }
+            }
+        };
+        let Some(previous) = self.cached(None) else {
+            return rebuild.await;
+        };
+        match tokio::time::timeout(FRESH_WAIT, tokio::spawn(rebuild)).await {
+            Ok(Ok(Ok(fresh))) => Ok(fresh),
+            Ok(Ok(Err(e))) => {
+                tracing::warn!(error = %e, "rebuilding the recommendation snapshot failed");
+                Ok(previous)
+            }
+            Ok(Err(e)) => Err(e.into()),
+            // The rebuild goes on in the background.
+            Err(_) => Ok(previous),
         }
+    }
+
+    async fn rebuild(&self, pool: &SqlitePool, generation: i64) -> anyhow::Result<Arc<Snapshot>> {
         let started = std::time::Instant::now();
         let rows = load_rows(pool).await?;
         let snapshot =
@@ -179,11 +209,12 @@ impl Recommender {
         Ok(snapshot)
     }
 
-    fn cached(&self, generation: i64) -> Option<Arc<Snapshot>> {
+    /// The snapshot held, if it is of `generation` (any when `None`).
+    fn cached(&self, generation: Option<i64>) -> Option<Arc<Snapshot>> {
         let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
         current
             .as_ref()
-            .filter(|s| s.generation == generation)
+            .filter(|s| generation.is_none_or(|g| s.generation == g))
             .cloned()
     }
 }
