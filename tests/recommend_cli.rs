@@ -52,7 +52,14 @@ fn recommend_json_gives_each_suggestion_a_reason_and_leaves_the_seed_out() {
     let dir = catalog();
     let out = ok(paperclub(
         dir.path(),
-        &["--json", "recommend", "--paper", "arXiv:2001.08361", "--limit", "3"],
+        &[
+            "--json",
+            "recommend",
+            "--paper",
+            "arXiv:2001.08361",
+            "--limit",
+            "3",
+        ],
     ));
     let json: Value = serde_json::from_str(&out).expect("JSON");
     let found = json["catalog"].as_array().expect("catalog list");
@@ -60,8 +67,14 @@ fn recommend_json_gives_each_suggestion_a_reason_and_leaves_the_seed_out() {
     assert!(found
         .iter()
         .all(|r| r["why"].as_str().is_some_and(|w| !w.is_empty())));
-    assert!(!keys(&json["catalog"]).contains(&"kaplan2020scaling".to_string()), "{out}");
-    assert_eq!(found[0]["arxiv"], "2203.15556", "the Chinchilla paper first: {out}");
+    assert!(
+        !keys(&json["catalog"]).contains(&"kaplan2020scaling".to_string()),
+        "{out}"
+    );
+    assert_eq!(
+        found[0]["arxiv"], "2203.15556",
+        "the Chinchilla paper first: {out}"
+    );
 }
 
 #[test]
@@ -72,17 +85,40 @@ fn recommend_in_a_guild_with_a_course_puts_its_readings_first_with_their_week() 
     ok(paperclub(
         data,
         &[
-            "course", "--guild", "7", "setup", "--channel", "42", "--timezone",
-            "Europe/Berlin", "--schedule", "MON 09:00", "--start", "2026-03-01",
+            "course",
+            "--guild",
+            "7",
+            "setup",
+            "--channel",
+            "42",
+            "--timezone",
+            "Europe/Berlin",
+            "--schedule",
+            "MON 09:00",
+            "--start",
+            "2026-03-01",
         ],
     ));
     ok(paperclub(
         data,
-        &["session", "--guild", "7", "import", &format!("{FIXTURES}/course")],
+        &[
+            "session",
+            "--guild",
+            "7",
+            "import",
+            &format!("{FIXTURES}/course"),
+        ],
     ));
     let out = ok(paperclub(
         data,
-        &["--json", "recommend", "--paper", "2203.02155", "--guild", "7"],
+        &[
+            "--json",
+            "recommend",
+            "--paper",
+            "2203.02155",
+            "--guild",
+            "7",
+        ],
     ));
     let json: Value = serde_json::from_str(&out).expect("JSON");
     let course = json["course"].as_array().expect("course group");
@@ -91,7 +127,10 @@ fn recommend_in_a_guild_with_a_course_puts_its_readings_first_with_their_week() 
         .find(|r| r["arxiv"] == "2305.18290")
         .unwrap_or_else(|| panic!("DPO, read the same week, is in the course group: {out}"));
     assert_eq!(dpo["week"], 2, "{out}");
-    let text = ok(paperclub(data, &["recommend", "--paper", "2203.02155", "--guild", "7"]));
+    let text = ok(paperclub(
+        data,
+        &["recommend", "--paper", "2203.02155", "--guild", "7"],
+    ));
     assert!(text.contains("From this course's reading lists:"), "{text}");
     assert!(text.contains("why: "), "{text}");
 }
@@ -124,9 +163,19 @@ fn eval_recommend_prints_recall_and_ndcg_for_paperclub_and_the_baseline() {
     assert!(line("TF-IDF baseline:").contains("Recall@10"));
     let json: Value = serde_json::from_str(&ok(paperclub(
         dir.path(),
-        &["--json", "eval", "recommend", &format!("{FIXTURES}/recommend")],
+        &[
+            "--json",
+            "eval",
+            "recommend",
+            &format!("{FIXTURES}/recommend"),
+        ],
     )))
     .expect("JSON");
-    assert!(json["posts"].as_array().is_some_and(|p| p.len() >= 3), "{json}");
-    assert!(json["recall"].as_f64().is_some_and(|r| (0.0..=1.0).contains(&r)));
+    assert!(
+        json["posts"].as_array().is_some_and(|p| p.len() >= 3),
+        "{json}"
+    );
+    assert!(json["recall"]
+        .as_f64()
+        .is_some_and(|r| (0.0..=1.0).contains(&r)));
 }

@@ -112,7 +112,10 @@ fn split_options(rest: &str, names: &[&str]) -> Vec<(String, String)> {
 }
 
 /// `/recommend`'s options: `paper:` and `papers:"k1 k2"` add up.
-fn recommend_request(get: &dyn Fn(&str) -> Option<String>, limit: Option<usize>) -> RecommendRequest {
+fn recommend_request(
+    get: &dyn Fn(&str) -> Option<String>,
+    limit: Option<usize>,
+) -> RecommendRequest {
     let mut papers: Vec<String> = get("paper").into_iter().collect();
     papers.extend(get("papers").map(|p| split_ids(&p)).unwrap_or_default());
     RecommendRequest {

@@ -10,8 +10,8 @@ mod recommend;
 mod team;
 
 pub use bench::run_bench;
-pub use recommend::{run_eval, run_recommend, EvalCommand, RecommendArgs};
 pub use course::{run_course_command, CourseCli, CourseCommand, ScheduleCommand, SessionCommand};
+pub use recommend::{run_eval, run_recommend, EvalCommand, RecommendArgs};
 pub use team::{run_team_command, MemberArgs, NoteCommand, NotesCommand, TeamCli, TeamCommand};
 
 pub use chat::{parse_line, ChatLine};

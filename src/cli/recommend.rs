@@ -171,7 +171,11 @@ fn eval_text(r: &eval::Report, w: Weights) -> String {
         w.cites,
         w.groups
     );
-    let _ = writeln!(out, "{:<44} seeds  expected  R@10 (base)    nDCG@10 (base)", "post");
+    let _ = writeln!(
+        out,
+        "{:<44} seeds  expected  R@10 (base)    nDCG@10 (base)",
+        "post"
+    );
     for p in &r.posts {
         let name = std::path::Path::new(&p.file)
             .file_name()
@@ -208,6 +212,8 @@ fn parse_weights(text: &str) -> Result<Weights, String> {
             cites,
             groups,
         }),
-        _ => Err(format!("--weights takes four numbers (text, tags, cites, groups); got `{text}`")),
+        _ => Err(format!(
+            "--weights takes four numbers (text, tags, cites, groups); got `{text}`"
+        )),
     }
 }

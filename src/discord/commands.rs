@@ -212,14 +212,16 @@ pub(super) async fn respond(ctx: Context<'_>, request: Request) -> Result<(), Bo
     let caller = caller(ctx);
     let reply = dispatch::handle(&ctx.data().app, &caller, request.clone()).await;
     let more = reply.more_like_this;
-    let mut components =
-        pager::components_for(ctx.data(), reply.pager.as_ref(), request, caller);
+    let mut components = pager::components_for(ctx.data(), reply.pager.as_ref(), request, caller);
     components.extend(more.map(super::recommend_commands::more_like_this));
     ctx.send(render::create_reply(reply, components)).await?;
     Ok(())
 }
 
-pub(super) async fn autocomplete_tag(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+pub(super) async fn autocomplete_tag(
+    ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
     render::choices(dispatch::complete_tag(&ctx.data().app.catalog, scope(ctx), partial).await)
 }
 

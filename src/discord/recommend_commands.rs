@@ -86,7 +86,11 @@ pub fn is_more_like_this(custom_id: &str) -> bool {
 }
 
 /// Answers a "More like this" press, privately to the presser.
-pub async fn on_press(ctx: &serenity::Context, data: &Data, press: &serenity::ComponentInteraction) {
+pub async fn on_press(
+    ctx: &serenity::Context,
+    data: &Data,
+    press: &serenity::ComponentInteraction,
+) {
     let response = match press.data.custom_id[PREFIX.len()..].parse::<i64>() {
         Ok(id) => {
             let caller = caller_of_member(

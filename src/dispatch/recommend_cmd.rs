@@ -96,8 +96,16 @@ async fn seeds(
                 s.ids.push(p.id);
             }
             Resolved::Ambiguous(list) => {
-                let keys: Vec<String> = list.iter().take(5).map(|p| format!("`{}`", p.key)).collect();
-                return refuse(format!("Several papers match {}; use a key: {}.", quoted(id), keys.join(", ")));
+                let keys: Vec<String> = list
+                    .iter()
+                    .take(5)
+                    .map(|p| format!("`{}`", p.key))
+                    .collect();
+                return refuse(format!(
+                    "Several papers match {}; use a key: {}.",
+                    quoted(id),
+                    keys.join(", ")
+                ));
             }
             Resolved::NotFound => {
                 return refuse(format!(
@@ -118,16 +126,25 @@ async fn seeds(
         }
     }
     if let Some(tag) = r.tag.as_deref().filter(|t| !t.trim().is_empty()) {
-        let tagged = app.catalog.by_tag_page(scope, tag, 0, Some(TAG_SEEDS)).await?;
+        let tagged = app
+            .catalog
+            .by_tag_page(scope, tag, 0, Some(TAG_SEEDS))
+            .await?;
         if tagged.is_empty() {
-            return refuse(format!("No papers are tagged {}; `/tags` lists them.", quoted(tag)));
+            return refuse(format!(
+                "No papers are tagged {}; `/tags` lists them.",
+                quoted(tag)
+            ));
         }
         s.from.push(format!("papers tagged {}", quoted(tag)));
         s.ids.extend(tagged.iter().map(|p| p.id));
     }
     if let Some(week) = r.session.as_deref().filter(|w| !w.trim().is_empty()) {
         let Ok(n) = week.trim().trim_start_matches(['w', 'W']).parse::<usize>() else {
-            return refuse(format!("{} is not a week number; try `session:3`.", quoted(week)));
+            return refuse(format!(
+                "{} is not a week number; try `session:3`.",
+                quoted(week)
+            ));
         };
         let (n, session) = app.courses.week(scope.0, n).await?;
         s.from.push(format!("week {n}, {}", quoted(&session.title)));
@@ -154,7 +171,10 @@ async fn for_whom(
     }
     let pool = app.catalog.pool();
     let (ids, label) = match who.trim().to_lowercase().as_str() {
-        "me" => (history::noted_by_user(pool, guild, caller.user_id).await?, "you"),
+        "me" => (
+            history::noted_by_user(pool, guild, caller.user_id).await?,
+            "you",
+        ),
         "team" => {
             let member = Member {
                 user: caller.user_id,
@@ -165,7 +185,10 @@ async fn for_whom(
                 return refuse("You are in no team yet; `/team join` one, or use `for:me`.");
             };
             let team = team.team().clone();
-            (history::noted_by_team(pool, guild, team.id).await?, "your team")
+            (
+                history::noted_by_team(pool, guild, team.id).await?,
+                "your team",
+            )
         }
         _ => return refuse("`for:` takes `me` or `team`."),
     };
@@ -175,7 +198,8 @@ async fn for_whom(
             history::NOT_COUNTED
         ));
     }
-    s.from.push(format!("what {label} noted ({} papers)", ids.len()));
+    s.from
+        .push(format!("what {label} noted ({} papers)", ids.len()));
     s.ids.extend(ids);
     s.notice = Some(history::NOT_COUNTED.to_string());
     Ok(())
@@ -256,7 +280,11 @@ pub async fn recommendations(
             why_markdown: s.why.markdown(),
             week,
         };
-        let group = if week.is_some() { &mut out.course } else { &mut out.catalog };
+        let group = if week.is_some() {
+            &mut out.course
+        } else {
+            &mut out.catalog
+        };
         if group.len() < limit {
             group.push(item);
         }
@@ -267,15 +295,25 @@ pub async fn recommendations(
 fn render(found: &Recommendations) -> Reply {
     let mut embeds = Vec::new();
     if !found.course.is_empty() {
-        embeds.push(group_embed("From this course's reading lists", &found.course));
+        embeds.push(group_embed(
+            "From this course's reading lists",
+            &found.course,
+        ));
     }
     if !found.catalog.is_empty() {
-        let title = if found.course.is_empty() { "Suggestions" } else { "From the catalog" };
+        let title = if found.course.is_empty() {
+            "Suggestions"
+        } else {
+            "From the catalog"
+        };
         embeds.push(group_embed(title, &found.catalog));
     }
     let mut content = format!("Papers like {}", found.from);
     if embeds.is_empty() {
-        content = format!("Nothing related found for {} in this catalog yet.", found.from);
+        content = format!(
+            "Nothing related found for {} in this catalog yet.",
+            found.from
+        );
     }
     if let Some(n) = &found.notice {
         content.push_str(&format!("\n-# {n}"));
@@ -304,7 +342,12 @@ fn group_embed(title: &str, items: &[Recommended]) -> Embed {
             } else {
                 format!(" ({})", marks.join(", "))
             };
-            format!("{}. {}{marks}\n   ↳ {}", i + 1, list_line(&r.paper), r.why_markdown)
+            format!(
+                "{}. {}{marks}\n   ↳ {}",
+                i + 1,
+                list_line(&r.paper),
+                r.why_markdown
+            )
         })
         .collect();
     Embed {

@@ -156,16 +156,22 @@ pub async fn run(
 
 async fn file_id(app: &App, name: &str) -> anyhow::Result<Option<i64>> {
     let mut conn = app.catalog.pool().acquire().await?;
-    Ok(crate::store::sources::find_file(&mut conn, Scope::GLOBAL, name)
-        .await?
-        .map(|f| f.id))
+    Ok(
+        crate::store::sources::find_file(&mut conn, Scope::GLOBAL, name)
+            .await?
+            .map(|f| f.id),
+    )
 }
 
 /// The catalog's ids of the readings in `role`, by arXiv id, else DOI, else title.
 async fn paper_ids(app: &App, entries: &[RawEntry], role: ReadingRole) -> anyhow::Result<Vec<i64>> {
     let mut ids = Vec::new();
     for e in entries.iter().filter(|e| e.role == Some(role)) {
-        let key = e.arxiv.clone().or_else(|| e.doi.clone()).unwrap_or_else(|| e.title.clone());
+        let key = e
+            .arxiv
+            .clone()
+            .or_else(|| e.doi.clone())
+            .unwrap_or_else(|| e.title.clone());
         if let Resolved::One(p) = app.catalog.resolve(Scope::GLOBAL, &key).await? {
             if !ids.contains(&p.id) {
                 ids.push(p.id);

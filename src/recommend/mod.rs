@@ -8,9 +8,9 @@ pub mod eval;
 pub mod graph;
 pub mod history;
 pub mod rank;
-pub mod why;
 #[cfg(test)]
 mod tests;
+pub mod why;
 
 use crate::model::Scope;
 use crate::relevance::TfIdf;
@@ -197,8 +197,9 @@ impl Recommender {
     async fn rebuild(&self, pool: &SqlitePool, generation: i64) -> anyhow::Result<Arc<Snapshot>> {
         let started = std::time::Instant::now();
         let rows = load_rows(pool).await?;
-        let snapshot =
-            Arc::new(tokio::task::spawn_blocking(move || Snapshot::build(&rows, generation)).await?);
+        let snapshot = Arc::new(
+            tokio::task::spawn_blocking(move || Snapshot::build(&rows, generation)).await?,
+        );
         tracing::info!(
             generation,
             papers = snapshot.graph.len(),

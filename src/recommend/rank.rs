@@ -111,7 +111,12 @@ pub fn rank(g: &Graph, q: &Query<'_>, w: Weights) -> Vec<Scored> {
     for &t in seed_tags.keys() {
         let members = &g.tagged[t as usize];
         if members.len() <= FANOUT {
-            candidates.extend(members.iter().filter(|m| visible(m.1, q.scope)).map(|m| m.0));
+            candidates.extend(
+                members
+                    .iter()
+                    .filter(|m| visible(m.1, q.scope))
+                    .map(|m| m.0),
+            );
         }
     }
     let cites = cite_links(g, q.scope, &seeds);

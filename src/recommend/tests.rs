@@ -84,7 +84,10 @@ fn a_shared_rare_tag_beats_a_shared_common_tag() {
     rows.tags.push(tag(9, 200, "Protein Design"));
     let ranked = suggest(&rows, 0, &[1]);
     assert_eq!(ranked.first(), Some(&9), "{ranked:?}");
-    let common = ranked.iter().position(|&p| p == 2).expect("common tag found");
+    let common = ranked
+        .iter()
+        .position(|&p| p == 2)
+        .expect("common tag found");
     assert!(common > 0);
 }
 
@@ -116,8 +119,11 @@ fn papers_citing_the_same_paper_are_related() {
 #[test]
 fn the_seed_is_never_suggested_even_when_it_matches_best() {
     let mut rows = catalog();
-    rows.papers
-        .push(paper(11, "protein folding structure prediction", "Again protein folding."));
+    rows.papers.push(paper(
+        11,
+        "protein folding structure prediction",
+        "Again protein folding.",
+    ));
     rows.sources.push(source(11, 0, 1, None));
     let ranked = suggest(&rows, 0, &[1, 11]);
     assert!(!ranked.contains(&1) && !ranked.contains(&11), "{ranked:?}");
@@ -127,8 +133,11 @@ fn the_seed_is_never_suggested_even_when_it_matches_best() {
 fn another_guilds_papers_tags_and_citations_never_appear() {
     let mut rows = catalog();
     // Guild 7 imported a paper that is the perfect match, tagged and cited it.
-    rows.papers
-        .push(paper(11, "protein folding structure prediction", "Protein folding."));
+    rows.papers.push(paper(
+        11,
+        "protein folding structure prediction",
+        "Protein folding.",
+    ));
     rows.sources.push(source(11, 7, 2, Some("Proteins")));
     rows.sources.push(source(1, 7, 2, Some("Proteins")));
     rows.cites.push(CiteRow {
@@ -148,9 +157,15 @@ fn another_guilds_papers_tags_and_citations_never_appear() {
     });
     let in_guild_8 = suggest(&rows, 8, &[1]);
     assert!(!in_guild_8.contains(&11), "{in_guild_8:?}");
-    assert!(!in_guild_8.contains(&5) && !in_guild_8.contains(&6), "{in_guild_8:?}");
+    assert!(
+        !in_guild_8.contains(&5) && !in_guild_8.contains(&6),
+        "{in_guild_8:?}"
+    );
     let in_guild_7 = suggest(&rows, 7, &[1]);
-    assert!(in_guild_7.contains(&11) && in_guild_7.contains(&5), "{in_guild_7:?}");
+    assert!(
+        in_guild_7.contains(&11) && in_guild_7.contains(&5),
+        "{in_guild_7:?}"
+    );
 }
 
 #[test]
@@ -188,7 +203,10 @@ fn the_why_line_names_rare_tags_citations_groupings_and_terms() {
     let found = snapshot.suggest(&ask);
     assert_eq!(found[0].paper_id, 11);
     let why = found[0].why.text();
-    assert!(why.starts_with("shares `Protein Design`; cites Kaplan 2020; also in “Structure”; terms: "), "{why}");
+    assert!(
+        why.starts_with("shares `Protein Design`; cites Kaplan 2020; also in “Structure”; terms: "),
+        "{why}"
+    );
     assert!(why.contains("protein") || why.contains("folding"), "{why}");
     assert!(found[0].why.markdown().contains("`Protein Design`"));
 }

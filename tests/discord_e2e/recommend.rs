@@ -77,7 +77,11 @@ async fn recommend_never_shows_another_guilds_papers() {
             json!([opt("paper", "kaplan2020scaling")]),
         )
         .await;
-    assert!(descriptions(&in_b).contains("Secret Scaling Laws"), "{}", in_b.json());
+    assert!(
+        descriptions(&in_b).contains("Secret Scaling Laws"),
+        "{}",
+        in_b.json()
+    );
 }
 
 #[tokio::test]
@@ -100,7 +104,11 @@ async fn recommend_for_me_says_what_it_does_not_count_yet() {
             json!([opt_int("for", 0)]),
         )
         .await;
-    assert!(content(&reply).contains("Not counted yet"), "{}", reply.json());
+    assert!(
+        content(&reply).contains("Not counted yet"),
+        "{}",
+        reply.json()
+    );
 }
 
 #[tokio::test]
@@ -121,9 +129,17 @@ async fn a_paper_card_has_a_more_like_this_button_that_answers_the_presser() {
     let message = payloads::message(1, payloads::CHANNEL_A, card.message());
     let other = Invoker::student(GUILD_A).with_user(400_000_000_000_000_777);
     let reply = bot.press(&other, &more, message).await;
-    assert_eq!(reply.json()["type"], 4, "a new message, not an update of the card");
+    assert_eq!(
+        reply.json()["type"],
+        4,
+        "a new message, not an update of the card"
+    );
     assert_eq!(flags(&reply) & EPHEMERAL, EPHEMERAL);
-    assert!(descriptions(&reply).contains("Training Compute-Optimal"), "{}", reply.json());
+    assert!(
+        descriptions(&reply).contains("Training Compute-Optimal"),
+        "{}",
+        reply.json()
+    );
 }
 
 #[tokio::test]
@@ -146,5 +162,9 @@ async fn a_more_like_this_button_pressed_in_another_guild_shows_nothing_of_the_p
     let reply = bot.press(&Invoker::student(GUILD_A), &more, message).await;
     assert_eq!(flags(&reply) & EPHEMERAL, EPHEMERAL);
     assert!(!descriptions(&reply).contains("Secret"), "{}", reply.json());
-    assert!(content(&reply).contains("not in this server"), "{}", reply.json());
+    assert!(
+        content(&reply).contains("not in this server"),
+        "{}",
+        reply.json()
+    );
 }
