@@ -100,6 +100,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
                 config.discord.dev_guild = dev_guild;
             }
             let app = App::open(&config.data_dir, clock).await?;
+            // A large catalog's recommendation snapshot takes seconds to build: build it
+            // now rather than in the first /recommend's three-second window.
+            let warm = app.clone();
+            tokio::spawn(async move {
+                if let Err(e) = warm.recommender.snapshot(warm.catalog.pool()).await {
+                    tracing::warn!(error = %e, "building the recommendation snapshot failed");
+                }
+            });
             crate::discord::run(&config.discord, app, crate::discord::shutdown_signal()).await?;
             Ok(0)
         }

@@ -78,6 +78,13 @@ pub async fn run(
     files: Vec<(String, Vec<u8>)>,
     weights: Weights,
 ) -> anyhow::Result<Report> {
+    // A README or notes beside the fixtures are not reading lists.
+    let files: Vec<(String, Vec<u8>)> = files
+        .into_iter()
+        .filter(|(name, bytes)| {
+            ingest::detect::detect(&String::from_utf8_lossy(bytes), name).is_some()
+        })
+        .collect();
     let posts: Vec<(String, String)> = files
         .iter()
         .filter_map(|(name, bytes)| {

@@ -26,6 +26,11 @@ pub use why::Why;
 /// How many text neighbours are considered before the graph signals and the guild's view
 /// are applied.
 const TEXT_CANDIDATES: usize = 300;
+/// Up to this many papers, text similarity compares whole title-and-abstract vectors (the
+/// evaluation's catalogs are far smaller); above it, the seeds' [`QUERY_TERMS`] most
+/// distinctive words.
+const EXACT_TEXT_UP_TO: usize = 20_000;
+const QUERY_TERMS: usize = 16;
 
 /// The catalog as of one generation: its graph and the text index over title and abstract.
 pub struct Snapshot {
@@ -84,7 +89,7 @@ impl Snapshot {
         let exclude: HashSet<Node> = ask.exclude.iter().filter_map(node).collect();
         let mut text: HashMap<Node, f32> = HashMap::new();
         if !ask.seeds.is_empty() {
-            for (id, s) in self.text.similar_to(ask.seeds, TEXT_CANDIDATES) {
+            for (id, s) in self.seed_neighbours(graph, ask.seeds) {
                 text.extend(node(&id).map(|n| (n, s)));
             }
         }
@@ -125,6 +130,29 @@ impl Snapshot {
                     why: Why::of(graph, &s, &labels, terms),
                 }
             })
+            .collect()
+    }
+
+    /// The seeds' nearest papers by text. On a large catalog, from each seed's most
+    /// distinctive words only (as Lucene's MoreLikeThis does): a whole abstract's common
+    /// words would score most of the catalog on every request.
+    fn seed_neighbours(&self, graph: &Graph, seeds: &[i64]) -> Vec<(i64, f32)> {
+        if graph.len() <= EXACT_TEXT_UP_TO {
+            return self.text.similar_to(seeds, TEXT_CANDIDATES);
+        }
+        let per_seed = (QUERY_TERMS / seeds.len().min(QUERY_TERMS)).max(2);
+        let mut words: Vec<String> = Vec::new();
+        for seed in seeds.iter().take(QUERY_TERMS) {
+            for w in self.text.shared_terms_with(&[*seed], *seed, per_seed) {
+                if !words.contains(&w) {
+                    words.push(w);
+                }
+            }
+        }
+        self.text
+            .query(&words.join(" "), TEXT_CANDIDATES + seeds.len())
+            .into_iter()
+            .filter(|(id, _)| !seeds.contains(id))
             .collect()
     }
 
