@@ -89,7 +89,8 @@ impl Snapshot {
         let exclude: HashSet<Node> = ask.exclude.iter().filter_map(node).collect();
         let mut text: HashMap<Node, f32> = HashMap::new();
         if !ask.seeds.is_empty() {
-            for (id, s) in self.seed_neighbours(graph, ask.seeds) {
+            let exact = graph.len() <= EXACT_TEXT_UP_TO;
+            for (id, s) in self.seed_neighbours(ask.seeds, exact) {
                 text.extend(node(&id).map(|n| (n, s)));
             }
         }
@@ -136,8 +137,8 @@ impl Snapshot {
     /// The seeds' nearest papers by text. On a large catalog, from each seed's most
     /// distinctive words only (as Lucene's MoreLikeThis does): a whole abstract's common
     /// words would score most of the catalog on every request.
-    fn seed_neighbours(&self, graph: &Graph, seeds: &[i64]) -> Vec<(i64, f32)> {
-        if graph.len() <= EXACT_TEXT_UP_TO {
+    fn seed_neighbours(&self, seeds: &[i64], exact: bool) -> Vec<(i64, f32)> {
+        if exact {
             return self.text.similar_to(seeds, TEXT_CANDIDATES);
         }
         let per_seed = (QUERY_TERMS / seeds.len().min(QUERY_TERMS)).max(2);

@@ -220,3 +220,23 @@ fn recall_and_ndcg_at_ten() {
     assert!(ndcg(&[1, 3], &expected) < 1.0);
     assert_eq!(ndcg(&[1, 2], &expected), 0.0);
 }
+
+#[test]
+fn on_a_large_catalog_the_seeds_distinctive_words_find_the_same_neighbour() {
+    let mut rows = catalog();
+    rows.papers.push(paper(
+        11,
+        "protein folding with structure models",
+        "Protein folding prediction.",
+    ));
+    rows.sources.push(source(11, 0, 1, None));
+    let snapshot = Snapshot::build(&rows, 1);
+    let exact = snapshot.seed_neighbours(&[1], true);
+    let pruned = snapshot.seed_neighbours(&[1], false);
+    assert_eq!(exact.first().map(|h| h.0), Some(11));
+    assert_eq!(pruned.first().map(|h| h.0), Some(11));
+    assert!(
+        pruned.iter().all(|(id, _)| *id != 1),
+        "the seed is not its own neighbour"
+    );
+}
