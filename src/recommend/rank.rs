@@ -58,7 +58,7 @@ impl Weights {
 
 /// A tag or grouping shared by more papers than this is not used to find candidates (it
 /// still counts for candidates found otherwise): its weight is small and walking it slow.
-const FANOUT: usize = 2000;
+const FANOUT: usize = 500;
 /// Co-citation and citing the same paper count half a direct citation.
 const INDIRECT: f32 = 0.5;
 
