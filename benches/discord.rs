@@ -1,5 +1,5 @@
 //! The Discord surface's speed through the fake Discord: the time from INTERACTION_CREATE
-//! sent to the bot's callback received, p50/p99, for search, autocomplete and cite over the
+//! sent to the bot's callback received, p50/p99, for search, autocomplete, cite and recommend over the
 //! synthetic catalog of `paperclub bench` (100k papers unless `PAPERCLUB_BENCH_PAPERS` says
 //! otherwise), then a burst of 500 interactions sent at once, all of which must be answered.
 //! First, `/slot claim` over 100 guilds of course data (10 weeks of 4 readings and 10 role
@@ -101,6 +101,8 @@ async fn bench() -> anyhow::Result<()> {
         )
     };
     let cite = |i: usize| ("cite", json!([opt("paper", &key(i))]), 2);
+    // The first one builds the recommender's snapshot of the catalog (a warm-up round).
+    let recommend = |i: usize| ("recommend", json!([opt("paper", &key(i))]), 2);
     let mut ok = true;
     for (name, make) in [
         (
@@ -109,6 +111,7 @@ async fn bench() -> anyhow::Result<()> {
         ),
         ("autocomplete", &autocomplete),
         ("cite", &cite),
+        ("recommend", &recommend),
     ] {
         let mut latencies = Vec::with_capacity(ROUNDS);
         for i in 0..ROUNDS + 20 {

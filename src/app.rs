@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::course::Courses;
 use crate::dispatch::Caller;
 use crate::model::Scope;
+use crate::recommend::Recommender;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -19,6 +20,8 @@ pub struct App {
     pub catalog: Arc<Catalog>,
     pub courses: Courses,
     pub clock: Arc<dyn Clock>,
+    /// Recommendations' snapshot of the catalog, kept per process until it changes.
+    pub recommender: Arc<Recommender>,
 }
 
 impl App {
@@ -28,6 +31,7 @@ impl App {
             courses: Courses::new(catalog.pool().clone()),
             catalog,
             clock,
+            recommender: Arc::new(Recommender::default()),
         }
     }
 
@@ -96,6 +100,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
                 config.discord.dev_guild = dev_guild;
             }
             let app = App::open(&config.data_dir, clock).await?;
+            // A large catalog's recommendation snapshot takes seconds to build: build it
+            // now rather than in the first /recommend's three-second window.
+            let warm = app.clone();
+            tokio::spawn(async move {
+                if let Err(e) = warm.recommender.snapshot(warm.catalog.pool()).await {
+                    tracing::warn!(error = %e, "building the recommendation snapshot failed");
+                }
+            });
             crate::discord::run(&config.discord, app, crate::discord::shutdown_signal()).await?;
             Ok(0)
         }
@@ -127,6 +139,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             );
             Ok(0)
         }
+        Command::Recommend(args) => {
+            let app = App::open(&config.data_dir, clock).await?;
+            let code = crate::cli::run_recommend(&app, &args, cli.json).await;
+            app.catalog.close().await;
+            code
+        }
+        Command::Eval {
+            what: what @ crate::cli::EvalCommand::Recommend { .. },
+        } => crate::cli::run_eval(what, clock, cli.json).await,
         Command::Course { guild, action } => {
             let Some(guild) = guild else {
                 eprintln!("error: `course` needs `--guild ID` (the Discord server's id)");

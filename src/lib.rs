@@ -20,6 +20,7 @@ pub mod fault;
 pub mod ingest;
 pub mod markdown;
 pub mod model;
+pub mod recommend;
 pub mod relevance;
 pub mod schedule;
 pub mod search;

@@ -7,6 +7,7 @@ use crate::bench::{self, synth, Latency};
 use crate::catalog::{Catalog, Resolved};
 use crate::cite::{self, CiteFormat};
 use crate::model::Scope;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Entries per generated `.bib` file: real reading lists come as many files, and one file
@@ -54,6 +55,48 @@ async fn title_only_import(papers: &[crate::model::Paper]) -> anyhow::Result<()>
     Ok(())
 }
 
+/// `/recommend` from one paper, as the dispatcher answers it (resolve the key, rank with
+/// every signal, load the suggestions), after the snapshot of the catalog is built once;
+/// then the rebuild a catalog change costs.
+async fn recommend_bench(
+    catalog: &Arc<Catalog>,
+    papers: &[crate::model::Paper],
+    iterations: usize,
+) -> anyhow::Result<()> {
+    use crate::dispatch::{recommendations, Caller, RecommendRequest};
+    let app = crate::app::App::new(Arc::clone(catalog), Arc::new(crate::clock::SystemClock));
+    let caller = Caller {
+        scope: Scope::GLOBAL,
+        user_id: 0,
+        roles: Vec::new(),
+        instructor: false,
+    };
+    let started = Instant::now();
+    app.recommender.snapshot(catalog.pool()).await?;
+    println!("  recommend snapshot build     {}", ms(started.elapsed()));
+    let step = (papers.len() / 100).max(1);
+    let mut took = Vec::new();
+    for round in 0..=iterations.min(5) {
+        for p in papers.iter().step_by(step) {
+            let request = RecommendRequest {
+                papers: vec![p.key.clone()],
+                limit: Some(10),
+                ..RecommendRequest::default()
+            };
+            let t = Instant::now();
+            let found = recommendations(&app, &caller, &request).await;
+            if round > 0 {
+                took.push(t.elapsed());
+            }
+            if let Err(e) = found {
+                anyhow::bail!("recommend from {}: {e}", p.key);
+            }
+        }
+    }
+    println!("{}", line("recommend (one paper, 10)", &Latency::of(took)));
+    Ok(())
+}
+
 /// Runs the benchmark at each size.
 pub async fn run_bench(sizes: &[usize], iterations: usize) -> anyhow::Result<()> {
     let iterations = iterations.max(1);
@@ -64,7 +107,7 @@ pub async fn run_bench(sizes: &[usize], iterations: usize) -> anyhow::Result<()>
             .prefix("paperclub-bench-")
             .tempdir()?;
 
-        let catalog = Catalog::open(dir.path()).await?;
+        let catalog = Arc::new(Catalog::open(dir.path()).await?);
         let files: Vec<(String, Vec<u8>)> = papers
             .chunks(ENTRIES_PER_FILE)
             .enumerate()
@@ -146,6 +189,7 @@ pub async fn run_bench(sizes: &[usize], iterations: usize) -> anyhow::Result<()>
         }
         println!("{}", line("show (resolve key)", &Latency::of(show)));
         println!("{}", line("cite APA (CSL render)", &Latency::of(cites)));
+        recommend_bench(&catalog, &papers, iterations).await?;
         catalog.close().await;
         drop(catalog);
 

@@ -6,7 +6,7 @@
 use crate::app::App;
 use crate::cite::CiteFormat;
 use crate::course::{split_ids, CourseSettings, NewSession, SessionEdit};
-use crate::dispatch::{self, Caller, CourseRequest, Request, SessionRequest};
+use crate::dispatch::{self, Caller, CourseRequest, RecommendRequest, Request, SessionRequest};
 use crate::view::text;
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -31,6 +31,7 @@ fn options_of(command: &str) -> Option<&'static [&'static str]> {
         "import" | "import file" => &["file", "replace"],
         "import list" => &[],
         "import remove" => &["list"],
+        "recommend" => &["paper", "papers", "tag", "text", "session", "for", "limit"],
         "course setup" | "course edit" => &[
             "channel",
             "timezone",
@@ -130,6 +131,24 @@ fn split_options(rest: &str, names: &[&str]) -> Vec<(String, String)> {
     out
 }
 
+/// `/recommend`'s options: `paper:` and `papers:"k1 k2"` add up.
+fn recommend_request(
+    get: &dyn Fn(&str) -> Option<String>,
+    limit: Option<usize>,
+) -> RecommendRequest {
+    let mut papers: Vec<String> = get("paper").into_iter().collect();
+    papers.extend(get("papers").map(|p| split_ids(&p)).unwrap_or_default());
+    RecommendRequest {
+        papers,
+        tag: get("tag"),
+        text: get("text"),
+        session: get("session"),
+        for_whom: get("for"),
+        limit,
+        ..RecommendRequest::default()
+    }
+}
+
 /// Parses one line of chat input.
 pub fn parse_line(line: &str) -> ChatLine {
     let line = line.trim();
@@ -215,6 +234,10 @@ pub fn parse_line(line: &str) -> ChatLine {
                 format,
             }
         }
+        "recommend" => match number("limit") {
+            Ok(limit) => Request::Recommend(recommend_request(&get, limit)),
+            Err(e) => return ChatLine::Invalid(e),
+        },
         "import" | "import file" => {
             let Some(path) = get("file") else {
                 return ChatLine::Invalid("Give a file: `/import file:path/to/list.md`.".into());

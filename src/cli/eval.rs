@@ -13,7 +13,9 @@ pub(super) async fn run(
     json: bool,
     out: &mut String,
 ) -> anyhow::Result<i32> {
-    let EvalCommand::Search { file, misses } = what;
+    let EvalCommand::Search { file, misses } = what else {
+        anyhow::bail!("eval recommend builds a catalog of its own");
+    };
     let queries = match std::fs::read_to_string(&file)
         .map_err(|e| e.to_string())
         .and_then(|text| parse_queries(&text))

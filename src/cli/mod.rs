@@ -8,12 +8,14 @@ mod data;
 mod eval;
 mod import;
 mod progress;
+mod recommend;
 mod slot;
 mod team;
 
 pub use bench::run_bench;
 pub use course::{run_course_command, CourseCli, CourseCommand, ScheduleCommand, SessionCommand};
 pub use progress::ReadCommand;
+pub use recommend::{run_eval, run_recommend, RecommendArgs};
 pub use slot::SlotCommand;
 pub use team::{run_team_command, MemberArgs, NoteCommand, NotesCommand, TeamCli, TeamCommand};
 
@@ -112,9 +114,11 @@ pub enum Command {
         #[arg(long)]
         guild: Option<u64>,
     },
+    /// Related papers, each with the reason it was suggested.
+    Recommend(RecommendArgs),
     /// Rebuild the search index from the database.
     Reindex,
-    /// Measure search quality against a TF-IDF baseline (see eval/README.md).
+    /// Measure search or recommendation quality against a TF-IDF baseline (eval/README.md).
     Eval {
         #[command(subcommand)]
         what: EvalCommand,
@@ -232,6 +236,16 @@ pub enum EvalCommand {
         /// Also list every query whose paper was not ranked first.
         #[arg(long)]
         misses: bool,
+    },
+    /// Course posts' required readings as seeds, their further readings as answers
+    /// (Recall@10, nDCG@10), in a catalog of their own (not the data folder's).
+    Recommend {
+        /// Course posts, and `.bib`/other lists that add papers to the catalog.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Weights of text, tags, citations and groupings, e.g. `1,0.5,0.5,0.5`.
+        #[arg(long)]
+        weights: Option<String>,
     },
 }
 

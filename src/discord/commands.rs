@@ -31,6 +31,7 @@ pub fn all() -> Vec<poise::Command<super::Data, BotError>> {
         team::notes(),
         super::slot_commands::slot(),
         super::read_commands::read(),
+        super::recommend_commands::recommend(),
         help(),
     ]
 }
@@ -252,12 +253,17 @@ pub async fn help(ctx: Context<'_>) -> Result<(), BotError> {
 pub(super) async fn respond(ctx: Context<'_>, request: Request) -> Result<(), BotError> {
     let caller = caller(ctx);
     let reply = dispatch::handle(&ctx.data().app, &caller, request.clone()).await;
-    let components = pager::components_for(ctx.data(), reply.pager.as_ref(), request, caller);
+    let more = reply.more_like_this;
+    let mut components = pager::components_for(ctx.data(), reply.pager.as_ref(), request, caller);
+    components.extend(more.map(super::recommend_commands::more_like_this));
     ctx.send(render::create_reply(reply, components)).await?;
     Ok(())
 }
 
-async fn autocomplete_tag(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+pub(super) async fn autocomplete_tag(
+    ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
     render::choices(dispatch::complete_tag(&ctx.data().app.catalog, scope(ctx), partial).await)
 }
 
@@ -280,11 +286,26 @@ fn caller(ctx: Context<'_>) -> Caller {
         poise::Context::Application(app) => app.interaction.member.as_deref(),
         poise::Context::Prefix(_) => None,
     };
+    caller_of_member(
+        scope(ctx),
+        ctx.author().id.get(),
+        member,
+        ctx.data().instructor_role,
+    )
+}
+
+/// Who is asking, from an interaction's guild, user and member data.
+pub(super) fn caller_of_member(
+    scope: Scope,
+    user_id: u64,
+    member: Option<&serenity::Member>,
+    instructor_role: Option<serenity::RoleId>,
+) -> Caller {
     Caller {
-        scope: scope(ctx),
-        user_id: ctx.author().id.get(),
+        scope,
+        user_id,
         roles: member.map_or_else(Vec::new, |m| m.roles.iter().map(|r| r.get()).collect()),
-        instructor: member.is_some_and(|m| is_instructor(m, ctx.data().instructor_role)),
+        instructor: member.is_some_and(|m| is_instructor(m, instructor_role)),
     }
 }
 

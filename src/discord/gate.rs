@@ -4,7 +4,7 @@
 //! handles buttons (pagination, slot swaps and autofill), which poise does not route to
 //! commands.
 
-use super::{pager, render, slot_commands, BotError, Data};
+use super::{pager, recommend_commands, render, slot_commands, BotError, Data};
 use poise::serenity_prelude as serenity;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -103,6 +103,9 @@ impl serenity::Framework for Gate {
         if let serenity::Interaction::Component(press) = interaction {
             if press.data.custom_id.starts_with("slot:") {
                 return slot_commands::on_button(&ctx, &self.data, press).await;
+            }
+            if recommend_commands::is_more_like_this(&press.data.custom_id) {
+                return recommend_commands::on_press(&ctx, &self.data, press).await;
             }
             return pager::on_button(&ctx, &self.data, press).await;
         }

@@ -11,6 +11,7 @@ mod gate;
 mod pager;
 mod poster;
 mod read_commands;
+mod recommend_commands;
 mod render;
 mod slot_commands;
 mod team_commands;

@@ -131,6 +131,7 @@ pub(super) fn help() -> Reply {
                     "`/paper show paper:<key, arXiv id, DOI or title>` — one paper in full",
                     "`/tags` — all tags with counts",
                     "`/cite paper:<paper> [format:]` — BibTeX, BibLaTeX, APA, MLA, Chicago, IEEE or Markdown; `papers:\"k1 k2\"` or `tag:` for a .bib file",
+                    "`/recommend paper:<paper>` (or `papers:`, `tag:`, `text:`, `session:<week>`, `for:me|team`) — related papers, each with why",
                     "`/import file file:<.md or .bib> [replace:]` · `/import list` · `/import remove list:` — instructors: the server's reading lists",
                     "`/week [week:]` · `/schedule` — this week's readings, a week by number or date, the whole term",
                     "`/course info` · `/course status` — the course, its last and next weekly post",

@@ -16,6 +16,7 @@ mod course_cmd;
 mod note_cmd;
 mod papers;
 mod read_cmd;
+mod recommend_cmd;
 mod slot_cmd;
 mod team_cmd;
 mod transfer_cmd;
@@ -30,6 +31,7 @@ pub use complete::{complete_list, complete_paper, complete_tag, complete_team};
 pub use course_cmd::{CourseRequest, SessionRequest};
 pub use note_cmd::{ExportBy, NoteRequest};
 pub use read_cmd::ReadRequest;
+pub use recommend_cmd::{recommendations, RecommendRequest, Recommendations, Recommended};
 pub use slot_cmd::SlotRequest;
 pub use team_cmd::TeamRequest;
 
@@ -93,6 +95,7 @@ pub enum Request {
     Note(NoteRequest),
     Slot(SlotRequest),
     Read(ReadRequest),
+    Recommend(RecommendRequest),
     Help,
 }
 
@@ -150,6 +153,7 @@ async fn run(app: &App, caller: &Caller, request: Request) -> Reply {
         Request::Note(r) => note_cmd::note(app, caller, r).await,
         Request::Slot(r) => slot_cmd::slot(app, caller, r).await,
         Request::Read(r) => read_cmd::read(app, caller, r).await,
+        Request::Recommend(r) => recommend_cmd::recommend(app, caller, r).await,
         Request::Help => Ok(help()),
     };
     match result {
@@ -213,6 +217,7 @@ impl Request {
             Request::Read(ReadRequest::Done { .. }) => "read done",
             Request::Read(ReadRequest::Undo { .. }) => "read undo",
             Request::Read(ReadRequest::List) => "read list",
+            Request::Recommend(_) => "recommend",
             Request::Help => "help",
         }
     }

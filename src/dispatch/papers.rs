@@ -123,6 +123,7 @@ pub(super) async fn show(catalog: &Catalog, scope: Scope, id: &str) -> Result<Re
     match catalog.resolve(scope, id).await? {
         Resolved::One(p) => Ok(Reply {
             embeds: vec![paper_card(&p)],
+            more_like_this: Some(p.id),
             ..Reply::default()
         }),
         Resolved::Ambiguous(list) => Ok(ambiguous(id, &list)),

@@ -10,6 +10,7 @@ pub mod notes;
 pub mod papers;
 pub mod posts;
 pub mod progress;
+pub mod recommend;
 pub mod slots;
 pub mod sources;
 pub mod tags;

@@ -70,6 +70,9 @@ pub struct Reply {
     pub ephemeral: bool,
     pub pager: Option<Pager>,
     pub buttons: Vec<Button>,
+    /// The paper (id) a "More like this" control recommends from (a paper card).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub more_like_this: Option<i64>,
 }
 
 impl Reply {

@@ -13,6 +13,7 @@ mod notes;
 mod pages;
 mod papers;
 mod progress;
+mod recommend;
 mod registration;
 mod slots;
 mod teams;

@@ -25,8 +25,21 @@ async fn commands_are_registered_in_the_dev_guild_with_their_options() {
     assert_eq!(
         names,
         [
-            "cite", "course", "help", "import", "note", "notes", "paper", "read", "schedule",
-            "session", "slot", "tags", "team", "week"
+            "cite",
+            "course",
+            "help",
+            "import",
+            "note",
+            "notes",
+            "paper",
+            "read",
+            "recommend",
+            "schedule",
+            "session",
+            "slot",
+            "tags",
+            "team",
+            "week"
         ]
     );
     let slot = command(registered, "slot");
@@ -35,6 +48,17 @@ async fn commands_are_registered_in_the_dev_guild_with_their_options() {
     assert_eq!(option(assign, "team")["autocomplete"], true);
     assert_eq!(option(assign, "date")["required"], false);
     assert_eq!(option(option(slot, "swap"), "b")["required"], true);
+
+    let recommend = command(registered, "recommend");
+    assert_eq!(option(recommend, "paper")["autocomplete"], true);
+    assert_eq!(option(recommend, "tag")["autocomplete"], true);
+    let whom: Vec<&str> = option(recommend, "for")["choices"]
+        .as_array()
+        .expect("for choices")
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert_eq!(whom, ["me", "team"]);
 
     let setup = option(command(registered, "course"), "setup");
     assert_eq!(option(setup, "channel")["type"], 7, "a channel picker");

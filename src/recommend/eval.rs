@@ -1,0 +1,189 @@
+//! `paperclub eval recommend`: how well recommendations find a course session's further
+//! readings from its required ones. Every file given is imported into a fresh in-memory
+//! catalog; for each course post, its required readings are the seeds and its further
+//! readings the expected answers, ranked over a graph built without that post's own
+//! groupings and tags (its papers and their text stay). Paperclub's ranking and the TF-IDF
+//! cosine baseline (title and abstract, as arxiv-sanity-lite ranks) run on the same data.
+
+use super::graph::Graph;
+use super::{load_rows, Ask, Snapshot, Weights};
+use crate::app::App;
+use crate::catalog::Resolved;
+use crate::ingest::{self, Format, RawEntry, ReadingRole};
+use crate::model::Scope;
+use serde::Serialize;
+use std::collections::HashSet;
+
+/// Ranks are cut here: Recall@10, nDCG@10.
+pub const CUTOFF: usize = 10;
+
+/// One post's figures.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PostResult {
+    pub file: String,
+    pub seeds: usize,
+    pub expected: usize,
+    pub recall: f64,
+    pub ndcg: f64,
+    pub baseline_recall: f64,
+    pub baseline_ndcg: f64,
+}
+
+/// The whole run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub posts: Vec<PostResult>,
+    pub papers: usize,
+    pub recall: f64,
+    pub ndcg: f64,
+    pub baseline_recall: f64,
+    pub baseline_ndcg: f64,
+}
+
+/// Recall at the cut-off: the share of `expected` among the first [`CUTOFF`] of `ranked`.
+pub fn recall(ranked: &[i64], expected: &HashSet<i64>) -> f64 {
+    if expected.is_empty() {
+        return 0.0;
+    }
+    let hits = ranked
+        .iter()
+        .take(CUTOFF)
+        .filter(|id| expected.contains(id))
+        .count();
+    hits as f64 / expected.len() as f64
+}
+
+/// nDCG at the cut-off with binary relevance.
+pub fn ndcg(ranked: &[i64], expected: &HashSet<i64>) -> f64 {
+    let gain = |i: usize| 1.0 / ((i + 2) as f64).log2();
+    let dcg: f64 = ranked
+        .iter()
+        .take(CUTOFF)
+        .enumerate()
+        .filter(|(_, id)| expected.contains(id))
+        .map(|(i, _)| gain(i))
+        .sum();
+    let ideal: f64 = (0..expected.len().min(CUTOFF)).map(gain).sum();
+    if ideal == 0.0 || dcg == 0.0 {
+        0.0
+    } else {
+        dcg / ideal
+    }
+}
+
+/// Imports `files` (name, bytes) into `app`'s catalog (it should be empty) and evaluates
+/// every course post among them with `weights`.
+pub async fn run(
+    app: &App,
+    files: Vec<(String, Vec<u8>)>,
+    weights: Weights,
+) -> anyhow::Result<Report> {
+    // A README or notes beside the fixtures are not reading lists.
+    let files: Vec<(String, Vec<u8>)> = files
+        .into_iter()
+        .filter(|(name, bytes)| {
+            ingest::detect::detect(&String::from_utf8_lossy(bytes), name).is_some()
+        })
+        .collect();
+    let posts: Vec<(String, String)> = files
+        .iter()
+        .filter_map(|(name, bytes)| {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            (ingest::detect::detect(&text, name) == Some(Format::Course))
+                .then(|| (name.clone(), text))
+        })
+        .collect();
+    for report in app.catalog.import_files(Scope::GLOBAL, files, None).await {
+        if let Some(e) = report.error {
+            anyhow::bail!("{}: {e}", report.file);
+        }
+    }
+    let rows = load_rows(app.catalog.pool()).await?;
+    let snapshot = Snapshot::build(&rows, 0);
+    let mut out = Vec::new();
+    for (name, text) in posts {
+        let Some(file_id) = file_id(app, &name).await? else {
+            continue;
+        };
+        let parsed = ingest::parse(Format::Course, &text);
+        let seeds = paper_ids(app, &parsed.entries, ReadingRole::Required).await?;
+        let seed_set: HashSet<i64> = seeds.iter().copied().collect();
+        let expected: HashSet<i64> = paper_ids(app, &parsed.entries, ReadingRole::Optional)
+            .await?
+            .into_iter()
+            .filter(|id| !seed_set.contains(id))
+            .collect();
+        if seeds.is_empty() || expected.is_empty() {
+            continue;
+        }
+        let graph = Graph::build(&rows, Some(file_id));
+        let ask = Ask {
+            scope: Scope::GLOBAL,
+            seeds: &seeds,
+            limit: CUTOFF,
+            ..Ask::default()
+        };
+        let ours: Vec<i64> = snapshot
+            .suggest_on(&graph, &ask, weights)
+            .iter()
+            .map(|s| s.paper_id)
+            .collect();
+        let baseline: Vec<i64> = snapshot
+            .text
+            .similar_to(&seeds, CUTOFF)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        out.push(PostResult {
+            file: name,
+            seeds: seeds.len(),
+            expected: expected.len(),
+            recall: recall(&ours, &expected),
+            ndcg: ndcg(&ours, &expected),
+            baseline_recall: recall(&baseline, &expected),
+            baseline_ndcg: ndcg(&baseline, &expected),
+        });
+    }
+    let mean = |f: fn(&PostResult) -> f64| {
+        if out.is_empty() {
+            0.0
+        } else {
+            out.iter().map(f).sum::<f64>() / out.len() as f64
+        }
+    };
+    Ok(Report {
+        papers: snapshot.graph.len(),
+        recall: mean(|p| p.recall),
+        ndcg: mean(|p| p.ndcg),
+        baseline_recall: mean(|p| p.baseline_recall),
+        baseline_ndcg: mean(|p| p.baseline_ndcg),
+        posts: out,
+    })
+}
+
+async fn file_id(app: &App, name: &str) -> anyhow::Result<Option<i64>> {
+    let mut conn = app.catalog.pool().acquire().await?;
+    Ok(
+        crate::store::sources::find_file(&mut conn, Scope::GLOBAL, name)
+            .await?
+            .map(|f| f.id),
+    )
+}
+
+/// The catalog's ids of the readings in `role`, by arXiv id, else DOI, else title.
+async fn paper_ids(app: &App, entries: &[RawEntry], role: ReadingRole) -> anyhow::Result<Vec<i64>> {
+    let mut ids = Vec::new();
+    for e in entries.iter().filter(|e| e.role == Some(role)) {
+        let key = e
+            .arxiv
+            .clone()
+            .or_else(|| e.doi.clone())
+            .unwrap_or_else(|| e.title.clone());
+        if let Resolved::One(p) = app.catalog.resolve(Scope::GLOBAL, &key).await? {
+            if !ids.contains(&p.id) {
+                ids.push(p.id);
+            }
+        }
+    }
+    Ok(ids)
+}

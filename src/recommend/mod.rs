@@ -1,0 +1,250 @@
+//! Recommendations: related papers from seed papers (or words), ranked by text similarity,
+//! rare shared tags, the citation graph and co-occurrence in reading lists and course
+//! sessions (`rank`), each with a one-line reason (`why`). The catalog is read once per
+//! catalog generation into a [`Snapshot`] (the graph and the TF-IDF index) that every
+//! request of this process shares until the change log moves; a request only ranks.
+
+pub mod eval;
+pub mod graph;
+pub mod history;
+pub mod rank;
+#[cfg(test)]
+mod tests;
+pub mod why;
+
+use crate::model::Scope;
+use crate::relevance::TfIdf;
+use crate::store;
+use graph::{Graph, GraphRows, Node};
+pub use rank::Weights;
+use sqlx::SqlitePool;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Duration;
+pub use why::Why;
+
+/// How many text neighbours are considered before the graph signals and the guild's view
+/// are applied.
+const TEXT_CANDIDATES: usize = 300;
+/// Up to this many papers, text similarity compares whole title-and-abstract vectors (the
+/// evaluation's catalogs are far smaller); above it, the seeds' [`QUERY_TERMS`] most
+/// distinctive words.
+const EXACT_TEXT_UP_TO: usize = 20_000;
+const QUERY_TERMS: usize = 16;
+
+/// The catalog as of one generation: its graph and the text index over title and abstract.
+pub struct Snapshot {
+    pub generation: i64,
+    pub graph: Graph,
+    pub text: TfIdf,
+}
+
+/// What to recommend from, in a scope.
+#[derive(Debug, Clone, Default)]
+pub struct Ask<'a> {
+    pub scope: Scope,
+    /// Seed papers (ids); never suggested.
+    pub seeds: &'a [i64],
+    /// Words to match instead of, or beside, the seeds.
+    pub text: Option<&'a str>,
+    /// Papers never to suggest (beyond the seeds).
+    pub exclude: &'a [i64],
+    /// The scope's own groupings beyond the catalog's (its course's sessions): a label and
+    /// the papers.
+    pub sessions: &'a [(String, Vec<i64>)],
+    pub limit: usize,
+}
+
+/// One suggested paper.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    pub paper_id: i64,
+    pub score: f32,
+    pub why: Why,
+}
+
+impl Snapshot {
+    /// Builds the graph and the text index.
+    pub fn build(rows: &GraphRows, generation: i64) -> Snapshot {
+        let graph = Graph::build(rows, None);
+        let text = TfIdf::build(
+            graph
+                .ids
+                .iter()
+                .zip(&graph.texts)
+                .map(|(id, t)| (*id, t.clone())),
+        );
+        Snapshot {
+            generation,
+            graph,
+            text,
+        }
+    }
+
+    /// Suggestions for `ask`, best first, ranked over `graph` (this snapshot's own, or one
+    /// built without a file's groupings for the evaluation).
+    pub fn suggest_on(&self, graph: &Graph, ask: &Ask<'_>, weights: Weights) -> Vec<Suggestion> {
+        let node = |id: &i64| graph.index.get(id).copied();
+        let seeds: Vec<Node> = ask.seeds.iter().filter_map(node).collect();
+        let exclude: HashSet<Node> = ask.exclude.iter().filter_map(node).collect();
+        let mut text: HashMap<Node, f32> = HashMap::new();
+        if !ask.seeds.is_empty() {
+            let exact = graph.len() <= EXACT_TEXT_UP_TO;
+            for (id, s) in self.seed_neighbours(ask.seeds, exact) {
+                text.extend(node(&id).map(|n| (n, s)));
+            }
+        }
+        if let Some(words) = ask.text.filter(|t| !t.trim().is_empty()) {
+            for (id, s) in self.text.query(words, TEXT_CANDIDATES) {
+                if let Some(n) = node(&id) {
+                    let e = text.entry(n).or_insert(0.0);
+                    *e = e.max(s);
+                }
+            }
+        }
+        let sessions: Vec<Vec<Node>> = ask
+            .sessions
+            .iter()
+            .map(|(_, ids)| ids.iter().filter_map(node).collect())
+            .collect();
+        let labels: Vec<String> = ask.sessions.iter().map(|(l, _)| l.clone()).collect();
+        let query = rank::Query {
+            scope: ask.scope.0,
+            seeds: &seeds,
+            text: &text,
+            exclude: &exclude,
+            extra_groups: &sessions,
+        };
+        rank::rank(graph, &query, weights)
+            .into_iter()
+            .take(ask.limit)
+            .map(|s| {
+                let id = graph.ids[s.node as usize];
+                let terms = if s.text > 0.0 && !ask.seeds.is_empty() {
+                    self.text.shared_terms_with(ask.seeds, id, 3)
+                } else {
+                    Vec::new()
+                };
+                Suggestion {
+                    paper_id: id,
+                    score: s.score,
+                    why: Why::of(graph, &s, &labels, terms),
+                }
+            })
+            .collect()
+    }
+
+    /// The seeds' nearest papers by text. On a large catalog, from each seed's most
+    /// distinctive words only (as Lucene's MoreLikeThis does): a whole abstract's common
+    /// words would score most of the catalog on every request.
+    fn seed_neighbours(&self, seeds: &[i64], exact: bool) -> Vec<(i64, f32)> {
+        if exact {
+            return self.text.similar_to(seeds, TEXT_CANDIDATES);
+        }
+        let per_seed = (QUERY_TERMS / seeds.len().min(QUERY_TERMS)).max(2);
+        let mut words: Vec<String> = Vec::new();
+        for seed in seeds.iter().take(QUERY_TERMS) {
+            for w in self.text.shared_terms_with(&[*seed], *seed, per_seed) {
+                if !words.contains(&w) {
+                    words.push(w);
+                }
+            }
+        }
+        self.text
+            .query(&words.join(" "), TEXT_CANDIDATES + seeds.len())
+            .into_iter()
+            .filter(|(id, _)| !seeds.contains(id))
+            .collect()
+    }
+
+    /// Suggestions for `ask` with the chosen weights.
+    pub fn suggest(&self, ask: &Ask<'_>) -> Vec<Suggestion> {
+        self.suggest_on(&self.graph, ask, Weights::DEFAULT)
+    }
+}
+
+/// Reads everything the graph is built from.
+pub async fn load_rows(pool: &SqlitePool) -> anyhow::Result<GraphRows> {
+    let mut conn = pool.acquire().await?;
+    Ok(GraphRows {
+        papers: store::recommend::papers(&mut conn).await?,
+        sources: store::recommend::sources(&mut conn).await?,
+        tags: store::recommend::tags(&mut conn).await?,
+        cites: store::recommend::cites(&mut conn).await?,
+    })
+}
+
+/// The snapshot this process ranks from, rebuilt when the catalog's generation moves (in
+/// this process or another one on the same data folder).
+#[derive(Default)]
+pub struct Recommender {
+    current: RwLock<Option<Arc<Snapshot>>>,
+    /// One rebuild at a time.
+    building: tokio::sync::Mutex<()>,
+}
+
+/// How long a request waits for a rebuild before answering from the previous snapshot (a
+/// large catalog takes seconds to rebuild; Discord wants an answer within three).
+const FRESH_WAIT: Duration = Duration::from_millis(1000);
+
+impl Recommender {
+    /// The snapshot of the catalog's current generation; while one is being rebuilt after a
+    /// change, the previous one (after [`FRESH_WAIT`]). Results are loaded through the
+    /// catalog as the guild sees it now, so a previous snapshot can miss a new paper but
+    /// never shows what a guild may not see.
+    pub async fn snapshot(self: &Arc<Self>, pool: &SqlitePool) -> anyhow::Result<Arc<Snapshot>> {
+        let generation = store::changes::current(&mut *pool.acquire().await?).await?;
+        if let Some(s) = self.cached(Some(generation)) {
+            return Ok(s);
+        }
+        let rebuild = {
+            let me = Arc::clone(self);
+            let pool = pool.clone();
+            async move {
+                let _building = me.building.lock().await;
+                match me.cached(Some(generation)) {
+                    Some(s) => Ok(s),
+                    None => me.rebuild(&pool, generation).await,
+                }
+            }
+        };
+        let Some(previous) = self.cached(None) else {
+            return rebuild.await;
+        };
+        match tokio::time::timeout(FRESH_WAIT, tokio::spawn(rebuild)).await {
+            Ok(Ok(Ok(fresh))) => Ok(fresh),
+            Ok(Ok(Err(e))) => {
+                tracing::warn!(error = %e, "rebuilding the recommendation snapshot failed");
+                Ok(previous)
+            }
+            Ok(Err(e)) => Err(e.into()),
+            // The rebuild goes on in the background.
+            Err(_) => Ok(previous),
+        }
+    }
+
+    async fn rebuild(&self, pool: &SqlitePool, generation: i64) -> anyhow::Result<Arc<Snapshot>> {
+        let started = std::time::Instant::now();
+        let rows = load_rows(pool).await?;
+        let snapshot = Arc::new(
+            tokio::task::spawn_blocking(move || Snapshot::build(&rows, generation)).await?,
+        );
+        tracing::info!(
+            generation,
+            papers = snapshot.graph.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "recommendation snapshot built"
+        );
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&snapshot));
+        Ok(snapshot)
+    }
+
+    /// The snapshot held, if it is of `generation` (any when `None`).
+    fn cached(&self, generation: Option<i64>) -> Option<Arc<Snapshot>> {
+        let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
+        current
+            .as_ref()
+            .filter(|s| generation.is_none_or(|g| s.generation == g))
+            .cloned()
+    }
+}

@@ -1,0 +1,170 @@
+//! `/recommend` and the "More like this" button on paper cards, through the fake Discord.
+
+use super::*;
+
+/// A paper only guild B imported, tagged like the reading list's scaling papers.
+const GUILD_B_ONLY: &[u8] = b"@article{secret2023scaling,
+  title = {Secret Scaling Laws of Guild B},
+  author = {Hidden, Hilda},
+  journal = {Internal},
+  year = {2023},
+  keywords = {scaling-laws},
+  abstract = {Scaling laws for neural language models: loss, compute, power-law.}
+}
+";
+
+fn descriptions(reply: &Recorded) -> String {
+    reply.message()["embeds"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["description"].as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn buttons(reply: &Recorded) -> Vec<String> {
+    reply.message()["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .filter_map(|b| b["custom_id"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[tokio::test]
+async fn recommend_from_a_paper_suggests_related_ones_with_a_reason_and_never_the_seed() {
+    let bot = bot_with_reading_list().await;
+    let reply = bot
+        .slash(
+            &Invoker::student(GUILD_A),
+            "recommend",
+            json!([opt("paper", "kaplan2020scaling")]),
+        )
+        .await;
+    assert_eq!(reply.json()["type"], 4);
+    let text = descriptions(&reply);
+    let first = text.lines().next().unwrap_or_default();
+    assert!(first.contains("Training Compute-Optimal"), "{text}");
+    assert!(text.contains("shares `scaling-laws`"), "{text}");
+    assert!(!text.contains("Scaling Laws for Neural"), "{text}");
+    assert!(content(&reply).contains("Scaling Laws for Neural Language Models"));
+    assert_eq!(flags(&reply) & EPHEMERAL, 0, "answered in the channel");
+    for r in bot.fake.requests() {
+        if r.path.contains("/interactions/") {
+            assert_within_limits(&r);
+        }
+    }
+}
+
+#[tokio::test]
+async fn recommend_never_shows_another_guilds_papers() {
+    let bot = bot_with_reading_list().await;
+    bot.import(GUILD_B, "guild-b.bib", GUILD_B_ONLY).await;
+    let in_a = bot
+        .slash(
+            &Invoker::student(GUILD_A),
+            "recommend",
+            json!([opt("paper", "kaplan2020scaling"), opt_int("limit", 20)]),
+        )
+        .await;
+    assert!(!descriptions(&in_a).contains("Secret"), "{}", in_a.json());
+    let in_b = bot
+        .slash(
+            &Invoker::student(GUILD_B),
+            "recommend",
+            json!([opt("paper", "kaplan2020scaling")]),
+        )
+        .await;
+    assert!(
+        descriptions(&in_b).contains("Secret Scaling Laws"),
+        "{}",
+        in_b.json()
+    );
+}
+
+#[tokio::test]
+async fn recommend_without_an_input_says_what_to_give() {
+    let bot = bot_with_reading_list().await;
+    let reply = bot
+        .slash(&Invoker::student(GUILD_A), "recommend", json!([]))
+        .await;
+    assert_eq!(flags(&reply) & EPHEMERAL, EPHEMERAL);
+    assert!(content(&reply).contains("paper:"), "{}", reply.json());
+}
+
+#[tokio::test]
+async fn recommend_for_me_says_what_it_does_not_count_yet() {
+    let bot = bot_with_reading_list().await;
+    let reply = bot
+        .slash(
+            &Invoker::student(GUILD_A),
+            "recommend",
+            json!([opt_int("for", 0)]),
+        )
+        .await;
+    assert!(
+        content(&reply).contains("Not counted yet"),
+        "{}",
+        reply.json()
+    );
+}
+
+#[tokio::test]
+async fn a_paper_card_has_a_more_like_this_button_that_answers_the_presser() {
+    let bot = bot_with_reading_list().await;
+    let student = Invoker::student(GUILD_A);
+    let card = bot
+        .slash(
+            &student,
+            "paper",
+            json!([sub("show", json!([opt("paper", "kaplan2020scaling")]))]),
+        )
+        .await;
+    let more = buttons(&card)
+        .into_iter()
+        .find(|id| id.starts_with("more:"))
+        .unwrap_or_else(|| panic!("no More like this button in {}", card.json()));
+    let message = payloads::message(1, payloads::CHANNEL_A, card.message());
+    let other = Invoker::student(GUILD_A).with_user(400_000_000_000_000_777);
+    let reply = bot.press(&other, &more, message).await;
+    assert_eq!(
+        reply.json()["type"],
+        4,
+        "a new message, not an update of the card"
+    );
+    assert_eq!(flags(&reply) & EPHEMERAL, EPHEMERAL);
+    assert!(
+        descriptions(&reply).contains("Training Compute-Optimal"),
+        "{}",
+        reply.json()
+    );
+}
+
+#[tokio::test]
+async fn a_more_like_this_button_pressed_in_another_guild_shows_nothing_of_the_paper() {
+    let bot = bot_with_reading_list().await;
+    bot.import(GUILD_B, "guild-b.bib", GUILD_B_ONLY).await;
+    let card = bot
+        .slash(
+            &Invoker::student(GUILD_B),
+            "paper",
+            json!([sub("show", json!([opt("paper", "secret2023scaling")]))]),
+        )
+        .await;
+    let more = buttons(&card)
+        .into_iter()
+        .find(|id| id.starts_with("more:"))
+        .unwrap_or_else(|| panic!("no More like this button in {}", card.json()));
+    // The same button pressed in guild A: that paper is not A's to see.
+    let message = payloads::message(1, payloads::CHANNEL_A, card.message());
+    let reply = bot.press(&Invoker::student(GUILD_A), &more, message).await;
+    assert_eq!(flags(&reply) & EPHEMERAL, EPHEMERAL);
+    assert!(!descriptions(&reply).contains("Secret"), "{}", reply.json());
+    assert!(
+        content(&reply).contains("not in this server"),
+        "{}",
+        reply.json()
+    );
+}

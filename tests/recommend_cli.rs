@@ -1,0 +1,181 @@
+//! `paperclub recommend` and `paperclub eval recommend` as a script runs them: JSON with a
+//! reason per suggestion, the seed left out, a course's own readings first with their week,
+//! refusals, and the evaluation's figures for paperclub beside the TF-IDF baseline.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+
+fn paperclub(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_paperclub"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env("PAPERCLUB_NOW", "2026-02-20T12:00:00Z")
+        .env_remove("PAPERCLUB_CONFIG")
+        .env_remove("PAPERCLUB_FAULT")
+        .output()
+        .expect("run paperclub")
+}
+
+fn ok(out: Output) -> String {
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+fn catalog() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    ok(paperclub(
+        dir.path(),
+        &["import", &format!("{FIXTURES}/catalog")],
+    ));
+    dir
+}
+
+fn keys(list: &Value) -> Vec<String> {
+    list.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["key"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn recommend_json_gives_each_suggestion_a_reason_and_leaves_the_seed_out() {
+    let dir = catalog();
+    let out = ok(paperclub(
+        dir.path(),
+        &[
+            "--json",
+            "recommend",
+            "--paper",
+            "arXiv:2001.08361",
+            "--limit",
+            "3",
+        ],
+    ));
+    let json: Value = serde_json::from_str(&out).expect("JSON");
+    let found = json["catalog"].as_array().expect("catalog list");
+    assert!(!found.is_empty() && found.len() <= 3, "{out}");
+    assert!(found
+        .iter()
+        .all(|r| r["why"].as_str().is_some_and(|w| !w.is_empty())));
+    assert!(
+        !keys(&json["catalog"]).contains(&"kaplan2020scaling".to_string()),
+        "{out}"
+    );
+    assert_eq!(
+        found[0]["arxiv"], "2203.15556",
+        "the Chinchilla paper first: {out}"
+    );
+}
+
+#[test]
+fn recommend_in_a_guild_with_a_course_puts_its_readings_first_with_their_week() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path();
+    ok(paperclub(data, &["import", &format!("{FIXTURES}/catalog")]));
+    ok(paperclub(
+        data,
+        &[
+            "course",
+            "--guild",
+            "7",
+            "setup",
+            "--channel",
+            "42",
+            "--timezone",
+            "Europe/Berlin",
+            "--schedule",
+            "MON 09:00",
+            "--start",
+            "2026-03-01",
+        ],
+    ));
+    ok(paperclub(
+        data,
+        &[
+            "session",
+            "--guild",
+            "7",
+            "import",
+            &format!("{FIXTURES}/course"),
+        ],
+    ));
+    let out = ok(paperclub(
+        data,
+        &[
+            "--json",
+            "recommend",
+            "--paper",
+            "2203.02155",
+            "--guild",
+            "7",
+        ],
+    ));
+    let json: Value = serde_json::from_str(&out).expect("JSON");
+    let course = json["course"].as_array().expect("course group");
+    let dpo = course
+        .iter()
+        .find(|r| r["arxiv"] == "2305.18290")
+        .unwrap_or_else(|| panic!("DPO, read the same week, is in the course group: {out}"));
+    assert_eq!(dpo["week"], 2, "{out}");
+    let text = ok(paperclub(
+        data,
+        &["recommend", "--paper", "2203.02155", "--guild", "7"],
+    ));
+    assert!(text.contains("From this course's reading lists:"), "{text}");
+    assert!(text.contains("why: "), "{text}");
+}
+
+#[test]
+fn recommend_of_an_unknown_paper_or_nothing_is_refused_with_exit_code_1() {
+    let dir = catalog();
+    let out = paperclub(dir.path(), &["recommend", "--paper", "no such paper zzzz"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("No paper matches"));
+    let out = paperclub(dir.path(), &["recommend"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("paper:"));
+}
+
+#[test]
+fn eval_recommend_prints_recall_and_ndcg_for_paperclub_and_the_baseline() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = ok(paperclub(
+        dir.path(),
+        &["eval", "recommend", &format!("{FIXTURES}/recommend")],
+    ));
+    let line = |name: &str| {
+        out.lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("no {name} line in {out}"))
+            .to_string()
+    };
+    assert!(line("paperclub:").contains("Recall@10") && line("paperclub:").contains("nDCG@10"));
+    assert!(line("TF-IDF baseline:").contains("Recall@10"));
+    let json: Value = serde_json::from_str(&ok(paperclub(
+        dir.path(),
+        &[
+            "--json",
+            "eval",
+            "recommend",
+            &format!("{FIXTURES}/recommend"),
+        ],
+    )))
+    .expect("JSON");
+    assert!(
+        json["posts"].as_array().is_some_and(|p| p.len() >= 3),
+        "{json}"
+    );
+    assert!(json["recall"]
+        .as_f64()
+        .is_some_and(|r| (0.0..=1.0).contains(&r)));
+}
