@@ -94,6 +94,7 @@ pub struct SearchIndex {
     reader_generation: AtomicI64,
     /// Where the schema version goes after a rebuild; `None` for an index in memory.
     version_file: Option<PathBuf>,
+    norm_sums: stats::NormSums,
 }
 
 impl SearchIndex {
@@ -157,6 +158,7 @@ impl SearchIndex {
             retiring: Mutex::new(None),
             reader_generation: AtomicI64::new(write::encode(None)),
             version_file,
+            norm_sums: stats::NormSums::default(),
         };
         index.reload()?;
         Ok(index)
@@ -172,7 +174,8 @@ impl SearchIndex {
             n => n.min(MAX_LIMIT),
         };
         let searcher = self.reader.searcher();
-        let stats = stats::GlobalStats::new(&searcher, &self.fields, query.scope.0)?;
+        let stats =
+            stats::GlobalStats::new(&searcher, &self.norm_sums, &self.fields, query.scope.0)?;
         match query::plan(&searcher, &stats, &self.fields, query)? {
             Plan::Nothing => Ok(Vec::new()),
             Plan::Ranked {

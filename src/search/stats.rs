@@ -8,13 +8,50 @@
 //! global document of a paper it names (to mark it shadowed), and the old copy must not
 //! count twice. Guild and deleted documents are few, so their share is found by looking
 //! each one up rather than by counting the global ones.
+//!
+//! Field lengths are counted as tantivy stores them (rounded above a few dozen tokens), for
+//! every document and for those left out alike: a segment's sum is counted once and kept
+//! ([`NormSums`]), so the lengths of the global documents come out the same to the token
+//! however many guild or deleted copies sit beside them, and results that tie closely do
+//! not swap places when another guild imports.
 
 use super::schema::Fields;
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
+use tantivy::index::SegmentId;
 use tantivy::query::Bm25StatisticsProvider;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Searcher, Term, TERMINATED};
+
+/// Per segment and field, the sum of the stored field lengths of all its documents.
+/// Segments never change once written, so each is counted once.
+#[derive(Default)]
+pub struct NormSums(Mutex<HashMap<(SegmentId, Field), u64>>);
+
+impl NormSums {
+    fn of(&self, reader: &tantivy::SegmentReader, field: Field) -> tantivy::Result<u64> {
+        let key = (reader.segment_id(), field);
+        if let Some(&sum) = self
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+        {
+            return Ok(sum);
+        }
+        let norms = reader.get_fieldnorms_reader(field)?;
+        let sum = (0..reader.max_doc())
+            .map(|d| u64::from(norms.fieldnorm(d)))
+            .sum();
+        let mut sums = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        // Merged-away segments are never asked about again.
+        if sums.len() > 256 {
+            sums.clear();
+        }
+        sums.insert(key, sum);
+        Ok(sum)
+    }
+}
 
 /// The documents of one segment that the statistics leave out, by doc id: guild documents
 /// (with their scope) and deleted global ones (scope 0), each with whether it is alive.
@@ -24,6 +61,7 @@ type Excluded = Vec<(DocId, u64, bool)>;
 /// them, for one search.
 pub struct GlobalStats<'a> {
     searcher: &'a Searcher,
+    norm_sums: &'a NormSums,
     scope: u64,
     excluded: Vec<Excluded>,
     /// Per term: left-out documents holding it, and of those the scope's live ones. Query
@@ -32,7 +70,12 @@ pub struct GlobalStats<'a> {
 }
 
 impl<'a> GlobalStats<'a> {
-    pub fn new(searcher: &'a Searcher, f: &Fields, scope: u64) -> tantivy::Result<GlobalStats<'a>> {
+    pub fn new(
+        searcher: &'a Searcher,
+        norm_sums: &'a NormSums,
+        f: &Fields,
+        scope: u64,
+    ) -> tantivy::Result<GlobalStats<'a>> {
         let mut excluded = Vec::with_capacity(searcher.segment_readers().len());
         for reader in searcher.segment_readers() {
             let index = reader.inverted_index(f.scope)?;
@@ -67,6 +110,7 @@ impl<'a> GlobalStats<'a> {
         }
         Ok(GlobalStats {
             searcher,
+            norm_sums,
             scope,
             excluded,
             counted: Mutex::new(HashMap::new()),
@@ -142,12 +186,10 @@ impl Bm25StatisticsProvider for GlobalStats<'_> {
     fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
         let mut total = 0u64;
         for (reader, docs) in self.searcher.segment_readers().iter().zip(&self.excluded) {
-            total += reader.inverted_index(field)?.total_num_tokens();
+            total += self.norm_sums.of(reader, field)?;
             if docs.is_empty() {
                 continue;
             }
-            // Field lengths are stored rounded above a few dozen tokens: the share taken
-            // off is close, not exact.
             let norms = reader.get_fieldnorms_reader(field)?;
             let guild: u64 = docs
                 .iter()
