@@ -266,8 +266,14 @@ async fn example_course(app: &App, dir: &Path) -> anyhow::Result<()> {
         .import_posts(&app.catalog, EXAMPLE_GUILD, posts, now)
         .await
         .map_err(internal)?;
+    for team in ["team-1", "team-2"] {
+        app.courses
+            .create_team(EXAMPLE_GUILD, team, None, now)
+            .await
+            .map_err(internal)?;
+    }
     eprintln!(
-        "Set up an example course in guild {EXAMPLE_GUILD} with {} weekly sessions (try /schedule, /week, /course info).",
+        "Set up an example course in guild {EXAMPLE_GUILD} with {} weekly sessions and two teams (try /schedule, /week, /course info, /team list, /slot autofill).",
         done.len()
     );
     Ok(())

@@ -133,6 +133,42 @@ fn recommend_in_a_guild_with_a_course_puts_its_readings_first_with_their_week() 
     ));
     assert!(text.contains("From this course's reading lists:"), "{text}");
     assert!(text.contains("why: "), "{text}");
+
+    // `for:me` starts from what the member marked read.
+    let mine = |user: &str| {
+        paperclub(
+            data,
+            &[
+                "--json",
+                "recommend",
+                "--for",
+                "me",
+                "--guild",
+                "7",
+                "--user",
+                user,
+            ],
+        )
+    };
+    assert_eq!(
+        mine("55").status.code(),
+        Some(1),
+        "nothing read or noted yet"
+    );
+    ok(paperclub(
+        data,
+        &["read", "--guild", "7", "--user", "55", "done", "2203.02155"],
+    ));
+    let json: Value = serde_json::from_str(&ok(mine("55"))).expect("JSON");
+    let all: Vec<&Value> = ["course", "catalog"]
+        .iter()
+        .flat_map(|g| json[g].as_array().into_iter().flatten())
+        .collect();
+    assert!(!all.is_empty(), "{json}");
+    assert!(
+        all.iter().all(|r| r["arxiv"] != "2203.02155"),
+        "the read paper is the seed: {json}"
+    );
 }
 
 #[test]

@@ -172,7 +172,7 @@ async fn for_whom(
     let pool = app.catalog.pool();
     let (ids, label) = match who.trim().to_lowercase().as_str() {
         "me" => (
-            history::noted_by_user(pool, guild, caller.user_id).await?,
+            history::engaged_by_user(pool, guild, caller.user_id).await?,
             "you",
         ),
         "team" => {
@@ -186,7 +186,7 @@ async fn for_whom(
             };
             let team = team.team().clone();
             (
-                history::noted_by_team(pool, guild, team.id).await?,
+                history::engaged_by_team(pool, guild, team.id).await?,
                 "your team",
             )
         }
@@ -194,12 +194,14 @@ async fn for_whom(
     };
     if ids.is_empty() {
         return refuse(format!(
-            "Nothing to go on yet: {label} wrote no notes. {}",
+            "Nothing to go on yet: {label} noted, read or present no paper. {}",
             history::NOT_COUNTED
         ));
     }
-    s.from
-        .push(format!("what {label} noted ({} papers)", ids.len()));
+    s.from.push(format!(
+        "what {label} noted, read or present ({} papers)",
+        ids.len()
+    ));
     s.ids.extend(ids);
     s.notice = Some(history::NOT_COUNTED.to_string());
     Ok(())
@@ -240,7 +242,7 @@ pub async fn recommendations(
     let noted: Vec<i64> = if guild == Scope::GLOBAL.0 {
         Vec::new()
     } else {
-        history::noted_by_user(app.catalog.pool(), guild, caller.user_id).await?
+        history::engaged_by_user(app.catalog.pool(), guild, caller.user_id).await?
     };
     let snapshot = app.recommender.snapshot(app.catalog.pool()).await?;
     let ask = Ask {
@@ -335,7 +337,7 @@ fn group_embed(title: &str, items: &[Recommended]) -> Embed {
                 marks.push(format!("week {w}"));
             }
             if r.noted {
-                marks.push("you noted it".to_string());
+                marks.push("you noted or read it".to_string());
             }
             let marks = if marks.is_empty() {
                 String::new()

@@ -83,15 +83,19 @@ pub async fn cites(conn: &mut SqliteConnection) -> sqlx::Result<Vec<CiteRow>> {
     .await
 }
 
-/// Papers `user` wrote notes on in `guild`.
-pub async fn noted_by_user(
+/// Papers the team's members wrote notes on (as that team) in `guild`.
+/// Papers `user` noted or marked read in `guild`, most recent first.
+pub async fn engaged_by_user(
     conn: &mut SqliteConnection,
     guild: i64,
     user: i64,
 ) -> sqlx::Result<Vec<i64>> {
     sqlx::query_scalar(
-        "SELECT paper_id FROM notes WHERE guild_id = ? AND author_id = ?
-         GROUP BY paper_id ORDER BY MAX(updated_at) DESC",
+        "SELECT paper_id FROM (
+             SELECT paper_id, updated_at AS at FROM notes WHERE guild_id = ?1 AND author_id = ?2
+             UNION ALL
+             SELECT paper_id, done_at FROM reading_progress WHERE guild_id = ?1 AND user_id = ?2)
+         GROUP BY paper_id ORDER BY MAX(at) DESC",
     )
     .bind(guild)
     .bind(user)
@@ -99,15 +103,18 @@ pub async fn noted_by_user(
     .await
 }
 
-/// Papers the team's members wrote notes on (as that team) in `guild`.
-pub async fn noted_by_team(
+/// Papers the team noted or presents (holds a slot for) in `guild`, most recent first.
+pub async fn engaged_by_team(
     conn: &mut SqliteConnection,
     guild: i64,
     team: i64,
 ) -> sqlx::Result<Vec<i64>> {
     sqlx::query_scalar(
-        "SELECT paper_id FROM notes WHERE guild_id = ? AND team_id = ?
-         GROUP BY paper_id ORDER BY MAX(updated_at) DESC",
+        "SELECT paper_id FROM (
+             SELECT paper_id, updated_at AS at FROM notes WHERE guild_id = ?1 AND team_id = ?2
+             UNION ALL
+             SELECT paper_id, claimed_at FROM slots WHERE guild_id = ?1 AND team_id = ?2)
+         GROUP BY paper_id ORDER BY MAX(at) DESC",
     )
     .bind(guild)
     .bind(team)

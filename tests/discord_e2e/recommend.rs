@@ -95,7 +95,7 @@ async fn recommend_without_an_input_says_what_to_give() {
 }
 
 #[tokio::test]
-async fn recommend_for_me_says_what_it_does_not_count_yet() {
+async fn recommend_for_me_says_what_it_counts() {
     let bot = bot_with_reading_list().await;
     let reply = bot
         .slash(
@@ -105,7 +105,7 @@ async fn recommend_for_me_says_what_it_does_not_count_yet() {
         )
         .await;
     assert!(
-        content(&reply).contains("Not counted yet"),
+        content(&reply).contains("the papers you marked read"),
         "{}",
         reply.json()
     );
