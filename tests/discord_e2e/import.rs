@@ -74,6 +74,12 @@ async fn upload(bot: &TestBot, filename: &str, text: &str, replace: Option<&str>
     content(&bot.follow_up(id).await).to_string()
 }
 
+/// `/import remove list:` by `who`; the reply's text.
+async fn remove(bot: &TestBot, who: &Invoker, list: &str) -> String {
+    let options = json!([sub("remove", json!([opt("list", list)]))]);
+    content(&bot.slash(who, "import", options).await).to_string()
+}
+
 async fn titles_in_a(bot: &TestBot, query: &str) -> Vec<String> {
     let found = bot
         .catalog
@@ -139,70 +145,18 @@ async fn two_uploads_with_the_same_name_are_two_lists_until_one_is_replaced_or_r
     assert!(titles_in_a(&bot, "attention").await.is_empty());
 
     let student = Invoker::student(GUILD_A);
-    let refused = bot
-        .slash(
-            &student,
-            "import",
-            json!([sub(
-                "remove",
-                json!([{"name": "list", "type": 3, "value": "message (2).txt"}])
-            )]),
-        )
-        .await;
-    assert!(
-        content(&refused).contains("instructor"),
-        "{}",
-        content(&refused)
-    );
+    let refused = remove(&bot, &student, "message (2).txt").await;
+    assert!(refused.contains("instructor"), "{refused}");
 
-    let removed = bot
-        .slash(
-            &who,
-            "import",
-            json!([sub(
-                "remove",
-                json!([{"name": "list", "type": 3, "value": "message (2).txt"}])
-            )]),
-        )
-        .await;
-    assert!(
-        content(&removed).contains("Removed"),
-        "{}",
-        content(&removed)
-    );
+    let removed = remove(&bot, &who, "message (2).txt").await;
+    assert!(removed.contains("Removed"), "{removed}");
     // Residual Learning is still named by the replaced first list.
     assert_eq!(titles_in_a(&bot, "residual").await.len(), 1);
-    let removed = bot
-        .slash(
-            &who,
-            "import",
-            json!([sub(
-                "remove",
-                json!([{"name": "list", "type": 3, "value": "message.txt"}])
-            )]),
-        )
-        .await;
-    assert!(
-        content(&removed).contains("Removed"),
-        "{}",
-        content(&removed)
-    );
+    let removed = remove(&bot, &who, "message.txt").await;
+    assert!(removed.contains("Removed"), "{removed}");
     assert!(titles_in_a(&bot, "residual").await.is_empty());
-    let missing = bot
-        .slash(
-            &who,
-            "import",
-            json!([sub(
-                "remove",
-                json!([{"name": "list", "type": 3, "value": "nope.md"}])
-            )]),
-        )
-        .await;
-    assert!(
-        content(&missing).contains("no list named"),
-        "{}",
-        content(&missing)
-    );
+    let missing = remove(&bot, &who, "nope.md").await;
+    assert!(missing.contains("no list named"), "{missing}");
 }
 
 #[tokio::test]
