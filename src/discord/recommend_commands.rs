@@ -51,6 +51,10 @@ pub async fn recommend(
         limit: limit.map(|n| n as usize),
         ..RecommendRequest::default()
     };
+    // The first snapshot of a large catalog takes longer than Discord's three seconds.
+    if !ctx.data().app.recommender.is_ready() {
+        ctx.defer().await?;
+    }
     respond(ctx, Request::Recommend(request)).await
 }
 

@@ -239,6 +239,12 @@ impl Recommender {
         Ok(snapshot)
     }
 
+    /// Whether a snapshot is held, so a request answers within Discord's three seconds
+    /// (before the first one is built, a large catalog takes seconds).
+    pub fn is_ready(&self) -> bool {
+        self.cached(None).is_some()
+    }
+
     /// The snapshot held, if it is of `generation` (any when `None`).
     fn cached(&self, generation: Option<i64>) -> Option<Arc<Snapshot>> {
         let current = self.current.read().unwrap_or_else(PoisonError::into_inner);

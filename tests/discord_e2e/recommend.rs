@@ -13,6 +13,18 @@ const GUILD_B_ONLY: &[u8] = b"@article{secret2023scaling,
 }
 ";
 
+/// The bot with the reading list and the recommender's snapshot built, as the bot builds
+/// it at start.
+async fn ready_bot() -> TestBot {
+    let bot = bot_with_reading_list().await;
+    let app = &bot.app;
+    app.recommender
+        .snapshot(app.catalog.pool())
+        .await
+        .expect("snapshot");
+    bot
+}
+
 fn descriptions(reply: &Recorded) -> String {
     reply.message()["embeds"]
         .as_array()
@@ -35,7 +47,7 @@ fn buttons(reply: &Recorded) -> Vec<String> {
 
 #[tokio::test]
 async fn recommend_from_a_paper_suggests_related_ones_with_a_reason_and_never_the_seed() {
-    let bot = bot_with_reading_list().await;
+    let bot = ready_bot().await;
     let reply = bot
         .slash(
             &Invoker::student(GUILD_A),
@@ -60,7 +72,7 @@ async fn recommend_from_a_paper_suggests_related_ones_with_a_reason_and_never_th
 
 #[tokio::test]
 async fn recommend_never_shows_another_guilds_papers() {
-    let bot = bot_with_reading_list().await;
+    let bot = ready_bot().await;
     bot.import(GUILD_B, "guild-b.bib", GUILD_B_ONLY).await;
     let in_a = bot
         .slash(
@@ -86,7 +98,7 @@ async fn recommend_never_shows_another_guilds_papers() {
 
 #[tokio::test]
 async fn recommend_without_an_input_says_what_to_give() {
-    let bot = bot_with_reading_list().await;
+    let bot = ready_bot().await;
     let reply = bot
         .slash(&Invoker::student(GUILD_A), "recommend", json!([]))
         .await;
@@ -96,7 +108,7 @@ async fn recommend_without_an_input_says_what_to_give() {
 
 #[tokio::test]
 async fn recommend_for_me_says_what_it_counts() {
-    let bot = bot_with_reading_list().await;
+    let bot = ready_bot().await;
     let reply = bot
         .slash(
             &Invoker::student(GUILD_A),
@@ -113,7 +125,7 @@ async fn recommend_for_me_says_what_it_counts() {
 
 #[tokio::test]
 async fn a_paper_card_has_a_more_like_this_button_that_answers_the_presser() {
-    let bot = bot_with_reading_list().await;
+    let bot = ready_bot().await;
     let student = Invoker::student(GUILD_A);
     let card = bot
         .slash(
@@ -144,7 +156,7 @@ async fn a_paper_card_has_a_more_like_this_button_that_answers_the_presser() {
 
 #[tokio::test]
 async fn a_more_like_this_button_pressed_in_another_guild_shows_nothing_of_the_paper() {
-    let bot = bot_with_reading_list().await;
+    let bot = ready_bot().await;
     bot.import(GUILD_B, "guild-b.bib", GUILD_B_ONLY).await;
     let card = bot
         .slash(
@@ -166,5 +178,23 @@ async fn a_more_like_this_button_pressed_in_another_guild_shows_nothing_of_the_p
         content(&reply).contains("not in this server"),
         "{}",
         reply.json()
+    );
+}
+
+#[tokio::test]
+async fn recommend_before_the_first_snapshot_is_deferred_then_answered() {
+    let bot = bot_with_reading_list().await;
+    let id = bot.send_slash(
+        &Invoker::student(GUILD_A),
+        "recommend",
+        json!([opt("paper", "kaplan2020scaling")]),
+    );
+    // Building the snapshot of a large catalog takes longer than Discord's three seconds.
+    assert_eq!(bot.answer(id).await.json()["type"], 5);
+    let answer = bot.follow_up(id).await;
+    assert!(
+        descriptions(&answer).contains("Training Compute-Optimal"),
+        "{}",
+        answer.json()
     );
 }
