@@ -253,9 +253,7 @@ pub async fn help(ctx: Context<'_>) -> Result<(), BotError> {
 pub(super) async fn respond(ctx: Context<'_>, request: Request) -> Result<(), BotError> {
     let caller = caller(ctx);
     let reply = dispatch::handle(&ctx.data().app, &caller, request.clone()).await;
-    let more = reply.more_like_this;
-    let mut components = pager::components_for(ctx.data(), reply.pager.as_ref(), request, caller);
-    components.extend(more.map(super::recommend_commands::more_like_this));
+    let components = pager::components_for(ctx.data(), reply.pager.as_ref(), request, caller);
     ctx.send(render::create_reply(reply, components)).await?;
     Ok(())
 }

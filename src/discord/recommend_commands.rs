@@ -10,7 +10,7 @@ use crate::model::Scope;
 use poise::serenity_prelude as serenity;
 use tracing::warn;
 
-const PREFIX: &str = "more:";
+use crate::dispatch::MORE_LIKE_THIS as PREFIX;
 
 /// Related papers, each with the reason it is suggested
 #[poise::command(slash_command)]
@@ -73,15 +73,6 @@ impl ForWhom {
             ForWhom::Team => "team",
         }
     }
-}
-
-/// The "More like this" button for a paper card.
-pub fn more_like_this(paper: i64) -> serenity::CreateActionRow {
-    serenity::CreateActionRow::Buttons(vec![serenity::CreateButton::new(format!(
-        "{PREFIX}{paper}"
-    ))
-    .label("More like this")
-    .style(serenity::ButtonStyle::Secondary)])
 }
 
 /// Whether a button press is a "More like this".

@@ -76,6 +76,7 @@ fn with_buttons(
             .map(|b| {
                 let style = match b.style {
                     ButtonStyle::Primary => serenity::ButtonStyle::Primary,
+                    ButtonStyle::Secondary => serenity::ButtonStyle::Secondary,
                     ButtonStyle::Success => serenity::ButtonStyle::Success,
                     ButtonStyle::Danger => serenity::ButtonStyle::Danger,
                 };

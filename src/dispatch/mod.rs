@@ -30,6 +30,7 @@ pub use admin::report_text;
 pub use complete::{complete_list, complete_paper, complete_tag, complete_team};
 pub use course_cmd::{CourseRequest, SessionRequest};
 pub use note_cmd::{ExportBy, NoteRequest};
+pub use papers::MORE_LIKE_THIS;
 pub use read_cmd::ReadRequest;
 pub use recommend_cmd::{recommendations, RecommendRequest, Recommendations, Recommended};
 pub use slot_cmd::SlotRequest;

@@ -7,7 +7,10 @@ use crate::markdown::{self, code};
 use crate::model::{Paper, Scope};
 use crate::view::cards::{list_line, paper_card, result_card};
 use crate::view::limits::{self, truncate};
-use crate::view::{Embed, Reply};
+use crate::view::{Button, ButtonStyle, Embed, Reply};
+
+/// The id of a paper card's "More like this" button: this, then the paper's id.
+pub const MORE_LIKE_THIS: &str = "more:";
 
 /// Search results per page: five cards fit Discord's 6,000-character budget.
 const RESULTS_PER_PAGE: usize = 5;
@@ -123,7 +126,13 @@ pub(super) async fn show(catalog: &Catalog, scope: Scope, id: &str) -> Result<Re
     match catalog.resolve(scope, id).await? {
         Resolved::One(p) => Ok(Reply {
             embeds: vec![paper_card(&p)],
-            more_like_this: Some(p.id),
+            // Everything the press needs is in the id, so the card works across restarts.
+            buttons: vec![Button {
+                id: format!("{MORE_LIKE_THIS}{}", p.id),
+                label: "More like this".into(),
+                style: ButtonStyle::Secondary,
+                typed: format!("/recommend paper:{}", p.key),
+            }],
             ..Reply::default()
         }),
         Resolved::Ambiguous(list) => Ok(ambiguous(id, &list)),

@@ -56,6 +56,7 @@ pub struct Button {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum ButtonStyle {
     Primary,
+    Secondary,
     Success,
     Danger,
 }
@@ -70,9 +71,6 @@ pub struct Reply {
     pub ephemeral: bool,
     pub pager: Option<Pager>,
     pub buttons: Vec<Button>,
-    /// The paper (id) a "More like this" control recommends from (a paper card).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub more_like_this: Option<i64>,
 }
 
 impl Reply {
