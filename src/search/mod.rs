@@ -80,6 +80,36 @@ pub struct Hit {
     pub snippet: String,
 }
 
+/// Hits collected beyond the limit, so that papers tied at the cut are ordered by id too.
+const TIE_MARGIN: usize = 8;
+
+/// `top` best first, equal scores by paper id, cut to `limit`: the same papers in the same
+/// order however the index's segments lie.
+fn settle_ties(
+    searcher: &Searcher,
+    top: Vec<(f32, DocAddress)>,
+    limit: usize,
+) -> tantivy::Result<Vec<(f32, DocAddress)>> {
+    let mut keyed = Vec::with_capacity(top.len());
+    for (score, address) in top {
+        let ids = searcher
+            .segment_reader(address.segment_ord)
+            .fast_fields()
+            .i64("id")?;
+        keyed.push((
+            score,
+            ids.first(address.doc_id).unwrap_or(i64::MAX),
+            address,
+        ));
+    }
+    keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    keyed.truncate(limit);
+    Ok(keyed
+        .into_iter()
+        .map(|(score, _, address)| (score, address))
+        .collect())
+}
+
 /// The tantivy index: schema and field handles built once, one writer behind a lock
 /// (taken only while writing, so that another process sharing the data folder can write
 /// in between; see `write`), and a reader reloaded after each commit.
@@ -174,6 +204,9 @@ impl SearchIndex {
             n => n.min(MAX_LIMIT),
         };
         let searcher = self.reader.searcher();
+        // Collected with a margin, then ordered by score and paper id: tantivy breaks ties
+        // by document address, which moves when segments are rewritten or merged.
+        let (limit, wanted) = (limit + TIE_MARGIN, limit);
         let stats =
             stats::GlobalStats::new(&searcher, &self.norm_sums, &self.fields, query.scope.0)?;
         match query::plan(&searcher, &stats, &self.fields, query)? {
@@ -190,6 +223,7 @@ impl SearchIndex {
                     &TopDocs::with_limit(limit),
                     &stats,
                 )?;
+                let top = settle_ties(&searcher, top, wanted)?;
                 self.hits(&searcher, &stats, text.as_ref(), top)
             }
             Plan::Ranked {
@@ -203,9 +237,10 @@ impl SearchIndex {
                     &FilteredTopDocs::new(limit, filter),
                     &stats,
                 )?;
+                let top = settle_ties(&searcher, top, wanted)?;
                 self.hits(&searcher, &stats, text.as_ref(), top)
             }
-            Plan::Browse(q) => self.browse(&searcher, q.as_ref(), limit),
+            Plan::Browse(q) => self.browse(&searcher, q.as_ref(), wanted),
         }
     }
 

@@ -418,3 +418,14 @@ fn guild_and_deleted_documents_do_not_move_global_scores() {
     in_guild.scope = Scope(7);
     assert!(ids(&index, &in_guild).contains(&99));
 }
+
+/// Equal scores are ordered by paper id, not by where the documents sit in the index
+/// (which a later commit or a merge changes).
+#[test]
+fn papers_tied_on_score_come_in_id_order_however_the_segments_lie() {
+    let index = SearchIndex::in_ram().expect("index");
+    let twin = |id| doc(id, "Tied twin paper", "exactly the same words");
+    index.update(&[twin(2)], &[], 0, 1).expect("first commit");
+    index.update(&[twin(1)], &[], 1, 2).expect("second commit");
+    assert_eq!(ids(&index, &q("tied twin")), vec![1, 2]);
+}
