@@ -17,6 +17,7 @@ use crate::model::Scope;
 use collect::FilteredTopDocs;
 use query::Plan;
 use schema::Fields;
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicI64;
@@ -90,17 +91,11 @@ fn settle_ties(
     top: Vec<(f32, DocAddress)>,
     limit: usize,
 ) -> tantivy::Result<Vec<(f32, DocAddress)>> {
+    let mut ids = HashMap::new();
     let mut keyed = Vec::with_capacity(top.len());
     for (score, address) in top {
-        let ids = searcher
-            .segment_reader(address.segment_ord)
-            .fast_fields()
-            .i64("id")?;
-        keyed.push((
-            score,
-            ids.first(address.doc_id).unwrap_or(i64::MAX),
-            address,
-        ));
+        let id = column(&mut ids, searcher, address.segment_ord, "id")?.first(address.doc_id);
+        keyed.push((score, id.unwrap_or(i64::MAX), address));
     }
     keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     keyed.truncate(limit);
@@ -108,6 +103,21 @@ fn settle_ties(
         .into_iter()
         .map(|(score, _, address)| (score, address))
         .collect())
+}
+
+/// A segment's `i64` fast-field column, opened once per search.
+fn column<'a>(
+    opened: &'a mut HashMap<u32, tantivy::columnar::Column<i64>>,
+    searcher: &Searcher,
+    segment: u32,
+    field: &str,
+) -> tantivy::Result<&'a tantivy::columnar::Column<i64>> {
+    Ok(match opened.entry(segment) {
+        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+        std::collections::hash_map::Entry::Vacant(e) => {
+            e.insert(searcher.segment_reader(segment).fast_fields().i64(field)?)
+        }
+    })
 }
 
 /// The tantivy index: schema and field handles built once, one writer behind a lock
@@ -308,19 +318,11 @@ impl SearchIndex {
     /// last year, so a tag with thousands of papers costs a sort, not thousands of reads.
     fn browse(&self, searcher: &Searcher, q: &dyn Query, limit: usize) -> anyhow::Result<Vec<Hit>> {
         let matches = searcher.search(q, &DocSetCollector)?;
-        let mut columns = std::collections::HashMap::new();
+        let mut years = HashMap::new();
         let mut by_year = Vec::with_capacity(matches.len());
         for address in matches {
-            let column = match columns.entry(address.segment_ord) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => e.insert(
-                    searcher
-                        .segment_reader(address.segment_ord)
-                        .fast_fields()
-                        .i64("year")?,
-                ),
-            };
-            by_year.push((column.first(address.doc_id), address));
+            let year = column(&mut years, searcher, address.segment_ord, "year")?;
+            by_year.push((year.first(address.doc_id), address));
         }
         // Descending; `None` (no year) sorts below every year, so it comes last.
         by_year.sort_unstable_by_key(|(year, _)| std::cmp::Reverse(*year));
