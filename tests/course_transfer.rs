@@ -4,24 +4,15 @@
 //! guild that has a course is refused without `--replace`; a reading the target guild
 //! cannot see is reported; a broken or newer file is refused saying what and where.
 
+#[path = "support/cli.rs"]
+mod cli;
+
+use cli::paperclub;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
-const NOW: &str = "2026-02-20T12:00:00Z";
-
-fn paperclub(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_paperclub"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env("PAPERCLUB_NOW", NOW)
-        .env_remove("PAPERCLUB_CONFIG")
-        .env_remove("PAPERCLUB_FAULT")
-        .output()
-        .expect("run paperclub")
-}
 
 fn text(out: &Output) -> String {
     format!(

@@ -2,35 +2,16 @@
 //! a member marks readings and sees their progress, the instructor (the person at the
 //! terminal) sees the class's counts, and another guild sees none of it.
 
+#[path = "support/cli.rs"]
+mod cli;
+
+use cli::{ok, paperclub};
 use std::path::Path;
-use std::process::{Command, Output};
 
 const POST: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/fixtures/notes/2026-03-10-alignment.md"
 );
-
-fn paperclub(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_paperclub"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env("PAPERCLUB_NOW", "2026-02-20T12:00:00Z")
-        .env_remove("PAPERCLUB_CONFIG")
-        .env_remove("PAPERCLUB_FAULT")
-        .output()
-        .expect("run paperclub")
-}
-
-fn ok(out: Output) -> String {
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "{text}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    text
-}
 
 fn course(d: &Path, guild: &str) {
     ok(paperclub(

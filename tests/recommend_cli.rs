@@ -2,33 +2,13 @@
 //! reason per suggestion, the seed left out, a course's own readings first with their week,
 //! refusals, and the evaluation's figures for paperclub beside the TF-IDF baseline.
 
+#[path = "support/cli.rs"]
+mod cli;
+
+use cli::{ok, paperclub};
 use serde_json::Value;
-use std::path::Path;
-use std::process::{Command, Output};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
-
-fn paperclub(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_paperclub"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env("PAPERCLUB_NOW", "2026-02-20T12:00:00Z")
-        .env_remove("PAPERCLUB_CONFIG")
-        .env_remove("PAPERCLUB_FAULT")
-        .output()
-        .expect("run paperclub")
-}
-
-fn ok(out: Output) -> String {
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
-}
 
 fn catalog() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -3,42 +3,19 @@
 //! by both teams in separate processes, autofill previewed then applied with `--apply`,
 //! the `.ics` written with `--out`, and guild isolation.
 
+#[path = "support/cli.rs"]
+mod cli;
+
+use cli::{ok, paperclub, stdout};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
-const NOW: &str = "2026-02-20T12:00:00Z";
 const GUILD: &str = "7";
 const KAPLAN: &str = "arXiv:2001.08361";
 const HOFFMANN: &str = "arXiv:2203.15556";
 const ALICE: &str = "11";
 const BOB: &str = "12";
-
-fn paperclub(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_paperclub"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env("PAPERCLUB_NOW", NOW)
-        .env_remove("PAPERCLUB_CONFIG")
-        .env_remove("PAPERCLUB_FAULT")
-        .output()
-        .expect("run paperclub")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}\n{}",
-        stdout(&out),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout(&out)
-}
 
 fn refused(out: Output) -> String {
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
