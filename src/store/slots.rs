@@ -52,14 +52,7 @@ pub async fn slot_of_paper(
     guild: i64,
     paper: i64,
 ) -> sqlx::Result<Option<SlotRow>> {
-    sqlx::query_as(&format!(
-        "SELECT {SLOT_COLUMNS} FROM slots s JOIN teams t ON t.id = s.team_id
-         WHERE s.guild_id = ? AND s.paper_id = ?"
-    ))
-    .bind(guild)
-    .bind(paper)
-    .fetch_optional(conn)
-    .await
+    one_where(conn, guild, "s.paper_id", paper).await
 }
 
 pub async fn slot(
@@ -67,12 +60,22 @@ pub async fn slot(
     guild: i64,
     id: i64,
 ) -> sqlx::Result<Option<SlotRow>> {
+    one_where(conn, guild, "s.id", id).await
+}
+
+/// The guild's slot whose `column` (a fixed name, never user input) is `value`.
+async fn one_where(
+    conn: &mut SqliteConnection,
+    guild: i64,
+    column: &'static str,
+    value: i64,
+) -> sqlx::Result<Option<SlotRow>> {
     sqlx::query_as(&format!(
         "SELECT {SLOT_COLUMNS} FROM slots s JOIN teams t ON t.id = s.team_id
-         WHERE s.guild_id = ? AND s.id = ?"
+         WHERE s.guild_id = ? AND {column} = ?"
     ))
     .bind(guild)
-    .bind(id)
+    .bind(value)
     .fetch_optional(conn)
     .await
 }
