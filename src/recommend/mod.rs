@@ -26,9 +26,9 @@ pub use why::Why;
 /// How many text neighbours are considered before the graph signals and the guild's view
 /// are applied.
 const TEXT_CANDIDATES: usize = 300;
-/// Up to this many papers, text similarity compares whole title-and-abstract vectors (the
-/// evaluation's catalogs are far smaller); above it, the seeds' [`QUERY_TERMS`] most
-/// distinctive words.
+/// Up to this many papers, text similarity uses the seeds' whole profile (the evaluation's
+/// catalogs are far smaller); above it, its [`QUERY_TERMS`] heaviest words, so a request
+/// does not score most of a large catalog through common words.
 const EXACT_TEXT_UP_TO: usize = 20_000;
 const QUERY_TERMS: usize = 16;
 
@@ -88,9 +88,17 @@ impl Snapshot {
         let seeds: Vec<Node> = ask.seeds.iter().filter_map(node).collect();
         let exclude: HashSet<Node> = ask.exclude.iter().filter_map(node).collect();
         let mut text: HashMap<Node, f32> = HashMap::new();
-        if !ask.seeds.is_empty() {
-            let exact = graph.len() <= EXACT_TEXT_UP_TO;
-            for (id, s) in self.seed_neighbours(ask.seeds, exact) {
+        let profile = self.text.profile(ask.seeds);
+        if !profile.is_empty() {
+            let query = if graph.len() <= EXACT_TEXT_UP_TO {
+                profile.clone()
+            } else {
+                profile.truncated(QUERY_TERMS)
+            };
+            for (id, s) in self
+                .text
+                .similar_to_profile(&query, ask.seeds, TEXT_CANDIDATES)
+            {
                 text.extend(node(&id).map(|n| (n, s)));
             }
         }
@@ -120,8 +128,8 @@ impl Snapshot {
             .take(ask.limit)
             .map(|s| {
                 let id = graph.ids[s.node as usize];
-                let terms = if s.text > 0.0 && !ask.seeds.is_empty() {
-                    self.text.shared_terms_with(ask.seeds, id, 3)
+                let terms = if s.text > 0.0 && !profile.is_empty() {
+                    self.text.profile_terms(&profile, id, 3)
                 } else {
                     Vec::new()
                 };
@@ -131,29 +139,6 @@ impl Snapshot {
                     why: Why::of(graph, &s, &labels, terms),
                 }
             })
-            .collect()
-    }
-
-    /// The seeds' nearest papers by text. On a large catalog, from each seed's most
-    /// distinctive words only (as Lucene's MoreLikeThis does): a whole abstract's common
-    /// words would score most of the catalog on every request.
-    fn seed_neighbours(&self, seeds: &[i64], exact: bool) -> Vec<(i64, f32)> {
-        if exact {
-            return self.text.similar_to(seeds, TEXT_CANDIDATES);
-        }
-        let per_seed = (QUERY_TERMS / seeds.len().min(QUERY_TERMS)).max(2);
-        let mut words: Vec<String> = Vec::new();
-        for seed in seeds.iter().take(QUERY_TERMS) {
-            for w in self.text.shared_terms_with(&[*seed], *seed, per_seed) {
-                if !words.contains(&w) {
-                    words.push(w);
-                }
-            }
-        }
-        self.text
-            .query(&words.join(" "), TEXT_CANDIDATES + seeds.len())
-            .into_iter()
-            .filter(|(id, _)| !seeds.contains(id))
             .collect()
     }
 

@@ -30,6 +30,8 @@ pub struct TfIdf {
     doc_of: HashMap<i64, u32>,
     /// 1 / L2 norm of each document's unnormalised vector (0 for a document without terms).
     inv_norm: Vec<f32>,
+    /// The mean of every document's unit vector: what any paper of this catalog says.
+    mean: Vec<f32>,
     /// Document `d`'s terms, sorted by term number: `doc_terms[doc_start[d]..doc_start[d + 1]]`.
     doc_start: Vec<usize>,
     doc_terms: Vec<u32>,
@@ -42,6 +44,23 @@ pub struct TfIdf {
 
 /// A sparse query-side vector: term number and weight.
 type Sparse = Vec<(u32, f32)>;
+
+/// What some papers say that the catalog at large does not (see [`TfIdf::profile`]): a unit
+/// vector, heaviest term first.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Profile(Sparse);
+
+impl Profile {
+    /// Only the `n` heaviest terms, scaled back to unit length: a cheaper query over a large
+    /// catalog, as Lucene's MoreLikeThis keeps a document's most distinctive words.
+    pub fn truncated(&self, n: usize) -> Profile {
+        Profile(normalized(self.0.iter().take(n).copied().collect()))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
 
 impl TfIdf {
     /// Indexes `(paper id, text)` pairs; the text is normally title and abstract joined.
@@ -111,6 +130,7 @@ impl TfIdf {
         let mut post_docs = vec![0u32; doc_terms.len()];
         let mut post_tf = vec![0u8; doc_terms.len()];
         let mut inv_norm = Vec::with_capacity(ids.len());
+        let mut mean = vec![0f32; n_terms];
         for d in 0..ids.len() {
             let mut sq = 0.0f32;
             for i in doc_start[d]..doc_start[d + 1] {
@@ -121,7 +141,12 @@ impl TfIdf {
                 post_tf[fill[t]] = doc_tf[i];
                 fill[t] += 1;
             }
-            inv_norm.push(if sq > 0.0 { 1.0 / sq.sqrt() } else { 0.0 });
+            let inv = if sq > 0.0 { 1.0 / sq.sqrt() } else { 0.0 };
+            for i in doc_start[d]..doc_start[d + 1] {
+                let t = doc_terms[i] as usize;
+                mean[t] += tf_log[doc_tf[i] as usize] * idf[t] * inv / n_docs;
+            }
+            inv_norm.push(inv);
         }
 
         TfIdf {
@@ -133,6 +158,7 @@ impl TfIdf {
             ids,
             doc_of,
             inv_norm,
+            mean,
             doc_start,
             doc_terms,
             doc_tf,
@@ -194,27 +220,52 @@ impl TfIdf {
         self.rank(normalized(sum.into_iter().collect()), &docs, k)
     }
 
-    /// Up to `n` words both papers use, those contributing most to their cosine first:
-    /// the "why" of a match. Empty when either id is unknown or they share nothing.
-    pub fn shared_terms(&self, a: i64, b: i64, n: usize) -> Vec<String> {
-        self.shared_terms_with(&[a], b, n)
+    /// What the papers `ids` say that the catalog at large does not: the mean of their
+    /// unit vectors minus the mean of every paper's, terms left at or below zero dropped.
+    /// Ranking by it is Rocchio's feedback with the whole catalog as the non-relevant set
+    /// (close to arxiv-sanity-lite's SVM against every other paper, without training): a
+    /// word all the seeds use but half the catalog also uses stops outweighing the words
+    /// that make the seeds what they are. Unknown ids are ignored.
+    pub fn profile(&self, ids: &[i64]) -> Profile {
+        let docs: Vec<u32> = ids
+            .iter()
+            .filter_map(|id| self.doc_of.get(id).copied())
+            .collect();
+        let mut sum: HashMap<u32, f32> = HashMap::new();
+        for &d in &docs {
+            for (t, w) in self.doc_vector(d) {
+                *sum.entry(t).or_insert(0.0) += w;
+            }
+        }
+        let n = docs.len().max(1) as f32;
+        let mut v: Sparse = sum
+            .into_iter()
+            .map(|(t, w)| (t, w / n - self.mean[t as usize]))
+            .filter(|(_, w)| *w > 0.0)
+            .collect();
+        v.sort_by(|x, y| by_score_then(x.1, y.1, x.0, y.0));
+        Profile(normalized(v))
     }
 
-    /// [`TfIdf::shared_terms`] between the centroid of `ids` and `b`: why `b` was found
-    /// by [`TfIdf::similar_to`].
-    pub fn shared_terms_with(&self, ids: &[i64], b: i64, n: usize) -> Vec<String> {
+    /// The `k` documents most similar to `profile`, best first, never one of `exclude`.
+    pub fn similar_to_profile(&self, profile: &Profile, exclude: &[i64], k: usize) -> Vec<(i64, f32)> {
+        let exclude: Vec<u32> = exclude
+            .iter()
+            .filter_map(|id| self.doc_of.get(id).copied())
+            .collect();
+        self.rank(profile.0.clone(), &exclude, k)
+    }
+
+    /// Up to `n` words of `profile` that paper `b` uses, those contributing most to their
+    /// cosine first: why `b` was found by [`TfIdf::similar_to_profile`].
+    pub fn profile_terms(&self, profile: &Profile, b: i64, n: usize) -> Vec<String> {
         let Some(&db) = self.doc_of.get(&b) else {
             return Vec::new();
         };
-        let mut centroid: HashMap<u32, f32> = HashMap::new();
-        for d in ids.iter().filter_map(|id| self.doc_of.get(id)) {
-            for (t, w) in self.doc_vector(*d) {
-                *centroid.entry(t).or_insert(0.0) += w;
-            }
-        }
+        let weights: HashMap<u32, f32> = profile.0.iter().copied().collect();
         let mut shared: Vec<(u32, f32)> = self
             .doc_vector(db)
-            .filter_map(|(t, w)| centroid.get(&t).map(|c| (t, c * w)))
+            .filter_map(|(t, w)| weights.get(&t).map(|p| (t, p * w)))
             .collect();
         shared.sort_by(|x, y| by_score_then(x.1, y.1, x.0, y.0));
         shared

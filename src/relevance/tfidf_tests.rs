@@ -98,16 +98,42 @@ fn similar_to_ranks_neighbours_of_the_centroid_and_excludes_the_seeds() {
 }
 
 #[test]
-fn shared_terms_name_readable_words_both_papers_use() {
+fn profile_terms_name_readable_words_the_paper_shares_with_the_profile() {
     let index = catalog();
-    let shared = index.shared_terms(3, 5, 3);
-    assert_eq!(shared.len(), 3);
+    let shared = index.profile_terms(&index.profile(&[3]), 5, 3);
     assert!(shared.contains(&"diffusion".to_owned()), "{shared:?}");
     assert!(shared.contains(&"latent".to_owned()), "{shared:?}");
-    assert!(index.shared_terms(1, 3, 5).is_empty());
-    assert!(index.shared_terms(1, 99, 5).is_empty());
-    let why = index.shared_terms_with(&[1, 2], 4, 2);
+    assert!(index
+        .profile_terms(&index.profile(&[1]), 3, 5)
+        .is_empty());
+    assert!(index
+        .profile_terms(&index.profile(&[1]), 99, 5)
+        .is_empty());
+    let why = index.profile_terms(&index.profile(&[1, 2]), 4, 2);
     assert!(why.contains(&"language".to_owned()), "{why:?}");
+}
+
+#[test]
+fn a_profile_leaves_out_what_the_whole_catalog_says() {
+    // Every paper says "learning"; the seeds also share "hypernetwork", which one other
+    // paper uses once. The plain centroid puts the paper that repeats "learning" first,
+    // the profile the one that shares what is particular to the seeds.
+    let mut docs: Vec<(i64, String)> = (0..20)
+        .map(|i| (i, format!("learning benchmark{i} suite{i}")))
+        .collect();
+    docs.push((100, "learning hypernetwork weights generated".to_owned()));
+    docs.push((101, "learning hypernetwork weights predicted".to_owned()));
+    docs.push((102, "learning learning learning learning learning".to_owned()));
+    docs.push((103, "learning hypernetwork ensemble of networks trained".to_owned()));
+    let index = TfIdf::build(docs);
+    let profile = index.profile(&[100, 101]);
+    assert!(!index.profile_terms(&profile, 102, 5).contains(&"learning".to_owned()));
+    let hits = index.similar_to_profile(&profile, &[100, 101], 3);
+    assert_eq!(hits[0].0, 103, "{hits:?}");
+    assert!(!ids(&hits).contains(&102), "{hits:?}");
+    assert!(!ids(&hits).contains(&100) && !ids(&hits).contains(&101));
+    assert_eq!(profile.truncated(1).0.len(), 1);
+    assert!(index.profile(&[999]).is_empty());
 }
 
 #[test]
