@@ -231,8 +231,11 @@ fn on_a_large_catalog_the_seeds_distinctive_words_find_the_same_neighbour() {
     ));
     rows.sources.push(source(11, 0, 1, None));
     let snapshot = Snapshot::build(&rows, 1);
-    let exact = snapshot.seed_neighbours(&[1], true);
-    let pruned = snapshot.seed_neighbours(&[1], false);
+    let profile = snapshot.text.profile(&[1]);
+    let exact = snapshot.text.similar_to_profile(&profile, &[1], 10);
+    let pruned = snapshot
+        .text
+        .similar_to_profile(&profile.truncated(super::QUERY_TERMS), &[1], 10);
     assert_eq!(exact.first().map(|h| h.0), Some(11));
     assert_eq!(pruned.first().map(|h| h.0), Some(11));
     assert!(

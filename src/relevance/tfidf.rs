@@ -248,7 +248,12 @@ impl TfIdf {
     }
 
     /// The `k` documents most similar to `profile`, best first, never one of `exclude`.
-    pub fn similar_to_profile(&self, profile: &Profile, exclude: &[i64], k: usize) -> Vec<(i64, f32)> {
+    pub fn similar_to_profile(
+        &self,
+        profile: &Profile,
+        exclude: &[i64],
+        k: usize,
+    ) -> Vec<(i64, f32)> {
         let exclude: Vec<u32> = exclude
             .iter()
             .filter_map(|id| self.doc_of.get(id).copied())

@@ -103,12 +103,8 @@ fn profile_terms_name_readable_words_the_paper_shares_with_the_profile() {
     let shared = index.profile_terms(&index.profile(&[3]), 5, 3);
     assert!(shared.contains(&"diffusion".to_owned()), "{shared:?}");
     assert!(shared.contains(&"latent".to_owned()), "{shared:?}");
-    assert!(index
-        .profile_terms(&index.profile(&[1]), 3, 5)
-        .is_empty());
-    assert!(index
-        .profile_terms(&index.profile(&[1]), 99, 5)
-        .is_empty());
+    assert!(index.profile_terms(&index.profile(&[1]), 3, 5).is_empty());
+    assert!(index.profile_terms(&index.profile(&[1]), 99, 5).is_empty());
     let why = index.profile_terms(&index.profile(&[1, 2]), 4, 2);
     assert!(why.contains(&"language".to_owned()), "{why:?}");
 }
@@ -123,11 +119,19 @@ fn a_profile_leaves_out_what_the_whole_catalog_says() {
         .collect();
     docs.push((100, "learning hypernetwork weights generated".to_owned()));
     docs.push((101, "learning hypernetwork weights predicted".to_owned()));
-    docs.push((102, "learning learning learning learning learning".to_owned()));
-    docs.push((103, "learning hypernetwork ensemble of networks trained".to_owned()));
+    docs.push((
+        102,
+        "learning learning learning learning learning".to_owned(),
+    ));
+    docs.push((
+        103,
+        "learning hypernetwork ensemble of networks trained".to_owned(),
+    ));
     let index = TfIdf::build(docs);
     let profile = index.profile(&[100, 101]);
-    assert!(!index.profile_terms(&profile, 102, 5).contains(&"learning".to_owned()));
+    assert!(!index
+        .profile_terms(&profile, 102, 5)
+        .contains(&"learning".to_owned()));
     let hits = index.similar_to_profile(&profile, &[100, 101], 3);
     assert_eq!(hits[0].0, 103, "{hits:?}");
     assert!(!ids(&hits).contains(&102), "{hits:?}");
