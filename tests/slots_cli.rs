@@ -132,6 +132,34 @@ fn claims_refusals_a_two_process_swap_and_the_calendar_file() {
 }
 
 #[test]
+fn a_session_length_of_nothing_or_over_a_day_is_refused_and_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path();
+    course(data, GUILD);
+    for bad in ["0", "1441"] {
+        let edit = ["course", "--guild", GUILD, "edit", "--session-minutes", bad];
+        let out = refused(paperclub(data, &edit));
+        assert!(
+            out.contains("`session_minutes` is how long a session lasts, from 1 to 1440 minutes"),
+            "{out}"
+        );
+    }
+    let info = ok(paperclub(data, &["course", "--guild", GUILD, "info"]));
+    assert!(info.contains("75 min"), "{info}");
+    let edit = [
+        "course",
+        "--guild",
+        GUILD,
+        "edit",
+        "--session-minutes",
+        "90",
+    ];
+    ok(paperclub(data, &edit));
+    let info = ok(paperclub(data, &["course", "--guild", GUILD, "info"]));
+    assert!(info.contains("90 min"), "{info}");
+}
+
+#[test]
 fn autofill_shows_the_plan_and_changes_nothing_until_apply() {
     let dir = tempfile::tempdir().expect("tempdir");
     let data = dir.path();

@@ -43,6 +43,7 @@ fn options_of(command: &str) -> Option<&'static [&'static str]> {
             "notes_public",
             "reminders",
             "slots_per_team",
+            "session_minutes",
         ],
         "course info" | "course status" | "course progress" | "schedule" => &[],
         "schedule preview" => &["at"],
@@ -389,6 +390,12 @@ fn course_settings(get: &dyn Fn(&str) -> Option<String>) -> Result<CourseSetting
             .map(|v| {
                 v.parse::<u32>()
                     .map_err(|_| format!("`slots_per_team` must be a number, got `{v}`"))
+            })
+            .transpose()?,
+        session_minutes: get("session_minutes")
+            .map(|v| {
+                v.parse::<u32>()
+                    .map_err(|_| format!("`session_minutes` must be a number, got `{v}`"))
             })
             .transpose()?,
     })

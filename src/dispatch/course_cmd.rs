@@ -259,6 +259,7 @@ async fn info(app: &App, guild: u64) -> std::result::Result<Reply, CourseError> 
             .into(),
         ),
         field("Slots per team", c.slots_per_team.to_string()),
+        field("Session length", format!("{} min", c.session_minutes)),
         field("Next post", c.next_post_at.map_or("none".into(), stamp)),
     ];
     if let Some(role) = c.instructor_role {
