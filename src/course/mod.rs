@@ -12,6 +12,7 @@ pub(crate) mod service;
 mod sessions;
 pub mod slot_ics;
 pub mod slot_plan;
+mod slot_spread;
 pub mod slot_swap;
 pub mod slots;
 pub mod teams;

@@ -1,11 +1,13 @@
 //! `/slot autofill`: a deterministic plan that gives every open slot (a reading of a
-//! coming, not skipped session that nobody presents) to the team with the fewest slots,
-//! ties broken by team name, within the course's limit. Existing claims are kept, so the
-//! teams' counts end up differing by at most one (unless the claims already differed more).
+//! coming, not skipped session that nobody presents) to a team within the course's limit,
+//! the team with the fewest slots first (ties by team name), and no team twice in a week
+//! unless no plan avoids it ([`super::slot_spread`]). Existing claims are kept, so the
+//! teams' counts end up close (at most one apart when the weeks allow it).
 //! The plan's fingerprint travels in the Apply button: applying recomputes the plan and
 //! refuses when it is no longer the one shown, so nothing about it is held in memory.
 
 use super::service::load_sessions;
+use super::slot_spread::Spread;
 use super::slots::Slot;
 use super::teams::Team;
 use super::{refuse, Course, CourseError, Courses, Session};
@@ -33,10 +35,15 @@ pub struct Plan {
     pub counts: Vec<(Team, usize)>,
     /// Open slots the plan leaves open (every team at the limit).
     pub left_open: usize,
+    /// Fills that give a team a second paper in a week: only when no plan avoids it.
+    pub doubled: Vec<Planned>,
     pub fingerprint: u64,
 }
 
-/// The plan over `sessions`, the existing `slots` and the `teams` (in name order).
+/// The plan over `sessions`, the existing `slots` and the `teams` (in name order): the
+/// most slots the limit allows, each team at most once a week when some plan manages that
+/// (the lowest per-team maximum that does), else the plain fewest-slots-first plan with the
+/// doubled weeks named.
 pub fn plan(
     sessions: &[Session],
     slots: &[Slot],
@@ -45,49 +52,85 @@ pub fn plan(
     now: DateTime<Utc>,
 ) -> Plan {
     let mut taken: HashSet<i64> = slots.iter().map(|s| s.paper_id).collect();
-    let mut counts: Vec<(Team, usize)> = teams
-        .iter()
-        .map(|t| {
-            (
-                t.clone(),
-                slots.iter().filter(|s| s.team.id == t.id).count(),
-            )
-        })
-        .collect();
-    let mut fills = Vec::new();
-    let mut left_open = 0;
-    let open = sessions
+    let open: Vec<(i64, i64)> = sessions
         .iter()
         .filter(|s| !s.skipped && s.starts_at > now)
-        .flat_map(|s| s.readings.iter().map(move |r| (s.id, r.paper_id)));
-    for (session_id, paper_id) in open {
-        if !taken.insert(paper_id) {
-            continue;
-        }
-        // The first team (in name order) among those with the fewest slots.
-        let pick = counts
-            .iter_mut()
-            .filter(|(_, n)| *n < limit as usize)
-            .min_by_key(|(_, n)| *n);
-        match pick {
-            Some((team, n)) => {
-                *n += 1;
-                fills.push(Planned {
-                    session_id,
-                    paper_id,
-                    team: team.clone(),
-                });
-            }
-            None => left_open += 1,
+        .flat_map(|s| s.readings.iter().map(move |r| (s.id, r.paper_id)))
+        .filter(|&(_, paper)| taken.insert(paper))
+        .collect();
+    let held: Vec<usize> = teams
+        .iter()
+        .map(|t| slots.iter().filter(|s| s.team.id == t.id).count())
+        .collect();
+    let busy: HashSet<(usize, i64)> = slots
+        .iter()
+        .filter_map(|s| {
+            let team = teams.iter().position(|t| t.id == s.team.id)?;
+            Some((team, s.session_id))
+        })
+        .collect();
+    let fewest_first = fewest_first(&open, &held, limit as usize);
+    let want = fewest_first.iter().flatten().count();
+    let spread = Spread {
+        open: &open,
+        held: &held,
+        busy: &busy,
+    };
+    let once_a_week = (1..=limit as usize)
+        .map(|cap| spread.assign(cap))
+        .find(|owner| owner.iter().flatten().count() == want);
+    let owner = once_a_week.unwrap_or(fewest_first);
+    let mut counts: Vec<(Team, usize)> = teams.iter().cloned().zip(held).collect();
+    let mut fills = Vec::new();
+    for (&(session_id, paper_id), team) in open.iter().zip(&owner) {
+        if let Some(t) = *team {
+            counts[t].1 += 1;
+            fills.push(Planned {
+                session_id,
+                paper_id,
+                team: teams[t].clone(),
+            });
         }
     }
+    let doubled = doubled(&fills, &busy, teams);
     let fingerprint = fingerprint(&fills);
     Plan {
+        left_open: open.len() - fills.len(),
         fills,
         counts,
-        left_open,
+        doubled,
         fingerprint,
     }
+}
+
+/// Each open paper in turn to the first team (in name order) among those with the fewest
+/// slots, within the limit, whatever the week.
+fn fewest_first(open: &[(i64, i64)], held: &[usize], limit: usize) -> Vec<Option<usize>> {
+    let mut counts = held.to_vec();
+    open.iter()
+        .map(|_| {
+            let (t, n) = counts
+                .iter_mut()
+                .enumerate()
+                .filter(|(_, n)| **n < limit)
+                .min_by_key(|(_, n)| **n)?;
+            *n += 1;
+            Some(t)
+        })
+        .collect()
+}
+
+/// The fills that give a team a second paper in a session (with a claim or another fill).
+fn doubled(fills: &[Planned], busy: &HashSet<(usize, i64)>, teams: &[Team]) -> Vec<Planned> {
+    let mut seen: HashSet<(i64, i64)> = busy
+        .iter()
+        .map(|&(t, session)| (teams[t].id, session))
+        .collect();
+    fills
+        .iter()
+        .filter(|f| !seen.insert((f.team.id, f.session_id)))
+        .cloned()
+        .collect()
 }
 
 /// FNV-1a over the plan: stable across processes and builds, unlike `DefaultHasher`.
@@ -259,5 +302,74 @@ mod tests {
         let filled: Vec<(i64, i64)> = plan.fills.iter().map(|f| (f.paper_id, f.team.id)).collect();
         assert_eq!(filled, [(2, 1), (3, 2)]);
         assert_eq!(plan.left_open, 1);
+    }
+
+    fn claim(paper: i64, session_id: i64, t: &Team) -> Slot {
+        Slot {
+            id: paper,
+            session_id,
+            paper_id: paper,
+            team: t.clone(),
+        }
+    }
+
+    /// Which teams a plan gives each session, e.g. `[(2, ["a", "b"])]`.
+    fn by_week(fills: &[Planned]) -> Vec<(i64, Vec<String>)> {
+        let mut weeks: Vec<(i64, Vec<String>)> = Vec::new();
+        for f in fills {
+            match weeks.iter_mut().find(|(s, _)| *s == f.session_id) {
+                Some((_, names)) => names.push(f.team.name.clone()),
+                None => weeks.push((f.session_id, vec![f.team.name.clone()])),
+            }
+        }
+        weeks
+    }
+
+    #[test]
+    fn a_team_gets_one_paper_a_week_where_the_fewest_first_plan_gave_it_two() {
+        let teams = [team(1, "a"), team(2, "b"), team(3, "c")];
+        // Teams b and c present twice already (in week 1, which is past); weeks 2 and 3
+        // have two open readings each.
+        let sessions = vec![
+            session(1, -7, &[90, 91, 92, 93], false),
+            session(2, 7, &[1, 2], false),
+            session(3, 14, &[3, 4], false),
+        ];
+        let slots = [
+            claim(90, 1, &teams[1]),
+            claim(91, 1, &teams[1]),
+            claim(92, 1, &teams[2]),
+            claim(93, 1, &teams[2]),
+        ];
+        // Fewest slots first gives team a both papers of week 2.
+        let open = [(2, 1), (2, 2), (3, 3), (3, 4)];
+        assert_eq!(
+            fewest_first(&open, &[0, 2, 2], 3),
+            [Some(0), Some(0), Some(0), Some(1)]
+        );
+
+        let plan = plan(&sessions, &slots, &teams, 3, now());
+        assert_eq!(plan.fills.len(), 4, "every open slot is still filled");
+        assert_eq!(
+            by_week(&plan.fills),
+            [
+                (2, vec!["a".into(), "b".into()]),
+                (3, vec!["a".into(), "c".into()])
+            ]
+        );
+        assert!(plan.doubled.is_empty());
+        let counts: Vec<usize> = plan.counts.iter().map(|(_, n)| *n).collect();
+        assert_eq!(counts, [2, 3, 3]);
+    }
+
+    #[test]
+    fn when_no_plan_avoids_a_second_paper_in_a_week_the_plan_says_which() {
+        let teams = [team(1, "a"), team(2, "b")];
+        let sessions = vec![session(1, 7, &[1, 2, 3], false)];
+        let plan = plan(&sessions, &[], &teams, 3, now());
+        assert_eq!(plan.fills.len(), 3);
+        assert_eq!(plan.doubled.len(), 1);
+        assert_eq!(plan.doubled[0].team.name, "a");
+        assert_eq!(plan.doubled[0].paper_id, 3);
     }
 }

@@ -359,12 +359,27 @@ async fn autofill_reply(
             plan.left_open
         ));
     }
+    let mut content = if asked_to_apply {
+        "The slots changed since that preview; this is the plan now. Apply it?".to_string()
+    } else {
+        "Autofill plan: existing claims stay; nothing changes until you apply it.".to_string()
+    };
+    if !plan.doubled.is_empty() {
+        let twice: Vec<String> = plan
+            .doubled
+            .iter()
+            .map(|f| {
+                let week = week_of(&sessions, f.session_id);
+                format!("team {} in week {week}", f.team.shown())
+            })
+            .collect();
+        content.push_str(&format!(
+            "\n⚠ No plan gives every team at most one paper a week, so some present twice: {}.",
+            twice.join(", ")
+        ));
+    }
     Ok(Reply {
-        content: Some(if asked_to_apply {
-            "The slots changed since that preview; this is the plan now. Apply it?".into()
-        } else {
-            "Autofill plan: existing claims stay; nothing changes until you apply it.".into()
-        }),
+        content: Some(content),
         embeds: vec![Embed {
             title: Some(format!("Autofill: {} slot(s)", plan.fills.len())),
             description: Some(crate::view::limits::truncate(
