@@ -171,10 +171,11 @@ pub(super) async fn session(app: &App, caller: &Caller, request: SessionRequest)
                 }
                 SessionRequest::Skip { week, shift } => {
                     let s = c.skip(guild, week, shift).await?;
+                    let note = super::slot_cmd::skip_note(app, guild, &s, shift).await?;
                     done(if shift {
-                        format!("✓ Week {week} is a holiday; “{}” and every later session moved a week later.", title(&s))
+                        format!("✓ Week {week} is a holiday; “{}” and every later session moved a week later.{note}", title(&s))
                     } else {
-                        format!("✓ Week {week} (“{}”) is skipped: no post that week.", title(&s))
+                        format!("✓ Week {week} (“{}”) is skipped: no post that week.{note}", title(&s))
                     })
                 }
                 SessionRequest::Edit { week, edit } => {

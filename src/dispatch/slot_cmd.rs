@@ -15,8 +15,10 @@ use crate::view::{Button, ButtonStyle, Embed, Reply};
 use std::collections::HashMap;
 
 mod export;
+mod skipped;
 
 use export::export;
+pub(super) use skipped::skip_note;
 
 /// `/slot ...`
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,8 +166,11 @@ fn when(s: &Session) -> String {
 }
 
 fn placed_reply(p: &Placed) -> Reply {
+    let moved = p
+        .moved_from
+        .map_or(String::new(), |w| format!(", moved from skipped week {w}"));
     done(format!(
-        "✓ Team {} presents “{}” in week {} ({}).",
+        "✓ Team {} presents “{}” in week {} ({}){moved}.",
         p.slot.team.shown(),
         p.paper.title,
         p.week,
@@ -261,6 +266,13 @@ async fn list(
         }
         if s.skipped {
             lines.push(format!("**Week {}** · {} — skipped", i + 1, when(s)));
+            for slot in slots.iter().filter(|slot| slot.session_id == s.id) {
+                let title = t.get(&slot.paper_id).map_or("?", String::as_str);
+                lines.push(format!(
+                    "• “{title}” → team {} — needs a new week",
+                    slot.team.shown()
+                ));
+            }
             continue;
         }
         lines.push(format!("**Week {}** · {}", i + 1, when(s)));

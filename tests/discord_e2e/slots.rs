@@ -1,9 +1,9 @@
 //! Presentation slots through the real client and the fake Discord: every refusal with the
 //! reason it gives, a swap confirmed by both teams with the bot restarted between the two
 //! presses (same data folder, new process state), guild isolation, the autofill preview
-//! and its Apply button, and the `.ics` export read back with its local times and the
-//! course's session length across the 2026-10-25 change from summer to winter time in
-//! Berlin.
+//! and its Apply button, a skipped week's presentations named and listed as needing a
+//! week, and the `.ics` export read back with its local times and the course's session
+//! length across the 2026-10-25 change from summer to winter time in Berlin.
 
 use super::club::*;
 use super::*;
@@ -351,6 +351,41 @@ async fn autofill_previews_a_balanced_plan_and_applies_it_from_the_button() {
     says(&again, "Nothing to fill");
     let slots = club.bot.app.courses.slots(GUILD_A).await.expect("slots");
     assert_eq!(slots.len(), 3);
+}
+
+#[tokio::test]
+async fn skipping_a_week_names_its_presentations_and_the_list_keeps_them_as_needing_a_week() {
+    let club = Club::start().await;
+    let teacher = Invoker::instructor(GUILD_A);
+    let assigned = club
+        .slot(
+            &teacher,
+            "assign",
+            json!([opt("paper", KAPLAN), opt("team", "team-1")]),
+        )
+        .await;
+    says(&assigned, "✓ Team `team-1`");
+    let skip = club
+        .bot
+        .slash(
+            &teacher,
+            "session",
+            json!([sub("skip", json!([opt_int("week", 1)]))]),
+        )
+        .await;
+    says(&skip, "✓ Week 1 (“Scaling laws”) is skipped");
+    says(
+        &skip,
+        "⚠ 1 presentation(s) of that week now have no session: team `team-1` (“Scaling Laws for Neural Language Models”).",
+    );
+    let list = club.slot(&alice(GUILD_A), "list", json!([])).await;
+    let shown = serde_json::to_string(list.message()).expect("json");
+    assert!(
+        shown.contains(
+            "“Scaling Laws for Neural Language Models” → team `team-1` — needs a new week"
+        ),
+        "{shown}"
+    );
 }
 
 #[tokio::test]
