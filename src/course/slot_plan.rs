@@ -76,10 +76,7 @@ pub fn plan(
         held: &held,
         busy: &busy,
     };
-    let once_a_week = (1..=limit as usize)
-        .map(|cap| spread.assign(cap))
-        .find(|owner| owner.iter().flatten().count() == want);
-    let owner = once_a_week.unwrap_or(fewest_first);
+    let owner = once_a_week(&spread, want, limit as usize).unwrap_or(fewest_first);
     let mut counts: Vec<(Team, usize)> = teams.iter().cloned().zip(held).collect();
     let mut fills = Vec::new();
     for (&(session_id, paper_id), team) in open.iter().zip(&owner) {
@@ -101,6 +98,28 @@ pub fn plan(
         doubled,
         fingerprint,
     }
+}
+
+/// The plan that fills `want` slots with no team twice in a week under the lowest
+/// per-team cap that allows it (a higher cap never fills fewer, so a binary search finds
+/// it); `None` when even the course's limit does not allow it.
+fn once_a_week(spread: &Spread<'_>, want: usize, limit: usize) -> Option<Vec<Option<usize>>> {
+    let fills = |owner: &[Option<usize>]| owner.iter().flatten().count();
+    let mut best = spread.assign(limit);
+    if fills(&best) < want {
+        return None;
+    }
+    let (mut lo, mut hi) = (0, limit);
+    while hi - lo > 1 {
+        let mid = (lo + hi) / 2;
+        let owner = spread.assign(mid);
+        if fills(&owner) == want {
+            (hi, best) = (mid, owner);
+        } else {
+            lo = mid;
+        }
+    }
+    Some(best)
 }
 
 /// Each open paper in turn to the first team (in name order) among those with the fewest
@@ -371,5 +390,103 @@ mod tests {
         assert_eq!(plan.doubled.len(), 1);
         assert_eq!(plan.doubled[0].team.name, "a");
         assert_eq!(plan.doubled[0].paper_id, 3);
+    }
+
+    /// Whether any assignment of the open papers fills `want` of them within the limit with
+    /// no team twice in a session (claims included), by trying them all.
+    fn some_plan_avoids_doubles(
+        open: &[(i64, i64)],
+        held: &[usize],
+        busy: &HashSet<(usize, i64)>,
+        limit: usize,
+        want: usize,
+    ) -> bool {
+        let choices = held.len() + 1;
+        let total = choices.pow(open.len() as u32);
+        (0..total).any(|mut code| {
+            let mut load = held.to_vec();
+            let mut used = busy.clone();
+            let mut filled = 0;
+            for &(session, _) in open {
+                let pick = code % choices;
+                code /= choices;
+                if pick < held.len() {
+                    load[pick] += 1;
+                    filled += 1;
+                    if load[pick] > limit || !used.insert((pick, session)) {
+                        return false;
+                    }
+                }
+            }
+            filled == want
+        })
+    }
+
+    #[test]
+    fn on_small_courses_the_plan_doubles_a_week_only_when_no_plan_avoids_it() {
+        let mut seed: u64 = 7;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            ((seed >> 33) % n) as usize
+        };
+        let mut doubled_cases = 0;
+        for _ in 0..300 {
+            let teams: Vec<Team> = (0..1 + next(3))
+                .map(|i| team(i as i64 + 1, &format!("t{i}")))
+                .collect();
+            let limit = 1 + next(3) as u32;
+            let sessions: Vec<Session> = (0..1 + next(3) as i64)
+                .map(|w| {
+                    let papers: Vec<i64> = (0..next(3) as i64).map(|r| 10 * w + r).collect();
+                    session(w + 1, 7 * w + 7, &papers, false)
+                })
+                .collect();
+            let mut slots = Vec::new();
+            for s in &sessions {
+                for r in &s.readings {
+                    if next(4) == 0 {
+                        slots.push(claim(r.paper_id, s.id, &teams[next(teams.len() as u64)]));
+                    }
+                }
+            }
+            let plan = plan(&sessions, &slots, &teams, limit, now());
+            let claimed: HashSet<i64> = slots.iter().map(|s| s.paper_id).collect();
+            let open: Vec<(i64, i64)> = sessions
+                .iter()
+                .flat_map(|s| s.readings.iter().map(move |r| (s.id, r.paper_id)))
+                .filter(|(_, p)| !claimed.contains(p))
+                .collect();
+            let held: Vec<usize> = teams
+                .iter()
+                .map(|t| slots.iter().filter(|s| s.team.id == t.id).count())
+                .collect();
+            let busy: HashSet<(usize, i64)> = slots
+                .iter()
+                .map(|s| ((s.team.id - 1) as usize, s.session_id))
+                .collect();
+            let want = fewest_first(&open, &held, limit as usize)
+                .iter()
+                .flatten()
+                .count();
+            assert_eq!(plan.fills.len(), want, "as many slots as before");
+            for ((_, n), h) in plan.counts.iter().zip(&held) {
+                assert!(*n == *h || *n <= limit as usize, "within the limit");
+            }
+            let mut seen = busy.clone();
+            let doubles = plan
+                .fills
+                .iter()
+                .filter(|f| !seen.insert(((f.team.id - 1) as usize, f.session_id)))
+                .count();
+            assert_eq!(doubles, plan.doubled.len(), "the plan names every double");
+            let avoidable = some_plan_avoids_doubles(&open, &held, &busy, limit as usize, want);
+            assert_eq!(
+                plan.doubled.is_empty(),
+                avoidable,
+                "{open:?} {held:?} {busy:?} {limit}"
+            );
+            doubled_cases += usize::from(!plan.doubled.is_empty());
+        }
+        assert!(doubled_cases > 0, "some cases cannot avoid a double");
     }
 }

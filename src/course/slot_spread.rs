@@ -4,7 +4,7 @@
 //! choice is undone when a later paper needs it. Among the teams a paper can reach, the one
 //! with the fewest slots wins (ties by name order), which keeps the counts balanced.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashSet, VecDeque};
 
 /// The problem: open papers (with their session), in the order to fill them; how many
 /// slots each team holds already; the sessions where a team presents already.
@@ -15,93 +15,149 @@ pub(super) struct Spread<'a> {
     pub busy: &'a HashSet<(usize, i64)>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Where a BFS step came from (the flow network's nodes, by dense index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Node {
     Paper(usize),
-    /// A team's place in a session.
-    Cell(usize, i64),
+    /// A team's place in a session: `team * sessions + session`.
+    Cell(usize),
     Team(usize),
+}
+
+/// The assignment so far, with what the search reads from it.
+struct State {
+    /// Each open paper's team.
+    owner: Vec<Option<usize>>,
+    /// Each cell's paper.
+    cell: Vec<Option<usize>>,
+    load: Vec<usize>,
 }
 
 impl Spread<'_> {
     /// For each open paper, the team (index) it goes to, no team holding more than `cap`
-    /// slots or two in one session; `None` for a paper left open.
+    /// slots or two in one session; `None` for a paper left open. Papers are taken in
+    /// order, each with one search, which fills as many as any assignment could.
     pub fn assign(&self, cap: usize) -> Vec<Option<usize>> {
-        let mut owner: Vec<Option<usize>> = vec![None; self.open.len()];
+        let mut sessions: Vec<i64> = self.open.iter().map(|&(s, _)| s).collect();
+        sessions.sort_unstable();
+        sessions.dedup();
+        let at: Vec<usize> = self
+            .open
+            .iter()
+            .map(|(s, _)| sessions.binary_search(s).unwrap_or(0))
+            .collect();
+        let teams = self.held.len();
+        let mut blocked = vec![false; teams * sessions.len()];
+        for &(t, s) in self.busy {
+            if let (true, Ok(i)) = (t < teams, sessions.binary_search(&s)) {
+                blocked[t * sessions.len() + i] = true;
+            }
+        }
+        let mut state = State {
+            owner: vec![None; self.open.len()],
+            cell: vec![None; teams * sessions.len()],
+            load: self.held.to_vec(),
+        };
+        let grid = Grid {
+            at: &at,
+            sessions: sessions.len(),
+            blocked: &blocked,
+            cap,
+        };
         for p in 0..self.open.len() {
-            if let Some(path) = self.augmenting_path(&owner, p, cap) {
-                for (paper, team) in path {
-                    owner[paper] = Some(team);
+            if let Some(moves) = grid.augmenting_path(&state, p) {
+                for &(x, _) in &moves {
+                    if let Some(t) = state.owner[x].take() {
+                        state.cell[t * grid.sessions + at[x]] = None;
+                        state.load[t] -= 1;
+                    }
+                }
+                for (x, t) in moves {
+                    state.owner[x] = Some(t);
+                    state.cell[t * grid.sessions + at[x]] = Some(x);
+                    state.load[t] += 1;
                 }
             }
         }
-        owner
+        state.owner
     }
+}
 
+/// The fixed part of the search: each paper's session (dense), the cells claims block.
+struct Grid<'a> {
+    at: &'a [usize],
+    sessions: usize,
+    blocked: &'a [bool],
+    cap: usize,
+}
+
+impl Grid<'_> {
     /// The moves (paper, its new team) that give paper `p` a team, ending at the team with
-    /// the fewest slots among those reachable with room under `cap`.
-    fn augmenting_path(
-        &self,
-        owner: &[Option<usize>],
-        p: usize,
-        cap: usize,
-    ) -> Option<Vec<(usize, usize)>> {
-        let session = |paper: usize| self.open[paper].0;
-        let mut cells: HashMap<(usize, i64), usize> = HashMap::new();
-        let mut load = self.held.to_vec();
-        for (paper, team) in owner.iter().enumerate() {
-            if let Some(t) = *team {
-                cells.insert((t, session(paper)), paper);
-                load[t] += 1;
-            }
-        }
-        let mut parent: HashMap<Node, Node> = HashMap::new();
+    /// the fewest slots among those reachable with room under the cap.
+    fn augmenting_path(&self, state: &State, p: usize) -> Option<Vec<(usize, usize)>> {
+        let teams = state.load.len();
+        let (papers, cells) = (state.owner.len(), state.cell.len());
+        let mut from_paper: Vec<Option<Node>> = vec![None; papers];
+        let mut from_cell: Vec<Option<Node>> = vec![None; cells];
+        let mut from_team: Vec<Option<Node>> = vec![None; teams];
+        let mut seen_paper = vec![false; papers];
+        seen_paper[p] = true;
         let mut queue = VecDeque::from([Node::Paper(p)]);
-        let mut seen = HashSet::from([Node::Paper(p)]);
-        let mut ends = Vec::new();
-        let mut visit = |from: Node, to: Node, queue: &mut VecDeque<Node>| {
-            if seen.insert(to) {
-                parent.insert(to, from);
-                queue.push_back(to);
-            }
-        };
+        let mut best: Option<usize> = None;
         while let Some(node) = queue.pop_front() {
             match node {
                 Node::Paper(x) => {
-                    for t in 0..self.held.len() {
-                        let s = session(x);
-                        if owner[x] != Some(t) && !self.busy.contains(&(t, s)) {
-                            visit(node, Node::Cell(t, s), &mut queue);
+                    for t in 0..teams {
+                        let c = t * self.sessions + self.at[x];
+                        if state.owner[x] != Some(t) && !self.blocked[c] && from_cell[c].is_none() {
+                            from_cell[c] = Some(node);
+                            queue.push_back(Node::Cell(c));
                         }
                     }
                 }
-                Node::Cell(t, s) => match cells.get(&(t, s)) {
-                    Some(&q) => visit(node, Node::Paper(q), &mut queue),
-                    None => visit(node, Node::Team(t), &mut queue),
+                Node::Cell(c) => match state.cell[c] {
+                    Some(q) if !seen_paper[q] => {
+                        seen_paper[q] = true;
+                        from_paper[q] = Some(node);
+                        queue.push_back(Node::Paper(q));
+                    }
+                    Some(_) => {}
+                    None => {
+                        let t = c / self.sessions;
+                        if from_team[t].is_none() {
+                            from_team[t] = Some(node);
+                            queue.push_back(Node::Team(t));
+                        }
+                    }
                 },
                 Node::Team(t) => {
-                    if load[t] < cap {
-                        ends.push(t);
+                    if state.load[t] < self.cap
+                        && best.is_none_or(|b| (state.load[t], t) < (state.load[b], b))
+                    {
+                        best = Some(t);
                     }
-                    let mut mine: Vec<i64> = cells
-                        .keys()
-                        .filter(|(team, _)| *team == t)
-                        .map(|&(_, s)| s)
-                        .collect();
-                    mine.sort_unstable();
-                    for s in mine {
-                        visit(node, Node::Cell(t, s), &mut queue);
+                    let row = t * self.sessions..(t + 1) * self.sessions;
+                    for (c, from) in row.clone().zip(&mut from_cell[row]) {
+                        if state.cell[c].is_some() && from.is_none() {
+                            *from = Some(node);
+                            queue.push_back(Node::Cell(c));
+                        }
                     }
                 }
             }
         }
-        let end = ends.into_iter().min_by_key(|&t| (load[t], t))?;
         // Walk back: every paper on the path takes the cell that follows it.
         let mut moves = Vec::new();
-        let mut node = Node::Team(end);
-        while let Some(&prev) = parent.get(&node) {
-            if let (Node::Paper(x), Node::Cell(t, _)) = (prev, node) {
-                moves.push((x, t));
+        let mut node = Node::Team(best?);
+        loop {
+            let prev = match node {
+                Node::Paper(x) if x == p => break,
+                Node::Paper(x) => from_paper[x],
+                Node::Cell(c) => from_cell[c],
+                Node::Team(t) => from_team[t],
+            }?;
+            if let (Node::Paper(x), Node::Cell(c)) = (prev, node) {
+                moves.push((x, c / self.sessions));
             }
             node = prev;
         }
