@@ -550,6 +550,20 @@ mod tests {
     }
 
     #[test]
+    fn course_edit_takes_the_session_length() {
+        assert_eq!(
+            request("/course edit session_minutes:90"),
+            Request::Course(CourseRequest::Edit(CourseSettings {
+                session_minutes: Some(90),
+                ..CourseSettings::default()
+            }))
+        );
+        assert!(
+            matches!(parse_line("/course edit session_minutes:long"), ChatLine::Invalid(m) if m.contains("`session_minutes` must be a number"))
+        );
+    }
+
+    #[test]
     fn mistakes_are_explained_not_guessed() {
         assert!(
             matches!(parse_line("/paper searhc x"), ChatLine::Invalid(m) if m.contains("Unknown command"))
