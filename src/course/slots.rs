@@ -130,10 +130,15 @@ pub fn check_free(taken: Option<&Slot>, sessions: &[Session], paper: &PaperRef) 
     match taken {
         None => Ok(()),
         Some(slot) => refuse(format!(
-            "“{}” is already taken: team {} presents it in week {}.",
+            "“{}” is already taken: team {} presents it in week {}{}.",
             paper.title,
             slot.team.shown(),
-            week_of(sessions, slot.session_id)
+            week_of(sessions, slot.session_id),
+            if is_stranded(sessions, slot) {
+                ", which is skipped (the team places it again, or it is released first)"
+            } else {
+                ""
+            }
         )),
     }
 }
