@@ -56,6 +56,8 @@ fn course(d: &Path) {
             "2026-03-01",
             "--reminders",
             "2",
+            "--session-minutes",
+            "90",
         ],
     ));
     ok(paperclub(d, &["session", "--guild", "7", "import", &post]));
@@ -176,6 +178,7 @@ fn an_exported_course_imported_into_a_fresh_guild_is_the_same_course() {
     assert_eq!(file["format"], "paperclub-course");
     assert_eq!(file["version"], 1);
     assert_eq!(file["course"]["channel"], "42");
+    assert_eq!(file["course"]["session_minutes"], 90);
     let source = file["sessions"][0]["source"].as_str().unwrap_or_default();
     assert!(source.ends_with("2026-03-10-alignment.md"), "{source}");
     let classics = &file["sessions"][1];
@@ -216,8 +219,14 @@ fn an_exported_course_imported_into_a_fresh_guild_is_the_same_course() {
     ));
     assert!(seen.contains("Reward model first."), "{seen}");
 
-    // Without --notes, a new term: the same sessions and teams, no notes.
-    let bare = write(d, "bare.json", &export(d, "7", false));
+    // Without --notes, a new term: the same sessions and teams, no notes. The file is
+    // shaped as before session lengths existed: its sessions get the default length.
+    let mut old = export(d, "7", false);
+    old["course"]
+        .as_object_mut()
+        .unwrap()
+        .remove("session_minutes");
+    let bare = write(d, "bare.json", &old);
     let imported = ok(paperclub(
         d,
         &["course", "import", bare.to_str().unwrap(), "--guild", "9"],
@@ -228,6 +237,7 @@ fn an_exported_course_imported_into_a_fresh_guild_is_the_same_course() {
     );
     let nine = export(d, "9", true);
     assert_eq!(nine["notes"], serde_json::json!([]));
+    assert_eq!(nine["course"]["session_minutes"], 75);
     assert_eq!(nine["sessions"], export(d, "7", false)["sessions"]);
     assert_eq!(nine["teams"], export(d, "7", false)["teams"]);
     let week = ok(paperclub(d, &["week", "2", "--guild", "9"]));

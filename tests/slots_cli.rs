@@ -1,7 +1,8 @@
 //! Presentation slots on the command line, one process per command: a claim and the
 //! refusals that follow it (taken, limit, a date on no session), a student's swap confirmed
 //! by both teams in separate processes, autofill previewed then applied with `--apply`,
-//! the `.ics` written with `--out`, and guild isolation.
+//! the `.ics` written with `--out`, a refused session length, what skipping a week does to
+//! its presentations (with and without `--shift`), and guild isolation.
 
 #[path = "support/cli.rs"]
 mod cli;
@@ -132,6 +133,34 @@ fn claims_refusals_a_two_process_swap_and_the_calendar_file() {
 }
 
 #[test]
+fn a_session_length_of_nothing_or_over_a_day_is_refused_and_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path();
+    course(data, GUILD);
+    for bad in ["0", "1441"] {
+        let edit = ["course", "--guild", GUILD, "edit", "--session-minutes", bad];
+        let out = refused(paperclub(data, &edit));
+        assert!(
+            out.contains("`session_minutes` is how long a session lasts, from 1 to 1440 minutes"),
+            "{out}"
+        );
+    }
+    let info = ok(paperclub(data, &["course", "--guild", GUILD, "info"]));
+    assert!(info.contains("75 min"), "{info}");
+    let edit = [
+        "course",
+        "--guild",
+        GUILD,
+        "edit",
+        "--session-minutes",
+        "90",
+    ];
+    ok(paperclub(data, &edit));
+    let info = ok(paperclub(data, &["course", "--guild", GUILD, "info"]));
+    assert!(info.contains("90 min"), "{info}");
+}
+
+#[test]
 fn autofill_shows_the_plan_and_changes_nothing_until_apply() {
     let dir = tempfile::tempdir().expect("tempdir");
     let data = dir.path();
@@ -154,4 +183,110 @@ fn autofill_shows_the_plan_and_changes_nothing_until_apply() {
     assert!(list.contains("team-1: 1 · team-2: 1"), "{list}");
     let student = refused(slot(data, GUILD, Some(ALICE), &["autofill", "--apply"]));
     assert!(student.contains("Only instructors"), "{student}");
+}
+
+fn session(data: &Path, guild: &str, rest: &[&str]) -> String {
+    let mut args = vec!["session", "--guild", guild];
+    args.extend_from_slice(rest);
+    ok(paperclub(data, &args))
+}
+
+#[test]
+fn a_skipped_weeks_presentations_are_named_listed_as_needing_a_week_and_placed_again() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path();
+    course(data, GUILD);
+    // A catch-up week that reads the scaling paper again.
+    let catch_up = [
+        "add",
+        "--date",
+        "2026-03-10 14:00",
+        "--title",
+        "Catch-up",
+        "--optional",
+        KAPLAN,
+    ];
+    session(data, GUILD, &catch_up);
+    ok(slot(data, GUILD, Some(ALICE), &["claim", KAPLAN]));
+    ok(slot(data, GUILD, Some(BOB), &["claim", HOFFMANN]));
+
+    let skipped = session(data, GUILD, &["skip", "1"]);
+    assert!(
+        skipped.contains(
+            "⚠ 2 presentation(s) of that week now have no session: team `team-1` (“Scaling Laws for Neural Language Models”), team `team-2` (“Training Compute-Optimal Large Language Models”)."
+        ),
+        "{skipped}"
+    );
+    let list = ok(slot(data, GUILD, None, &["list"]));
+    assert!(
+        list.contains(
+            "“Scaling Laws for Neural Language Models” → team `team-1` — needs a new week"
+        ),
+        "{list}"
+    );
+    assert_eq!(list.matches("needs a new week").count(), 2, "{list}");
+    // No calendar event on the holiday.
+    let ics = data.join("slots.ics");
+    let out = ok(slot(
+        data,
+        GUILD,
+        None,
+        &["export", "--out", ics.to_str().unwrap()],
+    ));
+    assert!(
+        out.contains("✓ 0 presentation(s)") && out.contains("2 in skipped weeks are left out"),
+        "{out}"
+    );
+    let text = std::fs::read_to_string(&ics).expect("the .ics was written");
+    assert!(!text.contains("BEGIN:VEVENT"), "{text}");
+
+    // Another team cannot take the stranded paper; its own team places it again (its
+    // limit of one counts the slot once).
+    let taken = refused(slot(data, GUILD, Some(BOB), &["claim", KAPLAN]));
+    assert!(
+        taken.contains("already taken: team `team-1` presents it in week 1, which is skipped"),
+        "{taken}"
+    );
+    let moved = ok(slot(data, GUILD, Some(ALICE), &["claim", KAPLAN]));
+    assert!(
+        moved.contains("presents “Scaling Laws for Neural Language Models” in week 2")
+            && moved.contains("moved from skipped week 1."),
+        "{moved}"
+    );
+    let list = ok(slot(data, GUILD, None, &["list"]));
+    assert_eq!(list.matches("needs a new week").count(), 1, "{list}");
+    assert!(
+        list.contains("“Scaling Laws for Neural Language Models” → team `team-1`\n"),
+        "{list}"
+    );
+}
+
+#[test]
+fn a_skip_that_shifts_the_later_weeks_moves_their_presentations_with_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path();
+    course(data, GUILD);
+    ok(slot(data, GUILD, Some(ALICE), &["claim", KAPLAN]));
+    let skipped = session(data, GUILD, &["skip", "1", "--shift"]);
+    assert!(
+        skipped.contains("1 presentation(s) moved with their sessions."),
+        "{skipped}"
+    );
+    let list = ok(slot(data, GUILD, None, &["list"]));
+    assert!(!list.contains("needs a new week"), "{list}");
+    let week2 = ok(slot(data, GUILD, None, &["list", "--week", "2"]));
+    assert!(
+        week2.contains("2026-03-10")
+            && week2.contains("“Scaling Laws for Neural Language Models” → team `team-1`"),
+        "{week2}"
+    );
+    let ics = data.join("slots.ics");
+    ok(slot(
+        data,
+        GUILD,
+        None,
+        &["export", "--out", ics.to_str().unwrap()],
+    ));
+    let text = std::fs::read_to_string(&ics).expect("the .ics was written");
+    assert!(text.contains("DTSTART;VALUE=DATE:20260310"), "{text}");
 }

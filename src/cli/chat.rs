@@ -43,6 +43,7 @@ fn options_of(command: &str) -> Option<&'static [&'static str]> {
             "notes_public",
             "reminders",
             "slots_per_team",
+            "session_minutes",
         ],
         "course info" | "course status" | "course progress" | "schedule" => &[],
         "schedule preview" => &["at"],
@@ -391,6 +392,12 @@ fn course_settings(get: &dyn Fn(&str) -> Option<String>) -> Result<CourseSetting
                     .map_err(|_| format!("`slots_per_team` must be a number, got `{v}`"))
             })
             .transpose()?,
+        session_minutes: get("session_minutes")
+            .map(|v| {
+                v.parse::<u32>()
+                    .map_err(|_| format!("`session_minutes` must be a number, got `{v}`"))
+            })
+            .transpose()?,
     })
 }
 
@@ -540,6 +547,20 @@ mod tests {
                 "{line}"
             );
         }
+    }
+
+    #[test]
+    fn course_edit_takes_the_session_length() {
+        assert_eq!(
+            request("/course edit session_minutes:90"),
+            Request::Course(CourseRequest::Edit(CourseSettings {
+                session_minutes: Some(90),
+                ..CourseSettings::default()
+            }))
+        );
+        assert!(
+            matches!(parse_line("/course edit session_minutes:long"), ChatLine::Invalid(m) if m.contains("`session_minutes` must be a number"))
+        );
     }
 
     #[test]

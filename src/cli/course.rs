@@ -45,6 +45,9 @@ pub struct SettingsArgs {
     /// How many presentation slots one team may hold (default 3).
     #[arg(long)]
     pub slots_per_team: Option<u32>,
+    /// How long a session lasts, in minutes (default 75).
+    #[arg(long)]
+    pub session_minutes: Option<u32>,
 }
 
 impl From<SettingsArgs> for CourseSettings {
@@ -60,6 +63,7 @@ impl From<SettingsArgs> for CourseSettings {
             notes_public: a.notes_public,
             reminders: a.reminders,
             slots_per_team: a.slots_per_team,
+            session_minutes: a.session_minutes,
         }
     }
 }

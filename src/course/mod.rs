@@ -12,6 +12,7 @@ pub(crate) mod service;
 mod sessions;
 pub mod slot_ics;
 pub mod slot_plan;
+mod slot_spread;
 pub mod slot_swap;
 pub mod slots;
 pub mod teams;
@@ -70,6 +71,8 @@ pub struct Course {
     pub notes_public: bool,
     /// How many presentation slots one team may hold.
     pub slots_per_team: u32,
+    /// How long a session lasts (its presentations' end in the `.ics`), in minutes.
+    pub session_minutes: u32,
     /// Presenter reminders, in days before a session (e.g. `[7, 1]`).
     pub reminder_days: Vec<u32>,
     pub next_post_at: Option<DateTime<Utc>>,
@@ -97,6 +100,7 @@ impl Course {
             grace: Duration::hours(row.grace_hours),
             notes_public: row.notes_public,
             slots_per_team: row.slots_per_team.clamp(0, i64::from(u32::MAX)) as u32,
+            session_minutes: row.session_minutes.clamp(1, i64::from(u32::MAX)) as u32,
             reminder_days: parse_reminder_days(&row.reminder_days).map_err(anyhow::Error::msg)?,
             next_post_at: row.next_post_at.and_then(from_unix),
             next_reminder_at: row.next_reminder_at.and_then(from_unix),
@@ -117,6 +121,7 @@ impl Course {
             grace_hours: self.grace.num_hours(),
             notes_public: self.notes_public,
             slots_per_team: i64::from(self.slots_per_team),
+            session_minutes: i64::from(self.session_minutes),
             reminder_days: self
                 .reminder_days
                 .iter()

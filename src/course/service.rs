@@ -34,6 +34,8 @@ pub struct CourseSettings {
     pub reminders: Option<String>,
     /// How many presentation slots one team may hold.
     pub slots_per_team: Option<u32>,
+    /// How long a session lasts, in minutes.
+    pub session_minutes: Option<u32>,
 }
 
 /// The course service over the shared database.
@@ -49,6 +51,10 @@ const MAX_GRACE_HOURS: u32 = 24 * 14;
 /// A team's presentations per course unless the course says otherwise.
 pub const DEFAULT_SLOTS_PER_TEAM: u32 = 3;
 const MAX_SLOTS_PER_TEAM: u32 = 100;
+/// A session's length unless the course says otherwise: a typical lecture slot.
+pub const DEFAULT_SESSION_MINUTES: u32 = 75;
+/// A session lasts at most a day.
+pub const MAX_SESSION_MINUTES: u32 = 24 * 60;
 
 impl Courses {
     pub fn new(pool: SqlitePool) -> Courses {
@@ -198,6 +204,13 @@ pub(crate) fn apply(
             "`slots_per_team` is a number from 1 to {MAX_SLOTS_PER_TEAM}."
         ));
     }
+    if s.session_minutes
+        .is_some_and(|n| n == 0 || n > MAX_SESSION_MINUTES)
+    {
+        return refuse(format!(
+            "`session_minutes` is how long a session lasts, from 1 to {MAX_SESSION_MINUTES} minutes (24 hours); e.g. 90."
+        ));
+    }
     let mut course = Course {
         guild_id: guild,
         channel_id: channel,
@@ -219,6 +232,10 @@ pub(crate) fn apply(
             .slots_per_team
             .or(current.as_ref().map(|c| c.slots_per_team))
             .unwrap_or(DEFAULT_SLOTS_PER_TEAM),
+        session_minutes: s
+            .session_minutes
+            .or(current.as_ref().map(|c| c.session_minutes))
+            .unwrap_or(DEFAULT_SESSION_MINUTES),
         reminder_days: match &s.reminders {
             Some(text) => super::parse_reminder_days(text).map_err(CourseError::User)?,
             None => current

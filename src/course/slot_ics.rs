@@ -1,16 +1,14 @@
 //! The slot schedule as an iCalendar file (RFC 5545): one event per presentation at its
-//! session's local time in the course's zone (`TZID`), with a `VTIMEZONE` describing that
-//! zone's offsets over the events' years. A UID is stable per guild, session and paper, so
-//! re-importing the file updates a calendar's events instead of duplicating them.
+//! session's local time in the course's zone (`TZID`), lasting the course's session length,
+//! with a `VTIMEZONE` describing that zone's offsets over the events' years. A UID is stable
+//! per guild, session and paper, so re-importing the file updates a calendar's events
+//! instead of duplicating them.
 
 use super::{Course, Session};
 use chrono::{DateTime, Datelike, Duration, Offset, TimeZone, Utc};
 use chrono_tz::{OffsetComponents, OffsetName, Tz};
 use icalendar::{Calendar, CalendarDateTime, Component, Event, EventLike};
 use std::fmt::Write as _;
-
-/// How long a presentation lasts in the calendar when its session has a time.
-pub const PRESENTATION_MINUTES: i64 = 60;
 
 /// One presentation to put in the calendar.
 #[derive(Debug, Clone)]
@@ -47,9 +45,9 @@ pub fn calendar(course: &Course, entries: &[IcsEntry<'_>], now: DateTime<Utc>) -
                     date_time,
                     tzid: tz.name().to_string(),
                 };
-                event
-                    .starts(local(start))
-                    .ends(local(start + Duration::minutes(PRESENTATION_MINUTES)));
+                event.starts(local(start)).ends(local(
+                    start + Duration::minutes(course.session_minutes.into()),
+                ));
             }
             // A session without a time is a whole local day (DTEND is exclusive).
             None => {

@@ -1,11 +1,13 @@
 //! `/slot autofill`: a deterministic plan that gives every open slot (a reading of a
-//! coming, not skipped session that nobody presents) to the team with the fewest slots,
-//! ties broken by team name, within the course's limit. Existing claims are kept, so the
-//! teams' counts end up differing by at most one (unless the claims already differed more).
+//! coming, not skipped session that nobody presents) to a team within the course's limit,
+//! the team with the fewest slots first (ties by team name), and no team twice in a week
+//! unless no plan avoids it ([`super::slot_spread`]). Existing claims are kept, so the
+//! teams' counts end up close (at most one apart when the weeks allow it).
 //! The plan's fingerprint travels in the Apply button: applying recomputes the plan and
 //! refuses when it is no longer the one shown, so nothing about it is held in memory.
 
 use super::service::load_sessions;
+use super::slot_spread::Spread;
 use super::slots::Slot;
 use super::teams::Team;
 use super::{refuse, Course, CourseError, Courses, Session};
@@ -33,10 +35,15 @@ pub struct Plan {
     pub counts: Vec<(Team, usize)>,
     /// Open slots the plan leaves open (every team at the limit).
     pub left_open: usize,
+    /// Fills that give a team a second paper in a week: only when no plan avoids it.
+    pub doubled: Vec<Planned>,
     pub fingerprint: u64,
 }
 
-/// The plan over `sessions`, the existing `slots` and the `teams` (in name order).
+/// The plan over `sessions`, the existing `slots` and the `teams` (in name order): the
+/// most slots the limit allows, each team at most once a week when some plan manages that
+/// (the lowest per-team maximum that does), else the plain fewest-slots-first plan with the
+/// doubled weeks named.
 pub fn plan(
     sessions: &[Session],
     slots: &[Slot],
@@ -45,49 +52,104 @@ pub fn plan(
     now: DateTime<Utc>,
 ) -> Plan {
     let mut taken: HashSet<i64> = slots.iter().map(|s| s.paper_id).collect();
-    let mut counts: Vec<(Team, usize)> = teams
-        .iter()
-        .map(|t| {
-            (
-                t.clone(),
-                slots.iter().filter(|s| s.team.id == t.id).count(),
-            )
-        })
-        .collect();
-    let mut fills = Vec::new();
-    let mut left_open = 0;
-    let open = sessions
+    let open: Vec<(i64, i64)> = sessions
         .iter()
         .filter(|s| !s.skipped && s.starts_at > now)
-        .flat_map(|s| s.readings.iter().map(move |r| (s.id, r.paper_id)));
-    for (session_id, paper_id) in open {
-        if !taken.insert(paper_id) {
-            continue;
-        }
-        // The first team (in name order) among those with the fewest slots.
-        let pick = counts
-            .iter_mut()
-            .filter(|(_, n)| *n < limit as usize)
-            .min_by_key(|(_, n)| *n);
-        match pick {
-            Some((team, n)) => {
-                *n += 1;
-                fills.push(Planned {
-                    session_id,
-                    paper_id,
-                    team: team.clone(),
-                });
-            }
-            None => left_open += 1,
+        .flat_map(|s| s.readings.iter().map(move |r| (s.id, r.paper_id)))
+        .filter(|&(_, paper)| taken.insert(paper))
+        .collect();
+    let held: Vec<usize> = teams
+        .iter()
+        .map(|t| slots.iter().filter(|s| s.team.id == t.id).count())
+        .collect();
+    let busy: HashSet<(usize, i64)> = slots
+        .iter()
+        .filter_map(|s| {
+            let team = teams.iter().position(|t| t.id == s.team.id)?;
+            Some((team, s.session_id))
+        })
+        .collect();
+    let fewest_first = fewest_first(&open, &held, limit as usize);
+    let want = fewest_first.iter().flatten().count();
+    let spread = Spread {
+        open: &open,
+        held: &held,
+        busy: &busy,
+    };
+    let owner = once_a_week(&spread, want, limit as usize).unwrap_or(fewest_first);
+    let mut counts: Vec<(Team, usize)> = teams.iter().cloned().zip(held).collect();
+    let mut fills = Vec::new();
+    for (&(session_id, paper_id), team) in open.iter().zip(&owner) {
+        if let Some(t) = *team {
+            counts[t].1 += 1;
+            fills.push(Planned {
+                session_id,
+                paper_id,
+                team: teams[t].clone(),
+            });
         }
     }
+    let doubled = doubled(&fills, &busy, teams);
     let fingerprint = fingerprint(&fills);
     Plan {
+        left_open: open.len() - fills.len(),
         fills,
         counts,
-        left_open,
+        doubled,
         fingerprint,
     }
+}
+
+/// The plan that fills `want` slots with no team twice in a week under the lowest
+/// per-team cap that allows it (a higher cap never fills fewer, so a binary search finds
+/// it); `None` when even the course's limit does not allow it.
+fn once_a_week(spread: &Spread<'_>, want: usize, limit: usize) -> Option<Vec<Option<usize>>> {
+    let fills = |owner: &[Option<usize>]| owner.iter().flatten().count();
+    let mut best = spread.assign(limit);
+    if fills(&best) < want {
+        return None;
+    }
+    let (mut lo, mut hi) = (0, limit);
+    while hi - lo > 1 {
+        let mid = (lo + hi) / 2;
+        let owner = spread.assign(mid);
+        if fills(&owner) == want {
+            (hi, best) = (mid, owner);
+        } else {
+            lo = mid;
+        }
+    }
+    Some(best)
+}
+
+/// Each open paper in turn to the first team (in name order) among those with the fewest
+/// slots, within the limit, whatever the week.
+fn fewest_first(open: &[(i64, i64)], held: &[usize], limit: usize) -> Vec<Option<usize>> {
+    let mut counts = held.to_vec();
+    open.iter()
+        .map(|_| {
+            let (t, n) = counts
+                .iter_mut()
+                .enumerate()
+                .filter(|(_, n)| **n < limit)
+                .min_by_key(|(_, n)| **n)?;
+            *n += 1;
+            Some(t)
+        })
+        .collect()
+}
+
+/// The fills that give a team a second paper in a session (with a claim or another fill).
+fn doubled(fills: &[Planned], busy: &HashSet<(usize, i64)>, teams: &[Team]) -> Vec<Planned> {
+    let mut seen: HashSet<(i64, i64)> = busy
+        .iter()
+        .map(|&(t, session)| (teams[t].id, session))
+        .collect();
+    fills
+        .iter()
+        .filter(|f| !seen.insert((f.team.id, f.session_id)))
+        .cloned()
+        .collect()
 }
 
 /// FNV-1a over the plan: stable across processes and builds, unlike `DefaultHasher`.
@@ -180,84 +242,4 @@ impl Courses {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::course::Reading;
-    use chrono::{Duration, NaiveDate};
-
-    fn team(id: i64, name: &str) -> Team {
-        Team {
-            id,
-            name: name.into(),
-            role: None,
-            joined: 0,
-        }
-    }
-
-    fn session(id: i64, days: i64, papers: &[i64], skipped: bool) -> Session {
-        let date = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap() + Duration::days(days);
-        Session {
-            id,
-            date,
-            time: None,
-            starts_at: date.and_hms_opt(9, 0, 0).unwrap().and_utc(),
-            title: format!("week {id}"),
-            tags: Vec::new(),
-            notes_team: None,
-            video_team: None,
-            presenters: None,
-            skipped,
-            readings: papers
-                .iter()
-                .map(|&paper_id| Reading {
-                    paper_id,
-                    required: true,
-                })
-                .collect(),
-        }
-    }
-
-    fn now() -> DateTime<Utc> {
-        "2026-03-01T00:00:00Z".parse().unwrap()
-    }
-
-    #[test]
-    fn the_plan_keeps_claims_and_leaves_counts_at_most_one_apart() {
-        let teams = [team(1, "a"), team(2, "b"), team(3, "c")];
-        let sessions: Vec<Session> = (0..6)
-            .map(|i| session(i + 1, 7 * i, &[10 * i + 1, 10 * i + 2], i == 2))
-            .collect();
-        let claimed = |paper, t: &Team| Slot {
-            id: paper,
-            session_id: 1,
-            paper_id: paper,
-            team: t.clone(),
-        };
-        let slots = [claimed(1, &teams[1]), claimed(2, &teams[1])];
-        let plan = plan(&sessions, &slots, &teams, 10, now());
-        // 12 readings, 2 in the skipped week, 2 claimed: 8 to fill.
-        assert_eq!(plan.fills.len(), 8);
-        assert!(plan
-            .fills
-            .iter()
-            .all(|f| f.paper_id != 1 && f.paper_id != 2));
-        assert!(plan.fills.iter().all(|f| f.session_id != 3));
-        let counts: Vec<usize> = plan.counts.iter().map(|(_, n)| *n).collect();
-        assert_eq!(counts, [4, 3, 3]);
-        let again = super::plan(&sessions, &slots, &teams, 10, now());
-        assert_eq!(again.fingerprint, plan.fingerprint, "deterministic");
-    }
-
-    #[test]
-    fn the_limit_leaves_slots_open_and_past_sessions_are_not_filled() {
-        let teams = [team(1, "a"), team(2, "b")];
-        let sessions = vec![
-            session(1, -7, &[1], false),
-            session(2, 7, &[2, 3, 4], false),
-        ];
-        let plan = plan(&sessions, &[], &teams, 1, now());
-        let filled: Vec<(i64, i64)> = plan.fills.iter().map(|f| (f.paper_id, f.team.id)).collect();
-        assert_eq!(filled, [(2, 1), (3, 2)]);
-        assert_eq!(plan.left_open, 1);
-    }
-}
+mod tests;

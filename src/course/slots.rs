@@ -117,15 +117,28 @@ pub fn session_for<'a>(
     Ok(session)
 }
 
+/// Whether a slot's session has been skipped since it was placed: the presentation has no
+/// session to happen in until it is placed again (or the slot released).
+pub fn is_stranded(sessions: &[Session], slot: &Slot) -> bool {
+    sessions
+        .iter()
+        .any(|s| s.id == slot.session_id && s.skipped)
+}
+
 /// Refuses a paper someone presents already, naming the team.
 pub fn check_free(taken: Option<&Slot>, sessions: &[Session], paper: &PaperRef) -> Result<()> {
     match taken {
         None => Ok(()),
         Some(slot) => refuse(format!(
-            "“{}” is already taken: team {} presents it in week {}.",
+            "“{}” is already taken: team {} presents it in week {}{}.",
             paper.title,
             slot.team.shown(),
-            week_of(sessions, slot.session_id)
+            week_of(sessions, slot.session_id),
+            if is_stranded(sessions, slot) {
+                ", which is skipped (the team places it again, or it is released first)"
+            } else {
+                ""
+            }
         )),
     }
 }
@@ -187,6 +200,8 @@ pub struct Placed {
     pub paper: PaperRef,
     pub week: usize,
     pub session: Session,
+    /// The skipped week the team's slot was in before this placed it again.
+    pub moved_from: Option<usize>,
 }
 
 impl Courses {
@@ -265,10 +280,21 @@ impl Courses {
         let course = Course::from_row(&row)?;
         let sessions = load_sessions(&mut tx, guild).await?;
         let session = session_for(&course, &sessions, paper, date)?.clone();
-        let taken = store::slot_of_paper(&mut tx, g, paper.id).await?;
-        check_free(taken.map(Slot::from_row).as_ref(), &sessions, paper)?;
-        let held = store::team_count(&mut tx, g, team.id).await?;
+        let taken = store::slot_of_paper(&mut tx, g, paper.id)
+            .await?
+            .map(Slot::from_row);
+        // The team's own slot in a week skipped since moves here instead.
+        let stranded = taken
+            .as_ref()
+            .filter(|t| t.team.id == team.id && is_stranded(&sessions, t));
+        if stranded.is_none() {
+            check_free(taken.as_ref(), &sessions, paper)?;
+        }
+        let held = store::team_count(&mut tx, g, team.id).await? - i64::from(stranded.is_some());
         check_limit(team, held, course.slots_per_team)?;
+        if let Some(old) = stranded {
+            store::delete(&mut tx, g, old.id).await?;
+        }
         let Some(id) = store::insert(
             &mut tx,
             g,
@@ -296,6 +322,7 @@ impl Courses {
             paper: paper.clone(),
             week: week_of(&sessions, session.id),
             session,
+            moved_from: stranded.map(|old| week_of(&sessions, old.session_id)),
         })
     }
 

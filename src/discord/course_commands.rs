@@ -51,6 +51,10 @@ pub async fn course_setup(
     #[description = "Presenter reminders, days before a session: 7,1 (default) or none"]
     #[max_length = 40]
     reminders: Option<String>,
+    #[description = "How long a session lasts, in minutes (default 75)"]
+    #[min = 1]
+    #[max = 1440]
+    session_minutes: Option<u32>,
 ) -> Result<(), BotError> {
     refuse_unpostable(ctx, channel)?;
     let settings = CourseSettings {
@@ -64,6 +68,7 @@ pub async fn course_setup(
         notes_public: None,
         reminders,
         slots_per_team: None,
+        session_minutes,
     };
     respond(ctx, Request::Course(CourseRequest::Setup(settings))).await
 }
@@ -98,6 +103,10 @@ pub async fn course_edit(
     #[min = 1]
     #[max = 100]
     slots_per_team: Option<u32>,
+    #[description = "How long a session lasts, in minutes (default 75)"]
+    #[min = 1]
+    #[max = 1440]
+    session_minutes: Option<u32>,
 ) -> Result<(), BotError> {
     if let Some(channel) = channel {
         refuse_unpostable(ctx, channel)?;
@@ -113,6 +122,7 @@ pub async fn course_edit(
         notes_public,
         reminders,
         slots_per_team,
+        session_minutes,
     };
     respond(ctx, Request::Course(CourseRequest::Edit(settings))).await
 }

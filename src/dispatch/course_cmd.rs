@@ -171,10 +171,11 @@ pub(super) async fn session(app: &App, caller: &Caller, request: SessionRequest)
                 }
                 SessionRequest::Skip { week, shift } => {
                     let s = c.skip(guild, week, shift).await?;
+                    let note = super::slot_cmd::skip_note(app, guild, &s, shift).await?;
                     done(if shift {
-                        format!("✓ Week {week} is a holiday; “{}” and every later session moved a week later.", title(&s))
+                        format!("✓ Week {week} is a holiday; “{}” and every later session moved a week later.{note}", title(&s))
                     } else {
-                        format!("✓ Week {week} (“{}”) is skipped: no post that week.", title(&s))
+                        format!("✓ Week {week} (“{}”) is skipped: no post that week.{note}", title(&s))
                     })
                 }
                 SessionRequest::Edit { week, edit } => {
@@ -259,6 +260,7 @@ async fn info(app: &App, guild: u64) -> std::result::Result<Reply, CourseError> 
             .into(),
         ),
         field("Slots per team", c.slots_per_team.to_string()),
+        field("Session length", format!("{} min", c.session_minutes)),
         field("Next post", c.next_post_at.map_or("none".into(), stamp)),
     ];
     if let Some(role) = c.instructor_role {

@@ -15,8 +15,10 @@ use crate::view::{Button, ButtonStyle, Embed, Reply};
 use std::collections::HashMap;
 
 mod export;
+mod skipped;
 
 use export::export;
+pub(super) use skipped::skip_note;
 
 /// `/slot ...`
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,8 +166,11 @@ fn when(s: &Session) -> String {
 }
 
 fn placed_reply(p: &Placed) -> Reply {
+    let moved = p
+        .moved_from
+        .map_or(String::new(), |w| format!(", moved from skipped week {w}"));
     done(format!(
-        "✓ Team {} presents “{}” in week {} ({}).",
+        "✓ Team {} presents “{}” in week {} ({}){moved}.",
         p.slot.team.shown(),
         p.paper.title,
         p.week,
@@ -261,6 +266,13 @@ async fn list(
         }
         if s.skipped {
             lines.push(format!("**Week {}** · {} — skipped", i + 1, when(s)));
+            for slot in slots.iter().filter(|slot| slot.session_id == s.id) {
+                let title = t.get(&slot.paper_id).map_or("?", String::as_str);
+                lines.push(format!(
+                    "• “{title}” → team {} — needs a new week",
+                    slot.team.shown()
+                ));
+            }
             continue;
         }
         lines.push(format!("**Week {}** · {}", i + 1, when(s)));
@@ -359,12 +371,27 @@ async fn autofill_reply(
             plan.left_open
         ));
     }
+    let mut content = if asked_to_apply {
+        "The slots changed since that preview; this is the plan now. Apply it?".to_string()
+    } else {
+        "Autofill plan: existing claims stay; nothing changes until you apply it.".to_string()
+    };
+    if !plan.doubled.is_empty() {
+        let twice: Vec<String> = plan
+            .doubled
+            .iter()
+            .map(|f| {
+                let week = week_of(&sessions, f.session_id);
+                format!("team {} in week {week}", f.team.shown())
+            })
+            .collect();
+        content.push_str(&format!(
+            "\n⚠ No plan gives every team at most one paper a week, so some present twice: {}.",
+            twice.join(", ")
+        ));
+    }
     Ok(Reply {
-        content: Some(if asked_to_apply {
-            "The slots changed since that preview; this is the plan now. Apply it?".into()
-        } else {
-            "Autofill plan: existing claims stay; nothing changes until you apply it.".into()
-        }),
+        content: Some(content),
         embeds: vec![Embed {
             title: Some(format!("Autofill: {} slot(s)", plan.fills.len())),
             description: Some(crate::view::limits::truncate(

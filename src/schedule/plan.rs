@@ -145,6 +145,7 @@ mod tests {
             grace: Duration::hours(24),
             notes_public: false,
             slots_per_team: 3,
+            session_minutes: 75,
             reminder_days: vec![7, 1],
             next_post_at: Some(at(next)),
             next_reminder_at: None,

@@ -1,8 +1,9 @@
 //! Presentation slots through the real client and the fake Discord: every refusal with the
 //! reason it gives, a swap confirmed by both teams with the bot restarted between the two
 //! presses (same data folder, new process state), guild isolation, the autofill preview
-//! and its Apply button, and the `.ics` export read back with its local times across the
-//! 2026-10-25 change from summer to winter time in Berlin.
+//! and its Apply button, a skipped week's presentations named and listed as needing a
+//! week, and the `.ics` export read back with its local times and the course's session
+//! length across the 2026-10-25 change from summer to winter time in Berlin.
 
 use super::club::*;
 use super::*;
@@ -353,6 +354,41 @@ async fn autofill_previews_a_balanced_plan_and_applies_it_from_the_button() {
 }
 
 #[tokio::test]
+async fn skipping_a_week_names_its_presentations_and_the_list_keeps_them_as_needing_a_week() {
+    let club = Club::start().await;
+    let teacher = Invoker::instructor(GUILD_A);
+    let assigned = club
+        .slot(
+            &teacher,
+            "assign",
+            json!([opt("paper", KAPLAN), opt("team", "team-1")]),
+        )
+        .await;
+    says(&assigned, "✓ Team `team-1`");
+    let skip = club
+        .bot
+        .slash(
+            &teacher,
+            "session",
+            json!([sub("skip", json!([opt_int("week", 1)]))]),
+        )
+        .await;
+    says(&skip, "✓ Week 1 (“Scaling laws”) is skipped");
+    says(
+        &skip,
+        "⚠ 1 presentation(s) of that week now have no session: team `team-1` (“Scaling Laws for Neural Language Models”).",
+    );
+    let list = club.slot(&alice(GUILD_A), "list", json!([])).await;
+    let shown = serde_json::to_string(list.message()).expect("json");
+    assert!(
+        shown.contains(
+            "“Scaling Laws for Neural Language Models” → team `team-1` — needs a new week"
+        ),
+        "{shown}"
+    );
+}
+
+#[tokio::test]
 async fn the_ics_export_parses_back_with_berlin_local_times_on_both_sides_of_the_dst_change() {
     use icalendar::Component;
     let club = Club::start().await;
@@ -373,6 +409,15 @@ async fn the_ics_export_parses_back_with_berlin_local_times_on_both_sides_of_the
             .expect("session");
     }
     let teacher = Invoker::instructor(GUILD_A);
+    let edit = club
+        .bot
+        .slash(
+            &teacher,
+            "course",
+            json!([sub("edit", json!([opt_int("session_minutes", 90)]))]),
+        )
+        .await;
+    says(&edit, "✓ Course updated");
     for (paper, team, date) in [
         (KAPLAN, "team-1", "2026-10-20"),
         (HOFFMANN, "team-2", "2026-10-27"),
@@ -420,6 +465,17 @@ async fn the_ics_export_parses_back_with_berlin_local_times_on_both_sides_of_the
         };
         assert_eq!(tzid, "Europe/Berlin");
         assert_eq!(date_time.format("%H:%M").to_string(), "14:00");
+        // The course's sessions last 90 minutes, on both sides of the change.
+        let end = e.get_end().expect("DTEND");
+        let icalendar::DatePerhapsTime::DateTime(icalendar::CalendarDateTime::WithTimezone {
+            date_time: end,
+            tzid: end_zone,
+        }) = end
+        else {
+            panic!("DTEND not local with a TZID: {end:?}");
+        };
+        assert_eq!(end_zone, "Europe/Berlin");
+        assert_eq!(end - date_time, chrono::Duration::minutes(90));
         let tz: chrono_tz::Tz = tzid.parse().expect("zone");
         use chrono::TimeZone;
         let instant = tz

@@ -161,5 +161,6 @@ fn course_spec(c: &Course) -> CourseSpec {
         },
         notes_public: c.notes_public,
         slots_per_team: c.slots_per_team,
+        session_minutes: c.session_minutes,
     }
 }

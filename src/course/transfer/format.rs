@@ -9,7 +9,7 @@
 //!   "course": {
 //!     "channel": "200000000000000001", "timezone": "Europe/Berlin", "schedule": "MON 09:00",
 //!     "start": "2026-03-01", "end": null, "instructor_role": null, "grace_hours": 24,
-//!     "reminders": "7,1", "notes_public": false
+//!     "reminders": "7,1", "notes_public": false, "slots_per_team": 3, "session_minutes": 75
 //!   },
 //!   "sessions": [{
 //!     "date": "2026-03-03", "time": "14:00", "title": "Scaling laws", "tags": ["Scaling Laws"],
@@ -97,10 +97,17 @@ pub struct CourseSpec {
     /// How many presentation slots one team may hold.
     #[serde(default = "default_slots_per_team")]
     pub slots_per_team: u32,
+    /// How long a session lasts, in minutes (absent in files from before it existed).
+    #[serde(default = "default_session_minutes")]
+    pub session_minutes: u32,
 }
 
 fn default_slots_per_team() -> u32 {
     3
+}
+
+fn default_session_minutes() -> u32 {
+    crate::course::service::DEFAULT_SESSION_MINUTES
 }
 
 fn default_grace() -> u32 {
@@ -351,6 +358,8 @@ mod tests {
         assert_eq!(file.course.channel, 42);
         assert_eq!(file.course.grace_hours, 24);
         assert_eq!(file.course.reminders, "7,1");
+        // A file from before session lengths existed has sessions of the default length.
+        assert_eq!(file.course.session_minutes, 75);
         assert!(file.sessions.is_empty() && file.slots.is_empty() && file.notes.is_none());
     }
 

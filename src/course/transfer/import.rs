@@ -298,6 +298,7 @@ fn course_from(
         notes_public: Some(spec.notes_public),
         reminders: Some(spec.reminders.clone()),
         slots_per_team: Some(spec.slots_per_team),
+        session_minutes: Some(spec.session_minutes),
     };
     apply(guild, None, settings, now).map_err(|e| match e {
         CourseError::User(m) => CourseError::User(format!(

@@ -24,7 +24,10 @@ pub(super) async fn export(app: &App, guild: u64) -> std::result::Result<Reply, 
     let entries: Vec<IcsEntry<'_>> = slots
         .iter()
         .filter_map(|slot| {
-            let session = sessions.iter().find(|s| s.id == slot.session_id)?;
+            // A presentation stranded in a skipped week has no time to put in a calendar.
+            let session = sessions
+                .iter()
+                .find(|s| s.id == slot.session_id && !s.skipped)?;
             Some(IcsEntry {
                 session,
                 week: week_of(&sessions, session.id),
@@ -35,9 +38,15 @@ pub(super) async fn export(app: &App, guild: u64) -> std::result::Result<Reply, 
         })
         .collect();
     let text = slot_ics::calendar(&course, &entries, app.clock.now());
+    let left_out = match slots.len() - entries.len() {
+        0 => String::new(),
+        n => {
+            format!(" {n} in skipped weeks are left out until they have a new week (`/slot list`).")
+        }
+    };
     Ok(Reply {
         content: Some(format!(
-            "✓ {} presentation(s) as a calendar file ({}); importing it again updates the same events.",
+            "✓ {} presentation(s) as a calendar file ({}); importing it again updates the same events.{left_out}",
             entries.len(),
             course.tz.name()
         )),
