@@ -175,11 +175,17 @@ fn eval_text(r: &eval::Report, w: Weights) -> String {
             p.seeds, p.expected, p.recall, p.baseline_recall, p.ndcg, p.baseline_ndcg
         );
     }
-    let ratio = if r.baseline_recall > 0.0 {
+    let mut ratio = if r.baseline_recall > 0.0 {
         format!("{:.2}x", r.recall / r.baseline_recall)
     } else {
         "n/a".into()
     };
+    if let Some((low, high)) = r.ratio_interval {
+        let _ = write!(
+            ratio,
+            " (95% bootstrap interval over posts: {low:.2}x to {high:.2}x)"
+        );
+    }
     let _ = writeln!(
         out,
         "paperclub:       Recall@10 {:.3}  nDCG@10 {:.3}\nTF-IDF baseline: Recall@10 {:.3}  nDCG@10 {:.3}\nRecall@10 ratio: {ratio}",

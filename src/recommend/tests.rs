@@ -212,6 +212,31 @@ fn the_why_line_names_rare_tags_citations_groupings_and_terms() {
 }
 
 #[test]
+fn the_ratio_interval_spans_the_ratio_and_is_repeatable() {
+    use super::eval::{ratio_interval, PostResult};
+    let post = |recall: f64, baseline_recall: f64| PostResult {
+        file: String::new(),
+        seeds: 1,
+        expected: 1,
+        recall,
+        ndcg: recall,
+        baseline_recall,
+        baseline_ndcg: baseline_recall,
+    };
+    let same: Vec<PostResult> = (0..10).map(|_| post(0.5, 0.5)).collect();
+    assert_eq!(ratio_interval(&same), Some((1.0, 1.0)));
+    let mixed: Vec<PostResult> = (0..40)
+        .map(|i| post(if i % 3 == 0 { 1.0 } else { 0.5 }, 0.5))
+        .collect();
+    let ratio = mixed.iter().map(|p| p.recall).sum::<f64>() / (0.5 * 40.0);
+    let (low, high) = ratio_interval(&mixed).unwrap();
+    assert!(low < ratio && ratio < high, "{low} {ratio} {high}");
+    assert!(low >= 1.0, "every post is at least level: {low}");
+    assert_eq!(ratio_interval(&mixed), Some((low, high)));
+    assert_eq!(ratio_interval(&[]), None);
+}
+
+#[test]
 fn recall_and_ndcg_at_ten() {
     use super::eval::{ndcg, recall};
     let expected = [3, 9].into_iter().collect();
