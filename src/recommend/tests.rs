@@ -258,11 +258,22 @@ fn on_a_large_catalog_the_seeds_distinctive_words_find_the_same_neighbour() {
     let snapshot = Snapshot::build(&rows, 1);
     let profile = snapshot.text.profile(&[1]);
     let exact = snapshot.text.similar_to_profile(&profile, &[1], 10);
-    let pruned = snapshot
-        .text
-        .similar_to_profile(&profile.truncated(super::QUERY_TERMS), &[1], 10);
+    let pruned = snapshot.text.similar_to_profile_pooled(
+        &profile,
+        &[1],
+        10,
+        super::QUERY_TERMS,
+        super::TEXT_POOL,
+    );
     assert_eq!(exact.first().map(|h| h.0), Some(11));
     assert_eq!(pruned.first().map(|h| h.0), Some(11));
+    for (id, score) in &pruned {
+        let whole = exact.iter().find(|h| h.0 == *id).map(|h| h.1);
+        assert!(
+            whole.is_some_and(|w| (w - score).abs() < 1e-5),
+            "paper {id}: pooled {score}, whole profile {whole:?}"
+        );
+    }
     assert!(
         pruned.iter().all(|(id, _)| *id != 1),
         "the seed is not its own neighbour"

@@ -51,8 +51,7 @@ type Sparse = Vec<(u32, f32)>;
 pub struct Profile(Sparse);
 
 impl Profile {
-    /// Only the `n` heaviest terms, scaled back to unit length: a cheaper query over a large
-    /// catalog, as Lucene's MoreLikeThis keeps a document's most distinctive words.
+    /// Only the `n` heaviest terms, scaled back to unit length.
     pub fn truncated(&self, n: usize) -> Profile {
         Profile(normalized(self.0.iter().take(n).copied().collect()))
     }
@@ -254,11 +253,44 @@ impl TfIdf {
         exclude: &[i64],
         k: usize,
     ) -> Vec<(i64, f32)> {
-        let exclude: Vec<u32> = exclude
-            .iter()
-            .filter_map(|id| self.doc_of.get(id).copied())
+        self.rank(profile.0.clone(), &self.docs(exclude), k)
+    }
+
+    /// [`TfIdf::similar_to_profile`] on a large catalog: the `pool` documents nearest to the
+    /// profile's `terms` heaviest words (few postings to walk, as Lucene's MoreLikeThis
+    /// keeps a document's most distinctive words), then scored against the whole profile
+    /// so the order among them is the exact one.
+    pub fn similar_to_profile_pooled(
+        &self,
+        profile: &Profile,
+        exclude: &[i64],
+        k: usize,
+        terms: usize,
+        pool: usize,
+    ) -> Vec<(i64, f32)> {
+        let found = self.rank(profile.truncated(terms).0, &self.docs(exclude), pool);
+        let weights: HashMap<u32, f32> = profile.0.iter().copied().collect();
+        let mut hits: Vec<(i64, f32)> = found
+            .into_iter()
+            .filter_map(|(id, _)| {
+                let d = *self.doc_of.get(&id)?;
+                let score: f32 = self
+                    .doc_vector(d)
+                    .filter_map(|(t, w)| weights.get(&t).map(|p| p * w))
+                    .sum();
+                Some((id, score))
+            })
             .collect();
-        self.rank(profile.0.clone(), &exclude, k)
+        hits.sort_by(|x, y| by_score_then(x.1, y.1, x.0, y.0));
+        hits.truncate(k);
+        hits
+    }
+
+    /// Document numbers of the known ids among `ids`.
+    fn docs(&self, ids: &[i64]) -> Vec<u32> {
+        ids.iter()
+            .filter_map(|id| self.doc_of.get(id).copied())
+            .collect()
     }
 
     /// Up to `n` words of `profile` that paper `b` uses, those contributing most to their
