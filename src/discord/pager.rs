@@ -11,6 +11,7 @@ use crate::dispatch::{paging, Caller, Request};
 use crate::model::Scope;
 use crate::view::Pager;
 use poise::serenity_prelude as serenity;
+use std::time::Duration;
 use tracing::{error, warn};
 
 /// Previous/Next buttons for a reply at `pager`; none when everything fits on one page.
@@ -48,8 +49,13 @@ pub fn parse_custom_id(custom_id: &str) -> Option<(u64, usize)> {
     Some((id, page))
 }
 
+/// How long storing a paged request may take before the reply goes without buttons: another
+/// process's long import can hold SQLite's write lock for seconds, and Discord drops an
+/// interaction not answered within three.
+const STORE_WITHIN: Duration = Duration::from_millis(1500);
+
 /// Stores a paged reply's request and returns its buttons; no buttons for a one-page
-/// reply, nor when storing fails (the reply itself still goes out).
+/// reply, nor when storing fails or waits too long (the reply itself still goes out).
 pub async fn components_for(
     data: &Data,
     pager: Option<&Pager>,
@@ -59,7 +65,20 @@ pub async fn components_for(
     let Some(pager) = pager.filter(|p| p.pages > 1) else {
         return Vec::new();
     };
-    match paging::remember(&data.app, caller, request).await {
+    // A task of its own, waited for at most STORE_WITHIN: it runs to its end (or to
+    // SQLite's busy timeout) even when the reply goes without it, so no transaction is
+    // cancelled half-way and a connection never returns to the pool inside one.
+    let (app, who, request) = (data.app.clone(), caller.clone(), request.clone());
+    let stored = tokio::spawn(async move { paging::remember(&app, &who, &request).await });
+    let result = match tokio::time::timeout(STORE_WITHIN, stored).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(e)) => Err(e.into()),
+        Err(_) => {
+            warn!("storing a paged request waited too long; the reply goes out without buttons");
+            return Vec::new();
+        }
+    };
+    match result {
         Ok(Some(id)) => buttons(id, pager),
         Ok(None) => Vec::new(),
         Err(e) => {

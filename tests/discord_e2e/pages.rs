@@ -170,3 +170,42 @@ async fn a_page_button_from_guild_a_pressed_in_guild_b_shows_nothing_of_a() {
     let second = bot.press(&in_a, &next_button(&first), message).await;
     assert!(position(&second).starts_with("2 / "), "{}", second.json());
 }
+
+#[tokio::test]
+async fn while_another_process_holds_the_write_lock_a_paged_reply_goes_out_without_buttons() {
+    use sqlx::sqlite::SqliteConnectOptions;
+    use sqlx::{ConnectOptions, Connection};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let clock = Arc::new(ManualClock::new(at("2026-03-02T12:00:00Z")));
+    let student = Invoker::student(GUILD_A);
+    let bot = bot_over(dir.path(), &clock).await;
+    bot.import(GUILD_A, "many.bib", &many_papers(60)).await;
+    // Another process in the middle of a long write (an import), for longer than Discord
+    // waits for an answer and longer than the fake waits for one.
+    let mut other = SqliteConnectOptions::new()
+        .filename(dir.path().join("paperclub.db"))
+        .connect()
+        .await
+        .expect("another connection");
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut other)
+        .await
+        .expect("write lock");
+    let held = search_synthetic(&bot, &student).await;
+    let shown = serde_json::to_string(held.message()).expect("json");
+    assert!(shown.contains("Synthetic Study Number"), "{shown}");
+    assert!(
+        held.message()["components"]
+            .as_array()
+            .is_none_or(Vec::is_empty),
+        "no buttons to a request that is not stored: {shown}"
+    );
+    sqlx::query("ROLLBACK")
+        .execute(&mut other)
+        .await
+        .expect("rollback");
+    other.close().await.expect("close");
+    let free = search_synthetic(&bot, &student).await;
+    assert!(position(&free).starts_with("1 / "), "{}", free.json());
+    bot.app.catalog.close().await;
+}
