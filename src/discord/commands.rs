@@ -253,7 +253,8 @@ pub async fn help(ctx: Context<'_>) -> Result<(), BotError> {
 pub(super) async fn respond(ctx: Context<'_>, request: Request) -> Result<(), BotError> {
     let caller = caller(ctx);
     let reply = dispatch::handle(&ctx.data().app, &caller, request.clone()).await;
-    let components = pager::components_for(ctx.data(), reply.pager.as_ref(), request, caller);
+    let components =
+        pager::components_for(ctx.data(), reply.pager.as_ref(), &request, &caller).await;
     ctx.send(render::create_reply(reply, components)).await?;
     Ok(())
 }

@@ -34,7 +34,6 @@ pub use poster::DiscordPoster;
 pub struct Data {
     pub(crate) app: App,
     pub(crate) instructor_role: Option<serenity::RoleId>,
-    pub(crate) pages: Arc<pager::Pages>,
     /// For attachment downloads, which go straight to Discord's CDN, not through the proxy.
     pub(crate) downloads: reqwest::Client,
 }
@@ -163,7 +162,6 @@ async fn build(
             .instructor_role
             .filter(|&r| r != 0)
             .map(serenity::RoleId::new),
-        pages: Arc::new(pager::Pages::default()),
         downloads: reqwest::Client::new(),
     };
     let dev_guild = config

@@ -1,68 +1,18 @@
-//! Pagination buttons. A paged reply is remembered under a short id (a bounded in-memory
-//! map: the oldest entries go first, and after a restart old buttons answer "expired");
-//! each button's `custom_id` is `page:<id>:<target page>:<prev|next>`. A press re-runs the
-//! remembered request at the target page and answers with an update of the same message
-//! (interaction response type 7). Only the person who ran the command may turn its pages.
+//! Pagination buttons. The request behind a paged reply is stored in SQLite by
+//! [`paging`] (keyed by guild, pruned after a week); each button's `custom_id` is
+//! `page:<id>:<target page>:<prev|next>`, so a press after a restart, or answered by
+//! another process, works the same. A press re-runs the stored request at the target page
+//! and answers with an update of the same message (interaction response type 7). Only the
+//! person who ran the command may turn its pages.
 
+use super::commands::caller_of_member;
 use super::{render, Data};
-use crate::dispatch::{self, Caller, Request};
+use crate::dispatch::{paging, Caller, Request};
+use crate::model::Scope;
 use crate::view::Pager;
 use poise::serenity_prelude as serenity;
-use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
-use tracing::warn;
-
-/// How many paged replies stay pageable.
-const CAPACITY: usize = 2048;
-
-pub struct Pages {
-    inner: Mutex<Inner>,
-}
-
-impl Default for Pages {
-    /// Ids start from the clock, so a button left over from before a restart finds no
-    /// entry ("expired") rather than someone else's newer request under the same number.
-    fn default() -> Pages {
-        let start = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_micros() as u64);
-        Pages {
-            inner: Mutex::new(Inner {
-                next_id: start,
-                ..Inner::default()
-            }),
-        }
-    }
-}
-
-#[derive(Default)]
-struct Inner {
-    next_id: u64,
-    entries: HashMap<u64, (Request, Caller)>,
-    order: VecDeque<u64>,
-}
-
-impl Pages {
-    /// Keeps `request` for later pages; returns its id.
-    pub fn remember(&self, request: Request, caller: Caller) -> u64 {
-        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        inner.next_id = inner.next_id.wrapping_add(1);
-        let id = inner.next_id;
-        inner.entries.insert(id, (request, caller));
-        inner.order.push_back(id);
-        while inner.order.len() > CAPACITY {
-            if let Some(old) = inner.order.pop_front() {
-                inner.entries.remove(&old);
-            }
-        }
-        id
-    }
-
-    pub fn recall(&self, id: u64) -> Option<(Request, Caller)> {
-        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        inner.entries.get(&id).cloned()
-    }
-}
+use std::time::Duration;
+use tracing::{error, warn};
 
 /// Previous/Next buttons for a reply at `pager`; none when everything fits on one page.
 pub fn buttons(id: u64, pager: &Pager) -> Vec<serenity::CreateActionRow> {
@@ -99,33 +49,42 @@ pub fn parse_custom_id(custom_id: &str) -> Option<(u64, usize)> {
     Some((id, page))
 }
 
-/// The same request at another page; `None` for requests that are not paged.
-pub fn at_page(request: Request, page: usize) -> Option<Request> {
-    Some(match request {
-        Request::Search {
-            query, tag, limit, ..
-        } => Request::Search {
-            query,
-            tag,
-            limit,
-            page,
-        },
-        Request::Tag { tag, .. } => Request::Tag { tag, page },
-        Request::Tags { .. } => Request::Tags { page },
-        _ => return None,
-    })
-}
+/// How long storing a paged request may take before the reply goes without buttons: another
+/// process's long import can hold SQLite's write lock for seconds, and Discord drops an
+/// interaction not answered within three.
+const STORE_WITHIN: Duration = Duration::from_millis(1500);
 
-/// Remembers a paged reply and returns its buttons; no buttons for a one-page reply.
-pub fn components_for(
+/// Stores a paged reply's request and returns its buttons; no buttons for a one-page
+/// reply, nor when storing fails or waits too long (the reply itself still goes out).
+pub async fn components_for(
     data: &Data,
     pager: Option<&Pager>,
-    request: Request,
-    caller: Caller,
+    request: &Request,
+    caller: &Caller,
 ) -> Vec<serenity::CreateActionRow> {
-    match pager {
-        Some(pager) if pager.pages > 1 => buttons(data.pages.remember(request, caller), pager),
-        _ => Vec::new(),
+    let Some(pager) = pager.filter(|p| p.pages > 1) else {
+        return Vec::new();
+    };
+    // A task of its own, waited for at most STORE_WITHIN: it runs to its end (or to
+    // SQLite's busy timeout) even when the reply goes without it, so no transaction is
+    // cancelled half-way and a connection never returns to the pool inside one.
+    let (app, who, request) = (data.app.clone(), caller.clone(), request.clone());
+    let stored = tokio::spawn(async move { paging::remember(&app, &who, &request).await });
+    let result = match tokio::time::timeout(STORE_WITHIN, stored).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(e)) => Err(e.into()),
+        Err(_) => {
+            warn!("storing a paged request waited too long; the reply goes out without buttons");
+            return Vec::new();
+        }
+    };
+    match result {
+        Ok(Some(id)) => buttons(id, pager),
+        Ok(None) => Vec::new(),
+        Err(e) => {
+            error!(error = ?e, "storing a paged request failed; the reply goes out without buttons");
+            Vec::new()
+        }
     }
 }
 
@@ -145,25 +104,21 @@ async fn page_response(
     data: &Data,
     press: &serenity::ComponentInteraction,
 ) -> serenity::CreateInteractionResponse {
-    let note =
-        |text: &str| serenity::CreateInteractionResponse::Message(render::ephemeral_note(text));
     let Some((id, page)) = parse_custom_id(&press.data.custom_id) else {
-        return note("That button is not mine to answer.");
+        return serenity::CreateInteractionResponse::Message(render::ephemeral_note(
+            "That button is not mine to answer.",
+        ));
     };
-    let Some((request, caller)) = data.pages.recall(id) else {
-        return note("These results have expired; run the command again.");
-    };
-    if caller.user_id != press.user.id.get() {
-        return note(
-            "Only the person who ran the command can turn its pages; run it yourself to browse.",
-        );
-    }
-    let Some(request) = at_page(request, page) else {
-        return note("These results have no other pages.");
-    };
-    let reply = dispatch::handle(&data.app, &caller, request).await;
+    let caller = caller_of_member(
+        press.guild_id.map_or(Scope::GLOBAL, |g| Scope(g.get())),
+        press.user.id.get(),
+        press.member.as_ref(),
+        data.instructor_role,
+    );
+    let reply = paging::turn_page(&data.app, &caller, id, page).await;
     if reply.ephemeral {
-        // An error about the new page goes to the presser alone; the message stays as it is.
+        // A refusal or an error about the new page goes to the presser alone; the message
+        // stays as it is.
         return serenity::CreateInteractionResponse::Message(render::response_message(
             reply,
             Vec::new(),
@@ -179,27 +134,6 @@ async fn page_response(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Scope;
-
-    fn caller() -> Caller {
-        Caller {
-            scope: Scope(1),
-            user_id: 7,
-            roles: Vec::new(),
-            instructor: false,
-        }
-    }
-
-    #[test]
-    fn the_oldest_pages_are_forgotten_first() {
-        let pages = Pages::default();
-        let first = pages.remember(Request::Tags { page: 0 }, caller());
-        for _ in 0..CAPACITY {
-            pages.remember(Request::Tags { page: 0 }, caller());
-        }
-        assert!(pages.recall(first).is_none());
-        assert!(pages.recall(first + CAPACITY as u64).is_some());
-    }
 
     #[test]
     fn button_ids_round_trip_and_stay_within_discord_limits() {

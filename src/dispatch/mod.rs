@@ -14,6 +14,7 @@ mod cite_cmd;
 mod complete;
 mod course_cmd;
 mod note_cmd;
+pub mod paging;
 mod papers;
 mod read_cmd;
 mod recommend_cmd;

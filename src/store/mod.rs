@@ -7,6 +7,7 @@ pub mod bulk;
 pub mod changes;
 pub mod courses;
 pub mod notes;
+pub mod paged;
 pub mod papers;
 pub mod posts;
 pub mod progress;
