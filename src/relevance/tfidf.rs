@@ -206,16 +206,8 @@ impl TfIdf {
     /// The `k` documents most similar to the centroid of `ids` (the mean of their unit
     /// vectors), best first, never one of `ids`. Unknown ids are ignored.
     pub fn similar_to(&self, ids: &[i64], k: usize) -> Vec<(i64, f32)> {
-        let docs: Vec<u32> = ids
-            .iter()
-            .filter_map(|id| self.doc_of.get(id).copied())
-            .collect();
-        let mut sum: HashMap<u32, f32> = HashMap::new();
-        for &d in &docs {
-            for (t, w) in self.doc_vector(d) {
-                *sum.entry(t).or_insert(0.0) += w;
-            }
-        }
+        let docs = self.docs(ids);
+        let sum = self.vector_sum(&docs);
         self.rank(normalized(sum.into_iter().collect()), &docs, k)
     }
 
@@ -226,18 +218,10 @@ impl TfIdf {
     /// word all the seeds use but half the catalog also uses stops outweighing the words
     /// that make the seeds what they are. Unknown ids are ignored.
     pub fn profile(&self, ids: &[i64]) -> Profile {
-        let docs: Vec<u32> = ids
-            .iter()
-            .filter_map(|id| self.doc_of.get(id).copied())
-            .collect();
-        let mut sum: HashMap<u32, f32> = HashMap::new();
-        for &d in &docs {
-            for (t, w) in self.doc_vector(d) {
-                *sum.entry(t).or_insert(0.0) += w;
-            }
-        }
+        let docs = self.docs(ids);
         let n = docs.len().max(1) as f32;
-        let mut v: Sparse = sum
+        let mut v: Sparse = self
+            .vector_sum(&docs)
             .into_iter()
             .map(|(t, w)| (t, w / n - self.mean[t as usize]))
             .filter(|(_, w)| *w > 0.0)
@@ -291,6 +275,17 @@ impl TfIdf {
         ids.iter()
             .filter_map(|id| self.doc_of.get(id).copied())
             .collect()
+    }
+
+    /// The sum of the unit vectors of `docs`.
+    fn vector_sum(&self, docs: &[u32]) -> HashMap<u32, f32> {
+        let mut sum: HashMap<u32, f32> = HashMap::new();
+        for &d in docs {
+            for (t, w) in self.doc_vector(d) {
+                *sum.entry(t).or_insert(0.0) += w;
+            }
+        }
+        sum
     }
 
     /// Up to `n` words of `profile` that paper `b` uses, those contributing most to their
