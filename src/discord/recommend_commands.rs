@@ -7,6 +7,7 @@ use super::{render, BotError, Context, Data};
 use crate::course::split_ids;
 use crate::dispatch::{self, RecommendRequest, Request};
 use crate::model::Scope;
+use crate::view::Reply;
 use poise::serenity_prelude as serenity;
 use tracing::warn;
 
@@ -80,32 +81,66 @@ pub fn is_more_like_this(custom_id: &str) -> bool {
     custom_id.starts_with(PREFIX)
 }
 
-/// Answers a "More like this" press, privately to the presser.
+/// Answers a "More like this" press, privately to the presser. Before the recommender's
+/// first snapshot (seconds on a large catalog, past Discord's three-second window) the press
+/// is acknowledged first with a private "thinking" response, which the answer then fills in.
 pub async fn on_press(
     ctx: &serenity::Context,
     data: &Data,
     press: &serenity::ComponentInteraction,
 ) {
-    let response = match press.data.custom_id[PREFIX.len()..].parse::<i64>() {
-        Ok(id) => {
-            let caller = caller_of_member(
-                press.guild_id.map_or(Scope::GLOBAL, |g| Scope(g.get())),
-                press.user.id.get(),
-                press.member.as_ref(),
-                data.instructor_role,
-            );
-            let request = RecommendRequest {
-                paper_ids: vec![id],
-                ..RecommendRequest::default()
-            };
-            let mut reply = dispatch::handle(&data.app, &caller, Request::Recommend(request)).await;
-            reply.ephemeral = true;
-            render::response_message(reply, Vec::new())
-        }
-        Err(_) => render::ephemeral_note("That button is not mine to answer."),
+    let Ok(id) = press.data.custom_id[PREFIX.len()..].parse::<i64>() else {
+        let note = render::ephemeral_note("That button is not mine to answer.");
+        let result = press
+            .create_response(ctx, serenity::CreateInteractionResponse::Message(note))
+            .await;
+        return warn_on_error(result, press);
     };
-    let response = serenity::CreateInteractionResponse::Message(response);
-    if let Err(e) = press.create_response(ctx, response).await {
+    let deferred = !data.app.recommender.is_ready();
+    if deferred {
+        let thinking = serenity::CreateInteractionResponseMessage::new().ephemeral(true);
+        let result = press
+            .create_response(ctx, serenity::CreateInteractionResponse::Defer(thinking))
+            .await;
+        if result.is_err() {
+            return warn_on_error(result, press);
+        }
+    }
+    let reply = suggestions(data, press, id).await;
+    let result = if deferred {
+        press
+            .edit_response(ctx, render::response_edit(reply))
+            .await
+            .map(drop)
+    } else {
+        let message = render::response_message(reply, Vec::new());
+        press
+            .create_response(ctx, serenity::CreateInteractionResponse::Message(message))
+            .await
+    };
+    warn_on_error(result, press);
+}
+
+/// The recommendations for paper `id`, as the presser's guild sees them, for the presser
+/// alone.
+async fn suggestions(data: &Data, press: &serenity::ComponentInteraction, id: i64) -> Reply {
+    let caller = caller_of_member(
+        press.guild_id.map_or(Scope::GLOBAL, |g| Scope(g.get())),
+        press.user.id.get(),
+        press.member.as_ref(),
+        data.instructor_role,
+    );
+    let request = RecommendRequest {
+        paper_ids: vec![id],
+        ..RecommendRequest::default()
+    };
+    let mut reply = dispatch::handle(&data.app, &caller, Request::Recommend(request)).await;
+    reply.ephemeral = true;
+    reply
+}
+
+fn warn_on_error(result: serenity::Result<()>, press: &serenity::ComponentInteraction) {
+    if let Err(e) = result {
         warn!(error = %e, custom_id = %press.data.custom_id, "could not answer a More like this press");
     }
 }

@@ -54,6 +54,22 @@ pub fn response_message(
     out
 }
 
+/// The same reply as the edit that fills in a deferred response (its ephemeral flag was
+/// set by the deferral and cannot change).
+pub fn response_edit(reply: Reply) -> serenity::EditInteractionResponse {
+    let reply = reply.fit();
+    let components = with_buttons(Vec::new(), &reply.buttons);
+    let mut out = serenity::EditInteractionResponse::new()
+        .allowed_mentions(no_mentions())
+        .components(components)
+        .embeds(reply.embeds.iter().map(embed_builder).collect())
+        .content(reply.content.unwrap_or_default());
+    for file in reply.attachments {
+        out = out.new_attachment(serenity::CreateAttachment::bytes(file.bytes, file.filename));
+    }
+    out
+}
+
 /// A short ephemeral note (errors, refusals).
 pub fn ephemeral_reply(message: &str) -> CreateReply {
     create_reply(Reply::error(message), Vec::new())

@@ -134,7 +134,7 @@ pub struct SearchIndex {
     reader_generation: AtomicI64,
     /// Where the schema version goes after a rebuild; `None` for an index in memory.
     version_file: Option<PathBuf>,
-    norm_sums: stats::NormSums,
+    stats_cache: stats::SegmentCache,
 }
 
 impl SearchIndex {
@@ -198,7 +198,7 @@ impl SearchIndex {
             retiring: Mutex::new(None),
             reader_generation: AtomicI64::new(write::encode(None)),
             version_file,
-            norm_sums: stats::NormSums::default(),
+            stats_cache: stats::SegmentCache::default(),
         };
         index.reload()?;
         Ok(index)
@@ -218,7 +218,7 @@ impl SearchIndex {
         // by document address, which moves when segments are rewritten or merged.
         let (limit, wanted) = (limit + TIE_MARGIN, limit);
         let stats =
-            stats::GlobalStats::new(&searcher, &self.norm_sums, &self.fields, query.scope.0)?;
+            stats::GlobalStats::new(&searcher, &self.stats_cache, &self.fields, query.scope.0)?;
         match query::plan(&searcher, &stats, &self.fields, query)? {
             Plan::Nothing => Ok(Vec::new()),
             Plan::Ranked {

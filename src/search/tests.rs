@@ -429,3 +429,28 @@ fn papers_tied_on_score_come_in_id_order_however_the_segments_lie() {
     index.update(&[twin(1)], &[], 1, 2).expect("second commit");
     assert_eq!(ids(&index, &q("tied twin")), vec![1, 2]);
 }
+
+/// A guild's document deleted after a search no longer makes its words known in that
+/// guild: the same word is then read as a typo of a global title.
+#[test]
+fn a_guild_document_deleted_after_a_search_no_longer_makes_its_words_known() {
+    let index = SearchIndex::in_ram().expect("index");
+    let global = doc(1, "Mallery on scaling", "a global paper");
+    let view = with(doc(2, "Mallory notes", "the guild's own paper"), |d| {
+        d.scopes = vec![Scope(7)];
+    });
+    index.update(&[global, view], &[], 0, 1).expect("update");
+    let mut query = q("mallory");
+    query.scope = Scope(7);
+    assert_eq!(
+        ids(&index, &query),
+        vec![2],
+        "the guild's word, matched exactly"
+    );
+    index.update(&[], &[2], 1, 2).expect("delete");
+    assert_eq!(
+        ids(&index, &query),
+        vec![1],
+        "now a typo of the global title"
+    );
+}

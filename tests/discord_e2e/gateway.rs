@@ -117,6 +117,60 @@ async fn shutdown_finishes_interactions_in_flight_turns_new_ones_away_and_closes
     .await;
 }
 
+/// Sends `body` to the fake as the bot would; returns the status and the error code.
+async fn raw(fake: &FakeDiscord, method: &str, path: &str, body: Value) -> (u16, Value) {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+    let answer = reqwest::Client::new()
+        .request(method, format!("{}{path}", fake.http_url()))
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("the fake answers");
+    let status = answer.status().as_u16();
+    let text = answer.text().await.expect("body");
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn the_fake_refuses_a_second_acknowledgement_a_late_answer_and_an_edit_before_any() {
+    let bot = spawn_bot().await;
+    let student = Invoker::student(GUILD_A);
+    let answered = bot.send_slash(&student, "help", json!([]));
+    let first = bot.answer(answered).await;
+    let again = json!({"type": 4, "data": {"content": "again"}});
+    let (status, error) = raw(&bot.fake, "POST", &first.path, again).await;
+    assert_eq!((status, &error["code"]), (400, &json!(40060)), "{error}");
+
+    let never = bot.fake.next_id();
+    let edit = format!(
+        "/api/v10/webhooks/{}/token-{never}/messages/@original",
+        payloads::APP_ID
+    );
+    let (status, error) = raw(&bot.fake, "PATCH", &edit, json!({"content": "x"})).await;
+    assert_eq!((status, &error["code"]), (404, &json!(10015)), "{error}");
+
+    // A deferral in time whose token has expired by the time the answer comes.
+    bot.fake
+        .set_interaction_windows(Duration::from_secs(3), Duration::ZERO);
+    let deferred = bot.send_slash(&student, "recommend", json!([opt("text", "scaling")]));
+    assert_eq!(bot.answer(deferred).await.json()["type"], 5);
+    let token = format!("token-{deferred}");
+    let expired = bot
+        .fake
+        .expect("the answer after the deferral", |r| {
+            r.path.contains("/webhooks/") && r.path.contains(&token)
+        })
+        .await;
+    assert_eq!(expired.status, 401, "{}", bot.fake.dump());
+
+    bot.fake
+        .set_interaction_windows(Duration::ZERO, Duration::ZERO);
+    let late = bot.send_slash(&student, "help", json!([]));
+    let refused = bot.fake.callback(late).await;
+    assert_eq!(refused.status, 404, "{}", bot.fake.dump());
+}
+
 mod payloads_deserialize_as_serenity_types {
     use super::*;
     use serenity::all::{CurrentApplicationInfo, Event, GatewayEvent, Interaction, Message};

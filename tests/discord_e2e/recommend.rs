@@ -198,3 +198,56 @@ async fn recommend_before_the_first_snapshot_is_deferred_then_answered() {
         answer.json()
     );
 }
+
+#[tokio::test]
+async fn more_like_this_before_the_first_snapshot_is_deferred_privately_then_answered() {
+    let bot = bot_with_reading_list().await;
+    let student = Invoker::student(GUILD_A);
+    let card = bot
+        .slash(
+            &student,
+            "paper",
+            json!([sub("show", json!([opt("paper", "kaplan2020scaling")]))]),
+        )
+        .await;
+    let more = buttons(&card)
+        .into_iter()
+        .find(|id| id.starts_with("more:"))
+        .unwrap_or_else(|| panic!("no More like this button in {}", card.json()));
+    assert!(!bot.app.recommender.is_ready(), "no snapshot built yet");
+    let message = payloads::message(1, payloads::CHANNEL_A, card.message());
+    let id = bot.send_press(&student, &more, message);
+    // Building the snapshot of a large catalog takes longer than Discord's three seconds.
+    let thinking = bot.answer(id).await;
+    assert_eq!(thinking.json()["type"], 5, "{}", thinking.json());
+    assert_eq!(
+        flags(&thinking) & EPHEMERAL,
+        EPHEMERAL,
+        "thinking privately"
+    );
+    let answer = bot.follow_up(id).await;
+    assert_eq!(answer.method, "PATCH", "fills in the thinking message");
+    assert!(
+        answer.path.ends_with("/messages/@original"),
+        "{}",
+        answer.path
+    );
+    assert!(
+        descriptions(&answer).contains("Training Compute-Optimal"),
+        "{}",
+        answer.json()
+    );
+    let token = format!("token-{id}");
+    let for_press: Vec<Recorded> = bot
+        .fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.contains(&token))
+        .collect();
+    assert_eq!(for_press.len(), 2, "one deferral, one edit: {for_press:?}");
+    assert!(
+        for_press.iter().all(Recorded::accepted),
+        "{}",
+        bot.fake.dump()
+    );
+}

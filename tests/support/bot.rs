@@ -95,6 +95,19 @@ pub async fn spawn_app_on(
     }
 }
 
+/// Panics when Discord would have refused `answer` (late, a second acknowledgement, a
+/// follow-up before any): the user would never have seen it.
+pub fn assert_accepted(fake: &FakeDiscord, answer: &Recorded) {
+    assert!(
+        answer.accepted(),
+        "Discord would refuse {} {} (status {})\n{}",
+        answer.method,
+        answer.path,
+        answer.status,
+        fake.dump()
+    );
+}
+
 impl TestBot {
     /// Sends `/name options` as `who`; returns the interaction id.
     pub fn send_slash(&self, who: &Invoker, name: &str, options: Value) -> u64 {
@@ -125,6 +138,7 @@ impl TestBot {
     /// The callback of interaction `id`, checked against Discord's limits.
     pub async fn answer(&self, id: u64) -> Recorded {
         let callback = self.fake.callback(id).await;
+        assert_accepted(&self.fake, &callback);
         assert_within_limits(&callback);
         callback
     }
@@ -138,6 +152,7 @@ impl TestBot {
                 r.path.starts_with("/api/v10/webhooks/") && r.path.contains(&token)
             })
             .await;
+        assert_accepted(&self.fake, &r);
         assert_within_limits(&r);
         r
     }
@@ -154,12 +169,18 @@ impl TestBot {
 
     /// Presses button `custom_id` on `message`; returns the callback.
     pub async fn press(&self, who: &Invoker, custom_id: &str, message: Value) -> Recorded {
+        let id = self.send_press(who, custom_id, message);
+        self.answer(id).await
+    }
+
+    /// Presses button `custom_id` on `message`; returns the interaction id.
+    pub fn send_press(&self, who: &Invoker, custom_id: &str, message: Value) -> u64 {
         let id = self.fake.next_id();
         self.fake.dispatch(
             "INTERACTION_CREATE",
             payloads::button(id, who, custom_id, message),
         );
-        self.answer(id).await
+        id
     }
 
     /// Imports `bytes` into `scope` the way the catalog's own tests do.

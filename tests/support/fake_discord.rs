@@ -4,6 +4,7 @@
 //! authorization, body with multipart files) and every gateway frame both ways, so tests
 //! can wait for what the bot sends and, on a timeout, print everything it did send.
 
+use super::interactions::Interactions;
 use super::{gateway, rest};
 use axum::serve::ListenerExt;
 use axum::Router;
@@ -29,6 +30,8 @@ pub struct Recorded {
     pub body: Body,
     /// When the fake received it (for latency figures).
     pub at: Instant,
+    /// The HTTP status the fake answered with (a refusal is recorded too).
+    pub status: u16,
 }
 
 #[derive(Debug, Clone)]
@@ -76,6 +79,11 @@ impl Recorded {
         }
     }
 
+    /// Whether the fake accepted it (Discord would have).
+    pub fn accepted(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
     pub fn is_callback_for(&self, interaction_id: u64) -> bool {
         self.method == "POST"
             && self
@@ -117,6 +125,8 @@ pub(super) struct Shared {
     pub(super) channels: Mutex<HashMap<u64, Vec<Value>>>,
     /// Answers to give the next posts to a channel instead of posting: (status, body).
     pub(super) faults: Mutex<HashMap<u64, std::collections::VecDeque<(u16, Value)>>>,
+    /// Interactions sent, for Discord's rules on answering them.
+    pub(super) interactions: Mutex<Interactions>,
     pub(super) http_url: String,
     pub(super) ws_url: String,
 }
@@ -155,6 +165,7 @@ impl FakeDiscord {
             files: Mutex::new(HashMap::new()),
             channels: Mutex::new(HashMap::new()),
             faults: Mutex::new(HashMap::new()),
+            interactions: Mutex::new(Interactions::default()),
             http_url: format!("http://{}", http.local_addr().expect("addr")),
             ws_url: format!("ws://{}", ws.local_addr().expect("addr")),
         });
@@ -179,6 +190,12 @@ impl FakeDiscord {
     pub fn set_heartbeat_interval(&self, interval: Duration) {
         let ms = u64::try_from(interval.as_millis()).unwrap_or(u64::MAX);
         self.shared.heartbeat_interval.store(ms, Ordering::SeqCst);
+    }
+
+    /// Shortens Discord's windows (three seconds to acknowledge an interaction, fifteen
+    /// minutes for its token) for interactions sent from now on, to test late answers.
+    pub fn set_interaction_windows(&self, respond_within: Duration, token_lifetime: Duration) {
+        lock(&self.shared.interactions).set_windows(respond_within, token_lifetime);
     }
 
     /// Messages the bot posted to `channel` (not interaction replies), oldest first.
@@ -242,6 +259,9 @@ impl FakeDiscord {
         let sender = connection.expect("no gateway connection to dispatch on");
         lock(&self.shared.log).gateway_out.push(frame.clone());
         let at = Instant::now();
+        if event == "INTERACTION_CREATE" {
+            lock(&self.shared.interactions).created(&frame["d"], at);
+        }
         sender
             .send(Outbound::Frame(frame))
             .expect("gateway connection closed");
@@ -332,13 +352,14 @@ impl FakeDiscord {
             let files: Vec<&str> = r.files().iter().map(|f| f.filename.as_str()).collect();
             let _ = writeln!(
                 out,
-                "  {} {}{} files={files:?}\n    {}",
+                "  {} {}{} -> {} files={files:?}\n    {}",
                 r.method,
                 r.path,
                 r.query
                     .as_deref()
                     .map(|q| format!("?{q}"))
                     .unwrap_or_default(),
+                r.status,
                 r.json()
             );
         }

@@ -6,6 +6,7 @@
 pub mod bot;
 pub mod fake_discord;
 mod gateway;
+pub mod interactions;
 pub mod limits;
 pub mod payloads;
 mod rest;

@@ -3,6 +3,7 @@
 //! and a visible 404 for anything else.
 
 use super::fake_discord::{lock, record, Body, FilePart, Recorded, Shared};
+use super::interactions::Refusal;
 use super::payloads;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
@@ -25,13 +26,14 @@ pub(super) async fn rest(
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
     };
-    let recorded = Recorded {
+    let mut recorded = Recorded {
         method: method.to_string(),
         path: uri.path().to_string(),
         query: uri.query().map(str::to_string),
         authorization: header("authorization"),
         body: parse_body(header("content-type").as_deref(), &body),
         at: Instant::now(),
+        status: 0,
     };
     let delay = uri
         .path()
@@ -41,6 +43,7 @@ pub(super) async fn rest(
         tokio::time::sleep(delay).await;
     }
     let response = answer(&shared, &recorded);
+    recorded.status = response.status().as_u16();
     record(&shared, |log| log.requests.push(recorded));
     response
 }
@@ -75,12 +78,19 @@ fn answer(shared: &Shared, r: &Recorded) -> Response {
                 .collect();
             axum::Json(Value::Array(registered)).into_response()
         }
-        ("POST", ["api", "v10", "interactions", _, _, "callback"]) => {
-            StatusCode::NO_CONTENT.into_response()
+        ("POST", ["api", "v10", "interactions", interaction, token, "callback"]) => {
+            match lock(&shared.interactions).acknowledge(interaction, token, r.at) {
+                Ok(()) => StatusCode::NO_CONTENT.into_response(),
+                Err(refusal) => refused(refusal),
+            }
         }
-        ("PATCH", ["api", "v10", "webhooks", _, _, "messages", "@original"])
-        | ("POST", ["api", "v10", "webhooks", _, _]) => {
-            axum::Json(payloads::message(id(), payloads::CHANNEL_A, r.json())).into_response()
+        ("PATCH", ["api", "v10", "webhooks", _, token, "messages", "@original"])
+        | ("POST", ["api", "v10", "webhooks", _, token]) => {
+            match lock(&shared.interactions).webhook(token, r.at) {
+                Ok(()) => axum::Json(payloads::message(id(), payloads::CHANNEL_A, r.json()))
+                    .into_response(),
+                Err(refusal) => refused(refusal),
+            }
         }
         ("POST", ["api", "v10", "channels", channel, "messages"]) => {
             let channel = channel.parse().unwrap_or(payloads::CHANNEL_A);
@@ -153,6 +163,12 @@ fn post_message(shared: &Shared, channel: u64, body: &Value, id: u64) -> Respons
     }
     posted.push(message.clone());
     axum::Json(message).into_response()
+}
+
+fn refused(refusal: Refusal) -> Response {
+    let status = StatusCode::from_u16(refusal.status).unwrap_or(StatusCode::BAD_REQUEST);
+    let body = json!({"message": refusal.message, "code": refusal.code});
+    (status, axum::Json(body)).into_response()
 }
 
 fn not_found() -> Response {
