@@ -258,13 +258,9 @@ fn on_a_large_catalog_the_seeds_distinctive_words_find_the_same_neighbour() {
     let snapshot = Snapshot::build(&rows, 1);
     let profile = snapshot.text.profile(&[1]);
     let exact = snapshot.text.similar_to_profile(&profile, &[1], 10);
-    let pruned = snapshot.text.similar_to_profile_pooled(
-        &profile,
-        &[1],
-        10,
-        super::QUERY_TERMS,
-        super::TEXT_POOL,
-    );
+    let pruned = snapshot
+        .text
+        .similar_to_profile_pooled(&profile, &[1], 10, super::QUERY_TERMS);
     assert_eq!(exact.first().map(|h| h.0), Some(11));
     assert_eq!(pruned.first().map(|h| h.0), Some(11));
     for (id, score) in &pruned {

@@ -240,19 +240,18 @@ impl TfIdf {
         self.rank(profile.0.clone(), &self.docs(exclude), k)
     }
 
-    /// [`TfIdf::similar_to_profile`] on a large catalog: the `pool` documents nearest to the
+    /// [`TfIdf::similar_to_profile`] on a large catalog: the `k` documents nearest to the
     /// profile's `terms` heaviest words (few postings to walk, as Lucene's MoreLikeThis
-    /// keeps a document's most distinctive words), then scored against the whole profile
-    /// so the order among them is the exact one.
+    /// keeps a document's most distinctive words), scored against the whole profile so
+    /// their order is the exact one.
     pub fn similar_to_profile_pooled(
         &self,
         profile: &Profile,
         exclude: &[i64],
         k: usize,
         terms: usize,
-        pool: usize,
     ) -> Vec<(i64, f32)> {
-        let found = self.rank(profile.truncated(terms).0, &self.docs(exclude), pool);
+        let found = self.rank(profile.truncated(terms).0, &self.docs(exclude), k);
         let weights: HashMap<u32, f32> = profile.0.iter().copied().collect();
         let mut hits: Vec<(i64, f32)> = found
             .into_iter()
@@ -266,7 +265,6 @@ impl TfIdf {
             })
             .collect();
         hits.sort_by(|x, y| by_score_then(x.1, y.1, x.0, y.0));
-        hits.truncate(k);
         hits
     }
 
