@@ -108,6 +108,10 @@ pub struct Choice {
     pub value: String,
 }
 
+/// What a user sees when a command fails on our side (the cause goes to the log).
+pub const INTERNAL_ERROR: &str =
+    "Something went wrong on our side; it has been logged. Please try again.";
+
 /// Runs one request. Never fails: user mistakes come back as short ephemeral replies,
 /// internal errors are logged with context and shown as a generic message.
 pub async fn handle(app: &App, caller: &Caller, request: Request) -> Reply {
@@ -162,7 +166,7 @@ async fn run(app: &App, caller: &Caller, request: Request) -> Reply {
         Ok(reply) => reply.fit(),
         Err(e) => {
             tracing::error!(command = name, error = ?e, "command failed");
-            Reply::error("Something went wrong on our side; it has been logged. Please try again.")
+            Reply::error(INTERNAL_ERROR)
         }
     }
 }

@@ -52,9 +52,7 @@ pub async fn turn_page(app: &App, caller: &Caller, id: u64, page: usize) -> Repl
         Ok(None) => return Reply::error(EXPIRED),
         Err(e) => {
             tracing::error!(error = ?e, id, "reading a paged request failed");
-            return Reply::error(
-                "Something went wrong on our side; it has been logged. Please try again.",
-            );
+            return Reply::error(super::INTERNAL_ERROR);
         }
     };
     if row.user_id != caller.user_id as i64 {
