@@ -1,7 +1,8 @@
 //! Presentation slots on the command line, one process per command: a claim and the
 //! refusals that follow it (taken, limit, a date on no session), a student's swap confirmed
 //! by both teams in separate processes, autofill previewed then applied with `--apply`,
-//! the `.ics` written with `--out`, a refused session length, what skipping a week does to
+//! the `.ics` written with `--out`, a refused session length and the hour kept by a course
+//! from before session lengths, what skipping a week does to
 //! its presentations (with and without `--shift`), and guild isolation.
 
 #[path = "support/cli.rs"]
@@ -158,6 +159,35 @@ fn a_session_length_of_nothing_or_over_a_day_is_refused_and_changes_nothing() {
     ok(paperclub(data, &edit));
     let info = ok(paperclub(data, &["course", "--guild", GUILD, "info"]));
     assert!(info.contains("90 min"), "{info}");
+}
+
+/// A data folder from before session lengths (migration 0051): its course's `.ics` events
+/// were an hour long, and they stay so; a course set up afterwards gets the default 75.
+#[test]
+fn a_course_set_up_before_session_lengths_keeps_its_hour() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path();
+    course(data, GUILD);
+    let db = format!("sqlite://{}", data.join("paperclub.db").display());
+    tokio::runtime::Runtime::new()
+        .expect("runtime")
+        .block_on(async {
+            let pool = sqlx::SqlitePool::connect(&db)
+                .await
+                .expect("open the database");
+            for sql in [
+                "ALTER TABLE courses DROP COLUMN session_minutes",
+                "DELETE FROM _sqlx_migrations WHERE version = 51",
+            ] {
+                sqlx::query(sql).execute(&pool).await.expect(sql);
+            }
+            pool.close().await;
+        });
+    let info = ok(paperclub(data, &["course", "--guild", GUILD, "info"]));
+    assert!(info.contains("60 min"), "{info}");
+    course(data, "8");
+    let info = ok(paperclub(data, &["course", "--guild", "8", "info"]));
+    assert!(info.contains("75 min"), "{info}");
 }
 
 #[test]
