@@ -251,10 +251,11 @@ pub async fn help(ctx: Context<'_>) -> Result<(), BotError> {
 
 /// One core call, rendered and sent, with pagination buttons when the reply has pages.
 pub(super) async fn respond(ctx: Context<'_>, request: Request) -> Result<(), BotError> {
+    let started = std::time::Instant::now();
     let caller = caller(ctx);
     let reply = dispatch::handle(&ctx.data().app, &caller, request.clone()).await;
     let components =
-        pager::components_for(ctx.data(), reply.pager.as_ref(), &request, &caller).await;
+        pager::components_for(ctx.data(), reply.pager.as_ref(), &request, &caller, started).await;
     ctx.send(render::create_reply(reply, components)).await?;
     Ok(())
 }

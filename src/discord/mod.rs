@@ -36,6 +36,8 @@ pub struct Data {
     pub(crate) instructor_role: Option<serenity::RoleId>,
     /// For attachment downloads, which go straight to Discord's CDN, not through the proxy.
     pub(crate) downloads: reqwest::Client,
+    /// Paged replies storing their request at once (see [`pager::components_for`]).
+    pub(crate) paging: Arc<tokio::sync::Semaphore>,
 }
 
 pub(crate) type Context<'a> = poise::Context<'a, Data, BotError>;
@@ -163,6 +165,7 @@ async fn build(
             .filter(|&r| r != 0)
             .map(serenity::RoleId::new),
         downloads: reqwest::Client::new(),
+        paging: Arc::new(tokio::sync::Semaphore::new(pager::STORES_AT_ONCE)),
     };
     let dev_guild = config
         .dev_guild

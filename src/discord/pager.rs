@@ -11,7 +11,8 @@ use crate::dispatch::{paging, Caller, Request};
 use crate::model::Scope;
 use crate::view::Pager;
 use poise::serenity_prelude as serenity;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tracing::{error, warn};
 
 /// Previous/Next buttons for a reply at `pager`; none when everything fits on one page.
@@ -49,34 +50,52 @@ pub fn parse_custom_id(custom_id: &str) -> Option<(u64, usize)> {
     Some((id, page))
 }
 
-/// How long storing a paged request may take before the reply goes without buttons: another
-/// process's long import can hold SQLite's write lock for seconds, and Discord drops an
-/// interaction not answered within three.
+/// How long after the command started its paged reply may wait for its request to be
+/// stored before going out without buttons: another process's long import can hold
+/// SQLite's write lock for seconds, and Discord drops an interaction not answered within
+/// three.
 const STORE_WITHIN: Duration = Duration::from_millis(1500);
 
+/// Paged replies storing their request at the same time. A store waiting on another
+/// process's write lock holds a pool connection until SQLite's busy timeout; without a
+/// bound, a few paged replies during a long import would take every connection and stall
+/// commands that only read.
+pub const STORES_AT_ONCE: usize = 2;
+
 /// Stores a paged reply's request and returns its buttons; no buttons for a one-page
-/// reply, nor when storing fails or waits too long (the reply itself still goes out).
+/// reply, nor when storing fails or would answer later than [`STORE_WITHIN`] after
+/// `started` (the reply itself still goes out).
 pub async fn components_for(
     data: &Data,
     pager: Option<&Pager>,
     request: &Request,
     caller: &Caller,
+    started: Instant,
 ) -> Vec<serenity::CreateActionRow> {
     let Some(pager) = pager.filter(|p| p.pages > 1) else {
         return Vec::new();
     };
-    // A task of its own, waited for at most STORE_WITHIN: it runs to its end (or to
-    // SQLite's busy timeout) even when the reply goes without it, so no transaction is
-    // cancelled half-way and a connection never returns to the pool inside one.
+    let deadline = tokio::time::Instant::from_std(started + STORE_WITHIN);
+    // A task of its own, waited for until the deadline: once it holds a permit it runs to
+    // its end (or to SQLite's busy timeout) even when the reply goes without it, so no
+    // transaction is cancelled half-way and a connection never returns to the pool inside
+    // one. It gives up without storing when no permit comes before the deadline.
     let (app, who, request) = (data.app.clone(), caller.clone(), request.clone());
-    let stored = tokio::spawn(async move { paging::remember(&app, &who, &request).await });
-    let result = match tokio::time::timeout(STORE_WITHIN, stored).await {
-        Ok(Ok(result)) => result,
-        Ok(Err(e)) => Err(e.into()),
-        Err(_) => {
+    let permits = Arc::clone(&data.paging);
+    let stored = tokio::spawn(async move {
+        let _permit = tokio::time::timeout_at(deadline, permits.acquire_owned())
+            .await
+            .ok()?
+            .ok()?;
+        Some(paging::remember(&app, &who, &request).await)
+    });
+    let result = match tokio::time::timeout_at(deadline, stored).await {
+        Ok(Ok(Some(result))) => result,
+        Ok(Ok(None)) | Err(_) => {
             warn!("storing a paged request waited too long; the reply goes out without buttons");
             return Vec::new();
         }
+        Ok(Err(e)) => Err(e.into()),
     };
     match result {
         Ok(Some(id)) => buttons(id, pager),

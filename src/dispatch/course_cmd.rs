@@ -171,7 +171,14 @@ pub(super) async fn session(app: &App, caller: &Caller, request: SessionRequest)
                 }
                 SessionRequest::Skip { week, shift } => {
                     let s = c.skip(guild, week, shift).await?;
-                    let note = super::slot_cmd::skip_note(app, guild, &s, shift).await?;
+                    // The skip is committed: a failure to describe its presentations must
+                    // not read as a failed skip (retried with `shift`, it would shift twice).
+                    let note = super::slot_cmd::skip_note(app, guild, &s, shift)
+                        .await
+                        .unwrap_or_else(|e| {
+                            tracing::error!(error = ?e, guild, "describing a skip's presentations failed");
+                            " (Could not list the week's presentations; see `/slot list`.)".into()
+                        });
                     done(if shift {
                         format!("✓ Week {week} is a holiday; “{}” and every later session moved a week later.{note}", title(&s))
                     } else {

@@ -242,8 +242,9 @@ impl TfIdf {
 
     /// [`TfIdf::similar_to_profile`] on a large catalog: the `k` documents nearest to the
     /// profile's `terms` heaviest words (few postings to walk, as Lucene's MoreLikeThis
-    /// keeps a document's most distinctive words), scored against the whole profile so
-    /// their order is the exact one.
+    /// keeps a document's most distinctive words), scored against the whole profile. Their
+    /// order is the exact one; the set can differ from the exact top `k` by documents that
+    /// share none of those words.
     pub fn similar_to_profile_pooled(
         &self,
         profile: &Profile,
