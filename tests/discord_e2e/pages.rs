@@ -172,7 +172,8 @@ async fn a_page_button_from_guild_a_pressed_in_guild_b_shows_nothing_of_a() {
 }
 
 #[tokio::test]
-async fn while_another_process_holds_the_write_lock_a_paged_reply_goes_out_without_buttons() {
+async fn while_another_process_holds_the_write_lock_paged_replies_go_out_without_buttons_and_reads_still_answer(
+) {
     use sqlx::sqlite::SqliteConnectOptions;
     use sqlx::{ConnectOptions, Connection};
     let dir = tempfile::tempdir().expect("tempdir");
@@ -200,6 +201,22 @@ async fn while_another_process_holds_the_write_lock_a_paged_reply_goes_out_witho
             .is_none_or(Vec::is_empty),
         "no buttons to a request that is not stored: {shown}"
     );
+    // More paged replies while the lock is held: each store still waiting on the lock keeps
+    // a pool connection (4 in all), so only two may wait at once; reads must still answer.
+    for _ in 0..4 {
+        let again = search_synthetic(&bot, &student).await;
+        let shown = serde_json::to_string(again.message()).expect("json");
+        assert!(shown.contains("Synthetic Study Number"), "{shown}");
+    }
+    let card = bot
+        .slash(
+            &student,
+            "paper",
+            json!([sub("show", json!([opt("paper", "synth007")]))]),
+        )
+        .await;
+    let shown = serde_json::to_string(card.message()).expect("json");
+    assert!(shown.contains("Synthetic Study Number 7"), "{shown}");
     sqlx::query("ROLLBACK")
         .execute(&mut other)
         .await
