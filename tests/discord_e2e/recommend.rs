@@ -45,6 +45,22 @@ fn buttons(reply: &Recorded) -> Vec<String> {
         .collect()
 }
 
+/// Shows `paper`'s card to `who`; the card and its More like this button's `custom_id`.
+async fn card_with_more(bot: &TestBot, who: &Invoker, paper: &str) -> (Recorded, String) {
+    let card = bot
+        .slash(
+            who,
+            "paper",
+            json!([sub("show", json!([opt("paper", paper)]))]),
+        )
+        .await;
+    let more = buttons(&card)
+        .into_iter()
+        .find(|id| id.starts_with("more:"))
+        .unwrap_or_else(|| panic!("no More like this button in {}", card.json()));
+    (card, more)
+}
+
 #[tokio::test]
 async fn recommend_from_a_paper_suggests_related_ones_with_a_reason_and_never_the_seed() {
     let bot = ready_bot().await;
@@ -127,17 +143,7 @@ async fn recommend_for_me_says_what_it_counts() {
 async fn a_paper_card_has_a_more_like_this_button_that_answers_the_presser() {
     let bot = ready_bot().await;
     let student = Invoker::student(GUILD_A);
-    let card = bot
-        .slash(
-            &student,
-            "paper",
-            json!([sub("show", json!([opt("paper", "kaplan2020scaling")]))]),
-        )
-        .await;
-    let more = buttons(&card)
-        .into_iter()
-        .find(|id| id.starts_with("more:"))
-        .unwrap_or_else(|| panic!("no More like this button in {}", card.json()));
+    let (card, more) = card_with_more(&bot, &student, "kaplan2020scaling").await;
     let message = payloads::message(1, payloads::CHANNEL_A, card.message());
     let other = Invoker::student(GUILD_A).with_user(400_000_000_000_000_777);
     let reply = bot.press(&other, &more, message).await;
@@ -158,17 +164,7 @@ async fn a_paper_card_has_a_more_like_this_button_that_answers_the_presser() {
 async fn a_more_like_this_button_pressed_in_another_guild_shows_nothing_of_the_paper() {
     let bot = ready_bot().await;
     bot.import(GUILD_B, "guild-b.bib", GUILD_B_ONLY).await;
-    let card = bot
-        .slash(
-            &Invoker::student(GUILD_B),
-            "paper",
-            json!([sub("show", json!([opt("paper", "secret2023scaling")]))]),
-        )
-        .await;
-    let more = buttons(&card)
-        .into_iter()
-        .find(|id| id.starts_with("more:"))
-        .unwrap_or_else(|| panic!("no More like this button in {}", card.json()));
+    let (card, more) = card_with_more(&bot, &Invoker::student(GUILD_B), "secret2023scaling").await;
     // The same button pressed in guild A: that paper is not A's to see.
     let message = payloads::message(1, payloads::CHANNEL_A, card.message());
     let reply = bot.press(&Invoker::student(GUILD_A), &more, message).await;
@@ -203,17 +199,7 @@ async fn recommend_before_the_first_snapshot_is_deferred_then_answered() {
 async fn more_like_this_before_the_first_snapshot_is_deferred_privately_then_answered() {
     let bot = bot_with_reading_list().await;
     let student = Invoker::student(GUILD_A);
-    let card = bot
-        .slash(
-            &student,
-            "paper",
-            json!([sub("show", json!([opt("paper", "kaplan2020scaling")]))]),
-        )
-        .await;
-    let more = buttons(&card)
-        .into_iter()
-        .find(|id| id.starts_with("more:"))
-        .unwrap_or_else(|| panic!("no More like this button in {}", card.json()));
+    let (card, more) = card_with_more(&bot, &student, "kaplan2020scaling").await;
     assert!(!bot.app.recommender.is_ready(), "no snapshot built yet");
     let message = payloads::message(1, payloads::CHANNEL_A, card.message());
     let id = bot.send_press(&student, &more, message);
