@@ -47,6 +47,10 @@ pub struct Graph {
     pub cited_by: Vec<Vec<(Node, u64)>>,
     pub groups: Vec<Group>,
     pub groups_of: Vec<Vec<u32>>,
+    /// Papers the global catalog sees, and per guild the papers only that guild sees:
+    /// the size of the catalog as each scope knows it.
+    pub global_papers: usize,
+    pub own_papers: HashMap<u64, usize>,
 }
 
 /// Whether something stated in `stated` is visible to `scope` (its own or global).
@@ -88,7 +92,21 @@ impl Graph {
             push_unique(&mut g.cites[a as usize], (b, scope));
             push_unique(&mut g.cited_by[b as usize], (a, scope));
         }
+        for scopes in &g.scopes {
+            if scopes.contains(&0) {
+                g.global_papers += 1;
+            } else {
+                for &s in scopes {
+                    *g.own_papers.entry(s).or_insert(0) += 1;
+                }
+            }
+        }
         g
+    }
+
+    /// How many papers `scope` sees.
+    pub fn papers_seen(&self, scope: u64) -> usize {
+        self.global_papers + self.own_papers.get(&scope).copied().unwrap_or(0)
     }
 
     fn add_sources(&mut self, sources: &[SourceRow], exclude_file: Option<i64>) {

@@ -72,12 +72,15 @@ impl Snapshot {
     /// Builds the graph and the text index.
     pub fn build(rows: &GraphRows, generation: i64) -> Snapshot {
         let graph = Graph::build(rows, None);
-        let text = TfIdf::build(
+        // Only globally visible papers make the statistics: a guild's own papers are
+        // ranked with them and change nothing for anyone else.
+        let text = TfIdf::build_scoped(
             graph
                 .ids
                 .iter()
                 .zip(&graph.texts)
-                .map(|(id, t)| (*id, t.clone())),
+                .zip(&graph.scopes)
+                .map(|((id, t), scopes)| (*id, t.clone(), scopes.contains(&0))),
         );
         Snapshot {
             generation,
@@ -93,17 +96,19 @@ impl Snapshot {
         let seeds: Vec<Node> = ask.seeds.iter().filter_map(node).collect();
         let exclude: HashSet<Node> = ask.exclude.iter().filter_map(node).collect();
         let mut text: HashMap<Node, f32> = HashMap::new();
+        let sees = |id: i64| node(&id).is_some_and(|n| graph.sees(ask.scope.0, n));
         let profile = self.text.profile(ask.seeds);
         if !profile.is_empty() {
-            let near = if graph.len() <= EXACT_TEXT_UP_TO {
+            let near = if graph.papers_seen(ask.scope.0) <= EXACT_TEXT_UP_TO {
                 self.text
-                    .similar_to_profile(&profile, ask.seeds, TEXT_CANDIDATES)
+                    .similar_to_profile(&profile, ask.seeds, TEXT_CANDIDATES, &sees)
             } else {
                 self.text.similar_to_profile_pooled(
                     &profile,
                     ask.seeds,
                     TEXT_CANDIDATES,
                     QUERY_TERMS,
+                    &sees,
                 )
             };
             for (id, s) in near {
@@ -111,7 +116,7 @@ impl Snapshot {
             }
         }
         if let Some(words) = ask.text.filter(|t| !t.trim().is_empty()) {
-            for (id, s) in self.text.query(words, TEXT_CANDIDATES) {
+            for (id, s) in self.text.query_where(words, TEXT_CANDIDATES, &sees) {
                 if let Some(n) = node(&id) {
                     let e = text.entry(n).or_insert(0.0);
                     *e = e.max(s);

@@ -167,7 +167,7 @@ fn squash(x: f32) -> f32 {
 /// The seeds' visible tags with their weight: `ln(1 + N / n)` for a tag `n` of the `N`
 /// papers carry, so a tag on two papers counts several times one on half the catalog.
 fn seed_tags(g: &Graph, scope: u64, seeds: &HashSet<Node>) -> HashMap<u32, f32> {
-    let n = g.len().max(1) as f32;
+    let n = g.papers_seen(scope).max(1) as f32;
     let mut out = HashMap::new();
     for &s in seeds {
         for &(t, stated) in &g.tags_of[s as usize] {

@@ -257,10 +257,13 @@ fn on_a_large_catalog_the_seeds_distinctive_words_find_the_same_neighbour() {
     rows.sources.push(source(11, 0, 1, None));
     let snapshot = Snapshot::build(&rows, 1);
     let profile = snapshot.text.profile(&[1]);
-    let exact = snapshot.text.similar_to_profile(&profile, &[1], 10);
-    let pruned = snapshot
+    let exact = snapshot
         .text
-        .similar_to_profile_pooled(&profile, &[1], 10, super::QUERY_TERMS);
+        .similar_to_profile(&profile, &[1], 10, &|_| true);
+    let pruned =
+        snapshot
+            .text
+            .similar_to_profile_pooled(&profile, &[1], 10, super::QUERY_TERMS, &|_| true);
     assert_eq!(exact.first().map(|h| h.0), Some(11));
     assert_eq!(pruned.first().map(|h| h.0), Some(11));
     for (id, score) in &pruned {
@@ -274,4 +277,49 @@ fn on_a_large_catalog_the_seeds_distinctive_words_find_the_same_neighbour() {
         pruned.iter().all(|(id, _)| *id != 1),
         "the seed is not its own neighbour"
     );
+}
+
+#[test]
+fn a_guilds_own_papers_change_nothing_for_the_global_catalog_or_another_guild() {
+    let mut base = catalog();
+    for (id, text) in [
+        (11, "protein structure models from sequence"),
+        (12, "folding prediction benchmarks for structure"),
+        (13, "protein design with learned energy"),
+    ] {
+        base.papers.push(paper(id, text, text));
+        base.sources.push(source(id, 0, 1, None));
+    }
+    // Guild 7's own list repeats the seed's words many times over (moving their rarity and
+    // the catalog's mean, were its papers counted) and uses new ones.
+    let mut with_guild = base.clone();
+    for i in 0..30 {
+        let text = format!("protein folding protein structure variant{i} quokka");
+        with_guild.papers.push(paper(100 + i, &text, &text));
+        with_guild
+            .sources
+            .push(source(100 + i, 7, 9, Some("Guild list")));
+    }
+    let before = Snapshot::build(&base, 1);
+    let after = Snapshot::build(&with_guild, 2);
+    let suggest = |snapshot: &Snapshot, scope: u64| -> Vec<(i64, f32, String)> {
+        let ask = Ask {
+            scope: Scope(scope),
+            seeds: &[1],
+            limit: 5,
+            ..Ask::default()
+        };
+        snapshot
+            .suggest(&ask)
+            .iter()
+            .map(|s| (s.paper_id, s.score, s.why.text()))
+            .collect()
+    };
+    for scope in [0, 8] {
+        let seen = suggest(&before, scope);
+        assert!(seen.len() >= 2, "{seen:?}");
+        assert_eq!(seen, suggest(&after, scope), "scope {scope}");
+    }
+    let own = suggest(&after, 7);
+    assert!(own.iter().any(|(id, _, _)| *id >= 100), "{own:?}");
 }

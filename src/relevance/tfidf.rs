@@ -22,6 +22,9 @@ pub struct TfIdf {
     vocab: HashMap<String, u32>,
     /// Term number → the word most often written for it, for "why" lines.
     display: Vec<String>,
+    /// Term number → its stem: ties between terms are broken by it, not by the term's
+    /// number, which depends on which papers happened to come first.
+    stems: Vec<String>,
     idf: Vec<f32>,
     /// `tf_log[tf] = 1 + ln tf`, for `tf` in `0..=MAX_TF` (entry 0 unused).
     tf_log: Vec<f32>,
@@ -65,29 +68,47 @@ impl TfIdf {
     /// Indexes `(paper id, text)` pairs; the text is normally title and abstract joined.
     /// A repeated id is one document whose text is all its pieces together.
     pub fn build<I: IntoIterator<Item = (i64, String)>>(docs: I) -> TfIdf {
+        TfIdf::build_scoped(docs.into_iter().map(|(id, text)| (id, text, true)))
+    }
+
+    /// [`TfIdf::build`] where only documents marked `true` count for the statistics (word
+    /// rarity, the catalog's mean, display words). The others (a guild's own papers) are
+    /// indexed with those statistics, so adding them changes nothing for anyone else.
+    pub fn build_scoped<I: IntoIterator<Item = (i64, String, bool)>>(docs: I) -> TfIdf {
         let tokenizer = Tokenizer::default();
         let mut vocab: HashMap<String, u32> = HashMap::new();
-        // Word → (term, times seen): the display form is each term's most common word.
-        let mut spellings: HashMap<String, (u32, u32)> = HashMap::new();
+        // Word → (term, times seen in counted documents, in all): the display form is each
+        // term's most common word in counted documents (in all, for a term only others use).
+        let mut spellings: HashMap<String, (u32, u32, u32)> = HashMap::new();
         let mut ids = Vec::new();
         let mut doc_of: HashMap<i64, u32> = HashMap::new();
         let mut counts: Vec<HashMap<u32, u32>> = Vec::new();
-        for (id, text) in docs {
+        let mut counted: Vec<bool> = Vec::new();
+        for (id, text, counts_for_stats) in docs {
             let d = *doc_of.entry(id).or_insert_with(|| {
                 ids.push(id);
                 counts.push(HashMap::new());
+                counted.push(false);
                 (ids.len() - 1) as u32
             });
+            counted[d as usize] |= counts_for_stats;
             for token in tokenizer.tokens(&text) {
                 let next = vocab.len() as u32;
                 let term = *vocab.entry(token.stem).or_insert(next);
                 *counts[d as usize].entry(term).or_insert(0) += 1;
-                spellings.entry(token.word).or_insert((term, 0)).1 += 1;
+                let seen = spellings.entry(token.word).or_insert((term, 0, 0));
+                seen.1 += u32::from(counts_for_stats);
+                seen.2 += 1;
             }
         }
         let n_terms = vocab.len();
-        let mut display = vec![(String::new(), 0u32); n_terms];
-        for (word, (term, seen)) in spellings {
+        let mut stems = vec![String::new(); n_terms];
+        for (stem, term) in vocab.iter() {
+            stems[*term as usize] = stem.clone();
+        }
+        let mut display = vec![(String::new(), (0u32, 0u32)); n_terms];
+        for (word, (term, in_counted, in_all)) in spellings {
+            let seen = (in_counted, if in_counted == 0 { in_all } else { 0 });
             let best = &mut display[term as usize];
             if seen > best.1 || (seen == best.1 && word < best.0) {
                 *best = (word, seen);
@@ -100,20 +121,23 @@ impl TfIdf {
         let mut doc_start = Vec::with_capacity(ids.len() + 1);
         let mut doc_terms = Vec::new();
         let mut doc_tf = Vec::new();
+        // Documents with the term: counted ones for its rarity, all for its postings.
         let mut df = vec![0u32; n_terms];
+        let mut postings = vec![0usize; n_terms];
         doc_start.push(0);
-        for c in &counts {
+        for (c, &stats) in counts.iter().zip(&counted) {
             let mut terms: Vec<(u32, u32)> = c.iter().map(|(&t, &n)| (t, n)).collect();
             terms.sort_unstable();
             for (t, n) in terms {
-                df[t as usize] += 1;
+                df[t as usize] += u32::from(stats);
+                postings[t as usize] += 1;
                 doc_terms.push(t);
                 doc_tf.push(n.min(MAX_TF) as u8);
             }
             doc_start.push(doc_terms.len());
         }
         drop(counts);
-        let n_docs = ids.len() as f32;
+        let n_docs = counted.iter().filter(|c| **c).count().max(1) as f32;
         let idf: Vec<f32> = df
             .iter()
             .map(|&df| ((1.0 + n_docs) / (1.0 + df as f32)).ln() + 1.0)
@@ -122,8 +146,8 @@ impl TfIdf {
         // Postings by counting sort: documents are visited in order, so each list ascends.
         let mut post_start = Vec::with_capacity(n_terms + 1);
         post_start.push(0usize);
-        for &d in &df {
-            post_start.push(post_start.last().copied().unwrap_or(0) + d as usize);
+        for &n in &postings {
+            post_start.push(post_start.last().copied().unwrap_or(0) + n);
         }
         let mut fill = post_start.clone();
         let mut post_docs = vec![0u32; doc_terms.len()];
@@ -141,7 +165,7 @@ impl TfIdf {
                 fill[t] += 1;
             }
             let inv = if sq > 0.0 { 1.0 / sq.sqrt() } else { 0.0 };
-            for i in doc_start[d]..doc_start[d + 1] {
+            for i in (doc_start[d]..doc_start[d + 1]).filter(|_| counted[d]) {
                 let t = doc_terms[i] as usize;
                 mean[t] += tf_log[doc_tf[i] as usize] * idf[t] * inv / n_docs;
             }
@@ -152,6 +176,7 @@ impl TfIdf {
             tokenizer,
             vocab,
             display: display.into_iter().map(|(w, _)| w).collect(),
+            stems,
             idf,
             tf_log,
             ids,
@@ -185,6 +210,11 @@ impl TfIdf {
     /// The `k` documents most similar to `text` by cosine, best first (ties by id).
     /// Words the catalog never uses are ignored; no shared word means no result.
     pub fn query(&self, text: &str, k: usize) -> Vec<(i64, f32)> {
+        self.query_where(text, k, &|_| true)
+    }
+
+    /// [`TfIdf::query`] among the documents `keep` accepts.
+    pub fn query_where(&self, text: &str, k: usize, keep: &dyn Fn(i64) -> bool) -> Vec<(i64, f32)> {
         let mut counts: HashMap<u32, u32> = HashMap::new();
         for stem in self.tokenizer.stems(text) {
             if let Some(&t) = self.vocab.get(&stem) {
@@ -200,7 +230,7 @@ impl TfIdf {
                 )
             })
             .collect();
-        self.rank(normalized(vector), &[], k)
+        self.rank(normalized(vector), &[], k, keep)
     }
 
     /// The `k` documents most similar to the centroid of `ids` (the mean of their unit
@@ -208,7 +238,7 @@ impl TfIdf {
     pub fn similar_to(&self, ids: &[i64], k: usize) -> Vec<(i64, f32)> {
         let docs = self.docs(ids);
         let sum = self.vector_sum(&docs);
-        self.rank(normalized(sum.into_iter().collect()), &docs, k)
+        self.rank(normalized(sum.into_iter().collect()), &docs, k, &|_| true)
     }
 
     /// What the papers `ids` say that the catalog at large does not: the mean of their
@@ -226,18 +256,27 @@ impl TfIdf {
             .map(|(t, w)| (t, w / n - self.mean[t as usize]))
             .filter(|(_, w)| *w > 0.0)
             .collect();
-        v.sort_by(|x, y| by_score_then(x.1, y.1, x.0, y.0));
+        v.sort_by(|x, y| {
+            by_score_then(
+                x.1,
+                y.1,
+                &self.stems[x.0 as usize],
+                &self.stems[y.0 as usize],
+            )
+        });
         Profile(normalized(v))
     }
 
-    /// The `k` documents most similar to `profile`, best first, never one of `exclude`.
+    /// The `k` documents most similar to `profile` among those `keep` accepts, best first,
+    /// never one of `exclude`.
     pub fn similar_to_profile(
         &self,
         profile: &Profile,
         exclude: &[i64],
         k: usize,
+        keep: &dyn Fn(i64) -> bool,
     ) -> Vec<(i64, f32)> {
-        self.rank(profile.0.clone(), &self.docs(exclude), k)
+        self.rank(profile.0.clone(), &self.docs(exclude), k, keep)
     }
 
     /// [`TfIdf::similar_to_profile`] on a large catalog: the `k` documents nearest to the
@@ -251,8 +290,9 @@ impl TfIdf {
         exclude: &[i64],
         k: usize,
         terms: usize,
+        keep: &dyn Fn(i64) -> bool,
     ) -> Vec<(i64, f32)> {
-        let found = self.rank(profile.truncated(terms).0, &self.docs(exclude), k);
+        let found = self.rank(profile.truncated(terms).0, &self.docs(exclude), k, keep);
         let weights: HashMap<u32, f32> = profile.0.iter().copied().collect();
         let mut hits: Vec<(i64, f32)> = found
             .into_iter()
@@ -298,7 +338,14 @@ impl TfIdf {
             .doc_vector(db)
             .filter_map(|(t, w)| weights.get(&t).map(|p| (t, p * w)))
             .collect();
-        shared.sort_by(|x, y| by_score_then(x.1, y.1, x.0, y.0));
+        shared.sort_by(|x, y| {
+            by_score_then(
+                x.1,
+                y.1,
+                &self.stems[x.0 as usize],
+                &self.stems[y.0 as usize],
+            )
+        });
         shared
             .into_iter()
             .take(n)
@@ -317,7 +364,15 @@ impl TfIdf {
     }
 
     /// Cosine of a unit query vector against every document sharing a term, top `k`.
-    fn rank(&self, query: Sparse, exclude: &[u32], k: usize) -> Vec<(i64, f32)> {
+    /// Only documents `keep` accepts count, so what a caller may not see never takes the
+    /// place of what it may.
+    fn rank(
+        &self,
+        query: Sparse,
+        exclude: &[u32],
+        k: usize,
+        keep: &dyn Fn(i64) -> bool,
+    ) -> Vec<(i64, f32)> {
         if k == 0 || query.is_empty() {
             return Vec::new();
         }
@@ -339,6 +394,7 @@ impl TfIdf {
             .into_iter()
             .filter(|d| !exclude.contains(d) && score[*d as usize] > 0.0)
             .map(|d| (self.ids[d as usize], score[d as usize]))
+            .filter(|(id, _)| keep(*id))
             .collect();
         let order = |x: &(i64, f32), y: &(i64, f32)| by_score_then(x.1, y.1, x.0, y.0);
         if hits.len() > k {

@@ -132,7 +132,7 @@ fn a_profile_leaves_out_what_the_whole_catalog_says() {
     assert!(!index
         .profile_terms(&profile, 102, 5)
         .contains(&"learning".to_owned()));
-    let hits = index.similar_to_profile(&profile, &[100, 101], 3);
+    let hits = index.similar_to_profile(&profile, &[100, 101], 3, &|_| true);
     assert_eq!(hits[0].0, 103, "{hits:?}");
     assert!(!ids(&hits).contains(&102), "{hits:?}");
     assert!(!ids(&hits).contains(&100) && !ids(&hits).contains(&101));
