@@ -195,3 +195,21 @@ fn twenty_thousand_documents_build_and_answer() {
     assert_eq!(index.query("protein topic17", 10).len(), 10);
     assert_eq!(index.similar_to(&[1, 2, 3], 10).len(), 10);
 }
+
+#[test]
+fn what_keep_refuses_never_takes_a_place() {
+    // Ten close matches the caller may not see, then three it may: all three come back,
+    // in order, however many refused ones rank above them.
+    let mut docs: Vec<(i64, String)> = (0..10)
+        .map(|i| (i, format!("protein folding protein folding variant{i}")))
+        .collect();
+    docs.push((20, "protein folding structure".to_owned()));
+    docs.push((21, "protein structure".to_owned()));
+    docs.push((22, "protein sequence alignment tools".to_owned()));
+    let index = TfIdf::build(docs);
+    let keep = |id: i64| id >= 20;
+    let hits = index.query_where("protein folding", 3, &keep);
+    assert_eq!(ids(&hits), [20, 21, 22], "{hits:?}");
+    let all = index.query("protein folding", 3);
+    assert!(ids(&all).iter().all(|id| *id < 10), "{all:?}");
+}
