@@ -62,6 +62,11 @@ impl Profile {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// Term → weight, to score a document's terms against the profile.
+    fn weights(&self) -> HashMap<u32, f32> {
+        self.0.iter().copied().collect()
+    }
 }
 
 impl TfIdf {
@@ -293,7 +298,7 @@ impl TfIdf {
         keep: &dyn Fn(i64) -> bool,
     ) -> Vec<(i64, f32)> {
         let found = self.rank(profile.truncated(terms).0, &self.docs(exclude), k, keep);
-        let weights: HashMap<u32, f32> = profile.0.iter().copied().collect();
+        let weights = profile.weights();
         let mut hits: Vec<(i64, f32)> = found
             .into_iter()
             .filter_map(|(id, _)| {
@@ -333,7 +338,7 @@ impl TfIdf {
         let Some(&db) = self.doc_of.get(&b) else {
             return Vec::new();
         };
-        let weights: HashMap<u32, f32> = profile.0.iter().copied().collect();
+        let weights = profile.weights();
         let mut shared: Vec<(u32, f32)> = self
             .doc_vector(db)
             .filter_map(|(t, w)| weights.get(&t).map(|p| (t, p * w)))

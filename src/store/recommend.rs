@@ -83,7 +83,6 @@ pub async fn cites(conn: &mut SqliteConnection) -> sqlx::Result<Vec<CiteRow>> {
     .await
 }
 
-/// Papers the team's members wrote notes on (as that team) in `guild`.
 /// Papers `user` noted or marked read in `guild`, most recent first.
 pub async fn engaged_by_user(
     conn: &mut SqliteConnection,
