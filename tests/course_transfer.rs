@@ -7,7 +7,7 @@
 #[path = "support/cli.rs"]
 mod cli;
 
-use cli::paperclub;
+use cli::{paperclub, setup_course};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -39,27 +39,7 @@ fn course(d: &Path) {
     let classics = format!("{FIXTURES}/catalog/classics.bib");
     let post = format!("{FIXTURES}/notes/2026-03-10-alignment.md");
     ok(paperclub(d, &["import", &classics, &post]));
-    ok(paperclub(
-        d,
-        &[
-            "course",
-            "setup",
-            "--guild",
-            "7",
-            "--channel",
-            "42",
-            "--timezone",
-            "Europe/Berlin",
-            "--schedule",
-            "MON 09:00",
-            "--start",
-            "2026-03-01",
-            "--reminders",
-            "2",
-            "--session-minutes",
-            "90",
-        ],
-    ));
+    setup_course(d, "7", &["--reminders", "2", "--session-minutes", "90"]);
     ok(paperclub(d, &["session", "--guild", "7", "import", &post]));
     ok(paperclub(
         d,

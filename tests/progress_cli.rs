@@ -5,7 +5,7 @@
 #[path = "support/cli.rs"]
 mod cli;
 
-use cli::{ok, paperclub};
+use cli::{ok, paperclub, setup_course};
 use std::path::Path;
 
 const POST: &str = concat!(
@@ -14,23 +14,7 @@ const POST: &str = concat!(
 );
 
 fn course(d: &Path, guild: &str) {
-    ok(paperclub(
-        d,
-        &[
-            "course",
-            "--guild",
-            guild,
-            "setup",
-            "--channel",
-            "42",
-            "--timezone",
-            "Europe/Berlin",
-            "--schedule",
-            "MON 09:00",
-            "--start",
-            "2026-03-01",
-        ],
-    ));
+    setup_course(d, guild, &[]);
     ok(paperclub(d, &["session", "--guild", guild, "import", POST]));
 }
 

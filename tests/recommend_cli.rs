@@ -5,7 +5,7 @@
 #[path = "support/cli.rs"]
 mod cli;
 
-use cli::{ok, paperclub};
+use cli::{ok, paperclub, setup_course};
 use serde_json::Value;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
@@ -62,23 +62,7 @@ fn recommend_in_a_guild_with_a_course_puts_its_readings_first_with_their_week() 
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path();
     ok(paperclub(data, &["import", &format!("{FIXTURES}/catalog")]));
-    ok(paperclub(
-        data,
-        &[
-            "course",
-            "--guild",
-            "7",
-            "setup",
-            "--channel",
-            "42",
-            "--timezone",
-            "Europe/Berlin",
-            "--schedule",
-            "MON 09:00",
-            "--start",
-            "2026-03-01",
-        ],
-    ));
+    setup_course(data, "7", &[]);
     ok(paperclub(
         data,
         &[

@@ -8,7 +8,7 @@
 #[path = "support/cli.rs"]
 mod cli;
 
-use cli::{ok, paperclub, stdout};
+use cli::{ok, paperclub, setup_course, stdout};
 use std::path::Path;
 use std::process::Output;
 
@@ -37,23 +37,7 @@ fn slot(data: &Path, guild: &str, user: Option<&str>, rest: &[&str]) -> Output {
 /// The scaling week (Kaplan required, Hoffmann optional), teams team-1 (Alice) and
 /// team-2 (Bob), one slot per team.
 fn course(data: &Path, guild: &str) {
-    let setup = [
-        "course",
-        "--guild",
-        guild,
-        "setup",
-        "--channel",
-        "42",
-        "--timezone",
-        "Europe/Berlin",
-        "--schedule",
-        "MON 09:00",
-        "--start",
-        "2026-03-01",
-        "--slots-per-team",
-        "1",
-    ];
-    ok(paperclub(data, &setup));
+    setup_course(data, guild, &["--slots-per-team", "1"]);
     let post = format!("{FIXTURES}/course/2026-03-03-scaling.md");
     ok(paperclub(
         data,

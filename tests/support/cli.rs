@@ -36,3 +36,24 @@ pub fn ok(out: Output) -> String {
     );
     stdout(&out)
 }
+
+/// `course setup` for `guild` as the course tests use it (channel 42, Mondays 09:00 Berlin,
+/// from 2026-03-01), with `extra` options.
+pub fn setup_course(data: &Path, guild: &str, extra: &[&str]) {
+    let mut args = vec![
+        "course",
+        "--guild",
+        guild,
+        "setup",
+        "--channel",
+        "42",
+        "--timezone",
+        "Europe/Berlin",
+        "--schedule",
+        "MON 09:00",
+        "--start",
+        "2026-03-01",
+    ];
+    args.extend_from_slice(extra);
+    ok(paperclub(data, &args));
+}
