@@ -105,6 +105,8 @@ pub struct Catalog {
     /// A shared lock on the data folder's `in-use.lock` for as long as this catalog lives:
     /// `paperclub restore` refuses while any process holds it.
     _in_use: Option<std::fs::File>,
+    /// Copies the write-ahead log into the database off the request path (on disk only).
+    checkpoints: Option<crate::store::checkpoint::Checkpointer>,
 }
 
 impl Catalog {
@@ -136,6 +138,9 @@ impl Catalog {
         let _guard = self.writer.lock().await;
         let index = Arc::clone(&self.index);
         let _ = tokio::task::spawn_blocking(move || index.finish()).await;
+        if let Some(c) = &self.checkpoints {
+            c.stop();
+        }
         self.pool.close().await;
     }
 

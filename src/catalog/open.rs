@@ -5,7 +5,7 @@
 
 use super::{sync, Catalog};
 use crate::search::SearchIndex;
-use crate::store::changes;
+use crate::store::{changes, checkpoint};
 use fs4::fs_std::FileExt;
 use sqlx::SqlitePool;
 use std::fs::{File, OpenOptions};
@@ -32,10 +32,13 @@ impl Catalog {
         in_use.lock_shared().map_err(|e| {
             anyhow::anyhow!("cannot lock {}: {e}", data_dir.join(IN_USE_LOCK).display())
         })?;
-        let pool = crate::store::connect(&data_dir.join("paperclub.db")).await?;
+        let db = data_dir.join("paperclub.db");
+        let pool = crate::store::connect(&db).await?;
+        let checkpoints = checkpoint::start(&db, checkpoint::EVERY).await?;
         let (index, stale) = SearchIndex::open(&data_dir.join("index"))?;
         let mut catalog = Catalog::new(pool, index);
         catalog._in_use = Some(in_use);
+        catalog.checkpoints = Some(checkpoints);
         if let Err(e) = catalog.bring_index_up_to_date(stale).await {
             tracing::warn!(error = %e, "search index not brought up to date; searches may miss recent changes");
         }
@@ -61,6 +64,7 @@ impl Catalog {
             tag_cache: RwLock::new(std::collections::HashMap::new()),
             freshness: sync::Freshness::default(),
             _in_use: None,
+            checkpoints: None,
         }
     }
 

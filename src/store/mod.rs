@@ -5,6 +5,7 @@
 pub mod backup;
 pub mod bulk;
 pub mod changes;
+pub mod checkpoint;
 pub mod courses;
 pub mod notes;
 pub mod paged;
@@ -49,6 +50,9 @@ async fn open(options: SqliteConnectOptions, max: u32) -> anyhow::Result<SqliteP
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10))
+        // A background task copies the log into the database (`checkpoint`), so that
+        // no request pays for it; a commit does only when the task falls far behind.
+        .pragma("wal_autocheckpoint", checkpoint::BACKSTOP.to_string())
         // 32 MB of page cache per connection (default 2 MB): a large import's transaction
         // then stays in memory until commit instead of spilling pages early.
         .pragma("cache_size", "-32768");
