@@ -229,4 +229,27 @@ mod tests {
         assert_eq!(spread.assign(2), [Some(0), None]);
         assert_eq!(spread.assign(3), [Some(0), Some(0)]);
     }
+
+    #[test]
+    fn the_papers_left_over_go_where_a_team_has_the_fewest_papers_that_week() {
+        // Session 1 has four open papers for two teams, so two of them are doubles
+        // whatever happens. Team a has fewer slots, yet the fourth paper goes to team b:
+        // two teams with two papers that week rather than team a with three.
+        let open = [(1, 1), (1, 2), (1, 3), (1, 4), (2, 5)];
+        let held = [0, 3];
+        let busy = HashSet::from([(1, 8), (1, 9)]);
+        let spread = Spread {
+            open: &open,
+            held: &held,
+            busy: &busy,
+        };
+        let mut owner = spread.assign(4);
+        assert_eq!(owner, [Some(0), Some(1), None, None, Some(0)]);
+        spread.place_rest(&mut owner, 10);
+        assert_eq!(owner, [Some(0), Some(1), Some(0), Some(1), Some(0)]);
+        // When only team a has room, it takes both: a slot filled before a triple avoided.
+        let mut owner = spread.assign(4);
+        spread.place_rest(&mut owner, 4);
+        assert_eq!(owner, [Some(0), Some(1), Some(0), Some(0), Some(0)]);
+    }
 }
