@@ -1,9 +1,9 @@
 //! Presentation slots on the command line, one process per command: a claim and the
 //! refusals that follow it (taken, limit, a date on no session), a student's swap confirmed
-//! by both teams in separate processes, autofill previewed then applied with `--apply`,
-//! the `.ics` written with `--out`, a refused session length and the hour kept by a course
-//! from before session lengths, what skipping a week does to
-//! its presentations (with and without `--shift`), and guild isolation.
+//! by both teams in separate processes, autofill previewed then applied with `--apply` and
+//! naming the weeks a team presents twice, the `.ics` written with `--out`, a refused
+//! session length and the hour kept by a course from before session lengths, what skipping
+//! a week does to its presentations (with and without `--shift`), and guild isolation.
 
 #[path = "support/cli.rs"]
 mod cli;
@@ -197,6 +197,34 @@ fn autofill_shows_the_plan_and_changes_nothing_until_apply() {
     assert!(list.contains("team-1: 1 · team-2: 1"), "{list}");
     let student = refused(slot(data, GUILD, Some(ALICE), &["autofill", "--apply"]));
     assert!(student.contains("Only instructors"), "{student}");
+}
+
+#[test]
+fn autofill_names_each_week_a_team_presents_twice_when_no_plan_avoids_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path();
+    // One team, two weeks of two readings each, room for all four: both weeks double.
+    setup_course(data, GUILD, &["--slots-per-team", "4"]);
+    for post in ["2026-03-03-scaling.md", "2026-03-10-alignment.md"] {
+        let post = format!("{FIXTURES}/course/{post}");
+        ok(paperclub(
+            data,
+            &["session", "--guild", GUILD, "import", &post],
+        ));
+    }
+    ok(paperclub(
+        data,
+        &["team", "--guild", GUILD, "create", "team-1"],
+    ));
+    let preview = ok(slot(data, GUILD, None, &["autofill"]));
+    assert!(preview.contains("Autofill: 4 slot(s)"), "{preview}");
+    assert!(
+        preview.contains(
+            "present twice (as few as any plan allows): team `team-1` in week 1, \
+             team `team-1` in week 2."
+        ),
+        "{preview}"
+    );
 }
 
 fn session(data: &Path, guild: &str, rest: &[&str]) -> String {

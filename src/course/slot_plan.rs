@@ -1,8 +1,9 @@
 //! `/slot autofill`: a deterministic plan that gives every open slot (a reading of a
 //! coming, not skipped session that nobody presents) to a team within the course's limit,
 //! the team with the fewest slots first (ties by team name), and no team twice in a week
-//! unless no plan avoids it ([`super::slot_spread`]). Existing claims are kept, so the
-//! teams' counts end up close (at most one apart when the weeks allow it).
+//! unless no plan avoids it; then with as few second papers in a week as any plan that
+//! fills as many slots ([`super::slot_spread`]). Existing claims are kept, so the teams'
+//! counts end up close (at most one apart when the weeks allow it).
 //! The plan's fingerprint travels in the Apply button: applying recomputes the plan and
 //! refuses when it is no longer the one shown, so nothing about it is held in memory.
 
@@ -35,15 +36,16 @@ pub struct Plan {
     pub counts: Vec<(Team, usize)>,
     /// Open slots the plan leaves open (every team at the limit).
     pub left_open: usize,
-    /// Fills that give a team a second paper in a week: only when no plan avoids it.
+    /// Fills that give a team a second (or later) paper in a week: as few as any plan
+    /// that fills as many slots has.
     pub doubled: Vec<Planned>,
     pub fingerprint: u64,
 }
 
 /// The plan over `sessions`, the existing `slots` and the `teams` (in name order): the
-/// most slots the limit allows, each team at most once a week when some plan manages that
-/// (the lowest per-team maximum that does), else the plain fewest-slots-first plan with the
-/// doubled weeks named.
+/// most slots the limit allows, each team at most once a week as far as any plan manages
+/// (under the lowest per-team maximum that does), the papers that cannot avoid a double
+/// placed after, with the doubled weeks named.
 pub fn plan(
     sessions: &[Session],
     slots: &[Slot],
@@ -69,14 +71,13 @@ pub fn plan(
             Some((team, s.session_id))
         })
         .collect();
-    let fewest_first = fewest_first(&open, &held, limit as usize);
-    let want = fewest_first.iter().flatten().count();
     let spread = Spread {
         open: &open,
         held: &held,
         busy: &busy,
     };
-    let owner = once_a_week(&spread, want, limit as usize).unwrap_or(fewest_first);
+    let mut owner = once_a_week(&spread, limit as usize);
+    spread.place_rest(&mut owner, limit as usize);
     let mut counts: Vec<(Team, usize)> = teams.iter().cloned().zip(held).collect();
     let mut fills = Vec::new();
     for (&(session_id, paper_id), team) in open.iter().zip(&owner) {
@@ -100,43 +101,24 @@ pub fn plan(
     }
 }
 
-/// The plan that fills `want` slots with no team twice in a week under the lowest
-/// per-team cap that allows it (a higher cap never fills fewer, so a binary search finds
-/// it); `None` when even the course's limit does not allow it.
-fn once_a_week(spread: &Spread<'_>, want: usize, limit: usize) -> Option<Vec<Option<usize>>> {
+/// The most papers that can go out with no team twice in a week, under the lowest
+/// per-team cap that still places that many (a higher cap never places fewer, so a binary
+/// search finds it; the lower the cap, the closer the counts).
+fn once_a_week(spread: &Spread<'_>, limit: usize) -> Vec<Option<usize>> {
     let fills = |owner: &[Option<usize>]| owner.iter().flatten().count();
     let mut best = spread.assign(limit);
-    if fills(&best) < want {
-        return None;
-    }
+    let most = fills(&best);
     let (mut lo, mut hi) = (0, limit);
     while hi - lo > 1 {
         let mid = (lo + hi) / 2;
         let owner = spread.assign(mid);
-        if fills(&owner) == want {
+        if fills(&owner) == most {
             (hi, best) = (mid, owner);
         } else {
             lo = mid;
         }
     }
-    Some(best)
-}
-
-/// Each open paper in turn to the first team (in name order) among those with the fewest
-/// slots, within the limit, whatever the week.
-fn fewest_first(open: &[(i64, i64)], held: &[usize], limit: usize) -> Vec<Option<usize>> {
-    let mut counts = held.to_vec();
-    open.iter()
-        .map(|_| {
-            let (t, n) = counts
-                .iter_mut()
-                .enumerate()
-                .filter(|(_, n)| **n < limit)
-                .min_by_key(|(_, n)| **n)?;
-            *n += 1;
-            Some(t)
-        })
-        .collect()
+    best
 }
 
 /// The fills that give a team a second paper in a session (with a claim or another fill).

@@ -3,8 +3,10 @@
 //! team up to a cap), grown one paper at a time along augmenting paths, so an earlier
 //! choice is undone when a later paper needs it. Among the teams a paper can reach, the one
 //! with the fewest slots wins (ties by name order), which keeps the counts balanced.
+//! The papers the flow cannot place without a double are placed after it, each costing
+//! exactly one double, which is the fewest any plan filling as many slots can have.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 /// The problem: open papers (with their session), in the order to fill them; how many
 /// slots each team holds already; the sessions where a team presents already.
@@ -80,6 +82,40 @@ impl Spread<'_> {
             }
         }
         state.owner
+    }
+
+    /// Gives each paper `owner` leaves open to a team with room under `limit`: the one
+    /// with the fewest papers in that session (a double before a triple), then the fewest
+    /// slots, then name order; stops when every team is at the limit.
+    ///
+    /// Why this has the fewest doubles when `owner` is [`Spread::assign`]'s answer under a
+    /// cap that places as many papers as `limit` does: a paper still open then has no team
+    /// with room and a free session (placing it there would make the flow longer), so each
+    /// paper placed here is one double, `fills - placed by the flow` in all. Any plan
+    /// filling as many slots has at least that many, since its first paper of each team in
+    /// each session, on its own, is a double-free plan the flow cannot beat.
+    pub fn place_rest(&self, owner: &mut [Option<usize>], limit: usize) {
+        let mut load = self.held.to_vec();
+        let mut in_session: HashMap<(usize, i64), usize> =
+            self.busy.iter().map(|&cell| (cell, 1)).collect();
+        for (&(s, _), t) in self.open.iter().zip(owner.iter()) {
+            if let Some(t) = *t {
+                load[t] += 1;
+                *in_session.entry((t, s)).or_default() += 1;
+            }
+        }
+        for (&(s, _), slot) in self.open.iter().zip(owner.iter_mut()) {
+            if slot.is_some() {
+                continue;
+            }
+            let pick = (0..load.len())
+                .filter(|&t| load[t] < limit)
+                .min_by_key(|&t| (in_session.get(&(t, s)).copied().unwrap_or(0), load[t], t));
+            let Some(t) = pick else { break };
+            *slot = Some(t);
+            load[t] += 1;
+            *in_session.entry((t, s)).or_default() += 1;
+        }
     }
 }
 
@@ -192,5 +228,28 @@ mod tests {
         };
         assert_eq!(spread.assign(2), [Some(0), None]);
         assert_eq!(spread.assign(3), [Some(0), Some(0)]);
+    }
+
+    #[test]
+    fn the_papers_left_over_go_where_a_team_has_the_fewest_papers_that_week() {
+        // Session 1 has four open papers for two teams, so two of them are doubles
+        // whatever happens. Team a has fewer slots, yet the fourth paper goes to team b:
+        // two teams with two papers that week rather than team a with three.
+        let open = [(1, 1), (1, 2), (1, 3), (1, 4), (2, 5)];
+        let held = [0, 3];
+        let busy = HashSet::from([(1, 8), (1, 9)]);
+        let spread = Spread {
+            open: &open,
+            held: &held,
+            busy: &busy,
+        };
+        let mut owner = spread.assign(4);
+        assert_eq!(owner, [Some(0), Some(1), None, None, Some(0)]);
+        spread.place_rest(&mut owner, 10);
+        assert_eq!(owner, [Some(0), Some(1), Some(0), Some(1), Some(0)]);
+        // When only team a has room, it takes both: a slot filled before a triple avoided.
+        let mut owner = spread.assign(4);
+        spread.place_rest(&mut owner, 4);
+        assert_eq!(owner, [Some(0), Some(1), Some(0), Some(0), Some(0)]);
     }
 }

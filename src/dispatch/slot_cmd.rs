@@ -386,7 +386,7 @@ async fn autofill_reply(
             })
             .collect();
         content.push_str(&format!(
-            "\n⚠ No plan gives every team at most one paper a week, so some present twice: {}.",
+            "\n⚠ No plan gives every team at most one paper a week, so some present twice (as few as any plan allows): {}.",
             twice.join(", ")
         ));
     }
