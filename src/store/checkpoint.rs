@@ -26,8 +26,8 @@ use std::time::Duration;
 /// default, whose checkpoints come twice as often, and 99–100 ms at 8,000 pages.
 pub const BACKSTOP: u32 = 2000;
 
-/// How often the log is copied into the database. At a hundred small writes a second the
-/// log then stays under a few hundred pages.
+/// How often the log is copied into the database: a hundred writes a second of a few pages
+/// each add some 150 pages between two checkpoints.
 pub const EVERY: Duration = Duration::from_millis(500);
 
 /// The running task; dropping it stops the checkpoints (the pool's last connection to
