@@ -115,8 +115,15 @@ impl Snapshot {
                 text.extend(node(&id).map(|n| (n, s)));
             }
         }
-        if let Some(words) = ask.text.filter(|t| !t.trim().is_empty()) {
-            for (id, s) in self.text.query_where(words, TEXT_CANDIDATES, &sees) {
+        let asked = ask
+            .text
+            .map(|words| self.text.text_profile(words))
+            .unwrap_or_default();
+        if !asked.is_empty() {
+            for (id, s) in self
+                .text
+                .similar_to_profile(&asked, &[], TEXT_CANDIDATES, &sees)
+            {
                 if let Some(n) = node(&id) {
                     let e = text.entry(n).or_insert(0.0);
                     *e = e.max(s);
@@ -141,11 +148,18 @@ impl Snapshot {
             .take(ask.limit)
             .map(|s| {
                 let id = graph.ids[s.node as usize];
-                let terms = if s.text > 0.0 && !profile.is_empty() {
-                    self.text.profile_terms(&profile, id, 3)
-                } else {
-                    Vec::new()
-                };
+                // The seeds' words first, then the asked words, each named once.
+                let mut terms = Vec::new();
+                if s.text > 0.0 {
+                    for t in [&profile, &asked]
+                        .into_iter()
+                        .flat_map(|p| self.text.profile_terms(p, id, 3))
+                    {
+                        if !terms.contains(&t) {
+                            terms.push(t);
+                        }
+                    }
+                }
                 Suggestion {
                     paper_id: id,
                     score: s.score,

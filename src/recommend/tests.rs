@@ -212,6 +212,32 @@ fn the_why_line_names_rare_tags_citations_groupings_and_terms() {
 }
 
 #[test]
+fn a_text_ask_names_the_asked_words_each_paper_shares() {
+    let snapshot = Snapshot::build(&catalog(), 1);
+    let ask = Ask {
+        text: Some("molecules and proteins"),
+        limit: 10,
+        ..Ask::default()
+    };
+    let found = snapshot.suggest(&ask);
+    let why = |id: i64| {
+        found
+            .iter()
+            .find(|s| s.paper_id == id)
+            .map(|s| s.why.text())
+            .unwrap_or_default()
+    };
+    // Paper 6 is on graph neural networks for molecules, paper 1 on protein folding.
+    assert_eq!(why(6), "terms: molecules", "{found:?}");
+    assert_eq!(why(1), "terms: protein", "{found:?}");
+    assert_eq!(
+        found.len(),
+        2,
+        "only papers sharing an asked word: {found:?}"
+    );
+}
+
+#[test]
 fn the_ratio_interval_spans_the_ratio_and_is_repeatable() {
     use super::eval::{ratio_interval, PostResult};
     let post = |recall: f64, baseline_recall: f64| PostResult {

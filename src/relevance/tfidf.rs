@@ -220,13 +220,20 @@ impl TfIdf {
 
     /// [`TfIdf::query`] among the documents `keep` accepts.
     pub fn query_where(&self, text: &str, k: usize, keep: &dyn Fn(i64) -> bool) -> Vec<(i64, f32)> {
+        self.rank(self.text_profile(text).0, &[], k, keep)
+    }
+
+    /// `text` as a query: its unit TF-IDF vector, heaviest word first, so that
+    /// [`TfIdf::profile_terms`] can say which of its words a document shares. Words the
+    /// catalog never uses are left out.
+    pub fn text_profile(&self, text: &str) -> Profile {
         let mut counts: HashMap<u32, u32> = HashMap::new();
         for stem in self.tokenizer.stems(text) {
             if let Some(&t) = self.vocab.get(&stem) {
                 *counts.entry(t).or_insert(0) += 1;
             }
         }
-        let vector: Sparse = counts
+        let mut vector: Sparse = counts
             .into_iter()
             .map(|(t, n)| {
                 (
@@ -235,7 +242,15 @@ impl TfIdf {
                 )
             })
             .collect();
-        self.rank(normalized(vector), &[], k, keep)
+        vector.sort_by(|x, y| {
+            by_score_then(
+                x.1,
+                y.1,
+                &self.stems[x.0 as usize],
+                &self.stems[y.0 as usize],
+            )
+        });
+        Profile(normalized(vector))
     }
 
     /// The `k` documents most similar to the centroid of `ids` (the mean of their unit
