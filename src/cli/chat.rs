@@ -3,6 +3,7 @@
 //! rendered as text from the same reply model. Reads standard input line by line, so it
 //! works interactively and in scripts.
 
+use super::chat_values;
 use crate::app::App;
 use crate::cite::CiteFormat;
 use crate::course::{split_ids, CourseSettings, NewSession, SessionEdit};
@@ -186,20 +187,22 @@ pub fn parse_line(line: &str) -> ChatLine {
             .map(|(_, v)| v.clone())
             .filter(|v| !v.is_empty())
     };
-    let number = |name: &str| -> Result<Option<usize>, String> {
+    // The ranges Discord declares for these options (`limit` is 1 to 50 in `/paper search`,
+    // 1 to 20 in `/recommend`), so the chat refuses what the client would not send.
+    let number = |name: &str, max: u64| -> Result<Option<usize>, String> {
         get(name)
             .map(|v| {
-                v.parse::<usize>()
-                    .map_err(|_| format!("`{name}` must be a number, got `{v}`"))
+                chat_values::number_in(name, &v, 1, max)
+                    .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
             })
             .transpose()
     };
-    let page = match number("page") {
+    let page = match number("page", u64::MAX) {
         Ok(p) => p.unwrap_or(1).saturating_sub(1),
         Err(e) => return ChatLine::Invalid(e),
     };
     let request = match command.as_str() {
-        "paper search" => match number("limit") {
+        "paper search" => match number("limit", 50) {
             Ok(limit) => Request::Search {
                 query: get("query").unwrap_or_default(),
                 tag: get("tag"),
@@ -235,7 +238,7 @@ pub fn parse_line(line: &str) -> ChatLine {
                 format,
             }
         }
-        "recommend" => match number("limit") {
+        "recommend" => match number("limit", 20) {
             Ok(limit) => Request::Recommend(recommend_request(&get, limit)),
             Err(e) => return ChatLine::Invalid(e),
         },
@@ -306,7 +309,7 @@ pub fn parse_line(line: &str) -> ChatLine {
             }))
         }
         "session edit" | "session skip" | "session move" | "session remove" => {
-            let week = match number("week") {
+            let week = match number("week", u64::MAX) {
                 Ok(Some(w)) => w,
                 Ok(None) => return ChatLine::Invalid("Say which week: `week:3`.".into()),
                 Err(e) => return ChatLine::Invalid(e),
@@ -358,19 +361,17 @@ pub fn parse_line(line: &str) -> ChatLine {
 fn course_settings(get: &dyn Fn(&str) -> Option<String>) -> Result<CourseSettings, String> {
     let id = |name: &str| -> Result<Option<u64>, String> {
         get(name)
-            .map(|v| {
-                v.trim_matches(|c: char| !c.is_ascii_digit())
-                    .parse::<u64>()
-                    .map_err(|_| format!("`{name}` must be a Discord id, got `{v}`"))
-            })
+            .map(|v| chat_values::discord_id(name, &v))
             .transpose()
     };
-    let grace_hours = get("grace_hours")
-        .map(|v| {
-            v.parse::<u32>()
-                .map_err(|_| format!("`grace_hours` must be a number, got `{v}`"))
-        })
-        .transpose()?;
+    // Discord declares 0 to 336 grace hours; slots and minutes are checked, with their own
+    // message, by the course service, as for the command line.
+    let number = |name: &str, max: u64| -> Result<Option<u32>, String> {
+        get(name)
+            .map(|v| chat_values::number_in(name, &v, 0, max).map(|n| n as u32))
+            .transpose()
+    };
+    let grace_hours = number("grace_hours", 336)?;
     Ok(CourseSettings {
         channel: id("channel")?,
         timezone: get("timezone"),
@@ -386,18 +387,8 @@ fn course_settings(get: &dyn Fn(&str) -> Option<String>) -> Result<CourseSetting
             Some(v) => return Err(format!("`notes_public` is true or false, got `{v}`")),
         },
         reminders: get("reminders"),
-        slots_per_team: get("slots_per_team")
-            .map(|v| {
-                v.parse::<u32>()
-                    .map_err(|_| format!("`slots_per_team` must be a number, got `{v}`"))
-            })
-            .transpose()?,
-        session_minutes: get("session_minutes")
-            .map(|v| {
-                v.parse::<u32>()
-                    .map_err(|_| format!("`session_minutes` must be a number, got `{v}`"))
-            })
-            .transpose()?,
+        slots_per_team: number("slots_per_team", u32::MAX.into())?,
+        session_minutes: number("session_minutes", u32::MAX.into())?,
     })
 }
 
@@ -559,7 +550,7 @@ mod tests {
             }))
         );
         assert!(
-            matches!(parse_line("/course edit session_minutes:long"), ChatLine::Invalid(m) if m.contains("`session_minutes` must be a number"))
+            matches!(parse_line("/course edit session_minutes:long"), ChatLine::Invalid(m) if m.contains("`session_minutes` must be a whole number"))
         );
     }
 
@@ -575,6 +566,44 @@ mod tests {
             matches!(parse_line("/paper search x limit:ten"), ChatLine::Invalid(m) if m.contains("limit"))
         );
         assert_eq!(parse_line("   "), ChatLine::Empty);
+        assert_eq!(parse_line("/quit"), ChatLine::Quit);
+    }
+
+    #[test]
+    fn a_mistyped_id_or_number_is_refused_not_read_as_another() {
+        // Picking the digits out of `-1` once edited and deleted note 1.
+        for line in [
+            "/note edit note:-1 text:x",
+            "/note delete note:-1",
+            "/note publish note:1x",
+            "/slot confirm swap:-2",
+            "/notes export session:-2",
+            "/course setup channel:-7 timezone:UTC schedule:MON 09:00",
+            "/team create team-5 role:-55",
+        ] {
+            assert!(
+                matches!(parse_line(line), ChatLine::Invalid(ref m) if m.contains("must be")),
+                "{line}: {:?}",
+                parse_line(line)
+            );
+        }
+        assert_eq!(
+            request("/note delete note:#3"),
+            Request::Note(crate::dispatch::NoteRequest::Delete { note: 3 })
+        );
+        // Discord's client refuses a limit outside the option's range; so does the chat.
+        for line in [
+            "/paper search x limit:0",
+            "/paper search x limit:-5",
+            "/paper search x limit:51",
+            "/recommend tag:x limit:21",
+        ] {
+            assert!(
+                matches!(parse_line(line), ChatLine::Invalid(ref m) if m.contains("whole number from 1 to")),
+                "{line}: {:?}",
+                parse_line(line)
+            );
+        }
         assert_eq!(parse_line("/quit"), ChatLine::Quit);
     }
 }
