@@ -164,6 +164,20 @@ fn bad_course_settings_say_what_to_type_instead_and_store_nothing() {
             "never fires",
         ),
         (
+            vec!["--timezone", "Europe/Berlin", "--schedule", "MON 25:00"],
+            "`MON 25:00` is not a schedule I can read: `25:00` is not a time of day",
+        ),
+        (
+            vec![
+                "--timezone",
+                "Europe/Berlin",
+                "--schedule",
+                "MON 09:00",
+                "--start=-1",
+            ],
+            "`-1` is not a date",
+        ),
+        (
             vec![
                 "--timezone",
                 "Europe/Berlin",
@@ -184,6 +198,30 @@ fn bad_course_settings_say_what_to_type_instead_and_store_nothing() {
     }
     let info = paperclub(data.path(), &["course", "--guild", "7", "info"]);
     assert!(String::from_utf8_lossy(&info.stdout).contains("no course yet"));
+}
+
+#[test]
+fn a_file_that_is_no_course_post_is_named_and_the_reason_reads_without_escapes() {
+    let data = tempfile::tempdir().unwrap();
+    setup(data.path(), "7");
+    let list = data.path().join("my_list*.bib");
+    std::fs::write(
+        &list,
+        "@article{a2020, title={A}, author={B, C}, year={2020}}\n",
+    )
+    .unwrap();
+    let out = paperclub(
+        data.path(),
+        &["session", "--guild", "7", "import", list.to_str().unwrap()],
+    );
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(
+            "my\\_list\\*.bib: not a course post (it needs `---` front matter with a `title:`)"
+        ),
+        "{text}"
+    );
 }
 
 #[test]

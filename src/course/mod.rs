@@ -248,9 +248,9 @@ pub fn parse_reminder_days(text: &str) -> Result<Vec<u32>, String> {
             Ok(d) if (1..=28).contains(&d) => days.push(d),
             _ => {
                 return Err(format!(
-                "`{}` is not a number of days from 1 to 28; write reminders as `7,1`, or `none`.",
-                crate::markdown::escape(&crate::view::limits::truncate(part, 20))
-            ))
+                    "{} is not a number of days from 1 to 28; write reminders as `7,1`, or `none`.",
+                    crate::markdown::code(&crate::view::limits::truncate(part, 20))
+                ))
             }
         }
     }

@@ -249,8 +249,8 @@ pub(crate) fn apply(
     course.next_post_at = course.next_occurrence(now);
     if course.next_post_at.is_none() {
         return refuse(format!(
-            "The schedule `{}` never fires {}. Check the expression and the course dates.",
-            crate::markdown::escape(&course.schedule_input),
+            "The schedule {} never fires {}. Check the expression and the course dates.",
+            crate::markdown::code(&course.schedule_input),
             match course.end {
                 Some(end) => format!("between now and the course's end ({end})"),
                 None => "again".to_string(),
@@ -263,8 +263,8 @@ pub(crate) fn apply(
 fn parse_date(text: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").or_else(|_| {
         refuse(format!(
-            "`{}` is not a date; write it as YYYY-MM-DD, e.g. 2026-02-03.",
-            crate::markdown::escape(&crate::view::limits::truncate(text, 40))
+            "{} is not a date; write it as YYYY-MM-DD, e.g. 2026-02-03.",
+            crate::markdown::code(&crate::view::limits::truncate(text, 40))
         ))
     })
 }
@@ -284,8 +284,8 @@ pub fn parse_when(text: &str) -> Result<(NaiveDate, Option<NaiveTime>)> {
                 .or_else(|_| NaiveTime::parse_from_str(t, "%H:%M:%S"))
                 .or_else(|_| {
                     refuse(format!(
-                        "`{}` is not a time; write it as HH:MM, e.g. 14:00.",
-                        crate::markdown::escape(&crate::view::limits::truncate(t, 20))
+                        "{} is not a time; write it as HH:MM, e.g. 14:00.",
+                        crate::markdown::code(&crate::view::limits::truncate(t, 20))
                     ))
                 })?,
         ),
@@ -336,4 +336,24 @@ pub(crate) async fn load_sessions(
         .iter()
         .map(|r| Session::from_row(r, readings.remove(&r.id).unwrap_or_default()))
         .collect::<anyhow::Result<_>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refusal(r: Result<(NaiveDate, Option<NaiveTime>)>) -> String {
+        match r {
+            Err(CourseError::User(m)) => m,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_mistyped_date_or_time_is_quoted_as_typed_in_a_code_span() {
+        // Discord shows backslashes inside a code span as written, so no markdown escapes.
+        assert!(refusal(parse_when("-1")).starts_with("`-1` is not a date"));
+        assert!(refusal(parse_when("2026-03-03 *9:00")).starts_with("`*9:00` is not a time"));
+        assert!(refusal(parse_when("`x`")).starts_with("`'x'` is not a date"));
+    }
 }

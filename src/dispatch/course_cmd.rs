@@ -383,7 +383,9 @@ fn import_text(done: &[crate::course::SessionImport]) -> String {
     let mut out = String::new();
     for d in done {
         match (&d.error, d.date) {
-            (Some(e), _) => out.push_str(&format!("✗ {}\n", escape(e))),
+            // The file name is the uploader's; the reason is the bot's own markdown, with
+            // anything typed in it already in a code span.
+            (Some(e), _) => out.push_str(&format!("✗ {}: {e}\n", escape(&d.file))),
             (None, date) => out.push_str(&format!(
                 "✓ {}: “{}” on {} — {} required, {} optional readings\n",
                 escape(&d.file),

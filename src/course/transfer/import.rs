@@ -268,8 +268,11 @@ fn shift_days(file: &CourseFile, start: Option<&str>) -> Result<Duration> {
     };
     let Ok(new) = NaiveDate::parse_from_str(text, "%Y-%m-%d") else {
         return refuse(format!(
-            "`--start {}` is not a date; write it as YYYY-MM-DD.",
-            crate::markdown::escape(&crate::view::limits::truncate(text, 40))
+            "{} is not a date; write it as YYYY-MM-DD.",
+            crate::markdown::code(&format!(
+                "--start {}",
+                crate::view::limits::truncate(text, 40)
+            ))
         ));
     };
     let old = file
@@ -325,8 +328,8 @@ fn session_row(
         None => None,
         Some(t) => Some(NaiveTime::parse_from_str(t, "%H:%M").or_else(|_| {
             refuse(format!(
-                "`sessions[{i}].time` is `{}`; write it as HH:MM, e.g. 14:00.",
-                crate::markdown::escape(&crate::view::limits::truncate(t, 20))
+                "`sessions[{i}].time` is {}; write it as HH:MM, e.g. 14:00.",
+                crate::markdown::code(&crate::view::limits::truncate(t, 20))
             ))
         })?),
     };
