@@ -75,6 +75,9 @@ fn options_of(command: &str) -> Option<&'static [&'static str]> {
         c if super::team::chat_options(c).is_some() => super::team::chat_options(c)?,
         c if super::slot::chat_options(c).is_some() => super::slot::chat_options(c)?,
         c if super::progress::chat_options(c).is_some() => super::progress::chat_options(c)?,
+        c if super::chat_transfer::chat_options(c).is_some() => {
+            super::chat_transfer::chat_options(c)?
+        }
         _ => return None,
     })
 }
@@ -348,6 +351,7 @@ pub fn parse_line(line: &str) -> ChatLine {
         }
         other => match super::team::chat_request(other, &get)
             .or_else(|| super::slot::chat_request(other, &get))
+            .or_else(|| super::chat_transfer::chat_request(other, &get))
         {
             Some(Ok(r)) => r,
             Some(Err(e)) => return ChatLine::Invalid(e),

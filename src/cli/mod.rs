@@ -3,6 +3,7 @@
 
 mod bench;
 mod chat;
+mod chat_transfer;
 mod chat_values;
 mod course;
 mod data;
