@@ -177,8 +177,17 @@ fn chat_reads_commands_from_a_pipe_and_answers_like_the_bot() {
         "{text}"
     );
     assert!(text.contains("Kaplan, Jared, et al."), "{text}");
-    assert!(text.contains("Unknown command `/paper searhc`"), "{text}");
-    assert!(text.contains("Cannot read /nonexistent.md"), "{text}");
+    // A refused line is echoed like any other, so a script's reader sees which one it was.
+    assert!(
+        text.contains(
+            "> /paper searhc x\n`/paper` has no subcommand `searhc`; it has search, tag, show."
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("> /import file:/nonexistent.md\nCannot read /nonexistent.md"),
+        "{text}"
+    );
     // The example course: three weeks, readings found in the example catalog.
     assert!(String::from_utf8_lossy(&out.stderr).contains("example course"));
     assert!(text.contains("Schedule (3 weeks)"), "{text}");

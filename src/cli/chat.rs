@@ -136,6 +136,33 @@ fn split_options(rest: &str, names: &[&str]) -> Vec<(String, String)> {
     out
 }
 
+/// The subcommands of each command group, for a line that names none or a wrong one.
+const GROUPS: &[(&str, &str)] = &[
+    ("paper", "search, tag, show"),
+    (
+        "course",
+        "setup, edit, info, status, progress, export, import",
+    ),
+    ("session", "import, add, edit, skip, move, remove"),
+    ("team", "create, join, leave, list, members"),
+    ("note", "add, list, edit, delete, publish, history"),
+    ("notes", "export"),
+    (
+        "slot",
+        "claim, assign, release, swap, confirm, decline, list, export, autofill",
+    ),
+    ("read", "done, undo, list"),
+];
+
+fn unknown(command: &str) -> String {
+    let (group, sub) = command.split_once(' ').unwrap_or((command, ""));
+    match GROUPS.iter().find(|(g, _)| *g == group) {
+        Some((g, subs)) if sub.is_empty() => format!("`/{g}` needs a subcommand: {subs}."),
+        Some((g, subs)) => format!("`/{g}` has no subcommand `{sub}`; it has {subs}."),
+        None => format!("Unknown command `/{command}`; try `/help`."),
+    }
+}
+
 /// `/recommend`'s options: `paper:` and `papers:"k1 k2"` add up.
 fn recommend_request(
     get: &dyn Fn(&str) -> Option<String>,
@@ -181,7 +208,7 @@ pub fn parse_line(line: &str) -> ChatLine {
         (first, rest)
     };
     let Some(names) = options_of(&command) else {
-        return ChatLine::Invalid(format!("Unknown command `/{command}`; try `/help`."));
+        return ChatLine::Invalid(unknown(&command));
     };
     let opts = split_options(rest, names);
     let get = |name: &str| {
@@ -452,7 +479,13 @@ async fn repl(app: &App, caller: &Caller) -> anyhow::Result<()> {
             match parse_line(&line) {
                 ChatLine::Quit => break,
                 ChatLine::Empty => continue,
-                ChatLine::Invalid(msg) => writeln!(out, "{msg}")?,
+                ChatLine::Invalid(msg) => {
+                    // A script's reader needs to know which line was refused.
+                    if !interactive {
+                        writeln!(out, "> {}", line.trim())?;
+                    }
+                    writeln!(out, "{msg}")?
+                }
                 ChatLine::Request(request) => {
                     if !interactive {
                         writeln!(out, "> {}", line.trim())?;
@@ -561,7 +594,13 @@ mod tests {
     #[test]
     fn mistakes_are_explained_not_guessed() {
         assert!(
-            matches!(parse_line("/paper searhc x"), ChatLine::Invalid(m) if m.contains("Unknown command"))
+            matches!(parse_line("/paper searhc x"), ChatLine::Invalid(m) if m.contains("no subcommand `searhc`; it has search, tag, show"))
+        );
+        assert!(
+            matches!(parse_line("/slot"), ChatLine::Invalid(m) if m.starts_with("`/slot` needs a subcommand: claim,"))
+        );
+        assert!(
+            matches!(parse_line("/frobnicate"), ChatLine::Invalid(m) if m.contains("Unknown command `/frobnicate`"))
         );
         assert!(
             matches!(parse_line("/cite x format:harvard"), ChatLine::Invalid(m) if m.contains("harvard"))
