@@ -196,6 +196,28 @@ fn bad_course_settings_say_what_to_type_instead_and_store_nothing() {
         assert_eq!(out.status.code(), Some(1), "{text}");
         assert!(text.contains(expected), "{expected} in: {text}");
     }
+    // Channel 0 is no channel: serenity panics on it when the first post goes out.
+    let zero = paperclub(
+        data.path(),
+        &[
+            "course",
+            "--guild",
+            "7",
+            "setup",
+            "--channel",
+            "0",
+            "--timezone",
+            "UTC",
+            "--schedule",
+            "MON 09:00",
+        ],
+    );
+    let text = String::from_utf8_lossy(&zero.stdout).into_owned();
+    assert_eq!(zero.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("`channel` must be a Discord channel id"),
+        "{text}"
+    );
     let info = paperclub(data.path(), &["course", "--guild", "7", "info"]);
     assert!(String::from_utf8_lossy(&info.stdout).contains("no course yet"));
 }

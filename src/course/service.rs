@@ -161,6 +161,10 @@ pub(crate) fn apply(
         (None, Some(c)) => c.channel_id,
         (None, None) => return Err(missing("channel")),
     };
+    // Discord ids start above zero; 0 would be taken here and fail at the first post.
+    if channel == 0 {
+        return refuse("`channel` must be a Discord channel id (digits), not 0.");
+    }
     let tz = match (&s.timezone, &current) {
         (Some(z), _) => parse_zone(z).map_err(CourseError::User)?,
         (None, Some(c)) => c.tz,
