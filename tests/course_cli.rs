@@ -426,3 +426,37 @@ fn a_skipped_week_with_shift_moves_the_later_sessions_a_week_and_leaves_a_holida
     assert!(week4.contains("Guest lecture"), "{week4}");
     assert!(week4.contains("2026-04-21"), "{week4}");
 }
+
+#[test]
+fn skipping_a_week_already_skipped_says_so_and_moves_nothing() {
+    let data = tempfile::tempdir().unwrap();
+    setup(data.path(), "7");
+    ok(paperclub(
+        data.path(),
+        &[
+            "session",
+            "--guild",
+            "7",
+            "import",
+            &format!("{FIXTURES}/course-undated"),
+        ],
+    ));
+    ok(paperclub(
+        data.path(),
+        &["session", "--guild", "7", "skip", "2"],
+    ));
+    let before = ok(paperclub(data.path(), &["schedule", "--guild", "7"]));
+    for again in [vec!["skip", "2"], vec!["skip", "2", "--shift"]] {
+        let mut args = vec!["session", "--guild", "7"];
+        args.extend(&again);
+        let out = paperclub(data.path(), &args);
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert_eq!(out.status.code(), Some(1), "{again:?}: {text}");
+        assert!(
+            text.contains("Week 2") && text.contains("is already skipped"),
+            "{text}"
+        );
+    }
+    let after = ok(paperclub(data.path(), &["schedule", "--guild", "7"]));
+    assert_eq!(before, after);
+}
