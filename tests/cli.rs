@@ -315,6 +315,38 @@ fn the_same_file_by_two_spellings_is_one_file() {
 }
 
 #[test]
+fn a_truncated_bib_whose_every_entry_is_broken_changes_nothing_and_says_where() {
+    let data = tempfile::tempdir().unwrap();
+    let list = data.path().join("refs.bib");
+    std::fs::write(
+        &list,
+        "@article{kaplan2020scaling,\n  title = {Scaling Laws for Neural Language Models},\n  author = {Kaplan, Jared},\n  year = {2020}\n}\n",
+    )
+    .unwrap();
+    let first = paperclub(data.path(), &["import", list.to_str().unwrap()]);
+    assert_eq!(first.status.code(), Some(0), "{first:?}");
+    // The same list, cut off inside its only entry (a download that stopped).
+    std::fs::write(
+        &list,
+        "@article{kaplan2020scaling,\n  title = {Scaling Laws for {Neural Language Models,\n  author = {Kaplan, Jared},\n  year = 2020,\n",
+    )
+    .unwrap();
+    let again = paperclub(data.path(), &["import", list.to_str().unwrap()]);
+    let text = stdout(&again);
+    assert_eq!(again.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("✗") && text.contains("nothing was changed"),
+        "{text}"
+    );
+    assert!(text.contains("refs.bib:1: BibTeX entry"), "{text}");
+    let found = paperclub(data.path(), &["show", "kaplan2020scaling"]);
+    assert!(
+        stdout(&found).contains("Scaling Laws for Neural Language Models"),
+        "{found:?}"
+    );
+}
+
+#[test]
 fn a_file_named_explicitly_that_is_not_a_reading_list_is_an_error() {
     let data = tempfile::tempdir().unwrap();
     let readme = Path::new(FOLDER).join("README.md");

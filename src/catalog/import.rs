@@ -292,6 +292,17 @@ fn prepare(file: &str, bytes: &[u8], format: Option<Format>) -> Prepared {
     let parsed = ingest::parse(format, text);
     report.entries = parsed.entries.len();
     report.warnings = parsed.warnings.clone();
+    // A BibTeX or JSON-lines file whose every entry is broken (a truncated download) would
+    // otherwise be stored as an empty list, dropping every paper its earlier version gave.
+    let broken =
+        matches!(format, Format::Bibtex | Format::ArxivJsonl) && !parsed.warnings.is_empty();
+    if parsed.entries.is_empty() && broken {
+        report.error = Some(format!(
+            "no entry could be read as {} (see the warnings below); nothing was changed",
+            format.name()
+        ));
+        return refused(report);
+    }
     if parsed.entries.is_empty() {
         report.warnings.push(Warning {
             line: 1,
