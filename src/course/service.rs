@@ -313,14 +313,16 @@ pub(crate) fn starts_at(
 }
 
 pub(crate) async fn resolve_reading(catalog: &Catalog, guild: u64, id: &str) -> Result<i64> {
-    let shown = crate::markdown::escape(&crate::view::limits::truncate(id.trim(), 80));
+    // In a code span, where Discord shows a backslash as written (`smith_2020`, not
+    // `smith\_2020`).
+    let shown = crate::markdown::code(&crate::view::limits::truncate(id.trim(), 80));
     match catalog.resolve(Scope(guild), id).await? {
         Resolved::One(p) => Ok(p.id),
         Resolved::Ambiguous(papers) => refuse(format!(
-            "`{shown}` matches several papers ({}); use a citation key.",
-            papers.iter().take(3).map(|p| format!("`{}`", p.key)).collect::<Vec<_>>().join(", ")
+            "{shown} matches several papers ({}); use a citation key.",
+            papers.iter().take(3).map(|p| crate::markdown::code(&p.key)).collect::<Vec<_>>().join(", ")
         )),
-        Resolved::NotFound => refuse(format!("No paper `{shown}` in this server's catalog; import it first, or check the key with `/paper search`.")),
+        Resolved::NotFound => refuse(format!("No paper {shown} in this server's catalog; import it first, or check the key with `/paper search`.")),
     }
 }
 
