@@ -460,3 +460,27 @@ fn skipping_a_week_already_skipped_says_so_and_moves_nothing() {
     let after = ok(paperclub(data.path(), &["schedule", "--guild", "7"]));
     assert_eq!(before, after);
 }
+
+#[test]
+fn adding_a_session_says_its_week_and_warns_when_the_day_has_passed() {
+    let data = tempfile::tempdir().unwrap();
+    setup(data.path(), "7");
+    let add = |date: &str, title: &str| {
+        ok(paperclub(
+            data.path(),
+            &[
+                "session", "--guild", "7", "add", "--date", date, "--title", title,
+            ],
+        ))
+    };
+    let first = add("2026-03-10", "Scaling");
+    assert!(first.contains("as week 1 of 1."), "{first}");
+    assert!(!first.contains("⚠"), "{first}");
+    // Before the first week, and before today (2026-02-20): it becomes week 1.
+    let early = add("2026-02-10", "Kick-off");
+    assert!(
+        early.contains("as week 1 of 2. The weeks after it are numbered one higher."),
+        "{early}"
+    );
+    assert!(early.contains("⚠ That day has passed"), "{early}");
+}

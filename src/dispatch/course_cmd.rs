@@ -167,7 +167,7 @@ pub(super) async fn session(app: &App, caller: &Caller, request: SessionRequest)
                 }
                 SessionRequest::Add(new) => {
                     let s = c.add_session(&app.catalog, guild, new).await?;
-                    done(format!("✓ Added “{}” on {}.", title(&s), when(&s)))
+                    done(added(&s, &c.sessions(guild).await?, now))
                 }
                 SessionRequest::Skip { week, shift } => {
                     let s = c.skip(guild, week, shift).await?;
@@ -207,6 +207,34 @@ pub(super) async fn session(app: &App, caller: &Caller, request: SessionRequest)
         }
         .await,
     )
+}
+
+/// What `/session add` did. Weeks are numbered by date, so a session added before others
+/// renumbers them, and one on a past day is never announced: both say so.
+fn added(
+    s: &crate::course::Session,
+    sessions: &[crate::course::Session],
+    now: DateTime<Utc>,
+) -> String {
+    let n = sessions
+        .iter()
+        .position(|x| x.id == s.id)
+        .map_or(0, |i| i + 1);
+    let mut text = format!(
+        "✓ Added “{}” on {} as week {n} of {}.",
+        title(s),
+        when(s),
+        sessions.len()
+    );
+    if n < sessions.len() {
+        text.push_str(" The weeks after it are numbered one higher.");
+    }
+    if s.starts_at < now {
+        text.push_str(&format!(
+            "\n⚠ That day has passed, so no weekly post announces it; `/session move week:{n} date:` sets another."
+        ));
+    }
+    text
 }
 
 pub(super) fn done(text: String) -> Reply {
