@@ -240,10 +240,12 @@ fn a_file_that_is_no_course_post_is_named_and_the_reason_reads_without_escapes()
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
         text.contains(
-            "my\\_list\\*.bib: not a course post (it needs `---` front matter with a `title:`)"
+            "my_list*.bib: not a course post (it needs `---` front matter with a `title:`)"
         ),
         "{text}"
     );
+    // A terminal gets the text as written, without the chat's note about who sees it.
+    assert!(!text.contains("only you can see"), "{text}");
 }
 
 #[test]

@@ -176,7 +176,7 @@ async fn data_command(
                         ..Default::default()
                     };
                     // The card is escaped for Discord; a terminal shows the text as written.
-                    outp!(out, "{}", crate::markdown::unescape(&text::render(&reply)));
+                    outp!(out, "{}", text::render_terminal(&reply));
                 }
                 Resolved::Ambiguous(list) => {
                     eprintln!("Several papers match \"{id}\"; use a key:");

@@ -7,8 +7,16 @@ use regex::{Captures, Regex};
 use std::fmt::Write;
 use std::sync::LazyLock;
 
+/// A reply as the chat shows it: what the bot would send, markdown and all.
 pub fn render(reply: &Reply) -> String {
-    timestamps(&render_markup(reply), Utc::now())
+    timestamps(&render_markup(reply, false), Utc::now())
+}
+
+/// A reply as the command line prints it: the text as written (Discord's markdown escapes
+/// undone; attached files untouched), without the chat's "(only you can see this)", which
+/// means nothing in a terminal.
+pub fn render_terminal(reply: &Reply) -> String {
+    timestamps(&render_markup(reply, true), Utc::now())
 }
 
 static TIMESTAMP: LazyLock<Regex> =
@@ -52,7 +60,7 @@ fn relative(d: chrono::Duration) -> String {
     }
 }
 
-fn render_markup(reply: &Reply) -> String {
+fn render_markup(reply: &Reply, terminal: bool) -> String {
     let mut out = String::new();
     if let Some(c) = &reply.content {
         out.push_str(c);
@@ -84,6 +92,9 @@ fn render_markup(reply: &Reply) -> String {
             let _ = writeln!(out, "  ({f})");
         }
     }
+    if terminal {
+        out = crate::markdown::unescape(&out);
+    }
     for a in &reply.attachments {
         let _ = writeln!(
             out,
@@ -108,7 +119,7 @@ fn render_markup(reply: &Reply) -> String {
     for b in &reply.buttons {
         let _ = writeln!(out, "[{}] type: {}", b.label, b.typed);
     }
-    if reply.ephemeral {
+    if reply.ephemeral && !terminal {
         out.push_str("(only you can see this)\n");
     }
     out
