@@ -86,7 +86,8 @@ fn render_markup(reply: &Reply, terminal: bool) -> String {
             }
         }
         for f in &e.fields {
-            let _ = writeln!(out, "  {}: {}", f.name, f.value);
+            // A field of several lines (a week's readings) keeps them under its name.
+            let _ = writeln!(out, "  {}: {}", f.name, f.value.replace('\n', "\n    "));
         }
         if let Some(f) = &e.footer {
             let _ = writeln!(out, "  ({f})");
@@ -142,6 +143,26 @@ mod tests {
         assert_eq!(
             timestamps("<t:99999999999999999:F>", now),
             "<t:99999999999999999:F>"
+        );
+    }
+
+    #[test]
+    fn a_field_of_several_lines_stays_indented_under_its_name() {
+        let reply = Reply {
+            embeds: vec![super::super::Embed {
+                fields: vec![super::super::Field {
+                    name: "Required readings".into(),
+                    value: "• A\n• B".into(),
+                    inline: false,
+                }],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        assert!(
+            render(&reply).contains("  Required readings: • A\n    • B\n"),
+            "{}",
+            render(&reply)
         );
     }
 }
