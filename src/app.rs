@@ -177,6 +177,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             team_command(&config, clock, &who, TeamCli::Slot(action), cli.json).await
         }
         Command::Read { who, action } => {
+            // Without a member, the marks would be user 0's, whom no one is.
+            if who.user.is_none() {
+                eprintln!(
+                    "error: `read` is one member's progress; give `--user ID` (their Discord id)"
+                );
+                return Ok(2);
+            }
             team_command(&config, clock, &who, TeamCli::Read(action), cli.json).await
         }
         command => {
