@@ -262,6 +262,27 @@ fn another_guild_sees_none_of_the_course() {
             &format!("{FIXTURES}/course-undated"),
         ],
     ));
+    for args in [
+        &[
+            "notes",
+            "--guild",
+            "8",
+            "--user",
+            "1",
+            "export",
+            "--session",
+            "1",
+        ][..],
+        &["recommend", "--guild", "8", "--session", "1"][..],
+    ] {
+        let out = paperclub(data.path(), args);
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(text.contains("no course yet"), "{args:?}: {text}");
+    }
     let other = paperclub(data.path(), &["schedule", "--guild", "8"]);
     let text = String::from_utf8_lossy(&other.stdout);
     assert!(

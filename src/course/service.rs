@@ -119,8 +119,15 @@ impl Courses {
         let sessions = self.sessions(guild).await?;
         match week.checked_sub(1).and_then(|i| sessions.get(i)) {
             Some(s) => Ok((week, s.clone())),
-            None if sessions.is_empty() => refuse("The course has no sessions yet; an instructor adds them with `/session import` or `/session add`."),
-            None => refuse(format!("There is no week {week}: the course has {} sessions.", sessions.len())),
+            None if sessions.is_empty() => {
+                // A server with no course at all is told that, not that its course is empty.
+                self.require(guild).await?;
+                refuse("The course has no sessions yet; an instructor adds them with `/session import` or `/session add`.")
+            }
+            None => refuse(format!(
+                "There is no week {week}: the course has {} sessions.",
+                sessions.len()
+            )),
         }
     }
 
