@@ -507,3 +507,38 @@ fn adding_a_session_says_its_week_and_warns_when_the_day_has_passed() {
     );
     assert!(early.contains("⚠ That day has passed"), "{early}");
 }
+
+#[test]
+fn moving_the_term_past_its_sessions_says_how_many_no_post_will_announce() {
+    let data = tempfile::tempdir().unwrap();
+    setup(data.path(), "7");
+    ok(paperclub(
+        data.path(),
+        &[
+            "session",
+            "--guild",
+            "7",
+            "import",
+            &format!("{FIXTURES}/course-undated"),
+        ],
+    ));
+    let fine = ok(paperclub(
+        data.path(),
+        &["course", "--guild", "7", "edit", "--grace-hours", "12"],
+    ));
+    assert!(!fine.contains("⚠"), "{fine}");
+    // A year typed wrong: every session is now before the term.
+    let typo = ok(paperclub(
+        data.path(),
+        &["course", "--guild", "7", "edit", "--start", "2027-03-01"],
+    ));
+    let sessions = ok(paperclub(data.path(), &["schedule", "--guild", "7"]));
+    let count = sessions.lines().filter(|l| l.contains("**")).count();
+    assert!(count > 0, "{sessions}");
+    assert!(
+        typo.contains(&format!(
+            "⚠ {count} session(s) fall outside the term (2027-03-01 → —)"
+        )),
+        "{typo}\n{sessions}"
+    );
+}

@@ -118,11 +118,11 @@ pub(super) async fn course(app: &App, caller: &Caller, request: CourseRequest) -
             match request {
                 CourseRequest::Setup(s) => {
                     let c = app.courses.configure(guild, s, true, now).await?;
-                    Ok(configured("Course set up", &c))
+                    configured(app, "Course set up", &c).await
                 }
                 CourseRequest::Edit(s) => {
                     let c = app.courses.configure(guild, s, false, now).await?;
-                    Ok(configured("Course updated", &c))
+                    configured(app, "Course updated", &c).await
                 }
                 CourseRequest::Info => info(app, guild).await,
                 CourseRequest::Status => status(app, guild).await,
@@ -257,14 +257,33 @@ pub(super) fn next_post_footer(c: &Course) -> String {
     }
 }
 
-fn configured(what: &str, c: &Course) -> Reply {
+/// What `/course setup` or `/course edit` did. A start or end typed a year off leaves
+/// sessions outside the term, where no weekly post announces them; the reply counts them.
+async fn configured(app: &App, what: &str, c: &Course) -> std::result::Result<Reply, CourseError> {
     let next = c.next_post_at.map_or("none".into(), stamp);
-    done(format!(
+    let mut text = format!(
         "✓ {what}: the weekly post goes to <#{}> on `{}` ({}), next {next}.",
         c.channel_id,
         c.schedule_input.replace('`', "'"),
         c.tz.name()
-    ))
+    );
+    let outside = app
+        .courses
+        .sessions(c.guild_id)
+        .await?
+        .iter()
+        .filter(|s| !s.skipped)
+        .filter(|s| c.start.is_some_and(|d| s.date < d) || c.end.is_some_and(|d| s.date > d))
+        .count();
+    if outside > 0 {
+        let day = |d: Option<chrono::NaiveDate>| d.map_or("—".into(), |d| d.to_string());
+        text.push_str(&format!(
+            "\n⚠ {outside} session(s) fall outside the term ({} → {}), so no weekly post announces them; `/schedule` shows their dates.",
+            day(c.start),
+            day(c.end)
+        ));
+    }
+    Ok(done(text))
 }
 
 async fn info(app: &App, guild: u64) -> std::result::Result<Reply, CourseError> {
