@@ -198,6 +198,46 @@ fn chat_reads_commands_from_a_pipe_and_answers_like_the_bot() {
     );
 }
 
+/// `paperclub chat` on `data` with `args`, fed `input`; its standard output.
+fn chat(data: &Path, args: &[&str], input: &str) -> String {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_paperclub"))
+        .arg("--data-dir")
+        .arg(data)
+        .arg("chat")
+        .args(args)
+        .env_remove("PAPERCLUB_CONFIG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    stdout(&child.wait_with_output().unwrap())
+}
+
+#[test]
+fn chat_as_a_member_has_a_members_permissions_and_as_the_instructor_an_instructors() {
+    let dir = tempfile::tempdir().unwrap();
+    let member = chat(
+        dir.path(),
+        &["--user", "11"],
+        "/course progress\n/slot autofill\n",
+    );
+    assert_eq!(member.matches("Only instructors").count(), 2, "{member}");
+    for args in [&[][..], &["--user", "11", "--instructor"][..]] {
+        let instructor = chat(dir.path(), args, "/course progress\n");
+        assert!(
+            instructor.contains("Reading progress") && !instructor.contains("Only instructors"),
+            "{args:?}: {instructor}"
+        );
+    }
+}
+
 #[test]
 fn a_broken_config_file_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();

@@ -134,12 +134,16 @@ pub enum Command {
         /// Answer as the bot would in this guild (default: the example course's guild, 1).
         #[arg(long)]
         guild: Option<u64>,
-        /// Act as this Discord user id.
-        #[arg(long, default_value_t = 0)]
-        user: u64,
+        /// Act as this Discord user id: a member, with the permissions of the roles given
+        /// (without it, as the course's instructor).
+        #[arg(long)]
+        user: Option<u64>,
         /// Act as a member with this role id (repeatable).
         #[arg(long = "role")]
         roles: Vec<u64>,
+        /// Act as an instructor even with --user.
+        #[arg(long)]
+        instructor: bool,
         /// Do not import the bundled example catalog into an empty data folder.
         #[arg(long)]
         no_examples: bool,
