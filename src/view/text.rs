@@ -49,9 +49,14 @@ pub fn timestamps(text: &str, now: DateTime<Utc>) -> String {
 fn relative(d: chrono::Duration) -> String {
     let (n, unit) = match d.num_seconds().abs() {
         s if s < 90 => return "now".into(),
-        s if s < 90 * 60 => (s / 60, "minutes"),
-        s if s < 36 * 3600 => (s / 3600, "hours"),
-        s => (s / 86_400, "days"),
+        s if s < 90 * 60 => (s / 60, "minute"),
+        s if s < 36 * 3600 => (s / 3600, "hour"),
+        s => (s / 86_400, "day"),
+    };
+    let unit = if n == 1 {
+        unit.to_string()
+    } else {
+        format!("{unit}s")
     };
     if d.num_seconds() > 0 {
         format!("in {n} {unit}")
@@ -144,6 +149,11 @@ mod tests {
             timestamps("<t:99999999999999999:F>", now),
             "<t:99999999999999999:F>"
         );
+        let day = 86_400;
+        let at = |s: i64| format!("<t:{}:R>", 1_772_400_000 + s);
+        assert_eq!(timestamps(&at(day + 13 * 3600), now), "in 1 day");
+        assert_eq!(timestamps(&at(-2 * 3600), now), "2 hours ago");
+        assert_eq!(timestamps(&at(3600), now), "in 60 minutes");
     }
 
     #[test]
