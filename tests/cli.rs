@@ -239,6 +239,26 @@ fn chat_as_a_member_has_a_members_permissions_and_as_the_instructor_an_instructo
 }
 
 #[test]
+fn a_week_whose_title_names_it_is_not_named_twice_in_files() {
+    // The example course's posts are titled "Week 1: Attention and the Transformer".
+    let dir = tempfile::tempdir().unwrap();
+    let out = chat(
+        dir.path(),
+        &[],
+        "/notes export session:1\n/slot assign paper:1706.03762 team:team-1\n/slot export\n",
+    );
+    assert!(
+        out.contains("# Annotated bibliography: Week 1: Attention and the Transformer\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("DESCRIPTION:Week 1: Attention and the Transformer"),
+        "{out}"
+    );
+    assert!(!out.contains("Week 1: Week 1"), "{out}");
+}
+
+#[test]
 fn a_broken_config_file_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("paperclub.toml");
