@@ -110,6 +110,12 @@ fn tag_show_and_stats_answer_from_the_imported_catalog() {
         tag.contains("kaplan2020scaling") && tag.contains("hoffmann2022training"),
         "{tag}"
     );
+    let none = paperclub(dir.path(), &["tag", "no", "such", "tag"]);
+    assert_eq!(none.status.code(), Some(1));
+    assert_eq!(
+        stdout(&none),
+        "No papers are tagged “no such tag”. `paperclub tags` lists every tag.\n"
+    );
     let show = paperclub(
         dir.path(),
         &["--json", "show", "https://arxiv.org/abs/2001.08361v1"],
