@@ -79,17 +79,7 @@ pub(super) async fn by_tag(
     }
     let total = catalog.count_tagged(scope, tag).await?;
     if total == 0 {
-        let near = catalog.tag_prefix(scope, tag, 5).await?;
-        let hint = if near.is_empty() {
-            "`/tags` lists every tag.".to_string()
-        } else {
-            let names: Vec<String> = near.iter().map(|t| code(&t.tag)).collect();
-            format!("Did you mean {}?", names.join(", "))
-        };
-        return Ok(Reply::error(format!(
-            "No papers are tagged {}. {hint}",
-            quoted(tag)
-        )));
+        return no_such_tag(catalog, scope, tag).await;
     }
     // Only the page shown is loaded: a tag may hold thousands of papers.
     let (page, pager) = pager(total, page, LINES_PER_PAGE);
@@ -181,4 +171,19 @@ pub(super) async fn tags(catalog: &Catalog, scope: Scope, page: usize) -> Result
         pager,
         ..Reply::default()
     })
+}
+
+/// A tag no paper carries, with the tags that start like it (or how to list them all).
+pub(super) async fn no_such_tag(catalog: &Catalog, scope: Scope, tag: &str) -> Result<Reply> {
+    let near = catalog.tag_prefix(scope, tag, 5).await?;
+    let hint = if near.is_empty() {
+        "`/tags` lists every tag.".to_string()
+    } else {
+        let names: Vec<String> = near.iter().map(|t| code(&t.tag)).collect();
+        format!("Did you mean {}?", names.join(", "))
+    };
+    Ok(Reply::error(format!(
+        "No papers are tagged {}. {hint}",
+        quoted(tag)
+    )))
 }
