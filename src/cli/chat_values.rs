@@ -39,10 +39,15 @@ pub(super) fn number_id(name: &str, value: &str) -> Result<u64, String> {
 
 /// A whole number from `min` to `max`, the range the Discord option declares.
 pub(super) fn number_in(name: &str, value: &str, min: u64, max: u64) -> Result<u64, String> {
+    let range = if max == u64::MAX {
+        format!("{min} or more")
+    } else {
+        format!("from {min} to {max}")
+    };
     match digits(value.trim()) {
         Some(n) if (min..=max).contains(&n) => Ok(n),
         _ => Err(format!(
-            "`{name}` must be a whole number from {min} to {max}, got `{}`",
+            "`{name}` must be a whole number {range}, got `{}`",
             shown(value)
         )),
     }
@@ -92,5 +97,9 @@ mod tests {
             let e = number_in("limit", bad, 1, 50).unwrap_err();
             assert!(e.contains("from 1 to 50") && e.contains(bad), "{e}");
         }
+        assert_eq!(
+            number_in("week", "0", 1, u64::MAX),
+            Err("`week` must be a whole number 1 or more, got `0`".into())
+        );
     }
 }
