@@ -413,6 +413,36 @@ fn a_truncated_bib_whose_every_entry_is_broken_changes_nothing_and_says_where() 
 }
 
 #[test]
+fn a_list_saved_as_utf16_is_refused_with_the_encoding_to_use() {
+    let data = tempfile::tempdir().unwrap();
+    let text = "@article{doe2020, title={UTF Sixteen}, author={Doe, J}, year={2020}}\n";
+    for (name, bom, le) in [
+        ("le.bib", &[0xFF, 0xFE][..], true),
+        ("be.bib", &[0xFE, 0xFF][..], false),
+        ("nobom.bib", &[][..], true),
+    ] {
+        let mut bytes = bom.to_vec();
+        for unit in text.encode_utf16() {
+            let pair = if le {
+                unit.to_le_bytes()
+            } else {
+                unit.to_be_bytes()
+            };
+            bytes.extend(pair);
+        }
+        let path = data.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let out = paperclub(data.path(), &["import", path.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        assert!(
+            stdout(&out).contains("saved as UTF-16 text; save it as UTF-8"),
+            "{name}: {}",
+            stdout(&out)
+        );
+    }
+}
+
+#[test]
 fn a_file_named_explicitly_that_is_not_a_reading_list_is_an_error() {
     let data = tempfile::tempdir().unwrap();
     let readme = Path::new(FOLDER).join("README.md");

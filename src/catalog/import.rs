@@ -28,6 +28,15 @@ pub fn decode(bytes: &[u8]) -> Result<&str, String> {
             MAX_FILE_BYTES / 1_048_576
         ));
     }
+    // Windows tools often save text as UTF-16, whose NUL bytes would read as binary data.
+    let utf16 = bytes.starts_with(&[0xFF, 0xFE])
+        || bytes.starts_with(&[0xFE, 0xFF])
+        || matches!(bytes, [a, 0, ..] | [0, a, ..] if a.is_ascii_graphic() || a.is_ascii_whitespace());
+    if utf16 {
+        return Err(
+            "the file is saved as UTF-16 text; save it as UTF-8 and import it again".into(),
+        );
+    }
     if let Some(pos) = bytes.iter().position(|&b| b == 0) {
         return Err(format!(
             "line {}: binary data (NUL byte); expected a text reading list",
