@@ -413,6 +413,23 @@ fn a_truncated_bib_whose_every_entry_is_broken_changes_nothing_and_says_where() 
 }
 
 #[test]
+fn a_limit_of_zero_is_a_usage_error_not_one_result() {
+    let dir = imported();
+    for args in [
+        &["search", "scaling", "--limit", "0"][..],
+        &["recommend", "--tag", "scaling-laws", "--limit", "0"][..],
+    ] {
+        let out = paperclub(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr)
+                .contains("'--limit <LIMIT>': a whole number, 1 or more"),
+            "{out:?}"
+        );
+    }
+}
+
+#[test]
 fn a_list_saved_as_utf16_is_refused_with_the_encoding_to_use() {
     let data = tempfile::tempdir().unwrap();
     let text = "@article{doe2020, title={UTF Sixteen}, author={Doe, J}, year={2020}}\n";

@@ -78,7 +78,7 @@ pub enum Command {
         tag: Vec<String>,
         #[arg(long)]
         year: Option<i32>,
-        #[arg(long, default_value_t = 10)]
+        #[arg(long, default_value_t = 10, value_parser = at_least_one)]
         limit: usize,
         #[arg(long)]
         guild: Option<u64>,
@@ -258,3 +258,11 @@ pub enum EvalCommand {
 pub use chat::run_chat;
 pub use data::run_data_command;
 pub use import::collect_files;
+
+/// A count such as `--limit`: a whole number, 1 or more (0 used to answer with one).
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err("a whole number, 1 or more".into()),
+    }
+}
