@@ -542,3 +542,27 @@ fn moving_the_term_past_its_sessions_says_how_many_no_post_will_announce() {
         "{typo}\n{sessions}"
     );
 }
+
+#[test]
+fn a_post_dated_in_words_is_refused_quoting_its_whole_date() {
+    let data = tempfile::tempdir().unwrap();
+    setup(data.path(), "7");
+    let post = data.path().join("week-9.md");
+    std::fs::write(
+        &post,
+        "---\ntitle: Week 9\ndate: March 3, 2027\n---\n\n## Required Readings\n\n### Attention Is All You Need\n",
+    )
+    .unwrap();
+    let out = paperclub(
+        data.path(),
+        &["session", "--guild", "7", "import", post.to_str().unwrap()],
+    );
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(
+            "week-9.md: the front matter's `date:` is `March 3, 2027`; write it as YYYY-MM-DD"
+        ),
+        "{text}"
+    );
+}

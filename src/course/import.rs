@@ -120,8 +120,14 @@ impl Courses {
         });
         let stated = meta.date.as_deref().or_else(|| dated_name(name));
         let (date, time) = match stated.or(kept.as_deref()) {
+            // Only the front matter can be wrong here: a file name's date and a kept date
+            // were read before. The whole value is quoted, not the word that failed.
             Some(when) => parse_when(when.get(..16).unwrap_or(when).trim_end_matches(['Z', ' ']))
-                .or_else(|_| parse_when(when.get(..10).unwrap_or(when)))?,
+                .or_else(|_| parse_when(when.get(..10).unwrap_or(when)))
+                .or_else(|_| refuse(format!(
+                    "the front matter's `date:` is {}; write it as YYYY-MM-DD, optionally with HH:MM, e.g. 2026-02-03 14:00",
+                    crate::markdown::code(&crate::view::limits::truncate(when, 40))
+                )))?,
             None => {
                 let Some(next) = course.schedule.next(course.tz, *cursor) else {
                     return refuse("no date, and the schedule has no later occurrence to give it");

@@ -272,6 +272,9 @@ pub(crate) fn apply(
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate> {
+    if text.trim().is_empty() {
+        return refuse("Give a date as YYYY-MM-DD, e.g. 2026-02-03.");
+    }
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").or_else(|_| {
         refuse(format!(
             "{} is not a date; write it as YYYY-MM-DD, e.g. 2026-02-03.",
@@ -368,5 +371,10 @@ mod tests {
         assert!(refusal(parse_when("-1")).starts_with("`-1` is not a date"));
         assert!(refusal(parse_when("2026-03-03 *9:00")).starts_with("`*9:00` is not a time"));
         assert!(refusal(parse_when("`x`")).starts_with("`'x'` is not a date"));
+        // An empty code span would show as two backticks.
+        assert_eq!(
+            refusal(parse_when(" ")),
+            "Give a date as YYYY-MM-DD, e.g. 2026-02-03."
+        );
     }
 }
