@@ -245,6 +245,24 @@ fn chat_as_a_member_has_a_members_permissions_and_as_the_instructor_an_instructo
 }
 
 #[test]
+fn an_empty_paper_or_team_is_asked_for_not_looked_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = chat(
+        dir.path(),
+        &["--user", "11"],
+        "/team join\n/read done\n/note list\n",
+    );
+    assert!(out.contains("Name a team: `team-1`, `team-2`."), "{out}");
+    assert_eq!(
+        out.matches("Name a paper: its citation key, arXiv id, DOI or title words.")
+            .count(),
+        2,
+        "{out}"
+    );
+    assert!(!out.contains("``"), "{out}");
+}
+
+#[test]
 fn a_week_whose_title_names_it_is_not_named_twice_in_files() {
     // The example course's posts are titled "Week 1: Attention and the Transformer".
     let dir = tempfile::tempdir().unwrap();

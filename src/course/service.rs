@@ -323,6 +323,9 @@ pub(crate) fn starts_at(
 }
 
 pub(crate) async fn resolve_reading(catalog: &Catalog, guild: u64, id: &str) -> Result<i64> {
+    if id.trim().is_empty() {
+        return refuse("Name a paper: its citation key, arXiv id, DOI or title words.");
+    }
     // In a code span, where Discord shows a backslash as written (`smith_2020`, not
     // `smith\_2020`).
     let shown = crate::markdown::code(&crate::view::limits::truncate(id.trim(), 80));
