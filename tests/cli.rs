@@ -250,13 +250,13 @@ fn an_empty_paper_or_team_is_asked_for_not_looked_up() {
     let out = chat(
         dir.path(),
         &["--user", "11"],
-        "/team join\n/read done\n/note list\n",
+        "/team join\n/read done\n/note list\n/paper show\n",
     );
     assert!(out.contains("Name a team: `team-1`, `team-2`."), "{out}");
     assert_eq!(
         out.matches("Name a paper: its citation key, arXiv id, DOI or title words.")
             .count(),
-        2,
+        3,
         "{out}"
     );
     assert!(!out.contains("``"), "{out}");

@@ -113,6 +113,11 @@ pub(super) async fn by_tag(
 }
 
 pub(super) async fn show(catalog: &Catalog, scope: Scope, id: &str) -> Result<Reply> {
+    if id.trim().is_empty() {
+        return Ok(Reply::error(
+            "Name a paper: its citation key, arXiv id, DOI or title words.",
+        ));
+    }
     match catalog.resolve(scope, id).await? {
         Resolved::One(p) => Ok(Reply {
             embeds: vec![paper_card(&p)],
