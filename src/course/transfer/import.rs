@@ -303,10 +303,13 @@ fn course_from(
         slots_per_team: Some(spec.slots_per_team),
         session_minutes: Some(spec.session_minutes),
     };
+    // A schedule that no longer fires is what an earlier term's file meets; other refusals
+    // (a zone, a reminder) are about the file itself and get no hint about dates.
     apply(guild, None, settings, now).map_err(|e| match e {
-        CourseError::User(m) => CourseError::User(format!(
+        CourseError::User(m) if m.contains("never fires") => CourseError::User(format!(
             "{m} Importing an earlier term? `--start YYYY-MM-DD` moves the course and its sessions to a new first day."
         )),
+        CourseError::User(m) => CourseError::User(format!("In the file's `course`: {m}")),
         e => e,
     })
 }
