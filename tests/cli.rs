@@ -431,6 +431,18 @@ fn a_truncated_bib_whose_every_entry_is_broken_changes_nothing_and_says_where() 
 }
 
 #[test]
+fn recommend_from_a_tag_no_paper_carries_suggests_the_tags_like_it() {
+    let dir = imported();
+    let out = paperclub(dir.path(), &["recommend", "--tag", "scaling"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let said = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        said.contains("No papers are tagged “scaling”. Did you mean `"),
+        "{said}"
+    );
+}
+
+#[test]
 fn a_limit_of_zero_is_a_usage_error_not_one_result() {
     let dir = imported();
     for args in [

@@ -180,6 +180,11 @@ pub(super) async fn tags(catalog: &Catalog, scope: Scope, page: usize) -> Result
 
 /// A tag no paper carries, with the tags that start like it (or how to list them all).
 pub(super) async fn no_such_tag(catalog: &Catalog, scope: Scope, tag: &str) -> Result<Reply> {
+    Ok(Reply::error(no_such_tag_text(catalog, scope, tag).await?))
+}
+
+/// The words of [`no_such_tag`], for a command that refuses in its own way.
+pub(super) async fn no_such_tag_text(catalog: &Catalog, scope: Scope, tag: &str) -> Result<String> {
     let near = catalog.tag_prefix(scope, tag, 5).await?;
     let hint = if near.is_empty() {
         "`/tags` lists every tag.".to_string()
@@ -187,8 +192,5 @@ pub(super) async fn no_such_tag(catalog: &Catalog, scope: Scope, tag: &str) -> R
         let names: Vec<String> = near.iter().map(|t| code(&t.tag)).collect();
         format!("Did you mean {}?", names.join(", "))
     };
-    Ok(Reply::error(format!(
-        "No papers are tagged {}. {hint}",
-        quoted(tag)
-    )))
+    Ok(format!("No papers are tagged {}. {hint}", quoted(tag)))
 }

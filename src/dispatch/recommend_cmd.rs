@@ -131,10 +131,7 @@ async fn seeds(
             .by_tag_page(scope, tag, 0, Some(TAG_SEEDS))
             .await?;
         if tagged.is_empty() {
-            return refuse(format!(
-                "No papers are tagged {}; `/tags` lists them.",
-                quoted(tag)
-            ));
+            return refuse(super::papers::no_such_tag_text(&app.catalog, scope, tag).await?);
         }
         s.from.push(format!("papers tagged {}", quoted(tag)));
         s.ids.extend(tagged.iter().map(|p| p.id));
