@@ -200,8 +200,15 @@ pub(super) async fn session(app: &App, caller: &Caller, request: SessionRequest)
                     done(format!("✓ “{}” now takes place on {}.", title(&s), when(&s)))
                 }
                 SessionRequest::Remove { week } => {
+                    let (_, before) = c.week(guild, week).await?;
+                    let note = super::slot_cmd::removal_note(app, guild, &before)
+                        .await
+                        .unwrap_or_else(|e| {
+                            tracing::error!(error = ?e, guild, "listing a removed week's presentations failed");
+                            String::new()
+                        });
                     let s = c.remove(guild, week).await?;
-                    done(format!("✓ Removed week {week} (“{}”).", title(&s)))
+                    done(format!("✓ Removed week {week} (“{}”).{note}", title(&s)))
                 }
             })
         }
