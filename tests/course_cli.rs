@@ -497,15 +497,25 @@ fn adding_a_session_says_its_week_and_warns_when_the_day_has_passed() {
         ))
     };
     let first = add("2026-03-10", "Scaling");
-    assert!(first.contains("as week 1 of 1."), "{first}");
+    assert!(first.contains(": week 1 of 1."), "{first}");
     assert!(!first.contains("⚠"), "{first}");
     // Before the first week, and before today (2026-02-20): it becomes week 1.
     let early = add("2026-02-10", "Kick-off");
     assert!(
-        early.contains("as week 1 of 2. The weeks after it are numbered one higher."),
+        early.contains(": week 1 of 2. The weeks after it are numbered one higher."),
         "{early}"
     );
     assert!(early.contains("⚠ That day has passed"), "{early}");
+    // Moved after the other week: it is week 2 now, and no longer in the past.
+    let moved = ok(paperclub(
+        data.path(),
+        &["session", "--guild", "7", "move", "1", "2026-03-17"],
+    ));
+    assert!(
+        moved.contains("✓ Moved “Kick-off” on Tuesday 17 March 2026: week 2 of 2. It was week 1;"),
+        "{moved}"
+    );
+    assert!(!moved.contains("⚠"), "{moved}");
 }
 
 #[test]

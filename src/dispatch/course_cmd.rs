@@ -167,7 +167,7 @@ pub(super) async fn session(app: &App, caller: &Caller, request: SessionRequest)
                 }
                 SessionRequest::Add(new) => {
                     let s = c.add_session(&app.catalog, guild, new).await?;
-                    done(added(&s, &c.sessions(guild).await?, now))
+                    done(placed("Added", None, &s, &c.sessions(guild).await?, now))
                 }
                 SessionRequest::Skip { week, shift } => {
                     let s = c.skip(guild, week, shift).await?;
@@ -197,7 +197,7 @@ pub(super) async fn session(app: &App, caller: &Caller, request: SessionRequest)
                 }
                 SessionRequest::Move { week, date } => {
                     let s = c.move_week(guild, week, &date).await?;
-                    done(format!("✓ “{}” now takes place on {}.", title(&s), when(&s)))
+                    done(placed("Moved", Some(week), &s, &c.sessions(guild).await?, now))
                 }
                 SessionRequest::Remove { week } => {
                     let (_, before) = c.week(guild, week).await?;
@@ -216,9 +216,12 @@ pub(super) async fn session(app: &App, caller: &Caller, request: SessionRequest)
     )
 }
 
-/// What `/session add` did. Weeks are numbered by date, so a session added before others
-/// renumbers them, and one on a past day is never announced: both say so.
-fn added(
+/// What `/session add` or `/session move` did. Weeks are numbered by date, so a session
+/// placed before others renumbers them, and one on a past day is never announced: both
+/// say so.
+fn placed(
+    verb: &str,
+    was: Option<usize>,
     s: &crate::course::Session,
     sessions: &[crate::course::Session],
     now: DateTime<Utc>,
@@ -228,13 +231,17 @@ fn added(
         .position(|x| x.id == s.id)
         .map_or(0, |i| i + 1);
     let mut text = format!(
-        "✓ Added “{}” on {} as week {n} of {}.",
+        "✓ {verb} “{}” on {}: week {n} of {}.",
         title(s),
         when(s),
         sessions.len()
     );
-    if n < sessions.len() {
-        text.push_str(" The weeks after it are numbered one higher.");
+    match was {
+        None if n < sessions.len() => text.push_str(" The weeks after it are numbered one higher."),
+        Some(old) if old != n => text.push_str(&format!(
+            " It was week {old}; weeks are numbered by date, so the weeks between moved by one."
+        )),
+        _ => {}
     }
     if s.starts_at < now {
         text.push_str(&format!(
