@@ -49,7 +49,8 @@ pub fn read(text: &str, warnings: &mut Vec<Warning>) -> (Option<SessionMeta>, us
                 line,
                 message: format!(
                     "front matter is not valid YAML ({}); read line by line",
-                    file_lines(&e.to_string(), open + 1)
+                    // The parser counts from the first line inside the `---`.
+                    super::shift_lines(&e.to_string(), open + 1)
                 ),
             });
             fallback(&yaml)
@@ -62,18 +63,6 @@ pub fn read(text: &str, warnings: &mut Vec<Warning>) -> (Option<SessionMeta>, us
         });
     }
     (Some(meta), close + 1)
-}
-
-/// The YAML parser counts lines from the first line inside the `---`; a reader looks for
-/// them in the file, so every `line N` of its message moves down by `offset`.
-fn file_lines(message: &str, offset: usize) -> String {
-    static LINE: std::sync::LazyLock<regex::Regex> =
-        std::sync::LazyLock::new(|| regex::Regex::new(r"\bline (\d+)").expect("static regex"));
-    LINE.replace_all(message, |c: &regex::Captures| {
-        let n: usize = c[1].parse().unwrap_or(0);
-        format!("line {}", n + offset)
-    })
-    .into_owned()
 }
 
 fn from_mapping(map: &serde_yaml::Mapping) -> SessionMeta {
