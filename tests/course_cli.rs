@@ -537,6 +537,33 @@ fn moving_the_term_past_its_sessions_says_how_many_no_post_will_announce() {
         &["course", "--guild", "7", "edit", "--grace-hours", "12"],
     ));
     assert!(!fine.contains("⚠"), "{fine}");
+    let twice = ok(paperclub(
+        data.path(),
+        &[
+            "course",
+            "--guild",
+            "7",
+            "edit",
+            "--schedule",
+            "MON,WED 09:00",
+        ],
+    ));
+    assert!(!twice.contains("⚠"), "{twice}");
+    let typo = ok(paperclub(
+        data.path(),
+        &[
+            "course",
+            "--guild",
+            "7",
+            "edit",
+            "--schedule",
+            "*/5 * * * *",
+        ],
+    ));
+    assert!(
+        typo.contains("⚠ This schedule fires more than once a day"),
+        "{typo}"
+    );
     // A year typed wrong: every session is now before the term.
     let typo = ok(paperclub(
         data.path(),

@@ -289,6 +289,18 @@ async fn configured(app: &App, what: &str, c: &Course) -> std::result::Result<Re
         .filter(|s| !s.skipped)
         .filter(|s| c.start.is_some_and(|d| s.date < d) || c.end.is_some_and(|d| s.date > d))
         .count();
+    // Each occurrence announces the next session not yet announced, so a schedule firing
+    // every few minutes (a cron typo such as `*/5 * * * *`) would post the whole term at once.
+    let mut next = c.schedule.after(c.tz, app.clock.now());
+    if let (Some(a), Some(b)) = (next.next(), next.next()) {
+        if b - a < chrono::Duration::hours(24) {
+            text.push_str(&format!(
+                "\n⚠ This schedule fires more than once a day (next at <t:{}:f> and <t:{}:f>); each time it announces the next session, so the term's posts would come within days. A weekly post is a weekday and time such as `MON 09:00`.",
+                a.timestamp(),
+                b.timestamp()
+            ));
+        }
+    }
     if outside > 0 {
         let day = |d: Option<chrono::NaiveDate>| d.map_or("—".into(), |d| d.to_string());
         text.push_str(&format!(
