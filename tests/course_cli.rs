@@ -603,3 +603,36 @@ fn a_post_dated_in_words_is_refused_quoting_its_whole_date() {
         "{text}"
     );
 }
+
+#[test]
+fn recommending_from_a_week_without_readings_says_so() {
+    let data = tempfile::tempdir().unwrap();
+    setup(data.path(), "7");
+    ok(paperclub(
+        data.path(),
+        &[
+            "session",
+            "--guild",
+            "7",
+            "add",
+            "--date",
+            "2026-03-10",
+            "--title",
+            "Kick-off",
+        ],
+    ));
+    let out = paperclub(
+        data.path(),
+        &["recommend", "--guild", "7", "--session", "1"],
+    );
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("Week 1 (“Kick-off”) has no readings to start from"),
+        "{said}"
+    );
+}

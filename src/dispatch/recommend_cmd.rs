@@ -144,6 +144,13 @@ async fn seeds(
             ));
         };
         let (n, session) = app.courses.week(scope.0, n).await?;
+        // Otherwise the request would be refused as if nothing had been asked.
+        if session.readings.is_empty() {
+            return refuse(format!(
+                "Week {n} ({}) has no readings to start from; `/schedule` shows the weeks that do.",
+                quoted(&session.title)
+            ));
+        }
         s.from.push(format!("week {n}, {}", quoted(&session.title)));
         s.ids.extend(session.readings.iter().map(|r| r.paper_id));
     }
