@@ -506,13 +506,16 @@ fn adding_a_session_says_its_week_and_warns_when_the_day_has_passed() {
         "{early}"
     );
     assert!(early.contains("⚠ That day has passed"), "{early}");
+    // Today (2026-02-20), without a time: not past while the day lasts.
+    let today = add("2026-02-20", "Today");
+    assert!(!today.contains("⚠"), "{today}");
     // Moved after the other week: it is week 2 now, and no longer in the past.
     let moved = ok(paperclub(
         data.path(),
         &["session", "--guild", "7", "move", "1", "2026-03-17"],
     ));
     assert!(
-        moved.contains("✓ Moved “Kick-off” on Tuesday 17 March 2026: week 2 of 2. It was week 1;"),
+        moved.contains("✓ Moved “Kick-off” on Tuesday 17 March 2026: week 3 of 3. It was week 1;"),
         "{moved}"
     );
     assert!(!moved.contains("⚠"), "{moved}");

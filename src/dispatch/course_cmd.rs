@@ -167,7 +167,8 @@ pub(super) async fn session(app: &App, caller: &Caller, request: SessionRequest)
                 }
                 SessionRequest::Add(new) => {
                     let s = c.add_session(&app.catalog, guild, new).await?;
-                    done(placed("Added", None, &s, &c.sessions(guild).await?, now))
+                    let tz = c.require(guild).await?.tz;
+                    done(placed("Added", None, &s, &c.sessions(guild).await?, now, tz))
                 }
                 SessionRequest::Skip { week, shift } => {
                     let s = c.skip(guild, week, shift).await?;
@@ -197,7 +198,8 @@ pub(super) async fn session(app: &App, caller: &Caller, request: SessionRequest)
                 }
                 SessionRequest::Move { week, date } => {
                     let s = c.move_week(guild, week, &date).await?;
-                    done(placed("Moved", Some(week), &s, &c.sessions(guild).await?, now))
+                    let tz = c.require(guild).await?.tz;
+                    done(placed("Moved", Some(week), &s, &c.sessions(guild).await?, now, tz))
                 }
                 SessionRequest::Remove { week } => {
                     let (_, before) = c.week(guild, week).await?;
@@ -225,6 +227,7 @@ fn placed(
     s: &crate::course::Session,
     sessions: &[crate::course::Session],
     now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
 ) -> String {
     let n = sessions
         .iter()
@@ -243,7 +246,8 @@ fn placed(
         )),
         _ => {}
     }
-    if s.starts_at < now {
+    // A session without a time is today's all day long.
+    if !s.starts_at_or_after(now, tz) {
         text.push_str(&format!(
             "\n⚠ That day has passed, so no weekly post announces it; `/session move week:{n} date:` sets another."
         ));
