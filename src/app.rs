@@ -72,6 +72,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             guild,
             user,
             roles,
+            instructor,
             no_examples,
         } => {
             let app = App::open(&config.data_dir, clock).await?;
@@ -80,10 +81,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             }
             let caller = Caller {
                 scope: guild.map_or(Scope(EXAMPLE_GUILD), Scope),
-                user_id: user,
+                user_id: user.unwrap_or(0),
                 roles,
-                // The person at the terminal owns the data folder.
-                instructor: true,
+                // The person at the terminal owns the data folder, and is its instructor
+                // unless they play a member (`--user`), as the other course commands do.
+                instructor: instructor || user.is_none(),
             };
             crate::cli::run_chat(&app, &caller).await?;
             app.catalog.close().await;
@@ -177,6 +179,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             team_command(&config, clock, &who, TeamCli::Slot(action), cli.json).await
         }
         Command::Read { who, action } => {
+            // Without a member, the marks would be user 0's, whom no one is.
+            if who.user.is_none() {
+                eprintln!(
+                    "error: `read` is one member's progress; give `--user ID` (their Discord id)"
+                );
+                return Ok(2);
+            }
             team_command(&config, clock, &who, TeamCli::Read(action), cli.json).await
         }
         command => {

@@ -110,6 +110,12 @@ fn tag_show_and_stats_answer_from_the_imported_catalog() {
         tag.contains("kaplan2020scaling") && tag.contains("hoffmann2022training"),
         "{tag}"
     );
+    let none = paperclub(dir.path(), &["tag", "no", "such", "tag"]);
+    assert_eq!(none.status.code(), Some(1));
+    assert_eq!(
+        stdout(&none),
+        "No papers are tagged “no such tag”. `paperclub tags` lists every tag.\n"
+    );
     let show = paperclub(
         dir.path(),
         &["--json", "show", "https://arxiv.org/abs/2001.08361v1"],
@@ -177,8 +183,17 @@ fn chat_reads_commands_from_a_pipe_and_answers_like_the_bot() {
         "{text}"
     );
     assert!(text.contains("Kaplan, Jared, et al."), "{text}");
-    assert!(text.contains("Unknown command `/paper searhc`"), "{text}");
-    assert!(text.contains("Cannot read /nonexistent.md"), "{text}");
+    // A refused line is echoed like any other, so a script's reader sees which one it was.
+    assert!(
+        text.contains(
+            "> /paper searhc x\n`/paper` has no subcommand `searhc`; it has search, tag, show."
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("> /import file:/nonexistent.md\nCannot read /nonexistent.md"),
+        "{text}"
+    );
     // The example course: three weeks, readings found in the example catalog.
     assert!(String::from_utf8_lossy(&out.stderr).contains("example course"));
     assert!(text.contains("Schedule (3 weeks)"), "{text}");
@@ -187,6 +202,84 @@ fn chat_reads_commands_from_a_pipe_and_answers_like_the_bot() {
             && text.contains("Training Compute-Optimal Large Language Models"),
         "{text}"
     );
+}
+
+/// `paperclub chat` on `data` with `args`, fed `input`; its standard output.
+fn chat(data: &Path, args: &[&str], input: &str) -> String {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_paperclub"))
+        .arg("--data-dir")
+        .arg(data)
+        .arg("chat")
+        .args(args)
+        .env_remove("PAPERCLUB_CONFIG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    stdout(&child.wait_with_output().unwrap())
+}
+
+#[test]
+fn chat_as_a_member_has_a_members_permissions_and_as_the_instructor_an_instructors() {
+    let dir = tempfile::tempdir().unwrap();
+    let member = chat(
+        dir.path(),
+        &["--user", "11"],
+        "/course progress\n/slot autofill\n",
+    );
+    assert_eq!(member.matches("Only instructors").count(), 2, "{member}");
+    for args in [&[][..], &["--user", "11", "--instructor"][..]] {
+        let instructor = chat(dir.path(), args, "/course progress\n");
+        assert!(
+            instructor.contains("Reading progress") && !instructor.contains("Only instructors"),
+            "{args:?}: {instructor}"
+        );
+    }
+}
+
+#[test]
+fn an_empty_paper_or_team_is_asked_for_not_looked_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = chat(
+        dir.path(),
+        &["--user", "11"],
+        "/team join\n/read done\n/note list\n/paper show\n",
+    );
+    assert!(out.contains("Name a team: `team-1`, `team-2`."), "{out}");
+    assert_eq!(
+        out.matches("Name a paper: its citation key, arXiv id, DOI or title words.")
+            .count(),
+        3,
+        "{out}"
+    );
+    assert!(!out.contains("``"), "{out}");
+}
+
+#[test]
+fn a_week_whose_title_names_it_is_not_named_twice_in_files() {
+    // The example course's posts are titled "Week 1: Attention and the Transformer".
+    let dir = tempfile::tempdir().unwrap();
+    let out = chat(
+        dir.path(),
+        &[],
+        "/notes export session:1\n/slot assign paper:1706.03762 team:team-1\n/slot export\n",
+    );
+    assert!(
+        out.contains("# Annotated bibliography: Week 1: Attention and the Transformer\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("DESCRIPTION:Week 1: Attention and the Transformer"),
+        "{out}"
+    );
+    assert!(!out.contains("Week 1: Week 1"), "{out}");
 }
 
 #[test]
@@ -303,6 +396,97 @@ fn the_same_file_by_two_spellings_is_one_file() {
         serde_json::from_slice(&run(&["--json", "stats"]).stdout).unwrap();
     assert_eq!(stats["files"], 1);
     assert_eq!(stats["sources"], 2);
+}
+
+#[test]
+fn a_truncated_bib_whose_every_entry_is_broken_changes_nothing_and_says_where() {
+    let data = tempfile::tempdir().unwrap();
+    let list = data.path().join("refs.bib");
+    std::fs::write(
+        &list,
+        "@article{kaplan2020scaling,\n  title = {Scaling Laws for Neural Language Models},\n  author = {Kaplan, Jared},\n  year = {2020}\n}\n",
+    )
+    .unwrap();
+    let first = paperclub(data.path(), &["import", list.to_str().unwrap()]);
+    assert_eq!(first.status.code(), Some(0), "{first:?}");
+    // The same list, cut off inside its only entry (a download that stopped).
+    std::fs::write(
+        &list,
+        "@article{kaplan2020scaling,\n  title = {Scaling Laws for {Neural Language Models,\n  author = {Kaplan, Jared},\n  year = 2020,\n",
+    )
+    .unwrap();
+    let again = paperclub(data.path(), &["import", list.to_str().unwrap()]);
+    let text = stdout(&again);
+    assert_eq!(again.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("✗") && text.contains("nothing was changed"),
+        "{text}"
+    );
+    assert!(text.contains("refs.bib:1: BibTeX entry"), "{text}");
+    let found = paperclub(data.path(), &["show", "kaplan2020scaling"]);
+    assert!(
+        stdout(&found).contains("Scaling Laws for Neural Language Models"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn recommend_from_a_tag_no_paper_carries_suggests_the_tags_like_it() {
+    let dir = imported();
+    let out = paperclub(dir.path(), &["recommend", "--tag", "scaling"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let said = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        said.contains("No papers are tagged “scaling”. Did you mean `"),
+        "{said}"
+    );
+}
+
+#[test]
+fn a_limit_of_zero_is_a_usage_error_not_one_result() {
+    let dir = imported();
+    for args in [
+        &["search", "scaling", "--limit", "0"][..],
+        &["recommend", "--tag", "scaling-laws", "--limit", "0"][..],
+    ] {
+        let out = paperclub(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr)
+                .contains("'--limit <LIMIT>': a whole number, 1 or more"),
+            "{out:?}"
+        );
+    }
+}
+
+#[test]
+fn a_list_saved_as_utf16_is_refused_with_the_encoding_to_use() {
+    let data = tempfile::tempdir().unwrap();
+    let text = "@article{doe2020, title={UTF Sixteen}, author={Doe, J}, year={2020}}\n";
+    for (name, bom, le) in [
+        ("le.bib", &[0xFF, 0xFE][..], true),
+        ("be.bib", &[0xFE, 0xFF][..], false),
+        ("nobom.bib", &[][..], true),
+    ] {
+        let mut bytes = bom.to_vec();
+        for unit in text.encode_utf16() {
+            let pair = if le {
+                unit.to_le_bytes()
+            } else {
+                unit.to_be_bytes()
+            };
+            bytes.extend(pair);
+        }
+        let path = data.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let out = paperclub(data.path(), &["import", path.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        assert!(
+            stdout(&out).contains("saved as UTF-16 text; save it as UTF-8"),
+            "{name}: {}",
+            stdout(&out)
+        );
+    }
 }
 
 #[test]

@@ -164,6 +164,20 @@ fn bad_course_settings_say_what_to_type_instead_and_store_nothing() {
             "never fires",
         ),
         (
+            vec!["--timezone", "Europe/Berlin", "--schedule", "MON 25:00"],
+            "`MON 25:00` is not a schedule I can read: `25:00` is not a time of day",
+        ),
+        (
+            vec![
+                "--timezone",
+                "Europe/Berlin",
+                "--schedule",
+                "MON 09:00",
+                "--start=-1",
+            ],
+            "`-1` is not a date",
+        ),
+        (
             vec![
                 "--timezone",
                 "Europe/Berlin",
@@ -182,8 +196,56 @@ fn bad_course_settings_say_what_to_type_instead_and_store_nothing() {
         assert_eq!(out.status.code(), Some(1), "{text}");
         assert!(text.contains(expected), "{expected} in: {text}");
     }
+    // Channel 0 is no channel: serenity panics on it when the first post goes out.
+    let zero = paperclub(
+        data.path(),
+        &[
+            "course",
+            "--guild",
+            "7",
+            "setup",
+            "--channel",
+            "0",
+            "--timezone",
+            "UTC",
+            "--schedule",
+            "MON 09:00",
+        ],
+    );
+    let text = String::from_utf8_lossy(&zero.stdout).into_owned();
+    assert_eq!(zero.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("`channel` must be a Discord channel id"),
+        "{text}"
+    );
     let info = paperclub(data.path(), &["course", "--guild", "7", "info"]);
     assert!(String::from_utf8_lossy(&info.stdout).contains("no course yet"));
+}
+
+#[test]
+fn a_file_that_is_no_course_post_is_named_and_the_reason_reads_without_escapes() {
+    let data = tempfile::tempdir().unwrap();
+    setup(data.path(), "7");
+    let list = data.path().join("my_list*.bib");
+    std::fs::write(
+        &list,
+        "@article{a2020, title={A}, author={B, C}, year={2020}}\n",
+    )
+    .unwrap();
+    let out = paperclub(
+        data.path(),
+        &["session", "--guild", "7", "import", list.to_str().unwrap()],
+    );
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(
+            "my_list*.bib: not a course post (it needs `---` front matter with a `title:`)"
+        ),
+        "{text}"
+    );
+    // A terminal gets the text as written, without the chat's note about who sees it.
+    assert!(!text.contains("only you can see"), "{text}");
 }
 
 #[test]
@@ -200,6 +262,27 @@ fn another_guild_sees_none_of_the_course() {
             &format!("{FIXTURES}/course-undated"),
         ],
     ));
+    for args in [
+        &[
+            "notes",
+            "--guild",
+            "8",
+            "--user",
+            "1",
+            "export",
+            "--session",
+            "1",
+        ][..],
+        &["recommend", "--guild", "8", "--session", "1"][..],
+    ] {
+        let out = paperclub(data.path(), args);
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(text.contains("no course yet"), "{args:?}: {text}");
+    }
     let other = paperclub(data.path(), &["schedule", "--guild", "8"]);
     let text = String::from_utf8_lossy(&other.stdout);
     assert!(
@@ -365,4 +448,194 @@ fn a_skipped_week_with_shift_moves_the_later_sessions_a_week_and_leaves_a_holida
     let week4 = ok(paperclub(data.path(), &["week", "4", "--guild", "7"]));
     assert!(week4.contains("Guest lecture"), "{week4}");
     assert!(week4.contains("2026-04-21"), "{week4}");
+}
+
+#[test]
+fn skipping_a_week_already_skipped_says_so_and_moves_nothing() {
+    let data = tempfile::tempdir().unwrap();
+    setup(data.path(), "7");
+    ok(paperclub(
+        data.path(),
+        &[
+            "session",
+            "--guild",
+            "7",
+            "import",
+            &format!("{FIXTURES}/course-undated"),
+        ],
+    ));
+    ok(paperclub(
+        data.path(),
+        &["session", "--guild", "7", "skip", "2"],
+    ));
+    let before = ok(paperclub(data.path(), &["schedule", "--guild", "7"]));
+    for again in [vec!["skip", "2"], vec!["skip", "2", "--shift"]] {
+        let mut args = vec!["session", "--guild", "7"];
+        args.extend(&again);
+        let out = paperclub(data.path(), &args);
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert_eq!(out.status.code(), Some(1), "{again:?}: {text}");
+        assert!(
+            text.contains("Week 2") && text.contains("is already skipped"),
+            "{text}"
+        );
+    }
+    let after = ok(paperclub(data.path(), &["schedule", "--guild", "7"]));
+    assert_eq!(before, after);
+}
+
+#[test]
+fn adding_a_session_says_its_week_and_warns_when_the_day_has_passed() {
+    let data = tempfile::tempdir().unwrap();
+    setup(data.path(), "7");
+    let add = |date: &str, title: &str| {
+        ok(paperclub(
+            data.path(),
+            &[
+                "session", "--guild", "7", "add", "--date", date, "--title", title,
+            ],
+        ))
+    };
+    let first = add("2026-03-10", "Scaling");
+    assert!(first.contains(": week 1 of 1."), "{first}");
+    assert!(!first.contains("⚠"), "{first}");
+    // Before the first week, and before today (2026-02-20): it becomes week 1.
+    let early = add("2026-02-10", "Kick-off");
+    assert!(
+        early.contains(": week 1 of 2. The weeks after it are numbered one higher."),
+        "{early}"
+    );
+    assert!(early.contains("⚠ That day has passed"), "{early}");
+    // Today (2026-02-20), without a time: not past while the day lasts.
+    let today = add("2026-02-20", "Today");
+    assert!(!today.contains("⚠"), "{today}");
+    // Moved after the other week: it is week 2 now, and no longer in the past.
+    let moved = ok(paperclub(
+        data.path(),
+        &["session", "--guild", "7", "move", "1", "2026-03-17"],
+    ));
+    assert!(
+        moved.contains("✓ Moved “Kick-off” on Tuesday 17 March 2026: week 3 of 3. It was week 1;"),
+        "{moved}"
+    );
+    assert!(!moved.contains("⚠"), "{moved}");
+}
+
+#[test]
+fn moving_the_term_past_its_sessions_says_how_many_no_post_will_announce() {
+    let data = tempfile::tempdir().unwrap();
+    setup(data.path(), "7");
+    ok(paperclub(
+        data.path(),
+        &[
+            "session",
+            "--guild",
+            "7",
+            "import",
+            &format!("{FIXTURES}/course-undated"),
+        ],
+    ));
+    let fine = ok(paperclub(
+        data.path(),
+        &["course", "--guild", "7", "edit", "--grace-hours", "12"],
+    ));
+    assert!(!fine.contains("⚠"), "{fine}");
+    let twice = ok(paperclub(
+        data.path(),
+        &[
+            "course",
+            "--guild",
+            "7",
+            "edit",
+            "--schedule",
+            "MON,WED 09:00",
+        ],
+    ));
+    assert!(!twice.contains("⚠"), "{twice}");
+    let typo = ok(paperclub(
+        data.path(),
+        &[
+            "course",
+            "--guild",
+            "7",
+            "edit",
+            "--schedule",
+            "*/5 * * * *",
+        ],
+    ));
+    assert!(
+        typo.contains("⚠ This schedule fires more than once a day"),
+        "{typo}"
+    );
+    // A year typed wrong: every session is now before the term.
+    let typo = ok(paperclub(
+        data.path(),
+        &["course", "--guild", "7", "edit", "--start", "2027-03-01"],
+    ));
+    let sessions = ok(paperclub(data.path(), &["schedule", "--guild", "7"]));
+    let count = sessions.lines().filter(|l| l.contains("**")).count();
+    assert!(count > 0, "{sessions}");
+    assert!(
+        typo.contains(&format!(
+            "⚠ {count} session(s) fall outside the term (2027-03-01 → —)"
+        )),
+        "{typo}\n{sessions}"
+    );
+}
+
+#[test]
+fn a_post_dated_in_words_is_refused_quoting_its_whole_date() {
+    let data = tempfile::tempdir().unwrap();
+    setup(data.path(), "7");
+    let post = data.path().join("week-9.md");
+    std::fs::write(
+        &post,
+        "---\ntitle: Week 9\ndate: March 3, 2027\n---\n\n## Required Readings\n\n### Attention Is All You Need\n",
+    )
+    .unwrap();
+    let out = paperclub(
+        data.path(),
+        &["session", "--guild", "7", "import", post.to_str().unwrap()],
+    );
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(
+            "week-9.md: the front matter's `date:` is `March 3, 2027`; write it as YYYY-MM-DD"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn recommending_from_a_week_without_readings_says_so() {
+    let data = tempfile::tempdir().unwrap();
+    setup(data.path(), "7");
+    ok(paperclub(
+        data.path(),
+        &[
+            "session",
+            "--guild",
+            "7",
+            "add",
+            "--date",
+            "2026-03-10",
+            "--title",
+            "Kick-off",
+        ],
+    ));
+    let out = paperclub(
+        data.path(),
+        &["recommend", "--guild", "7", "--session", "1"],
+    );
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("Week 1 (“Kick-off”) has no readings to start from"),
+        "{said}"
+    );
 }

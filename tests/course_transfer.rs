@@ -310,6 +310,19 @@ fn imports_refuse_an_existing_course_and_bad_files_and_report_what_the_guild_can
         said.contains("`sessions[1].date`: input is out of range at line "),
         "{said}"
     );
+    let mut zone = export(d, "7", false);
+    zone["course"]["timezone"] = "Europe/Berln".into();
+    let zone = write(d, "zone.json", &zone);
+    let said = refused(paperclub(
+        d,
+        &["course", "import", zone.to_str().unwrap(), "--guild", "9"],
+    ));
+    // The zone is what is wrong; a hint about moving dates would send the reader astray.
+    assert!(
+        said.contains("In the file's `course`: `Europe/Berln` is not a time zone. Did you mean `Europe/Berlin`"),
+        "{said}"
+    );
+    assert!(!said.contains("Importing an earlier term"), "{said}");
     let mut newer = export(d, "7", false);
     newer["version"] = 2.into();
     let newer = write(d, "newer.json", &newer);

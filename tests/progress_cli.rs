@@ -94,3 +94,18 @@ fn a_member_marks_readings_from_the_command_line_and_the_instructor_sees_the_cou
         "{other}"
     );
 }
+
+#[test]
+fn marking_a_reading_without_a_member_is_a_usage_error_and_marks_nothing() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path();
+    course(d, "7");
+    let out = paperclub(d, &["read", "--guild", "7", "done", "arXiv:2203.02155"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--user ID"),
+        "{out:?}"
+    );
+    let progress = ok(paperclub(d, &["course", "--guild", "7", "progress"]));
+    assert!(!progress.contains("1 member"), "{progress}");
+}

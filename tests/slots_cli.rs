@@ -332,3 +332,20 @@ fn a_skip_that_shifts_the_later_weeks_moves_their_presentations_with_them() {
     let text = std::fs::read_to_string(&ics).expect("the .ics was written");
     assert!(text.contains("DTSTART;VALUE=DATE:20260310"), "{text}");
 }
+
+#[test]
+fn removing_a_week_names_the_presentations_it_takes_with_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path();
+    course(data, GUILD);
+    ok(slot(data, GUILD, Some(ALICE), &["claim", KAPLAN]));
+    let removed = session(data, GUILD, &["remove", "1"]);
+    assert!(
+        removed.contains(
+            "⚠ 1 presentation(s) were removed with it: team `team-1` (“Scaling Laws for Neural Language Models”)"
+        ),
+        "{removed}"
+    );
+    let after = ok(slot(data, GUILD, Some(ALICE), &["list"]));
+    assert!(after.contains("no sessions yet"), "{after}");
+}

@@ -28,6 +28,15 @@ pub fn decode(bytes: &[u8]) -> Result<&str, String> {
             MAX_FILE_BYTES / 1_048_576
         ));
     }
+    // Windows tools often save text as UTF-16, whose NUL bytes would read as binary data.
+    let utf16 = bytes.starts_with(&[0xFF, 0xFE])
+        || bytes.starts_with(&[0xFE, 0xFF])
+        || matches!(bytes, [a, 0, ..] | [0, a, ..] if a.is_ascii_graphic() || a.is_ascii_whitespace());
+    if utf16 {
+        return Err(
+            "the file is saved as UTF-16 text; save it as UTF-8 and import it again".into(),
+        );
+    }
     if let Some(pos) = bytes.iter().position(|&b| b == 0) {
         return Err(format!(
             "line {}: binary data (NUL byte); expected a text reading list",
@@ -292,6 +301,17 @@ fn prepare(file: &str, bytes: &[u8], format: Option<Format>) -> Prepared {
     let parsed = ingest::parse(format, text);
     report.entries = parsed.entries.len();
     report.warnings = parsed.warnings.clone();
+    // A BibTeX or JSON-lines file whose every entry is broken (a truncated download) would
+    // otherwise be stored as an empty list, dropping every paper its earlier version gave.
+    let broken =
+        matches!(format, Format::Bibtex | Format::ArxivJsonl) && !parsed.warnings.is_empty();
+    if parsed.entries.is_empty() && broken {
+        report.error = Some(format!(
+            "no entry could be read as {} (see the warnings below); nothing was changed",
+            format.name()
+        ));
+        return refused(report);
+    }
     if parsed.entries.is_empty() {
         report.warnings.push(Warning {
             line: 1,

@@ -3,6 +3,7 @@
 //! rendered as text from the same reply model. Reads standard input line by line, so it
 //! works interactively and in scripts.
 
+use super::chat_values;
 use crate::app::App;
 use crate::cite::CiteFormat;
 use crate::course::{split_ids, CourseSettings, NewSession, SessionEdit};
@@ -74,6 +75,9 @@ fn options_of(command: &str) -> Option<&'static [&'static str]> {
         c if super::team::chat_options(c).is_some() => super::team::chat_options(c)?,
         c if super::slot::chat_options(c).is_some() => super::slot::chat_options(c)?,
         c if super::progress::chat_options(c).is_some() => super::progress::chat_options(c)?,
+        c if super::chat_transfer::chat_options(c).is_some() => {
+            super::chat_transfer::chat_options(c)?
+        }
         _ => return None,
     })
 }
@@ -132,6 +136,33 @@ fn split_options(rest: &str, names: &[&str]) -> Vec<(String, String)> {
     out
 }
 
+/// The subcommands of each command group, for a line that names none or a wrong one.
+const GROUPS: &[(&str, &str)] = &[
+    ("paper", "search, tag, show"),
+    (
+        "course",
+        "setup, edit, info, status, progress, export, import",
+    ),
+    ("session", "import, add, edit, skip, move, remove"),
+    ("team", "create, join, leave, list, members"),
+    ("note", "add, list, edit, delete, publish, history"),
+    ("notes", "export"),
+    (
+        "slot",
+        "claim, assign, release, swap, confirm, decline, list, export, autofill",
+    ),
+    ("read", "done, undo, list"),
+];
+
+fn unknown(command: &str) -> String {
+    let (group, sub) = command.split_once(' ').unwrap_or((command, ""));
+    match GROUPS.iter().find(|(g, _)| *g == group) {
+        Some((g, subs)) if sub.is_empty() => format!("`/{g}` needs a subcommand: {subs}."),
+        Some((g, subs)) => format!("`/{g}` has no subcommand `{sub}`; it has {subs}."),
+        None => format!("Unknown command `/{command}`; try `/help`."),
+    }
+}
+
 /// `/recommend`'s options: `paper:` and `papers:"k1 k2"` add up.
 fn recommend_request(
     get: &dyn Fn(&str) -> Option<String>,
@@ -177,7 +208,7 @@ pub fn parse_line(line: &str) -> ChatLine {
         (first, rest)
     };
     let Some(names) = options_of(&command) else {
-        return ChatLine::Invalid(format!("Unknown command `/{command}`; try `/help`."));
+        return ChatLine::Invalid(unknown(&command));
     };
     let opts = split_options(rest, names);
     let get = |name: &str| {
@@ -186,20 +217,22 @@ pub fn parse_line(line: &str) -> ChatLine {
             .map(|(_, v)| v.clone())
             .filter(|v| !v.is_empty())
     };
-    let number = |name: &str| -> Result<Option<usize>, String> {
+    // The ranges Discord declares for these options (`limit` is 1 to 50 in `/paper search`,
+    // 1 to 20 in `/recommend`), so the chat refuses what the client would not send.
+    let number = |name: &str, max: u64| -> Result<Option<usize>, String> {
         get(name)
             .map(|v| {
-                v.parse::<usize>()
-                    .map_err(|_| format!("`{name}` must be a number, got `{v}`"))
+                chat_values::number_in(name, &v, 1, max)
+                    .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
             })
             .transpose()
     };
-    let page = match number("page") {
+    let page = match number("page", u64::MAX) {
         Ok(p) => p.unwrap_or(1).saturating_sub(1),
         Err(e) => return ChatLine::Invalid(e),
     };
     let request = match command.as_str() {
-        "paper search" => match number("limit") {
+        "paper search" => match number("limit", 50) {
             Ok(limit) => Request::Search {
                 query: get("query").unwrap_or_default(),
                 tag: get("tag"),
@@ -235,7 +268,7 @@ pub fn parse_line(line: &str) -> ChatLine {
                 format,
             }
         }
-        "recommend" => match number("limit") {
+        "recommend" => match number("limit", 20) {
             Ok(limit) => Request::Recommend(recommend_request(&get, limit)),
             Err(e) => return ChatLine::Invalid(e),
         },
@@ -306,7 +339,7 @@ pub fn parse_line(line: &str) -> ChatLine {
             }))
         }
         "session edit" | "session skip" | "session move" | "session remove" => {
-            let week = match number("week") {
+            let week = match number("week", u64::MAX) {
                 Ok(Some(w)) => w,
                 Ok(None) => return ChatLine::Invalid("Say which week: `week:3`.".into()),
                 Err(e) => return ChatLine::Invalid(e),
@@ -345,6 +378,7 @@ pub fn parse_line(line: &str) -> ChatLine {
         }
         other => match super::team::chat_request(other, &get)
             .or_else(|| super::slot::chat_request(other, &get))
+            .or_else(|| super::chat_transfer::chat_request(other, &get))
         {
             Some(Ok(r)) => r,
             Some(Err(e)) => return ChatLine::Invalid(e),
@@ -358,19 +392,17 @@ pub fn parse_line(line: &str) -> ChatLine {
 fn course_settings(get: &dyn Fn(&str) -> Option<String>) -> Result<CourseSettings, String> {
     let id = |name: &str| -> Result<Option<u64>, String> {
         get(name)
-            .map(|v| {
-                v.trim_matches(|c: char| !c.is_ascii_digit())
-                    .parse::<u64>()
-                    .map_err(|_| format!("`{name}` must be a Discord id, got `{v}`"))
-            })
+            .map(|v| chat_values::discord_id(name, &v))
             .transpose()
     };
-    let grace_hours = get("grace_hours")
-        .map(|v| {
-            v.parse::<u32>()
-                .map_err(|_| format!("`grace_hours` must be a number, got `{v}`"))
-        })
-        .transpose()?;
+    // Discord declares 0 to 336 grace hours; slots and minutes are checked, with their own
+    // message, by the course service, as for the command line.
+    let number = |name: &str, max: u64| -> Result<Option<u32>, String> {
+        get(name)
+            .map(|v| chat_values::number_in(name, &v, 0, max).map(|n| n as u32))
+            .transpose()
+    };
+    let grace_hours = number("grace_hours", 336)?;
     Ok(CourseSettings {
         channel: id("channel")?,
         timezone: get("timezone"),
@@ -386,18 +418,8 @@ fn course_settings(get: &dyn Fn(&str) -> Option<String>) -> Result<CourseSetting
             Some(v) => return Err(format!("`notes_public` is true or false, got `{v}`")),
         },
         reminders: get("reminders"),
-        slots_per_team: get("slots_per_team")
-            .map(|v| {
-                v.parse::<u32>()
-                    .map_err(|_| format!("`slots_per_team` must be a number, got `{v}`"))
-            })
-            .transpose()?,
-        session_minutes: get("session_minutes")
-            .map(|v| {
-                v.parse::<u32>()
-                    .map_err(|_| format!("`session_minutes` must be a number, got `{v}`"))
-            })
-            .transpose()?,
+        slots_per_team: number("slots_per_team", u32::MAX.into())?,
+        session_minutes: number("session_minutes", u32::MAX.into())?,
     })
 }
 
@@ -457,7 +479,13 @@ async fn repl(app: &App, caller: &Caller) -> anyhow::Result<()> {
             match parse_line(&line) {
                 ChatLine::Quit => break,
                 ChatLine::Empty => continue,
-                ChatLine::Invalid(msg) => writeln!(out, "{msg}")?,
+                ChatLine::Invalid(msg) => {
+                    // A script's reader needs to know which line was refused.
+                    if !interactive {
+                        writeln!(out, "> {}", line.trim())?;
+                    }
+                    writeln!(out, "{msg}")?
+                }
                 ChatLine::Request(request) => {
                     if !interactive {
                         writeln!(out, "> {}", line.trim())?;
@@ -559,14 +587,20 @@ mod tests {
             }))
         );
         assert!(
-            matches!(parse_line("/course edit session_minutes:long"), ChatLine::Invalid(m) if m.contains("`session_minutes` must be a number"))
+            matches!(parse_line("/course edit session_minutes:long"), ChatLine::Invalid(m) if m.contains("`session_minutes` must be a whole number"))
         );
     }
 
     #[test]
     fn mistakes_are_explained_not_guessed() {
         assert!(
-            matches!(parse_line("/paper searhc x"), ChatLine::Invalid(m) if m.contains("Unknown command"))
+            matches!(parse_line("/paper searhc x"), ChatLine::Invalid(m) if m.contains("no subcommand `searhc`; it has search, tag, show"))
+        );
+        assert!(
+            matches!(parse_line("/slot"), ChatLine::Invalid(m) if m.starts_with("`/slot` needs a subcommand: claim,"))
+        );
+        assert!(
+            matches!(parse_line("/frobnicate"), ChatLine::Invalid(m) if m.contains("Unknown command `/frobnicate`"))
         );
         assert!(
             matches!(parse_line("/cite x format:harvard"), ChatLine::Invalid(m) if m.contains("harvard"))
@@ -575,6 +609,44 @@ mod tests {
             matches!(parse_line("/paper search x limit:ten"), ChatLine::Invalid(m) if m.contains("limit"))
         );
         assert_eq!(parse_line("   "), ChatLine::Empty);
+        assert_eq!(parse_line("/quit"), ChatLine::Quit);
+    }
+
+    #[test]
+    fn a_mistyped_id_or_number_is_refused_not_read_as_another() {
+        // Picking the digits out of `-1` once edited and deleted note 1.
+        for line in [
+            "/note edit note:-1 text:x",
+            "/note delete note:-1",
+            "/note publish note:1x",
+            "/slot confirm swap:-2",
+            "/notes export session:-2",
+            "/course setup channel:-7 timezone:UTC schedule:MON 09:00",
+            "/team create team-5 role:-55",
+        ] {
+            assert!(
+                matches!(parse_line(line), ChatLine::Invalid(ref m) if m.contains("must be")),
+                "{line}: {:?}",
+                parse_line(line)
+            );
+        }
+        assert_eq!(
+            request("/note delete note:#3"),
+            Request::Note(crate::dispatch::NoteRequest::Delete { note: 3 })
+        );
+        // Discord's client refuses a limit outside the option's range; so does the chat.
+        for line in [
+            "/paper search x limit:0",
+            "/paper search x limit:-5",
+            "/paper search x limit:51",
+            "/recommend tag:x limit:21",
+        ] {
+            assert!(
+                matches!(parse_line(line), ChatLine::Invalid(ref m) if m.contains("whole number from 1 to")),
+                "{line}: {:?}",
+                parse_line(line)
+            );
+        }
         assert_eq!(parse_line("/quit"), ChatLine::Quit);
     }
 }

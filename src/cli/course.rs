@@ -247,7 +247,7 @@ pub(super) fn print_reply(reply: &crate::view::Reply, json: bool) -> anyhow::Res
     let printed = if json {
         serde_json::to_string_pretty(reply)? + "\n"
     } else {
-        text::render(reply)
+        text::render_terminal(reply)
     };
     match std::io::stdout().lock().write_all(printed.as_bytes()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),

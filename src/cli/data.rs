@@ -136,7 +136,16 @@ async fn data_command(
             Ok(0)
         }
         Command::Tag { tag, guild } => {
-            let papers = catalog.by_tag(scope(guild), &tag.join(" ")).await?;
+            let tag = tag.join(" ");
+            let papers = catalog.by_tag(scope(guild), &tag).await?;
+            if papers.is_empty() && !json {
+                // As `/paper tag` says it, with the command that lists the tags.
+                outln!(
+                    out,
+                    "No papers are tagged “{tag}”. `paperclub tags` lists every tag."
+                );
+                return Ok(1);
+            }
             print_papers(out, &papers, json)?;
             Ok(if papers.is_empty() { 1 } else { 0 })
         }
@@ -176,7 +185,7 @@ async fn data_command(
                         ..Default::default()
                     };
                     // The card is escaped for Discord; a terminal shows the text as written.
-                    outp!(out, "{}", crate::markdown::unescape(&text::render(&reply)));
+                    outp!(out, "{}", text::render_terminal(&reply));
                 }
                 Resolved::Ambiguous(list) => {
                     eprintln!("Several papers match \"{id}\"; use a key:");

@@ -3,6 +3,8 @@
 
 mod bench;
 mod chat;
+mod chat_transfer;
+mod chat_values;
 mod course;
 mod data;
 mod eval;
@@ -76,7 +78,7 @@ pub enum Command {
         tag: Vec<String>,
         #[arg(long)]
         year: Option<i32>,
-        #[arg(long, default_value_t = 10)]
+        #[arg(long, default_value_t = 10, value_parser = at_least_one)]
         limit: usize,
         #[arg(long)]
         guild: Option<u64>,
@@ -132,12 +134,16 @@ pub enum Command {
         /// Answer as the bot would in this guild (default: the example course's guild, 1).
         #[arg(long)]
         guild: Option<u64>,
-        /// Act as this Discord user id.
-        #[arg(long, default_value_t = 0)]
-        user: u64,
+        /// Act as this Discord user id: a member, with the permissions of the roles given
+        /// (without it, as the course's instructor).
+        #[arg(long)]
+        user: Option<u64>,
         /// Act as a member with this role id (repeatable).
         #[arg(long = "role")]
         roles: Vec<u64>,
+        /// Act as an instructor even with --user.
+        #[arg(long)]
+        instructor: bool,
         /// Do not import the bundled example catalog into an empty data folder.
         #[arg(long)]
         no_examples: bool,
@@ -252,3 +258,11 @@ pub enum EvalCommand {
 pub use chat::run_chat;
 pub use data::run_data_command;
 pub use import::collect_files;
+
+/// A count such as `--limit`: a whole number, 1 or more (0 used to answer with one).
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err("a whole number, 1 or more".into()),
+    }
+}

@@ -31,7 +31,7 @@ pub struct RecommendArgs {
     /// `me` or `team`: from what the member (--user) or their team noted (needs --guild).
     #[arg(long = "for")]
     pub for_whom: Option<String>,
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 5, value_parser = super::at_least_one)]
     pub limit: usize,
     #[arg(long)]
     pub guild: Option<u64>,

@@ -88,14 +88,9 @@ pub(super) fn chat_request(
     get: &dyn Fn(&str) -> Option<String>,
 ) -> Option<Result<Request, String>> {
     let text = |name: &str| get(name).unwrap_or_default();
-    let number = |name: &str| -> Result<Option<i64>, String> {
-        get(name)
-            .map(|v| {
-                v.trim_start_matches('#')
-                    .parse::<i64>()
-                    .map_err(|_| format!("`{name}` must be a number, got `{v}`"))
-            })
-            .transpose()
+    let swap = || -> Result<i64, String> {
+        let v = get("swap").ok_or("Say which swap: `swap:3`.")?;
+        Ok(i64::try_from(super::chat_values::number_id("swap", &v)?).unwrap_or(i64::MAX))
     };
     let request = (|| -> Result<SlotRequest, String> {
         Ok(match command {
@@ -115,11 +110,14 @@ pub(super) fn chat_request(
                 b: text("b"),
             },
             "slot confirm" | "slot decline" => SlotRequest::Answer {
-                swap: number("swap")?.ok_or("Say which swap: `swap:3`.")?,
+                swap: swap()?,
                 confirm: command == "slot confirm",
             },
             "slot list" => SlotRequest::List {
-                week: number("week")?.map(|w| w.max(0) as usize),
+                week: get("week")
+                    .map(|w| super::chat_values::number_in("week", &w, 1, u64::MAX))
+                    .transpose()?
+                    .map(|w| usize::try_from(w).unwrap_or(usize::MAX)),
             },
             "slot export" => SlotRequest::Export,
             "slot autofill" => SlotRequest::Autofill {

@@ -172,20 +172,10 @@ pub(super) fn chat_request(
     command: &str,
     get: &dyn Fn(&str) -> Option<String>,
 ) -> Option<Result<Request, String>> {
-    let id = |name: &str| -> Result<Option<u64>, String> {
-        get(name)
-            .map(|v| {
-                v.trim_matches(|c: char| !c.is_ascii_digit())
-                    .parse::<u64>()
-                    .map_err(|_| format!("`{name}` must be a number, got `{v}`"))
-            })
-            .transpose()
-    };
+    use super::chat_values::{discord_id, number_id, number_in};
     let note = || -> Result<i64, String> {
-        match id("note")? {
-            Some(n) => Ok(n as i64),
-            None => Err("Say which note: `note:12`.".into()),
-        }
+        let v = get("note").ok_or("Say which note: `note:12`.")?;
+        Ok(i64::try_from(number_id("note", &v)?).unwrap_or(i64::MAX))
     };
     let text = || get("text").unwrap_or_default();
     let team = || get("team").unwrap_or_default();
@@ -194,7 +184,7 @@ pub(super) fn chat_request(
         Ok(match command {
             "team create" => Request::Team(TeamRequest::Create {
                 name: get("name").unwrap_or_default(),
-                role: id("role")?,
+                role: get("role").map(|v| discord_id("role", &v)).transpose()?,
             }),
             "team join" => Request::Team(TeamRequest::Join { team: team() }),
             "team leave" => Request::Team(TeamRequest::Leave),
@@ -213,7 +203,10 @@ pub(super) fn chat_request(
             "note publish" => Request::Note(NoteRequest::Publish { note: note()? }),
             "note history" => Request::Note(NoteRequest::History { note: note()? }),
             "notes export" => {
-                let session = id("session")?.map(|n| n as usize);
+                let session = get("session")
+                    .map(|v| number_in("session", &v, 1, u64::MAX))
+                    .transpose()?
+                    .map(|n| usize::try_from(n).unwrap_or(usize::MAX));
                 let by = ExportBy::from_options(session, get("paper"), get("team"))?;
                 Request::Note(NoteRequest::Export(by))
             }

@@ -98,18 +98,16 @@ impl Courses {
         cursor: &mut DateTime<Utc>,
     ) -> Result<SessionImport, CourseError> {
         let guild = course.guild_id;
-        let text = decode(bytes).or_else(|e| refuse(format!("{name}: {e}")))?;
+        let text = decode(bytes).or_else(refuse)?;
         let parsed = ingest::course::parse(text);
         let Some(meta) = parsed.session.clone() else {
-            return refuse(format!(
-                "{name}: not a course post (it needs `---` front matter with a `title:`)"
-            ));
+            return refuse("not a course post (it needs `---` front matter with a `title:`)");
         };
         let report = catalog
             .import_bytes(Scope(guild), name, bytes, Some(Format::Course))
             .await;
         if let Some(e) = &report.error {
-            return refuse(format!("{name}: {e}"));
+            return refuse(e.clone());
         }
         let before = {
             let mut conn = self.pool.acquire().await?;
@@ -122,14 +120,17 @@ impl Courses {
         });
         let stated = meta.date.as_deref().or_else(|| dated_name(name));
         let (date, time) = match stated.or(kept.as_deref()) {
+            // Only the front matter can be wrong here: a file name's date and a kept date
+            // were read before. The whole value is quoted, not the word that failed.
             Some(when) => parse_when(when.get(..16).unwrap_or(when).trim_end_matches(['Z', ' ']))
                 .or_else(|_| parse_when(when.get(..10).unwrap_or(when)))
-                .map_err(|e| CourseError::User(format!("{name}: {e}")))?,
+                .or_else(|_| refuse(format!(
+                    "the front matter's `date:` is {}; write it as YYYY-MM-DD, optionally with HH:MM, e.g. 2026-02-03 14:00",
+                    crate::markdown::code(&crate::view::limits::truncate(when, 40))
+                )))?,
             None => {
                 let Some(next) = course.schedule.next(course.tz, *cursor) else {
-                    return refuse(format!(
-                        "{name}: no date, and the schedule has no later occurrence to give it"
-                    ));
+                    return refuse("no date, and the schedule has no later occurrence to give it");
                 };
                 *cursor = next;
                 (next.with_timezone(&course.tz).date_naive(), None)

@@ -226,6 +226,16 @@ impl Session {
             .collect()
     }
 
+    /// `Week 3: Scaling laws` as plain text, or the title alone when it already names its
+    /// week (course posts are often titled `Week 3: ...`), so no "Week 3: Week 3:".
+    pub fn week_label(&self, week: usize) -> String {
+        if self.title.trim_start().to_lowercase().starts_with("week") {
+            self.title.clone()
+        } else {
+            format!("Week {week}: {}", self.title)
+        }
+    }
+
     /// Whether a post at `occurrence` announces this session: it starts at or after that
     /// moment; a session with no time counts for its whole local day.
     pub fn starts_at_or_after(&self, occurrence: DateTime<Utc>, tz: Tz) -> bool {
@@ -248,9 +258,9 @@ pub fn parse_reminder_days(text: &str) -> Result<Vec<u32>, String> {
             Ok(d) if (1..=28).contains(&d) => days.push(d),
             _ => {
                 return Err(format!(
-                "`{}` is not a number of days from 1 to 28; write reminders as `7,1`, or `none`.",
-                crate::markdown::escape(&crate::view::limits::truncate(part, 20))
-            ))
+                    "{} is not a number of days from 1 to 28; write reminders as `7,1`, or `none`.",
+                    crate::markdown::code(&crate::view::limits::truncate(part, 20))
+                ))
             }
         }
     }

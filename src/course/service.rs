@@ -119,8 +119,15 @@ impl Courses {
         let sessions = self.sessions(guild).await?;
         match week.checked_sub(1).and_then(|i| sessions.get(i)) {
             Some(s) => Ok((week, s.clone())),
-            None if sessions.is_empty() => refuse("The course has no sessions yet; an instructor adds them with `/session import` or `/session add`."),
-            None => refuse(format!("There is no week {week}: the course has {} sessions.", sessions.len())),
+            None if sessions.is_empty() => {
+                // A server with no course at all is told that, not that its course is empty.
+                self.require(guild).await?;
+                refuse("The course has no sessions yet; an instructor adds them with `/session import` or `/session add`.")
+            }
+            None => refuse(format!(
+                "There is no week {week}: the course has {} sessions.",
+                sessions.len()
+            )),
         }
     }
 
@@ -161,6 +168,10 @@ pub(crate) fn apply(
         (None, Some(c)) => c.channel_id,
         (None, None) => return Err(missing("channel")),
     };
+    // Discord ids start above zero; 0 would be taken here and fail at the first post.
+    if channel == 0 {
+        return refuse("`channel` must be a Discord channel id (digits), not 0.");
+    }
     let tz = match (&s.timezone, &current) {
         (Some(z), _) => parse_zone(z).map_err(CourseError::User)?,
         (None, Some(c)) => c.tz,
@@ -249,8 +260,8 @@ pub(crate) fn apply(
     course.next_post_at = course.next_occurrence(now);
     if course.next_post_at.is_none() {
         return refuse(format!(
-            "The schedule `{}` never fires {}. Check the expression and the course dates.",
-            crate::markdown::escape(&course.schedule_input),
+            "The schedule {} never fires {}. Check the expression and the course dates.",
+            crate::markdown::code(&course.schedule_input),
             match course.end {
                 Some(end) => format!("between now and the course's end ({end})"),
                 None => "again".to_string(),
@@ -261,10 +272,13 @@ pub(crate) fn apply(
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate> {
+    if text.trim().is_empty() {
+        return refuse("Give a date as YYYY-MM-DD, e.g. 2026-02-03.");
+    }
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").or_else(|_| {
         refuse(format!(
-            "`{}` is not a date; write it as YYYY-MM-DD, e.g. 2026-02-03.",
-            crate::markdown::escape(&crate::view::limits::truncate(text, 40))
+            "{} is not a date; write it as YYYY-MM-DD, e.g. 2026-02-03.",
+            crate::markdown::code(&crate::view::limits::truncate(text, 40))
         ))
     })
 }
@@ -284,8 +298,8 @@ pub fn parse_when(text: &str) -> Result<(NaiveDate, Option<NaiveTime>)> {
                 .or_else(|_| NaiveTime::parse_from_str(t, "%H:%M:%S"))
                 .or_else(|_| {
                     refuse(format!(
-                        "`{}` is not a time; write it as HH:MM, e.g. 14:00.",
-                        crate::markdown::escape(&crate::view::limits::truncate(t, 20))
+                        "{} is not a time; write it as HH:MM, e.g. 14:00.",
+                        crate::markdown::code(&crate::view::limits::truncate(t, 20))
                     ))
                 })?,
         ),
@@ -309,14 +323,19 @@ pub(crate) fn starts_at(
 }
 
 pub(crate) async fn resolve_reading(catalog: &Catalog, guild: u64, id: &str) -> Result<i64> {
-    let shown = crate::markdown::escape(&crate::view::limits::truncate(id.trim(), 80));
+    if id.trim().is_empty() {
+        return refuse("Name a paper: its citation key, arXiv id, DOI or title words.");
+    }
+    // In a code span, where Discord shows a backslash as written (`smith_2020`, not
+    // `smith\_2020`).
+    let shown = crate::markdown::code(&crate::view::limits::truncate(id.trim(), 80));
     match catalog.resolve(Scope(guild), id).await? {
         Resolved::One(p) => Ok(p.id),
         Resolved::Ambiguous(papers) => refuse(format!(
-            "`{shown}` matches several papers ({}); use a citation key.",
-            papers.iter().take(3).map(|p| format!("`{}`", p.key)).collect::<Vec<_>>().join(", ")
+            "{shown} matches several papers ({}); use a citation key.",
+            papers.iter().take(3).map(|p| crate::markdown::code(&p.key)).collect::<Vec<_>>().join(", ")
         )),
-        Resolved::NotFound => refuse(format!("No paper `{shown}` in this server's catalog; import it first, or check the key with `/paper search`.")),
+        Resolved::NotFound => refuse(format!("No paper {shown} in this server's catalog; import it first, or check the key with `/paper search`.")),
     }
 }
 
@@ -336,4 +355,29 @@ pub(crate) async fn load_sessions(
         .iter()
         .map(|r| Session::from_row(r, readings.remove(&r.id).unwrap_or_default()))
         .collect::<anyhow::Result<_>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refusal(r: Result<(NaiveDate, Option<NaiveTime>)>) -> String {
+        match r {
+            Err(CourseError::User(m)) => m,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_mistyped_date_or_time_is_quoted_as_typed_in_a_code_span() {
+        // Discord shows backslashes inside a code span as written, so no markdown escapes.
+        assert!(refusal(parse_when("-1")).starts_with("`-1` is not a date"));
+        assert!(refusal(parse_when("2026-03-03 *9:00")).starts_with("`*9:00` is not a time"));
+        assert!(refusal(parse_when("`x`")).starts_with("`'x'` is not a date"));
+        // An empty code span would show as two backticks.
+        assert_eq!(
+            refusal(parse_when(" ")),
+            "Give a date as YYYY-MM-DD, e.g. 2026-02-03."
+        );
+    }
 }

@@ -97,6 +97,14 @@ impl Courses {
     pub async fn skip(&self, guild: u64, week: usize, shift: bool) -> Result<Session> {
         let course = self.require(guild).await?;
         let (_, session) = self.week(guild, week).await?;
+        // Skipping again would say it was done; with `shift` it would add a second holiday
+        // and push every later week on once more.
+        if session.skipped {
+            return refuse(format!(
+                "Week {week} (“{}”) is already skipped; nothing changed.",
+                crate::markdown::escape(&crate::view::limits::truncate(&session.title, 120))
+            ));
+        }
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         if shift {
             let sessions = load_sessions(&mut tx, guild).await?;

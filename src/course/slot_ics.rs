@@ -37,7 +37,7 @@ pub fn calendar(course: &Course, entries: &[IcsEntry<'_>], now: DateTime<Utc>) -
             .uid(&uid(course.guild_id, e.session.id, e.paper_id))
             .timestamp(now)
             .summary(&format!("{} presents: {}", e.team, e.title))
-            .description(&format!("Week {}: {}", e.week, e.session.title));
+            .description(&e.session.week_label(e.week));
         match e.session.time {
             Some(time) => {
                 let start = e.session.date.and_time(time);

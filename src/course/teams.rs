@@ -98,6 +98,9 @@ impl Courses {
             .map(|t| format!("`{}`", t.name.replace('`', "'")))
             .collect();
         let shown = truncate(name.trim(), TEAM_NAME_MAX).replace('`', "'");
+        if shown.is_empty() && !names.is_empty() {
+            return refuse(format!("Name a team: {}.", names.join(", ")));
+        }
         if names.is_empty() {
             refuse(format!("There is no team `{shown}`: this course has no teams yet; an instructor creates them with `/team create`."))
         } else {

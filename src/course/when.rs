@@ -37,12 +37,12 @@ pub fn parse_zone(input: &str) -> Result<Tz, String> {
         .filter(|(score, _)| *score > 0.75)
         .map(|(_, n)| format!("`{n}`"))
         .collect();
-    let shown = crate::markdown::escape(&crate::view::limits::truncate(input, 60));
+    let shown = crate::markdown::code(&crate::view::limits::truncate(input, 60));
     Err(if names.is_empty() {
-        format!("`{shown}` is not a time zone; use an IANA name such as `Europe/Berlin` or `America/New_York`.")
+        format!("{shown} is not a time zone; use an IANA name such as `Europe/Berlin` or `America/New_York`.")
     } else {
         format!(
-            "`{shown}` is not a time zone. Did you mean {}?",
+            "{shown} is not a time zone. Did you mean {}?",
             names.join(" or ")
         )
     })
@@ -71,12 +71,8 @@ impl Schedule {
                 input.to_string()
             }
         });
-        let cron = cron::Schedule::from_str(&expr).map_err(|e| {
-            format!(
-                "`{}` is not a schedule I can read ({e}). Write a weekday and time such as `MON 09:00`, or a cron expression such as `0 9 * * MON`.",
-                crate::markdown::escape(&crate::view::limits::truncate(input, 80))
-            )
-        })?;
+        let cron =
+            cron::Schedule::from_str(&expr).map_err(|e| unreadable(input, &e.to_string()))?;
         Ok(Schedule { expr, cron })
     }
 
@@ -122,6 +118,40 @@ fn weekday_time(input: &str) -> Option<String> {
     }
     let days: Vec<&str> = days.iter().map(|d| &d[..3]).collect();
     Some(format!("0 {m} {h} * * {}", days.join(",")))
+}
+
+/// Why a schedule cannot be read, in the terms the instructor wrote it in. A weekday and
+/// time is judged as that (the cron parser would complain about a "Seconds" field the
+/// instructor never wrote); a cron expression gets the parser's reason, which is the last
+/// line of its message (the lines before repeat the expression and point into it).
+fn unreadable(input: &str, cron_error: &str) -> String {
+    let shown = crate::markdown::code(&crate::view::limits::truncate(input, 80));
+    let words: Vec<&str> = input.split_whitespace().collect();
+    let why = match words.as_slice() {
+        [_, _, _, _, _, ..] => {
+            let reason = cron_error.lines().last().unwrap_or("").trim();
+            format!(" ({})", reason.trim_end_matches('.').replace('`', "'"))
+        }
+        [days, time] if time.contains(':') => {
+            let (h, m) = time.split_once(':').unwrap_or((time, ""));
+            let valid = |t: &str, max: u32| t.parse::<u32>().is_ok_and(|n| n <= max);
+            if !(valid(h, 23) && valid(m, 59)) {
+                format!(
+                    ": {} is not a time of day (00:00 to 23:59)",
+                    crate::markdown::code(time)
+                )
+            } else {
+                format!(
+                    ": {} is not a weekday (MON, TUE, WED, THU, FRI, SAT, SUN, or several as `MON,WED`)",
+                    crate::markdown::code(&crate::view::limits::truncate(days, 40))
+                )
+            }
+        }
+        _ => String::new(),
+    };
+    format!(
+        "{shown} is not a schedule I can read{why}. Write a weekday and time such as `MON 09:00`, or a cron expression such as `0 9 * * MON`."
+    )
 }
 
 /// The instant of a local wall-clock time: the earlier one when the hour repeats, the next
@@ -172,6 +202,32 @@ mod tests {
             .unwrap_err()
             .contains("MON 09:00"));
         assert!(Schedule::parse("MON 25:00").is_err());
+    }
+
+    #[test]
+    fn an_unreadable_schedule_says_what_is_wrong_in_the_instructors_terms() {
+        let err = Schedule::parse("MON 25:00").unwrap_err();
+        assert!(err.contains("`25:00` is not a time of day"), "{err}");
+        let err = Schedule::parse("Mnday 09:00").unwrap_err();
+        assert!(err.contains("`Mnday` is not a weekday"), "{err}");
+        // The cron parser's own wording (a "Seconds" field, a caret line) stays out.
+        for input in ["MON 25:00", "every monday", "0 9 * * MOON"] {
+            let err = Schedule::parse(input).unwrap_err();
+            assert!(
+                !err.contains("Seconds") && !err.contains('\n'),
+                "{input}: {err}"
+            );
+            assert!(err.starts_with(&format!("`{input}`")), "{input}: {err}");
+        }
+    }
+
+    #[test]
+    fn typed_text_is_shown_as_code_without_markdown_escapes() {
+        // Inside a code span Discord shows a backslash as written.
+        let err = parse_zone("Foo*Bar").unwrap_err();
+        assert!(err.starts_with("`Foo*Bar`"), "{err}");
+        let err = Schedule::parse("0 9 * * MOON").unwrap_err();
+        assert!(err.starts_with("`0 9 * * MOON`"), "{err}");
     }
 
     #[test]

@@ -31,15 +31,28 @@ impl Poster for DiscordPoster {
         mentions: &Mentions,
     ) -> Result<u64, PostError> {
         // Exactly the roles and users asked for; never @everyone, never a name in the text.
+        // serenity's ids panic on 0, which no Discord id is; such a value is dropped.
         let allowed = no_mentions()
-            .roles(mentions.roles.iter().map(|&r| serenity::RoleId::new(r)))
-            .users(mentions.users.iter().map(|&u| serenity::UserId::new(u)));
+            .roles(
+                mentions
+                    .roles
+                    .iter()
+                    .filter(|&&r| r != 0)
+                    .map(|&r| serenity::RoleId::new(r)),
+            )
+            .users(
+                mentions
+                    .users
+                    .iter()
+                    .filter(|&&u| u != 0)
+                    .map(|&u| serenity::UserId::new(u)),
+            );
         let message = serenity::CreateMessage::new()
             .content(content)
             .allowed_mentions(allowed)
             .nonce(serenity::Nonce::String(nonce.to_string()))
             .enforce_nonce(true);
-        serenity::ChannelId::new(channel)
+        channel_id(channel)?
             .send_message(&self.http, message)
             .await
             .map(|m| m.id.get())
@@ -47,7 +60,7 @@ impl Poster for DiscordPoster {
     }
 
     async fn find(&self, channel: u64, marker: &str) -> Result<Option<u64>, PostError> {
-        let recent = serenity::ChannelId::new(channel)
+        let recent = channel_id(channel)?
             .messages(&self.http, serenity::GetMessages::new().limit(LOOK_BACK))
             .await
             .map_err(|e| classify(channel, e))?;
@@ -55,6 +68,17 @@ impl Poster for DiscordPoster {
             .iter()
             .find(|m| m.content.contains(marker))
             .map(|m| m.id.get()))
+    }
+}
+
+/// The channel to post in; a course stored with channel 0 (before setup refused it) stops
+/// its posts with the reason instead of panicking in serenity.
+fn channel_id(channel: u64) -> Result<serenity::ChannelId, PostError> {
+    match channel {
+        0 => Err(PostError::Refused(
+            "the course has no channel (id 0); choose one with `/course edit channel:`".into(),
+        )),
+        c => Ok(serenity::ChannelId::new(c)),
     }
 }
 

@@ -51,6 +51,9 @@ pub(super) async fn cite_request(
         Some(t) => catalog.count_tagged(scope, t).await?,
         None => 0,
     };
+    if let (Some(t), 0) = (&tag, tagged) {
+        return super::papers::no_such_tag(catalog, scope, t).await;
+    }
     if let Some(n) = [ids.len(), tagged].into_iter().find(|n| *n > MAX_CITE) {
         return Ok(too_many(n));
     }

@@ -118,11 +118,11 @@ pub(super) async fn course(app: &App, caller: &Caller, request: CourseRequest) -
             match request {
                 CourseRequest::Setup(s) => {
                     let c = app.courses.configure(guild, s, true, now).await?;
-                    Ok(configured("Course set up", &c))
+                    configured(app, "Course set up", &c).await
                 }
                 CourseRequest::Edit(s) => {
                     let c = app.courses.configure(guild, s, false, now).await?;
-                    Ok(configured("Course updated", &c))
+                    configured(app, "Course updated", &c).await
                 }
                 CourseRequest::Info => info(app, guild).await,
                 CourseRequest::Status => status(app, guild).await,
@@ -167,7 +167,8 @@ pub(super) async fn session(app: &App, caller: &Caller, request: SessionRequest)
                 }
                 SessionRequest::Add(new) => {
                     let s = c.add_session(&app.catalog, guild, new).await?;
-                    done(format!("✓ Added “{}” on {}.", title(&s), when(&s)))
+                    let tz = c.require(guild).await?.tz;
+                    done(placed("Added", None, &s, &c.sessions(guild).await?, now, tz))
                 }
                 SessionRequest::Skip { week, shift } => {
                     let s = c.skip(guild, week, shift).await?;
@@ -197,16 +198,61 @@ pub(super) async fn session(app: &App, caller: &Caller, request: SessionRequest)
                 }
                 SessionRequest::Move { week, date } => {
                     let s = c.move_week(guild, week, &date).await?;
-                    done(format!("✓ “{}” now takes place on {}.", title(&s), when(&s)))
+                    let tz = c.require(guild).await?.tz;
+                    done(placed("Moved", Some(week), &s, &c.sessions(guild).await?, now, tz))
                 }
                 SessionRequest::Remove { week } => {
+                    let (_, before) = c.week(guild, week).await?;
+                    let note = super::slot_cmd::removal_note(app, guild, &before)
+                        .await
+                        .unwrap_or_else(|e| {
+                            tracing::error!(error = ?e, guild, "listing a removed week's presentations failed");
+                            String::new()
+                        });
                     let s = c.remove(guild, week).await?;
-                    done(format!("✓ Removed week {week} (“{}”).", title(&s)))
+                    done(format!("✓ Removed week {week} (“{}”).{note}", title(&s)))
                 }
             })
         }
         .await,
     )
+}
+
+/// What `/session add` or `/session move` did. Weeks are numbered by date, so a session
+/// placed before others renumbers them, and one on a past day is never announced: both
+/// say so.
+fn placed(
+    verb: &str,
+    was: Option<usize>,
+    s: &crate::course::Session,
+    sessions: &[crate::course::Session],
+    now: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+) -> String {
+    let n = sessions
+        .iter()
+        .position(|x| x.id == s.id)
+        .map_or(0, |i| i + 1);
+    let mut text = format!(
+        "✓ {verb} “{}” on {}: week {n} of {}.",
+        title(s),
+        when(s),
+        sessions.len()
+    );
+    match was {
+        None if n < sessions.len() => text.push_str(" The weeks after it are numbered one higher."),
+        Some(old) if old != n => text.push_str(&format!(
+            " It was week {old}; weeks are numbered by date, so the weeks between moved by one."
+        )),
+        _ => {}
+    }
+    // A session without a time is today's all day long.
+    if !s.starts_at_or_after(now, tz) {
+        text.push_str(&format!(
+            "\n⚠ That day has passed, so no weekly post announces it; `/session move week:{n} date:` sets another."
+        ));
+    }
+    text
 }
 
 pub(super) fn done(text: String) -> Reply {
@@ -229,14 +275,45 @@ pub(super) fn next_post_footer(c: &Course) -> String {
     }
 }
 
-fn configured(what: &str, c: &Course) -> Reply {
+/// What `/course setup` or `/course edit` did. A start or end typed a year off leaves
+/// sessions outside the term, where no weekly post announces them; the reply counts them.
+async fn configured(app: &App, what: &str, c: &Course) -> std::result::Result<Reply, CourseError> {
     let next = c.next_post_at.map_or("none".into(), stamp);
-    done(format!(
+    let mut text = format!(
         "✓ {what}: the weekly post goes to <#{}> on `{}` ({}), next {next}.",
         c.channel_id,
         c.schedule_input.replace('`', "'"),
         c.tz.name()
-    ))
+    );
+    let outside = app
+        .courses
+        .sessions(c.guild_id)
+        .await?
+        .iter()
+        .filter(|s| !s.skipped)
+        .filter(|s| c.start.is_some_and(|d| s.date < d) || c.end.is_some_and(|d| s.date > d))
+        .count();
+    // Each occurrence announces the next session not yet announced, so a schedule firing
+    // every few minutes (a cron typo such as `*/5 * * * *`) would post the whole term at once.
+    let mut next = c.schedule.after(c.tz, app.clock.now());
+    if let (Some(a), Some(b)) = (next.next(), next.next()) {
+        if b - a < chrono::Duration::hours(24) {
+            text.push_str(&format!(
+                "\n⚠ This schedule fires more than once a day (next at <t:{}:f> and <t:{}:f>); each time it announces the next session, so the term's posts would come within days. A weekly post is a weekday and time such as `MON 09:00`.",
+                a.timestamp(),
+                b.timestamp()
+            ));
+        }
+    }
+    if outside > 0 {
+        let day = |d: Option<chrono::NaiveDate>| d.map_or("—".into(), |d| d.to_string());
+        text.push_str(&format!(
+            "\n⚠ {outside} session(s) fall outside the term ({} → {}), so no weekly post announces them; `/schedule` shows their dates.",
+            day(c.start),
+            day(c.end)
+        ));
+    }
+    Ok(done(text))
 }
 
 async fn info(app: &App, guild: u64) -> std::result::Result<Reply, CourseError> {
@@ -383,7 +460,9 @@ fn import_text(done: &[crate::course::SessionImport]) -> String {
     let mut out = String::new();
     for d in done {
         match (&d.error, d.date) {
-            (Some(e), _) => out.push_str(&format!("✗ {}\n", escape(e))),
+            // The file name is the uploader's; the reason is the bot's own markdown, with
+            // anything typed in it already in a code span.
+            (Some(e), _) => out.push_str(&format!("✗ {}: {e}\n", escape(&d.file))),
             (None, date) => out.push_str(&format!(
                 "✓ {}: “{}” on {} — {} required, {} optional readings\n",
                 escape(&d.file),

@@ -79,17 +79,7 @@ pub(super) async fn by_tag(
     }
     let total = catalog.count_tagged(scope, tag).await?;
     if total == 0 {
-        let near = catalog.tag_prefix(scope, tag, 5).await?;
-        let hint = if near.is_empty() {
-            "`/tags` lists every tag.".to_string()
-        } else {
-            let names: Vec<String> = near.iter().map(|t| code(&t.tag)).collect();
-            format!("Did you mean {}?", names.join(", "))
-        };
-        return Ok(Reply::error(format!(
-            "No papers are tagged {}. {hint}",
-            quoted(tag)
-        )));
+        return no_such_tag(catalog, scope, tag).await;
     }
     // Only the page shown is loaded: a tag may hold thousands of papers.
     let (page, pager) = pager(total, page, LINES_PER_PAGE);
@@ -123,6 +113,11 @@ pub(super) async fn by_tag(
 }
 
 pub(super) async fn show(catalog: &Catalog, scope: Scope, id: &str) -> Result<Reply> {
+    if id.trim().is_empty() {
+        return Ok(Reply::error(
+            "Name a paper: its citation key, arXiv id, DOI or title words.",
+        ));
+    }
     match catalog.resolve(scope, id).await? {
         Resolved::One(p) => Ok(Reply {
             embeds: vec![paper_card(&p)],
@@ -181,4 +176,21 @@ pub(super) async fn tags(catalog: &Catalog, scope: Scope, page: usize) -> Result
         pager,
         ..Reply::default()
     })
+}
+
+/// A tag no paper carries, with the tags that start like it (or how to list them all).
+pub(super) async fn no_such_tag(catalog: &Catalog, scope: Scope, tag: &str) -> Result<Reply> {
+    Ok(Reply::error(no_such_tag_text(catalog, scope, tag).await?))
+}
+
+/// The words of [`no_such_tag`], for a command that refuses in its own way.
+pub(super) async fn no_such_tag_text(catalog: &Catalog, scope: Scope, tag: &str) -> Result<String> {
+    let near = catalog.tag_prefix(scope, tag, 5).await?;
+    let hint = if near.is_empty() {
+        "`/tags` lists every tag.".to_string()
+    } else {
+        let names: Vec<String> = near.iter().map(|t| code(&t.tag)).collect();
+        format!("Did you mean {}?", names.join(", "))
+    };
+    Ok(format!("No papers are tagged {}. {hint}", quoted(tag)))
 }

@@ -131,10 +131,7 @@ async fn seeds(
             .by_tag_page(scope, tag, 0, Some(TAG_SEEDS))
             .await?;
         if tagged.is_empty() {
-            return refuse(format!(
-                "No papers are tagged {}; `/tags` lists them.",
-                quoted(tag)
-            ));
+            return refuse(super::papers::no_such_tag_text(&app.catalog, scope, tag).await?);
         }
         s.from.push(format!("papers tagged {}", quoted(tag)));
         s.ids.extend(tagged.iter().map(|p| p.id));
@@ -147,6 +144,13 @@ async fn seeds(
             ));
         };
         let (n, session) = app.courses.week(scope.0, n).await?;
+        // Otherwise the request would be refused as if nothing had been asked.
+        if session.readings.is_empty() {
+            return refuse(format!(
+                "Week {n} ({}) has no readings to start from; `/schedule` shows the weeks that do.",
+                quoted(&session.title)
+            ));
+        }
         s.from.push(format!("week {n}, {}", quoted(&session.title)));
         s.ids.extend(session.readings.iter().map(|r| r.paper_id));
     }

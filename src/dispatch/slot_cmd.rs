@@ -18,7 +18,7 @@ mod export;
 mod skipped;
 
 use export::export;
-pub(super) use skipped::skip_note;
+pub(super) use skipped::{removal_note, skip_note};
 
 /// `/slot ...`
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -267,7 +267,7 @@ fn read_bib(e: &mut RawEntry, fence_line: usize, body: &str, warnings: &mut Vec<
     let parsed = bibtex::read_chunk(chunk, &Macros::default(), &mut local);
     warnings.extend(local.into_iter().map(|w| Warning {
         line: w.line + fence_line,
-        message: w.message,
+        message: super::shift_lines(&w.message, fence_line),
     }));
     let Some(parsed) = parsed else { return };
     let from_bib = bibtex::to_raw_entry(parsed, e.line, &mut Vec::new());

@@ -176,3 +176,18 @@ fn linked_and_level_three_headings_with_links_are_entries() {
         Some("Vision / CNNs / Plain section")
     );
 }
+
+#[test]
+fn a_broken_bibtex_block_names_lines_of_the_file() {
+    let text = "# List\n\n#### A Paper\ntag: `X`\npaper link: [here](https://arxiv.org/abs/2101.00001)\n\n```bibtex\n@article{broken2021,\n  title={A Paper},\n  author={Doe, Jane\n```\n";
+    let out = parse(text);
+    let w = out
+        .warnings
+        .iter()
+        .find(|w| w.message.contains("not closed"))
+        .expect("a warning");
+    // The entry opens on line 8 and is read to the block's closing fence on line 11; both
+    // counted in the file, not in the block.
+    assert_eq!(w.line, 8, "{w:?}");
+    assert!(w.message.ends_with("up to line 11"), "{}", w.message);
+}

@@ -47,7 +47,11 @@ pub fn read(text: &str, warnings: &mut Vec<Warning>) -> (Option<SessionMeta>, us
             let line = e.location().map_or(open + 2, |l| open + 1 + l.line());
             warnings.push(Warning {
                 line,
-                message: format!("front matter is not valid YAML ({e}); read line by line"),
+                message: format!(
+                    "front matter is not valid YAML ({}); read line by line",
+                    // The parser counts from the first line inside the `---`.
+                    super::shift_lines(&e.to_string(), open + 1)
+                ),
             });
             fallback(&yaml)
         }
@@ -170,6 +174,25 @@ mod tests {
         assert_eq!(meta.notes_team.as_deref(), Some("team-2"));
         assert_eq!(meta.tags, ["RLHF"]);
         assert_eq!(w.len(), 1);
+    }
+
+    #[test]
+    fn a_yaml_error_names_the_lines_of_the_file() {
+        // The quote opened on file line 3 is never closed; the parser meets the end at file
+        // line 5. Its own count starts inside the `---`, two lines further up.
+        let mut w = Vec::new();
+        read(
+            "\n---\ntitle: \"Week 9: Broken\nlecture: 9\nnotes: team-1\n---\n",
+            &mut w,
+        );
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(w[0].line, 5, "{w:?}");
+        assert!(
+            w[0].message.contains("at line 5 column")
+                && w[0].message.contains("quoted scalar at line 3 column 8"),
+            "{}",
+            w[0].message
+        );
     }
 
     #[test]

@@ -122,6 +122,19 @@ pub struct SessionMeta {
     pub presenters: Option<String>,
 }
 
+/// A message from a parser that read part of a file (a fenced BibTeX block, YAML front
+/// matter) names lines of that part; a reader looks for them in the file, so every
+/// `line N` moves down by `offset`.
+pub(crate) fn shift_lines(message: &str, offset: usize) -> String {
+    static LINE: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"\bline (\d+)").expect("static regex"));
+    LINE.replace_all(message, |c: &regex::Captures| {
+        let n: usize = c[1].parse().unwrap_or(0);
+        format!("line {}", n + offset)
+    })
+    .into_owned()
+}
+
 /// A problem in the input that did not stop the parse.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Warning {

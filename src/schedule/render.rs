@@ -21,7 +21,8 @@ static MENTION: LazyLock<Regex> =
 pub fn presenter_mentions(presenters: &str) -> Mentions {
     let mut m = Mentions::default();
     for c in MENTION.captures_iter(presenters) {
-        let Ok(id) = c[2].parse::<u64>() else {
+        // No Discord id is 0 (nor above u64); such a mention is shown but pings nobody.
+        let Ok(id @ 1..) = c[2].parse::<u64>() else {
             continue;
         };
         let list = if c.get(1).is_some_and(|k| k.as_str() == "&") {
@@ -280,6 +281,14 @@ mod tests {
             Mentions {
                 roles: vec![55],
                 users: vec![66, 77]
+            }
+        );
+        // serenity panics on an id of 0; a huge one is no id either.
+        assert_eq!(
+            presenter_mentions("<@&0> <@0> <@99999999999999999999> <@&5>"),
+            Mentions {
+                roles: vec![5],
+                users: vec![]
             }
         );
         assert_eq!(presenters_text("<@&55> *and* me"), "<@&55> \\*and\\* me");

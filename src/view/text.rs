@@ -7,8 +7,16 @@ use regex::{Captures, Regex};
 use std::fmt::Write;
 use std::sync::LazyLock;
 
+/// A reply as the chat shows it: what the bot would send, markdown and all.
 pub fn render(reply: &Reply) -> String {
-    timestamps(&render_markup(reply), Utc::now())
+    timestamps(&render_markup(reply, false), Utc::now())
+}
+
+/// A reply as the command line prints it: the text as written (Discord's markdown escapes
+/// undone; attached files untouched), without the chat's "(only you can see this)", which
+/// means nothing in a terminal.
+pub fn render_terminal(reply: &Reply) -> String {
+    timestamps(&render_markup(reply, true), Utc::now())
 }
 
 static TIMESTAMP: LazyLock<Regex> =
@@ -41,9 +49,14 @@ pub fn timestamps(text: &str, now: DateTime<Utc>) -> String {
 fn relative(d: chrono::Duration) -> String {
     let (n, unit) = match d.num_seconds().abs() {
         s if s < 90 => return "now".into(),
-        s if s < 90 * 60 => (s / 60, "minutes"),
-        s if s < 36 * 3600 => (s / 3600, "hours"),
-        s => (s / 86_400, "days"),
+        s if s < 90 * 60 => (s / 60, "minute"),
+        s if s < 36 * 3600 => (s / 3600, "hour"),
+        s => (s / 86_400, "day"),
+    };
+    let unit = if n == 1 {
+        unit.to_string()
+    } else {
+        format!("{unit}s")
     };
     if d.num_seconds() > 0 {
         format!("in {n} {unit}")
@@ -52,7 +65,7 @@ fn relative(d: chrono::Duration) -> String {
     }
 }
 
-fn render_markup(reply: &Reply) -> String {
+fn render_markup(reply: &Reply, terminal: bool) -> String {
     let mut out = String::new();
     if let Some(c) = &reply.content {
         out.push_str(c);
@@ -78,11 +91,15 @@ fn render_markup(reply: &Reply) -> String {
             }
         }
         for f in &e.fields {
-            let _ = writeln!(out, "  {}: {}", f.name, f.value);
+            // A field of several lines (a week's readings) keeps them under its name.
+            let _ = writeln!(out, "  {}: {}", f.name, f.value.replace('\n', "\n    "));
         }
         if let Some(f) = &e.footer {
             let _ = writeln!(out, "  ({f})");
         }
+    }
+    if terminal {
+        out = crate::markdown::unescape(&out);
     }
     for a in &reply.attachments {
         let _ = writeln!(
@@ -108,7 +125,7 @@ fn render_markup(reply: &Reply) -> String {
     for b in &reply.buttons {
         let _ = writeln!(out, "[{}] type: {}", b.label, b.typed);
     }
-    if reply.ephemeral {
+    if reply.ephemeral && !terminal {
         out.push_str("(only you can see this)\n");
     }
     out
@@ -131,6 +148,31 @@ mod tests {
         assert_eq!(
             timestamps("<t:99999999999999999:F>", now),
             "<t:99999999999999999:F>"
+        );
+        let day = 86_400;
+        let at = |s: i64| format!("<t:{}:R>", 1_772_400_000 + s);
+        assert_eq!(timestamps(&at(day + 13 * 3600), now), "in 1 day");
+        assert_eq!(timestamps(&at(-2 * 3600), now), "2 hours ago");
+        assert_eq!(timestamps(&at(3600), now), "in 60 minutes");
+    }
+
+    #[test]
+    fn a_field_of_several_lines_stays_indented_under_its_name() {
+        let reply = Reply {
+            embeds: vec![super::super::Embed {
+                fields: vec![super::super::Field {
+                    name: "Required readings".into(),
+                    value: "• A\n• B".into(),
+                    inline: false,
+                }],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        assert!(
+            render(&reply).contains("  Required readings: • A\n    • B\n"),
+            "{}",
+            render(&reply)
         );
     }
 }

@@ -135,6 +135,23 @@ async fn cite_of_several_papers_is_deferred_then_attached_as_a_bib_file() {
 }
 
 #[tokio::test]
+async fn cite_of_a_tag_no_paper_carries_says_which_tag_and_suggests_near_ones() {
+    let bot = bot_with_reading_list().await;
+    let id = bot.send_slash(
+        &Invoker::student(GUILD_A),
+        "cite",
+        json!([opt("tag", "scaling")]),
+    );
+    assert_eq!(bot.answer(id).await.json()["type"], 5, "deferred first");
+    let follow_up = bot.follow_up(id).await;
+    let text = content(&follow_up);
+    assert!(
+        text.starts_with("No papers are tagged “scaling”. Did you mean `scaling-laws`"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
 async fn an_unreadable_option_gets_a_short_ephemeral_error() {
     let bot = spawn_bot().await;
     let options = json!([sub(

@@ -80,11 +80,12 @@ async fn a_member_marks_readings_done_and_sees_their_own_progress_week_by_week()
         &club,
         &alice,
         "done",
-        json!([opt("paper", "nosuchpaper2099")]),
+        json!([opt("paper", "no_such_paper*2099")]),
     )
     .await;
+    // Inside a code span Discord shows a backslash as written: no markdown escapes there.
     assert!(
-        content(&unknown).starts_with("No paper `nosuchpaper2099` in this server's catalog"),
+        content(&unknown).starts_with("No paper `no_such_paper*2099` in this server's catalog"),
         "{}",
         content(&unknown)
     );

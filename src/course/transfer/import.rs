@@ -268,8 +268,11 @@ fn shift_days(file: &CourseFile, start: Option<&str>) -> Result<Duration> {
     };
     let Ok(new) = NaiveDate::parse_from_str(text, "%Y-%m-%d") else {
         return refuse(format!(
-            "`--start {}` is not a date; write it as YYYY-MM-DD.",
-            crate::markdown::escape(&crate::view::limits::truncate(text, 40))
+            "{} is not a date; write it as YYYY-MM-DD.",
+            crate::markdown::code(&format!(
+                "--start {}",
+                crate::view::limits::truncate(text, 40)
+            ))
         ));
     };
     let old = file
@@ -300,10 +303,13 @@ fn course_from(
         slots_per_team: Some(spec.slots_per_team),
         session_minutes: Some(spec.session_minutes),
     };
+    // A schedule that no longer fires is what an earlier term's file meets; other refusals
+    // (a zone, a reminder) are about the file itself and get no hint about dates.
     apply(guild, None, settings, now).map_err(|e| match e {
-        CourseError::User(m) => CourseError::User(format!(
+        CourseError::User(m) if m.contains("never fires") => CourseError::User(format!(
             "{m} Importing an earlier term? `--start YYYY-MM-DD` moves the course and its sessions to a new first day."
         )),
+        CourseError::User(m) => CourseError::User(format!("In the file's `course`: {m}")),
         e => e,
     })
 }
@@ -325,8 +331,8 @@ fn session_row(
         None => None,
         Some(t) => Some(NaiveTime::parse_from_str(t, "%H:%M").or_else(|_| {
             refuse(format!(
-                "`sessions[{i}].time` is `{}`; write it as HH:MM, e.g. 14:00.",
-                crate::markdown::escape(&crate::view::limits::truncate(t, 20))
+                "`sessions[{i}].time` is {}; write it as HH:MM, e.g. 14:00.",
+                crate::markdown::code(&crate::view::limits::truncate(t, 20))
             ))
         })?),
     };

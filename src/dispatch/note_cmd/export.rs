@@ -53,7 +53,7 @@ pub(super) async fn export(
             }
             let notes = c.visible_notes(guild, who, Some(&ids), None).await?;
             let papers = app.catalog.papers_by_id(scope, &ids).await?;
-            let title = format!("Week {n}: {}", session.title);
+            let title = session.week_label(n);
             (title, format!("notes-week-{n}.md"), papers, notes)
         }
         ExportBy::Paper(p) => {
