@@ -57,8 +57,8 @@ pub fn parse(text: &str) -> ParseOutput {
     out
 }
 
-/// Reads one entry chunk, pushing a warning when it is broken; an unclosed entry is read
-/// as far as it goes.
+/// Reads one entry chunk, pushing a warning when it is broken; an entry missing only its
+/// closing brace is read as far as it goes, one that stops inside a value is skipped.
 pub fn read_chunk(
     chunk: &Chunk<'_>,
     macros: &Macros,
@@ -74,6 +74,18 @@ pub fn read_chunk(
     } else {
         format!("@{}{{{key}", chunk.kind)
     };
+    let last = chunk.line + chunk.text.matches('\n').count();
+    if chunk.open > 1 {
+        // Inside a value as well as the entry: the text stops mid-field (a download cut
+        // off), and closing it would store a cut title ("Scaling Laws for Neural Lang").
+        warnings.push(Warning {
+            line: chunk.line,
+            message: format!(
+                "BibTeX entry {label} stops inside a value at line {last} (is the file cut off?); skipped"
+            ),
+        });
+        return None;
+    }
     let result = if chunk.open > 0 {
         // On a new line: the last line may be a `%` comment that would swallow the brace.
         let added = format!("\n{}", "}".repeat(chunk.open));
@@ -91,7 +103,6 @@ pub fn read_chunk(
                 };
                 p
             });
-        let last = chunk.line + chunk.text.matches('\n').count();
         warnings.push(Warning {
             line: chunk.line,
             message: format!(

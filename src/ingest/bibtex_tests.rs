@@ -190,3 +190,24 @@ fn an_unclosed_entry_is_stored_as_written_with_its_macros_expanded() {
     );
     assert!(raw.trim_end().ends_with("year = {2014}"), "{raw}");
 }
+
+#[test]
+fn an_entry_cut_off_inside_a_value_is_skipped_not_stored_with_half_a_title() {
+    let text = "@article{whole2020,\n  title = {Complete},\n  year = {2020}\n}\n\n\
+                @article{kaplan2020scaling,\n  title = {Scaling Laws for Neural Lang";
+    let out = parse(text);
+    let titles: Vec<&str> = out.entries.iter().map(|e| e.title.as_str()).collect();
+    assert_eq!(titles, ["Complete"]);
+    let w = out
+        .warnings
+        .iter()
+        .find(|w| w.message.contains("kaplan2020scaling"))
+        .expect("a warning about the cut entry");
+    assert_eq!(w.line, 6);
+    assert!(
+        w.message.contains("stops inside a value at line 7"),
+        "{}",
+        w.message
+    );
+    assert!(w.message.ends_with("skipped"), "{}", w.message);
+}
