@@ -110,6 +110,17 @@ fn sessions_take_their_date_from_front_matter_file_name_or_the_schedule() {
         week.contains("BERT") && week.contains("Notes: team-1"),
         "{week}"
     );
+    assert!(!week.contains("term is over"), "{week}");
+    // A date after the term shows its last week, and says so.
+    let after = ok(paperclub(
+        data.path(),
+        &["week", "2027-01-04", "--guild", "7"],
+    ));
+    assert!(
+        after.contains("The term is over; its last week was week 4.")
+            && after.contains("Guest lecture"),
+        "{after}"
+    );
 
     // What goes out on Tuesday 10 March at 09:00 New York time (13:00 UTC, after DST).
     let preview = ok(paperclub(

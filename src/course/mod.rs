@@ -22,7 +22,7 @@ pub mod when;
 pub use notes::{Note, Revision, NOTES_PER_HOUR, NOTE_MAX_CHARS};
 pub use progress::{ClassProgress, MyProgress, ReadMark, WeekReadings};
 pub(crate) use service::load_sessions;
-pub use service::parse_when;
+pub use service::{parse_when, week_start};
 pub use service::{CourseSettings, Courses, SessionImport};
 pub use sessions::{split_ids, NewSession, SessionEdit};
 pub use slot_plan::{Plan, Planned};

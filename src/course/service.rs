@@ -135,9 +135,7 @@ impl Courses {
     pub async fn week_of(&self, guild: u64, at: DateTime<Utc>) -> Result<(usize, Session)> {
         let course = self.require(guild).await?;
         let sessions = self.sessions(guild).await?;
-        let day = at.with_timezone(&course.tz).date_naive();
-        let monday =
-            day - Duration::days(chrono::Datelike::weekday(&day).num_days_from_monday() as i64);
+        let monday = week_start(at, &course);
         let found = sessions
             .iter()
             .position(|s| s.date >= monday)
@@ -153,6 +151,13 @@ impl Courses {
         let mut conn = self.pool.acquire().await?;
         Ok(posts::recent_posts(&mut conn, guild as i64, limit).await?)
     }
+}
+
+/// The Monday of the week holding `at`, in the course's time zone: weeks run Monday to
+/// Sunday wherever the course meets.
+pub fn week_start(at: DateTime<Utc>, course: &Course) -> chrono::NaiveDate {
+    let day = at.with_timezone(&course.tz).date_naive();
+    day - Duration::days(chrono::Datelike::weekday(&day).num_days_from_monday() as i64)
 }
 
 /// The course after applying `settings` to `current` (or to nothing, for a new course).

@@ -4,7 +4,7 @@
 use super::course_cmd::{next_post_footer, user_error};
 use super::{Caller, Result};
 use crate::app::App;
-use crate::course::Session;
+use crate::course::{week_start, Session};
 use crate::markdown::escape;
 use crate::model::{Paper, Scope};
 use crate::view::limits::truncate;
@@ -18,23 +18,31 @@ pub(super) async fn week(app: &App, caller: &Caller, which: Option<String>) -> R
         async {
             let course = c.require(guild).await?;
             let which = which.as_deref().map(str::trim).filter(|w| !w.is_empty());
-            let (n, session) = match which {
-                None => c.week_of(guild, app.clock.now()).await?,
-                Some(w) => match w.parse::<usize>() {
-                    Ok(n) => c.week(guild, n).await?,
-                    Err(_) => {
-                        let (date, _) = crate::course::parse_when(w)?;
-                        let at = course
-                            .local_instant(date, chrono::NaiveTime::MIN)
-                            .unwrap_or_else(|| app.clock.now());
-                        c.week_of(guild, at).await?
-                    }
-                },
+            // The instant asked about, unless the week is asked for by number.
+            let at = match which {
+                None => Some(app.clock.now()),
+                Some(w) if w.parse::<usize>().is_ok() => None,
+                Some(w) => {
+                    let (date, _) = crate::course::parse_when(w)?;
+                    course.local_instant(date, chrono::NaiveTime::MIN)
+                }
             };
+            let (n, session) = match (at, which.and_then(|w| w.parse::<usize>().ok())) {
+                (_, Some(n)) => c.week(guild, n).await?,
+                (Some(at), None) => c.week_of(guild, at).await?,
+                (None, None) => c.week_of(guild, app.clock.now()).await?,
+            };
+            // A date after the term finds its last week: say so rather than pass it off as
+            // the week asked for.
+            let over = at.is_some_and(|at| session.date < week_start(at, &course));
             let (required, optional) = (session.reading_ids(true), session.reading_ids(false));
             let required = app.catalog.papers_by_id(Scope(guild), &required).await?;
             let optional = app.catalog.papers_by_id(Scope(guild), &optional).await?;
-            Ok(week_card(n, &session, &required, &optional))
+            let mut card = week_card(n, &session, &required, &optional);
+            if over {
+                card.content = Some(format!("The term is over; its last week was week {n}."));
+            }
+            Ok(card)
         }
         .await,
     )
