@@ -117,8 +117,16 @@ pub(super) async fn course(app: &App, caller: &Caller, request: CourseRequest) -
         async {
             match request {
                 CourseRequest::Setup(s) => {
+                    // Setting up again changes the settings given and keeps the rest: say
+                    // so, since the instructor may have expected a fresh course.
+                    let existed = app.courses.course(guild).await?.is_some();
                     let c = app.courses.configure(guild, s, true, now).await?;
-                    configured(app, "Course set up", &c).await
+                    let what = if existed {
+                        "This server already had a course, so its settings were updated (its sessions, teams and notes are kept)"
+                    } else {
+                        "Course set up"
+                    };
+                    configured(app, what, &c).await
                 }
                 CourseRequest::Edit(s) => {
                     let c = app.courses.configure(guild, s, false, now).await?;

@@ -138,6 +138,15 @@ async fn an_instructor_sets_up_the_course_and_a_typo_in_the_zone_gets_a_suggesti
     assert!(text.starts_with("✓ Course set up"), "{text}");
     // 2 March 2026, 09:00 in Berlin.
     assert!(text.contains("<t:1772438400:F>"), "{text}");
+    // Setting up again updates the course and says so.
+    let again = c
+        .setup(&Invoker::instructor(GUILD_A), "Europe/Berlin")
+        .await;
+    let text = content(&again);
+    assert!(
+        text.starts_with("✓ This server already had a course, so its settings were updated"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
