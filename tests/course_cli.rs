@@ -231,6 +231,25 @@ fn bad_course_settings_say_what_to_type_instead_and_store_nothing() {
     );
     let info = paperclub(data.path(), &["course", "--guild", "7", "info"]);
     assert!(String::from_utf8_lossy(&info.stdout).contains("no course yet"));
+    // Role 0 is no role either: a team tied to it would hold nobody.
+    setup(data.path(), "7");
+    let zero = paperclub(
+        data.path(),
+        &[
+            "team",
+            "--guild",
+            "7",
+            "create",
+            "team-1",
+            "--team-role",
+            "0",
+        ],
+    );
+    let text = String::from_utf8_lossy(&zero.stdout).into_owned();
+    assert_eq!(zero.status.code(), Some(1), "{text}");
+    assert!(text.contains("`role` must be a Discord role id"), "{text}");
+    let teams = ok(paperclub(data.path(), &["team", "--guild", "7", "list"]));
+    assert!(!teams.contains("team-1"), "{teams}");
 }
 
 #[test]

@@ -126,6 +126,9 @@ impl Courses {
                 "A team name has 1 to {TEAM_NAME_MAX} characters, e.g. `team-5`."
             ));
         }
+        if role == Some(0) {
+            return refuse("`role` must be a Discord role id (digits), not 0.");
+        }
         if name.contains(['\n', '\r']) {
             return refuse("A team name is one line.");
         }
