@@ -3,6 +3,7 @@
 
 mod bench;
 mod chat;
+mod chat_parse;
 mod chat_transfer;
 mod chat_values;
 mod course;
@@ -21,7 +22,7 @@ pub use recommend::{run_eval, run_recommend, RecommendArgs};
 pub use slot::SlotCommand;
 pub use team::{run_team_command, MemberArgs, NoteCommand, NotesCommand, TeamCli, TeamCommand};
 
-pub use chat::{parse_line, ChatLine};
+pub use chat_parse::{parse_line, ChatLine};
 
 use crate::cite::CiteFormat;
 use crate::ingest::Format;

@@ -47,7 +47,7 @@ pub(super) fn chat_request(command: &str, get: &dyn Fn(&str) -> Option<String>) 
 
 #[cfg(test)]
 mod tests {
-    use super::super::chat::{parse_line, ChatLine};
+    use super::super::chat_parse::{parse_line, ChatLine};
     use super::*;
 
     #[test]

@@ -221,7 +221,7 @@ pub(super) fn chat_request(
 
 #[cfg(test)]
 mod tests {
-    use super::super::chat::{parse_line, ChatLine};
+    use super::super::chat_parse::{parse_line, ChatLine};
     use super::*;
 
     fn request(line: &str) -> Request {
