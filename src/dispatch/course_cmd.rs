@@ -3,15 +3,17 @@
 //! instructor role) change the course; everyone in the guild reads it.
 
 use super::week_cmd::{title, when};
+
+mod views;
 use super::{Caller, Result};
 use crate::app::App;
 use crate::course::{Course, CourseError, CourseSettings, NewSession, SessionEdit};
 use crate::markdown::escape;
 use crate::model::Scope;
-use crate::store::posts;
 use crate::view::limits::truncate;
-use crate::view::{Embed, Field, Reply};
+use crate::view::Reply;
 use chrono::{DateTime, Utc};
+use views::{info, preview, status};
 
 /// `/course ...`
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -322,145 +324,6 @@ async fn configured(app: &App, what: &str, c: &Course) -> std::result::Result<Re
         ));
     }
     Ok(done(text))
-}
-
-async fn info(app: &App, guild: u64) -> std::result::Result<Reply, CourseError> {
-    let c = app.courses.require(guild).await?;
-    let sessions = app.courses.sessions(guild).await?;
-    let date = |d: Option<chrono::NaiveDate>| d.map_or("—".into(), |d| d.to_string());
-    let field = |name: &str, value: String| Field {
-        name: name.into(),
-        value,
-        inline: true,
-    };
-    let mut fields = vec![
-        field("Channel", format!("<#{}>", c.channel_id)),
-        field(
-            "Schedule",
-            format!("`{}` ({})", c.schedule_input.replace('`', "'"), c.tz.name()),
-        ),
-        field("Term", format!("{} → {}", date(c.start), date(c.end))),
-        field("Sessions", sessions.len().to_string()),
-        field("Grace window", format!("{} h", c.grace.num_hours())),
-        field(
-            "Notes",
-            if c.notes_public {
-                "visible to the class"
-            } else {
-                "team only until published"
-            }
-            .into(),
-        ),
-        field("Slots per team", c.slots_per_team.to_string()),
-        field("Session length", format!("{} min", c.session_minutes)),
-        field("Next post", c.next_post_at.map_or("none".into(), stamp)),
-    ];
-    if let Some(role) = c.instructor_role {
-        fields.push(field("Instructor role", format!("<@&{role}>")));
-    }
-    if let Some(reason) = &c.paused_reason {
-        fields.push(field("Posting stopped", escape(&truncate(reason, 300))));
-    }
-    Ok(Reply {
-        embeds: vec![Embed {
-            title: Some("Course".into()),
-            fields,
-            ..Embed::default()
-        }],
-        ..Reply::default()
-    })
-}
-
-async fn status(app: &App, guild: u64) -> std::result::Result<Reply, CourseError> {
-    let c = app.courses.require(guild).await?;
-    let posts = app.courses.recent_posts(guild, 50).await?;
-    let mut lines = Vec::new();
-    match posts
-        .iter()
-        .find(|p| p.state == "sent" && p.kind == "weekly")
-    {
-        Some(p) => {
-            let ids: Vec<String> = serde_json::from_str(&p.message_ids).unwrap_or_default();
-            let link = ids.first().map_or(String::new(), |id| {
-                format!(
-                    " — https://discord.com/channels/{guild}/{}/{id}",
-                    p.channel_id
-                )
-            });
-            lines.push(format!(
-                "Last post: <t:{}:F>{link}",
-                p.sent_at.unwrap_or(p.occurrence_at)
-            ));
-        }
-        None => lines.push("Last post: none yet".into()),
-    }
-    lines.push(match (&c.paused_reason, c.next_post_at) {
-        (Some(r), _) => format!(
-            "⛔ Posting stopped: {}. Fix it, then `/course edit` to resume.",
-            escape(&truncate(r, 300))
-        ),
-        (None, Some(t)) => format!("Next post: {}", stamp(t)),
-        (None, None) => "Next post: none (the schedule is over)".into(),
-    });
-    // A reminder left out because a later one went out is not a problem worth showing.
-    let reminder = |p: &&posts::PostRow| p.kind != "weekly";
-    let problems: Vec<String> = posts
-        .iter()
-        .filter(|p| p.state != "sent" && !(reminder(p) && p.state == "missed"))
-        .map(|p| {
-            let reason = escape(&truncate(p.reason.as_deref().unwrap_or(""), 200));
-            let what = if reminder(&p) { "reminder " } else { "" };
-            let at = p.occurrence_at;
-            match p.state.as_str() {
-                "missed" => format!("• missed {what}<t:{at}:f>: {reason}"),
-                "failed" => format!("• failed {what}<t:{at}:f>: {reason}"),
-                _ if reason.is_empty() => format!("• sending {what}<t:{at}:f>"),
-                _ => format!("• retrying {what}<t:{at}:f>: {reason}"),
-            }
-        })
-        .collect();
-    if !problems.is_empty() {
-        lines.push(String::new());
-        lines.push("**Missed or failed posts**".into());
-        lines.extend(problems);
-    }
-    Ok(Reply {
-        embeds: vec![Embed {
-            title: Some("Weekly post status".into()),
-            description: Some(lines.join("\n")),
-            ..Embed::default()
-        }],
-        ..Reply::default()
-    })
-}
-
-async fn preview(
-    app: &App,
-    guild: u64,
-    at: Option<&str>,
-    now: DateTime<Utc>,
-) -> std::result::Result<Reply, CourseError> {
-    let at = match at.map(str::trim).filter(|a| !a.is_empty()) {
-        None => now,
-        Some(text) => {
-            let course = app.courses.require(guild).await?;
-            let (date, time) = crate::course::parse_when(text)?;
-            course
-                .local_instant(date, time.unwrap_or(chrono::NaiveTime::MIN))
-                .unwrap_or(now)
-        }
-    };
-    let found = crate::schedule::preview(&app.courses, guild, at).await?;
-    Ok(Reply::text(match found {
-        None => "The schedule has no post left after that.".to_string(),
-        Some((t, None)) => format!(
-            "{}: nothing to post (no session left to announce, or a holiday week).",
-            stamp(t)
-        ),
-        Some((t, Some(messages))) => {
-            format!("Would post at {}:\n\n{}", stamp(t), messages.join("\n\n"))
-        }
-    }))
 }
 
 /// The import report of `/session import`.
