@@ -594,8 +594,17 @@ fn moving_the_term_past_its_sessions_says_how_many_no_post_will_announce() {
         ],
     ));
     assert!(
-        typo.contains("⚠ This schedule fires more than once a day"),
+        typo.contains("⚠ This schedule fires daily or more often"),
         "{typo}"
+    );
+    // The likeliest typo of all: the weekday left out.
+    let daily = ok(paperclub(
+        data.path(),
+        &["course", "--guild", "7", "edit", "--schedule", "0 9 * * *"],
+    ));
+    assert!(
+        daily.contains("⚠ This schedule fires daily or more often"),
+        "{daily}"
     );
     // A year typed wrong: every session is now before the term.
     let typo = ok(paperclub(

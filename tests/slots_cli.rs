@@ -203,8 +203,8 @@ fn autofill_shows_the_plan_and_changes_nothing_until_apply() {
 fn autofill_names_each_week_a_team_presents_twice_when_no_plan_avoids_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let data = dir.path();
-    // One team, two weeks of two readings each, room for all four: both weeks double.
-    setup_course(data, GUILD, &["--slots-per-team", "4"]);
+    // One team, two weeks of two readings each, room for all: both weeks double.
+    setup_course(data, GUILD, &["--slots-per-team", "5"]);
     for post in ["2026-03-03-scaling.md", "2026-03-10-alignment.md"] {
         let post = format!("{FIXTURES}/course/{post}");
         ok(paperclub(
@@ -223,6 +223,30 @@ fn autofill_names_each_week_a_team_presents_twice_when_no_plan_avoids_it() {
             "present twice (as few as any plan allows): team `team-1` in week 1, \
              team `team-1` in week 2."
         ),
+        "{preview}"
+    );
+    // Three readings in week 2: the team is named once for it, with how often it presents.
+    ok(paperclub(
+        data,
+        &["import", &format!("{FIXTURES}/catalog/classics.bib")],
+    ));
+    session(
+        data,
+        GUILD,
+        &[
+            "edit",
+            "2",
+            "--required",
+            "2203.02155",
+            "--required",
+            "2305.18290",
+            "--optional",
+            "vaswani2017attention",
+        ],
+    );
+    let preview = ok(slot(data, GUILD, None, &["autofill"]));
+    assert!(
+        preview.contains("team `team-1` in week 1, team `team-1` 3 times in week 2."),
         "{preview}"
     );
 }

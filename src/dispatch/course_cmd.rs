@@ -307,9 +307,11 @@ async fn configured(app: &App, what: &str, c: &Course) -> std::result::Result<Re
     // every few minutes (a cron typo such as `*/5 * * * *`) would post the whole term at once.
     let mut next = c.schedule.after(c.tz, app.clock.now());
     if let (Some(a), Some(b)) = (next.next(), next.next()) {
-        if b - a < chrono::Duration::hours(24) {
+        // A day apart counts too (`0 9 * * *`, a weekday forgotten), 25 hours across a
+        // change to or from summer time.
+        if b - a <= chrono::Duration::hours(25) {
             text.push_str(&format!(
-                "\n⚠ This schedule fires more than once a day (next at <t:{}:f> and <t:{}:f>); each time it announces the next session, so the term's posts would come within days. A weekly post is a weekday and time such as `MON 09:00`.",
+                "\n⚠ This schedule fires daily or more often (next at <t:{}:f> and <t:{}:f>); each time it announces the next session, so the term's posts would come within days. A weekly post is a weekday and time such as `MON 09:00`.",
                 a.timestamp(),
                 b.timestamp()
             ));

@@ -377,12 +377,20 @@ async fn autofill_reply(
         "Autofill plan: existing claims stay; nothing changes until you apply it.".to_string()
     };
     if !plan.doubled.is_empty() {
-        let twice: Vec<String> = plan
-            .doubled
-            .iter()
-            .map(|f| {
-                let week = week_of(&sessions, f.session_id);
-                format!("team {} in week {week}", f.team.shown())
+        // One line per team and week: a team with three papers in a week is named once.
+        let mut extra: Vec<(String, usize, usize)> = Vec::new();
+        for f in &plan.doubled {
+            let (team, week) = (f.team.shown(), week_of(&sessions, f.session_id));
+            match extra.iter_mut().find(|(t, w, _)| *t == team && *w == week) {
+                Some(e) => e.2 += 1,
+                None => extra.push((team, week, 1)),
+            }
+        }
+        let twice: Vec<String> = extra
+            .into_iter()
+            .map(|(team, week, more)| match more {
+                1 => format!("team {team} in week {week}"),
+                n => format!("team {team} {} times in week {week}", n + 1),
             })
             .collect();
         content.push_str(&format!(

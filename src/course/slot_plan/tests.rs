@@ -336,10 +336,6 @@ fn on_small_courses_the_plan_doubles_a_week_only_when_no_plan_avoids_it() {
     for _ in 0..300 {
         check_random_course(&mut next, [3, 3, 3], &mut found);
     }
-    eprintln!(
-        "MEASURE1 unavoidable={} old_worse={}",
-        found.unavoidable, found.old_worse
-    );
     assert!(found.unavoidable > 0, "some cases cannot avoid a double");
 }
 
@@ -351,10 +347,6 @@ fn on_crowded_small_courses_the_plan_has_as_few_doubles_as_the_best_plan() {
     for _ in 0..300 {
         check_random_course(&mut next, [3, 2, 5], &mut found);
     }
-    eprintln!(
-        "MEASURE unavoidable={} old_worse={}",
-        found.unavoidable, found.old_worse
-    );
     assert!(found.unavoidable > 50, "{}", found.unavoidable);
     assert!(
         found.old_worse > 0,
