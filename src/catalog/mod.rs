@@ -102,11 +102,13 @@ pub struct Catalog {
     /// another process's write shows in the change log.
     tag_cache: RwLock<HashMap<Scope, Arc<Vec<queries::TagEntry>>>>,
     freshness: sync::Freshness,
+    /// Copies the write-ahead log into the database off the request path (on disk only).
+    /// Taken and stopped by [`Catalog::close`]; declared before `_in_use` so that, dropped,
+    /// it goes before the folder's lock does.
+    checkpoints: std::sync::Mutex<Option<crate::store::checkpoint::Checkpointer>>,
     /// A shared lock on the data folder's `in-use.lock` for as long as this catalog lives:
     /// `paperclub restore` refuses while any process holds it.
     _in_use: Option<std::fs::File>,
-    /// Copies the write-ahead log into the database off the request path (on disk only).
-    checkpoints: Option<crate::store::checkpoint::Checkpointer>,
 }
 
 impl Catalog {
@@ -138,8 +140,13 @@ impl Catalog {
         let _guard = self.writer.lock().await;
         let index = Arc::clone(&self.index);
         let _ = tokio::task::spawn_blocking(move || index.finish()).await;
-        if let Some(c) = &self.checkpoints {
-            c.stop();
+        let checkpoints = self
+            .checkpoints
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let Some(c) = checkpoints {
+            c.stop().await;
         }
         self.pool.close().await;
     }

@@ -38,7 +38,7 @@ impl Catalog {
         let (index, stale) = SearchIndex::open(&data_dir.join("index"))?;
         let mut catalog = Catalog::new(pool, index);
         catalog._in_use = Some(in_use);
-        catalog.checkpoints = Some(checkpoints);
+        catalog.checkpoints = std::sync::Mutex::new(Some(checkpoints));
         if let Err(e) = catalog.bring_index_up_to_date(stale).await {
             tracing::warn!(error = %e, "search index not brought up to date; searches may miss recent changes");
         }
@@ -63,8 +63,8 @@ impl Catalog {
             identities: tokio::sync::Mutex::new(None),
             tag_cache: RwLock::new(std::collections::HashMap::new()),
             freshness: sync::Freshness::default(),
+            checkpoints: std::sync::Mutex::new(None),
             _in_use: None,
-            checkpoints: None,
         }
     }
 

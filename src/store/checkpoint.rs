@@ -12,11 +12,12 @@
 //! grow without end.
 //!
 //! Nothing depends on one process's task: every process on the folder runs one, the last
-//! connection to close checkpoints the whole log (SQLite always does), and a log left by a
-//! process killed mid-checkpoint is completed by the next checkpoint, anyone's.
+//! connection to close normally checkpoints the whole log, and a log left by a process
+//! killed mid-checkpoint (or closing while another still reads) is completed by the next
+//! checkpoint, anyone's.
 
 use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{ConnectOptions, SqliteConnection};
+use sqlx::{ConnectOptions, Connection, SqliteConnection};
 use std::path::Path;
 use std::time::Duration;
 
@@ -30,19 +31,25 @@ pub const BACKSTOP: u32 = 2000;
 /// each add some 150 pages between two checkpoints.
 pub const EVERY: Duration = Duration::from_millis(500);
 
-/// The running task; dropping it stops the checkpoints (the pool's last connection to
-/// close still checkpoints everything).
-pub struct Checkpointer(tokio::task::JoinHandle<()>);
+/// The running task. [`Checkpointer::stop`] ends it and closes its connection; dropping it
+/// only aborts the task, and the connection then closes on its own thread.
+pub struct Checkpointer {
+    task: tokio::task::JoinHandle<()>,
+    stop: tokio::sync::watch::Sender<bool>,
+}
 
 impl Checkpointer {
-    pub fn stop(&self) {
-        self.0.abort();
+    /// Stops checkpointing and waits until the connection is closed, so that a caller
+    /// releasing the data folder (to `restore`, say) holds no connection to it after.
+    pub async fn stop(mut self) {
+        let _ = self.stop.send(true);
+        let _ = (&mut self.task).await;
     }
 }
 
 impl Drop for Checkpointer {
     fn drop(&mut self) {
-        self.0.abort();
+        self.task.abort();
     }
 }
 
@@ -50,19 +57,34 @@ impl Drop for Checkpointer {
 /// `every` ([`EVERY`] outside tests).
 pub async fn start(path: &Path, every: Duration) -> anyhow::Result<Checkpointer> {
     let mut conn = SqliteConnectOptions::new().filename(path).connect().await?;
-    Ok(Checkpointer(tokio::spawn(async move {
+    let (stop, mut stopping) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut warned = false;
         loop {
-            tick.tick().await;
-            if let Err(e) = checkpoint(&mut conn).await {
-                tracing::debug!(error = %e, "background checkpoint failed; the next one retries");
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = stopping.changed() => break,
+            }
+            match checkpoint(&mut conn).await {
+                Ok(()) => warned = false,
+                // Once per spell of failures: the next tick retries, and commits past
+                // the backstop still checkpoint.
+                Err(e) if !warned => {
+                    warned = true;
+                    tracing::warn!(error = %e, "background checkpoint failed; retrying");
+                }
+                Err(_) => {}
             }
         }
-    })))
+        let _ = conn.close().await;
+    });
+    Ok(Checkpointer { task, stop })
 }
 
-async fn checkpoint(conn: &mut SqliteConnection) -> sqlx::Result<()> {
+/// One PASSIVE checkpoint: copies what it can without waiting for anyone.
+pub async fn checkpoint(conn: &mut SqliteConnection) -> sqlx::Result<()> {
     sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
         .execute(&mut *conn)
         .await
@@ -72,59 +94,91 @@ async fn checkpoint(conn: &mut SqliteConnection) -> sqlx::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sqlx::SqlitePool;
 
-    /// 500 commits of about three pages each (about 1,650 in all, under [`BACKSTOP`]), with
-    /// a pause after each as between a bot's commands; returns the log's size in pages.
-    async fn write_and_measure(dir: &Path) -> u64 {
-        let db = dir.join("paperclub.db");
-        let pool = super::super::connect(&db).await.unwrap();
+    const PAGE: u64 = 4096;
+
+    async fn filler(dir: &Path) -> SqlitePool {
+        let pool = super::super::connect(&dir.join("paperclub.db"))
+            .await
+            .unwrap();
         sqlx::query("CREATE TABLE filler (body BLOB NOT NULL)")
             .execute(&pool)
             .await
             .unwrap();
-        for _ in 0..500 {
+        pool
+    }
+
+    /// `n` commits of about three pages each.
+    async fn write(pool: &SqlitePool, n: usize) {
+        for _ in 0..n {
             sqlx::query("INSERT INTO filler (body) VALUES (zeroblob(4000))")
-                .execute(&pool)
+                .execute(pool)
                 .await
                 .unwrap();
-            tokio::time::sleep(Duration::from_millis(3)).await;
         }
-        let wal = std::fs::metadata(dir.join("paperclub.db-wal"))
-            .unwrap()
-            .len();
-        pool.close().await;
-        wal / 4096
     }
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    fn pages(dir: &Path, file: &str) -> u64 {
+        std::fs::metadata(dir.join(file)).map_or(0, |m| m.len()) / PAGE
+    }
+
+    #[tokio::test]
     async fn no_commit_copies_the_log_into_the_database() {
         let dir = tempfile::tempdir().unwrap();
-        // SQLite's own checkpoints would have restarted the log at about 1,000 pages.
-        let pages = write_and_measure(dir.path()).await;
+        let pool = filler(dir.path()).await;
+        // About 1,650 pages: SQLite's own checkpoints would have restarted the log at 1,000.
+        write(&pool, 500).await;
+        let log = pages(dir.path(), "paperclub.db-wal");
         assert!(
-            pages > 1500,
-            "the log restarted at {pages} pages: a commit checkpointed"
+            log > 1500,
+            "the log restarted at {log} pages: a commit checkpointed"
         );
+        pool.close().await;
+    }
+
+    #[tokio::test]
+    async fn after_a_checkpoint_the_log_starts_again_from_its_beginning() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = filler(dir.path()).await;
+        let options = SqliteConnectOptions::new().filename(dir.path().join("paperclub.db"));
+        let mut side = options.connect().await.unwrap();
+        write(&pool, 300).await;
+        checkpoint(&mut side).await.unwrap();
+        write(&pool, 300).await;
+        // Without the checkpoint the log would hold both rounds (about 2,000 pages).
+        let log = pages(dir.path(), "paperclub.db-wal");
+        assert!(
+            log < 1300,
+            "the log grew to {log} pages: it did not start again"
+        );
+        side.close().await.unwrap();
+        pool.close().await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn the_task_keeps_the_log_short_and_loses_nothing() {
+    async fn the_task_copies_the_log_into_the_database_and_stops_when_asked() {
         let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("paperclub.db");
-        drop(super::super::connect(&db).await.unwrap());
-        let task = start(&db, Duration::from_millis(10)).await.unwrap();
-        let pages = write_and_measure(dir.path()).await;
-        task.stop();
-        // Without the task the same writes leave about 1,650 pages.
-        assert!(
-            pages < 800,
-            "the log grew to {pages} pages: nothing checkpointed it"
-        );
-        let pool = super::super::connect(&db).await.unwrap();
+        let pool = filler(dir.path()).await;
+        let task = start(&dir.path().join("paperclub.db"), Duration::from_millis(10))
+            .await
+            .unwrap();
+        write(&pool, 300).await;
+        // The rows (a page each) reach the database file itself, not only the log.
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while pages(dir.path(), "paperclub.db") < 300 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "nothing was checkpointed"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        task.stop().await;
         let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM filler")
             .fetch_one(&pool)
             .await
             .unwrap();
-        assert_eq!(rows, 500);
+        assert_eq!(rows, 300);
+        pool.close().await;
     }
 }
