@@ -4,7 +4,7 @@
 //! only what a person reads in chat. Unknown commands keep their argument and lose their
 //! name, so nothing ever fails here.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// Accents nest at most a couple of levels in real text; deeper input is left as written
 /// rather than recursing without bound.
@@ -46,7 +46,13 @@ fn decode_at(s: &str, depth: usize) -> String {
             }
         }
     }
-    let composed: String = out.nfc().collect();
+    // Most field values are already composed (plain ASCII above all); composing them
+    // again cost more than the rest of parsing a large BibTeX file.
+    let composed = if out.is_ascii() || is_nfc_quick(out.chars()) == IsNormalized::Yes {
+        out
+    } else {
+        out.nfc().collect()
+    };
     composed.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
