@@ -23,17 +23,26 @@ pub fn detect(text: &str, file_name: &str) -> Option<Format> {
     if has_course_front_matter(text) {
         return Some(Format::Course);
     }
+    // Compared without lower-casing each line into a new string: no other character
+    // lower-cases into these ASCII words (the Kelvin sign's `k` appears in none of them).
     let hub_marks = text.lines().any(|l| {
-        let l = l.trim().to_lowercase();
-        l.starts_with("super hub")
-            || l == "citing papers explorer"
-            || l == "representative citing papers"
+        let l = l.trim();
+        l.as_bytes()
+            .get(..9)
+            .is_some_and(|head| head.eq_ignore_ascii_case(b"super hub"))
+            || l.eq_ignore_ascii_case("citing papers explorer")
+            || l.eq_ignore_ascii_case("representative citing papers")
     });
     if hub_marks {
         return Some(Format::Hub);
     }
-    let bib_share = bib_share(text);
-    if is_bib_file && bib_share > 0.0 {
+    let chunks = bibtex::split(text);
+    // Any entry with text in it makes the share above zero.
+    if is_bib_file
+        && chunks
+            .iter()
+            .any(|c| c.text.split_whitespace().next().is_some())
+    {
         return Some(Format::Bibtex);
     }
     let has_entry_headings = text.lines().any(|l| l.trim_start().starts_with("#### "));
@@ -47,7 +56,7 @@ pub fn detect(text: &str, file_name: &str) -> Option<Format> {
     if wiki_heading || text.contains("[[http") {
         return Some(Format::Wiki);
     }
-    if bib_share >= 0.5 {
+    if bib_share(text, &chunks) >= 0.5 {
         return Some(Format::Bibtex);
     }
     None
@@ -75,12 +84,12 @@ fn has_course_front_matter(text: &str) -> bool {
 }
 
 /// Share of the non-blank text that lies inside `@type{...}` entries.
-fn bib_share(text: &str) -> f64 {
+fn bib_share(text: &str, chunks: &[bibtex::Chunk<'_>]) -> f64 {
     let total: usize = text.split_whitespace().map(str::len).sum();
     if total == 0 {
         return 0.0;
     }
-    let inside: usize = bibtex::split(text)
+    let inside: usize = chunks
         .iter()
         .map(|c| c.text.split_whitespace().map(str::len).sum::<usize>())
         .sum();

@@ -4,7 +4,8 @@
 //! only what a person reads in chat. Unknown commands keep their argument and lose their
 //! name, so nothing ever fails here.
 
-use unicode_normalization::UnicodeNormalization;
+use std::borrow::Cow;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// Accents nest at most a couple of levels in real text; deeper input is left as written
 /// rather than recursing without bound.
@@ -19,6 +20,35 @@ fn decode_at(s: &str, depth: usize) -> String {
     if depth > MAX_DEPTH {
         return s.to_string();
     }
+    // Most values (abstracts above all) hold no markup: nothing to decode but spacing.
+    let marked = s
+        .bytes()
+        .any(|b| matches!(b, b'\\' | b'{' | b'}' | b'$' | b'~'))
+        || s.contains("--");
+    let out = if marked {
+        Cow::Owned(markup(s, depth))
+    } else {
+        Cow::Borrowed(s)
+    };
+    // Most values are already composed (plain ASCII above all); composing them again cost
+    // more than the rest of parsing a large BibTeX file.
+    let composed = if out.is_ascii() || is_nfc_quick(out.chars()) == IsNormalized::Yes {
+        out
+    } else {
+        Cow::Owned(out.nfc().collect())
+    };
+    let mut text = String::with_capacity(composed.len());
+    for word in composed.split_whitespace() {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(word);
+    }
+    text
+}
+
+/// `s` with its commands, braces, ties and dashes decoded, spacing as written.
+fn markup(s: &str, depth: usize) -> String {
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
@@ -46,8 +76,7 @@ fn decode_at(s: &str, depth: usize) -> String {
             }
         }
     }
-    let composed: String = out.nfc().collect();
-    composed.split_whitespace().collect::<Vec<_>>().join(" ")
+    out
 }
 
 /// Combining mark for a one-character accent command (`\"`, `\'`, ...) or a letter accent

@@ -9,6 +9,7 @@ mod query;
 mod schema;
 mod snippet;
 mod stats;
+mod stem;
 #[cfg(test)]
 mod tests;
 mod write;

@@ -3,6 +3,7 @@
 //! here that changes what is on disk must bump [`SCHEMA_VERSION`] so that existing indexes
 //! are wiped and rebuilt from SQLite instead of being read with the wrong layout.
 
+use super::stem::CachedEnglishStemmer;
 use super::IndexDoc;
 use crate::ingest::ids::tag_key;
 use std::collections::BTreeSet;
@@ -10,8 +11,7 @@ use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
-    Stemmer, TextAnalyzer,
+    AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
 };
 use tantivy::{Index, TantivyDocument};
 
@@ -98,7 +98,7 @@ pub fn analyzer(stem: bool) -> TextAnalyzer {
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter);
     if stem {
-        base.filter(Stemmer::new(Language::English)).build()
+        base.filter(CachedEnglishStemmer).build()
     } else {
         base.build()
     }
