@@ -323,6 +323,24 @@ fn imports_refuse_an_existing_course_and_bad_files_and_report_what_the_guild_can
         "{said}"
     );
     assert!(!said.contains("Importing an earlier term"), "{said}");
+    // A channel given with the import is the importer's, and the message does not blame the file.
+    let fine = write(d, "fine.json", &export(d, "7", false));
+    let said = refused(paperclub(
+        d,
+        &[
+            "course",
+            "import",
+            fine.to_str().unwrap(),
+            "--guild",
+            "9",
+            "--channel",
+            "0",
+        ],
+    ));
+    assert!(
+        said.contains("`channel` must be a Discord channel id") && !said.contains("In the file's"),
+        "{said}"
+    );
     let mut newer = export(d, "7", false);
     newer["version"] = 2.into();
     let newer = write(d, "newer.json", &newer);

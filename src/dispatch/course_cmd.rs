@@ -177,8 +177,16 @@ pub(super) async fn session(app: &App, caller: &Caller, request: SessionRequest)
                 }
                 SessionRequest::Add(new) => {
                     let s = c.add_session(&app.catalog, guild, new).await?;
-                    let tz = c.require(guild).await?.tz;
-                    done(placed("Added", None, &s, &c.sessions(guild).await?, now, tz))
+                    // The session is committed: a failure to number it must not read as a
+                    // failed add (retried, it would add the week twice).
+                    let context = async { Ok::<_, CourseError>((c.require(guild).await?.tz, c.sessions(guild).await?)) };
+                    match context.await {
+                        Ok((tz, sessions)) => done(placed("Added", None, &s, &sessions, now, tz)),
+                        Err(e) => {
+                            tracing::error!(error = ?e, guild, "numbering an added session failed");
+                            done(format!("✓ Added “{}” on {}; `/schedule` shows its week.", title(&s), when(&s)))
+                        }
+                    }
                 }
                 SessionRequest::Skip { week, shift } => {
                     let s = c.skip(guild, week, shift).await?;

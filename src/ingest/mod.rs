@@ -129,8 +129,12 @@ pub(crate) fn shift_lines(message: &str, offset: usize) -> String {
     static LINE: std::sync::LazyLock<regex::Regex> =
         std::sync::LazyLock::new(|| regex::Regex::new(r"\bline (\d+)").expect("static regex"));
     LINE.replace_all(message, |c: &regex::Captures| {
-        let n: usize = c[1].parse().unwrap_or(0);
-        format!("line {}", n + offset)
+        // A number too large to be a line (a key such as `line 99999999999999999999`)
+        // stays as written.
+        match c[1].parse::<usize>() {
+            Ok(n) => format!("line {}", n.saturating_add(offset)),
+            Err(_) => c[0].to_string(),
+        }
     })
     .into_owned()
 }
@@ -217,3 +221,29 @@ mod robust_tests;
 
 #[cfg(test)]
 mod examples_tests;
+
+#[cfg(test)]
+mod shift_tests {
+    use super::shift_lines;
+
+    #[test]
+    fn line_numbers_move_by_the_offset_and_a_huge_number_stays_as_written() {
+        assert_eq!(
+            shift_lines(
+                "entry (starting line 2) could not be read; up to line 4",
+                10
+            ),
+            "entry (starting line 12) could not be read; up to line 14"
+        );
+        let key = "@article{line 18446744073709551615 stops inside a value at line 3";
+        assert_eq!(
+            shift_lines(key, usize::MAX),
+            "@article{line 18446744073709551615 stops inside a value at line 18446744073709551615"
+        );
+        let huge = "@article{line 99999999999999999999999 at line 1";
+        assert_eq!(
+            shift_lines(huge, 1),
+            "@article{line 99999999999999999999999 at line 2"
+        );
+    }
+}

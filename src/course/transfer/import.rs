@@ -289,6 +289,12 @@ fn course_from(
     shift: Duration,
     now: DateTime<Utc>,
 ) -> Result<Course> {
+    // The channel given with the import is the importer's own, not the file's.
+    if options.channel == Some(0) {
+        return Err(CourseError::User(
+            "`channel` must be a Discord channel id (digits), not 0.".into(),
+        ));
+    }
     let date = |d: Option<NaiveDate>| d.map(|d| (d + shift).to_string()).unwrap_or_default();
     let settings = CourseSettings {
         channel: Some(options.channel.unwrap_or(spec.channel)),
