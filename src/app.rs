@@ -81,7 +81,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             }
             let caller = Caller {
                 scope: guild.map_or(Scope(EXAMPLE_GUILD), Scope),
-                user_id: user.unwrap_or(0),
+                user_id: user.unwrap_or(crate::dispatch::TERMINAL_USER),
                 roles,
                 // The person at the terminal owns the data folder, and is its instructor
                 // unless they play a member (`--user`), as the other course commands do.

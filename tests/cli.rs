@@ -245,6 +245,18 @@ fn chat_as_a_member_has_a_members_permissions_and_as_the_instructor_an_instructo
 }
 
 #[test]
+fn the_instructor_at_the_terminal_joins_as_a_user_not_as_nobody() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = chat(
+        dir.path(),
+        &[],
+        "/team join team:team-1\n/team members team:team-1\n",
+    );
+    assert!(out.contains("<@1>"), "{out}");
+    assert!(!out.contains("<@0>"), "{out}");
+}
+
+#[test]
 fn an_empty_paper_or_team_is_asked_for_not_looked_up() {
     let dir = tempfile::tempdir().unwrap();
     let out = chat(

@@ -207,7 +207,7 @@ pub async fn run_course_command(
     };
     let caller = Caller {
         scope: Scope(guild),
-        user_id: 0,
+        user_id: crate::dispatch::TERMINAL_USER,
         roles: Vec::new(),
         instructor: true,
     };

@@ -29,7 +29,7 @@ impl MemberArgs {
     fn caller(&self) -> Caller {
         Caller {
             scope: Scope(self.guild),
-            user_id: self.user.unwrap_or(0),
+            user_id: self.user.unwrap_or(crate::dispatch::TERMINAL_USER),
             roles: self.roles.clone(),
             instructor: self.instructor || self.user.is_none(),
         }

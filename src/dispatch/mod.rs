@@ -37,6 +37,10 @@ pub use recommend_cmd::{recommendations, RecommendRequest, Recommendations, Reco
 pub use slot_cmd::SlotRequest;
 pub use team_cmd::TeamRequest;
 
+/// The user the person at the terminal is (chat and command line without `--user`): a
+/// real id, so what they join, note or mark counts as someone's (no Discord user has it).
+pub const TERMINAL_USER: u64 = 1;
+
 /// Who is asking, in which guild.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caller {
