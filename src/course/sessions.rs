@@ -96,7 +96,16 @@ impl Courses {
     /// later one move a week later instead, and the week becomes a holiday placeholder.
     pub async fn skip(&self, guild: u64, week: usize, shift: bool) -> Result<Session> {
         let course = self.require(guild).await?;
-        let (_, session) = self.week(guild, week).await?;
+        let (_, found) = self.week(guild, week).await?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        // Read again under the write lock: a second skip of the same week at the same
+        // moment then sees the first.
+        let sessions = load_sessions(&mut tx, guild).await?;
+        let Some(session) = sessions.iter().find(|s| s.id == found.id).cloned() else {
+            return refuse(format!(
+                "Week {week} changed while you asked; `/schedule` shows the weeks now."
+            ));
+        };
         // Skipping again would say it was done; with `shift` it would add a second holiday
         // and push every later week on once more.
         if session.skipped {
@@ -105,9 +114,7 @@ impl Courses {
                 crate::markdown::escape(&crate::view::limits::truncate(&session.title, 120))
             ));
         }
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         if shift {
-            let sessions = load_sessions(&mut tx, guild).await?;
             let later: Vec<&Session> = sessions.iter().filter(|s| s.date >= session.date).collect();
             // A week later each, latest first, so no two sessions ever share a date.
             for s in later.iter().rev() {
