@@ -18,7 +18,8 @@ pub(super) fn discord_id(name: &str, value: &str) -> Result<u64, String> {
                 .unwrap_or(v)
         })
         .unwrap_or(v);
-    digits(inner).ok_or_else(|| {
+    // Too many digits for an id: `digits` saturates them, which is no id either.
+    digits(inner).filter(|&id| id != u64::MAX).ok_or_else(|| {
         format!(
             "`{name}` must be a Discord id (digits), got `{}`",
             shown(value)
@@ -75,7 +76,15 @@ mod tests {
         for ok in ["55", "<@55>", "<@!55>", "<@&55>", "<#55>", " 55 "] {
             assert_eq!(discord_id("role", ok), Ok(55), "{ok}");
         }
-        for bad in ["-55", "55x", "x55", "<@55", "", "5 5"] {
+        for bad in [
+            "-55",
+            "55x",
+            "x55",
+            "<@55",
+            "",
+            "5 5",
+            "99999999999999999999999",
+        ] {
             let e = discord_id("role", bad).unwrap_err();
             assert!(e.contains("`role`"), "{bad}: {e}");
         }

@@ -101,7 +101,9 @@ impl Courses {
         if shown.is_empty() && !names.is_empty() {
             return refuse(format!("Name a team: {}.", names.join(", ")));
         }
-        if names.is_empty() {
+        if names.is_empty() && shown.is_empty() {
+            refuse("This course has no teams yet; an instructor creates them with `/team create`.")
+        } else if names.is_empty() {
             refuse(format!("There is no team `{shown}`: this course has no teams yet; an instructor creates them with `/team create`."))
         } else {
             refuse(format!(
