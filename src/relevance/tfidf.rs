@@ -233,7 +233,7 @@ impl TfIdf {
                 *counts.entry(t).or_insert(0) += 1;
             }
         }
-        let mut vector: Sparse = counts
+        let vector: Sparse = counts
             .into_iter()
             .map(|(t, n)| {
                 (
@@ -242,15 +242,7 @@ impl TfIdf {
                 )
             })
             .collect();
-        vector.sort_by(|x, y| {
-            by_score_then(
-                x.1,
-                y.1,
-                &self.stems[x.0 as usize],
-                &self.stems[y.0 as usize],
-            )
-        });
-        Profile(normalized(vector))
+        self.profile_of(vector)
     }
 
     /// The `k` documents most similar to the centroid of `ids` (the mean of their unit
@@ -270,12 +262,18 @@ impl TfIdf {
     pub fn profile(&self, ids: &[i64]) -> Profile {
         let docs = self.docs(ids);
         let n = docs.len().max(1) as f32;
-        let mut v: Sparse = self
+        let v: Sparse = self
             .vector_sum(&docs)
             .into_iter()
             .map(|(t, w)| (t, w / n - self.mean[t as usize]))
             .filter(|(_, w)| *w > 0.0)
             .collect();
+        self.profile_of(v)
+    }
+
+    /// `v` as a [`Profile`]: heaviest term first (ties by stem, not by term number, which
+    /// depends on which papers came first), scaled to unit length.
+    fn profile_of(&self, mut v: Sparse) -> Profile {
         v.sort_by(|x, y| {
             by_score_then(
                 x.1,
