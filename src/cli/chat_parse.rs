@@ -419,16 +419,18 @@ fn course_settings(get: &dyn Fn(&str) -> Option<String>) -> Result<CourseSetting
     })
 }
 
+/// The request a chat line makes (tests of each command group's parsing).
+#[cfg(test)]
+pub(super) fn request(line: &str) -> Request {
+    match parse_line(line) {
+        ChatLine::Request(r) => r,
+        other => panic!("{line}: {other:?}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn request(line: &str) -> Request {
-        match parse_line(line) {
-            ChatLine::Request(r) => r,
-            other => panic!("{line}: {other:?}"),
-        }
-    }
 
     #[test]
     fn named_options_and_shorthand_give_the_same_request() {

@@ -221,15 +221,8 @@ pub(super) fn chat_request(
 
 #[cfg(test)]
 mod tests {
-    use super::super::chat_parse::{parse_line, ChatLine};
+    use super::super::chat_parse::{parse_line, request, ChatLine};
     use super::*;
-
-    fn request(line: &str) -> Request {
-        match parse_line(line) {
-            ChatLine::Request(r) => r,
-            other => panic!("{line}: {other:?}"),
-        }
-    }
 
     #[test]
     fn team_and_note_commands_parse_like_their_slash_twins() {
