@@ -121,6 +121,14 @@ fn sessions_take_their_date_from_front_matter_file_name_or_the_schedule() {
             && after.contains("Guest lecture"),
         "{after}"
     );
+    let before = ok(paperclub(
+        data.path(),
+        &["week", "2025-12-01", "--guild", "7"],
+    ));
+    assert!(
+        before.contains("The term has not started yet; this is its first week."),
+        "{before}"
+    );
 
     // What goes out on Tuesday 10 March at 09:00 New York time (13:00 UTC, after DST).
     let preview = ok(paperclub(

@@ -32,16 +32,26 @@ pub(super) async fn week(app: &App, caller: &Caller, which: Option<String>) -> R
                 (Some(at), None) => c.week_of(guild, at).await?,
                 (None, None) => c.week_of(guild, app.clock.now()).await?,
             };
-            // A date after the term finds its last week: say so rather than pass it off as
-            // the week asked for.
-            let over = at.is_some_and(|at| session.date < week_start(at, &course));
+            // A date after the term finds its last week, one before it or in a break the
+            // next week: say so rather than pass it off as the week asked for.
+            let monday = at.map(|at| week_start(at, &course));
+            let note = match monday {
+                Some(m) if session.date < m => {
+                    Some(format!("The term is over; its last week was week {n}."))
+                }
+                Some(m) if session.date > m + chrono::Duration::days(6) && n == 1 => {
+                    Some("The term has not started yet; this is its first week.".to_string())
+                }
+                Some(m) if session.date > m + chrono::Duration::days(6) => {
+                    Some(format!("No session that week; the next is week {n}."))
+                }
+                _ => None,
+            };
             let (required, optional) = (session.reading_ids(true), session.reading_ids(false));
             let required = app.catalog.papers_by_id(Scope(guild), &required).await?;
             let optional = app.catalog.papers_by_id(Scope(guild), &optional).await?;
             let mut card = week_card(n, &session, &required, &optional);
-            if over {
-                card.content = Some(format!("The term is over; its last week was week {n}."));
-            }
+            card.content = note;
             Ok(card)
         }
         .await,
