@@ -271,9 +271,15 @@ impl TfIdf {
         self.profile_of(v)
     }
 
-    /// `v` as a [`Profile`]: heaviest term first (ties by stem, not by term number, which
-    /// depends on which papers came first), scaled to unit length.
+    /// `v` as a [`Profile`]: heaviest term first, scaled to unit length.
     fn profile_of(&self, mut v: Sparse) -> Profile {
+        self.heaviest_first(&mut v);
+        Profile(normalized(v))
+    }
+
+    /// Sorts terms by weight, ties by stem (not by term number, which depends on which
+    /// papers happened to come first).
+    fn heaviest_first(&self, v: &mut Sparse) {
         v.sort_by(|x, y| {
             by_score_then(
                 x.1,
@@ -282,7 +288,6 @@ impl TfIdf {
                 &self.stems[y.0 as usize],
             )
         });
-        Profile(normalized(v))
     }
 
     /// The `k` documents most similar to `profile` among those `keep` accepts, best first,
@@ -352,18 +357,11 @@ impl TfIdf {
             return Vec::new();
         };
         let weights = profile.weights();
-        let mut shared: Vec<(u32, f32)> = self
+        let mut shared: Sparse = self
             .doc_vector(db)
             .filter_map(|(t, w)| weights.get(&t).map(|p| (t, p * w)))
             .collect();
-        shared.sort_by(|x, y| {
-            by_score_then(
-                x.1,
-                y.1,
-                &self.stems[x.0 as usize],
-                &self.stems[y.0 as usize],
-            )
-        });
+        self.heaviest_first(&mut shared);
         shared
             .into_iter()
             .take(n)
