@@ -229,7 +229,7 @@ impl Session {
     /// `Week 3: Scaling laws` as plain text, or the title alone when it already names its
     /// week (course posts are often titled `Week 3: ...`), so no "Week 3: Week 3:".
     pub fn week_label(&self, week: usize) -> String {
-        if self.title.trim_start().to_lowercase().starts_with("week") {
+        if names_its_week(&self.title) {
             self.title.clone()
         } else {
             format!("Week {week}: {}", self.title)
@@ -271,4 +271,10 @@ pub fn parse_reminder_days(text: &str) -> Result<Vec<u32>, String> {
 
 pub(crate) fn from_unix(secs: i64) -> Option<DateTime<Utc>> {
     Utc.timestamp_opt(secs, 0).single()
+}
+
+/// Whether a session's title already names its week (`Week 3: Scaling laws`), so that
+/// headings and files do not say "Week 3: Week 3:".
+pub fn names_its_week(title: &str) -> bool {
+    title.trim_start().to_lowercase().starts_with("week")
 }

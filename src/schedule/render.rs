@@ -132,11 +132,11 @@ pub fn render(post: i64, input: &PostInput<'_>) -> Vec<String> {
 
 /// `Week 3 · Scaling laws`, or the title alone when it already names its week.
 pub fn week_title(week: usize, title: &str) -> String {
-    let title = escape(&truncate(title, 200));
-    if title.to_lowercase().starts_with("week") {
-        title
+    let shown = escape(&truncate(title, 200));
+    if crate::course::names_its_week(title) {
+        shown
     } else {
-        format!("Week {week} · {title}")
+        format!("Week {week} · {shown}")
     }
 }
 
