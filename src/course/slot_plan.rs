@@ -53,24 +53,7 @@ pub fn plan(
     limit: u32,
     now: DateTime<Utc>,
 ) -> Plan {
-    let mut taken: HashSet<i64> = slots.iter().map(|s| s.paper_id).collect();
-    let open: Vec<(i64, i64)> = sessions
-        .iter()
-        .filter(|s| !s.skipped && s.starts_at > now)
-        .flat_map(|s| s.readings.iter().map(move |r| (s.id, r.paper_id)))
-        .filter(|&(_, paper)| taken.insert(paper))
-        .collect();
-    let held: Vec<usize> = teams
-        .iter()
-        .map(|t| slots.iter().filter(|s| s.team.id == t.id).count())
-        .collect();
-    let busy: HashSet<(usize, i64)> = slots
-        .iter()
-        .filter_map(|s| {
-            let team = teams.iter().position(|t| t.id == s.team.id)?;
-            Some((team, s.session_id))
-        })
-        .collect();
+    let Inputs { open, held, busy } = Inputs::of(sessions, slots, teams, now);
     let spread = Spread {
         open: &open,
         held: &held,
@@ -98,6 +81,41 @@ pub fn plan(
         counts,
         doubled,
         fingerprint,
+    }
+}
+
+/// What a plan is computed from, by team index (teams in name order).
+pub(super) struct Inputs {
+    /// `(session, paper)` of each open slot: a reading of a coming, not skipped session
+    /// that nobody presents, each paper once.
+    pub open: Vec<(i64, i64)>,
+    /// Slots each team holds already.
+    pub held: Vec<usize>,
+    /// `(team, session)` where a team presents already.
+    pub busy: HashSet<(usize, i64)>,
+}
+
+impl Inputs {
+    pub fn of(sessions: &[Session], slots: &[Slot], teams: &[Team], now: DateTime<Utc>) -> Self {
+        let mut taken: HashSet<i64> = slots.iter().map(|s| s.paper_id).collect();
+        let open = sessions
+            .iter()
+            .filter(|s| !s.skipped && s.starts_at > now)
+            .flat_map(|s| s.readings.iter().map(move |r| (s.id, r.paper_id)))
+            .filter(|&(_, paper)| taken.insert(paper))
+            .collect();
+        let held = teams
+            .iter()
+            .map(|t| slots.iter().filter(|s| s.team.id == t.id).count())
+            .collect();
+        let busy = slots
+            .iter()
+            .filter_map(|s| {
+                let team = teams.iter().position(|t| t.id == s.team.id)?;
+                Some((team, s.session_id))
+            })
+            .collect();
+        Inputs { open, held, busy }
     }
 }
 

@@ -281,20 +281,7 @@ fn check_random_course(next: &mut impl FnMut(u64) -> usize, shape: [u64; 3], fou
         }
     }
     let plan = plan(&sessions, &slots, &teams, limit, now());
-    let claimed: HashSet<i64> = slots.iter().map(|s| s.paper_id).collect();
-    let open: Vec<(i64, i64)> = sessions
-        .iter()
-        .flat_map(|s| s.readings.iter().map(move |r| (s.id, r.paper_id)))
-        .filter(|(_, p)| !claimed.contains(p))
-        .collect();
-    let held: Vec<usize> = teams
-        .iter()
-        .map(|t| slots.iter().filter(|s| s.team.id == t.id).count())
-        .collect();
-    let busy: HashSet<(usize, i64)> = slots
-        .iter()
-        .map(|s| ((s.team.id - 1) as usize, s.session_id))
-        .collect();
+    let Inputs { open, held, busy } = Inputs::of(&sessions, &slots, &teams, now());
     let old = fewest_first(&open, &held, limit as usize);
     let want = old.iter().flatten().count();
     assert_eq!(plan.fills.len(), want, "as many slots as before");
