@@ -16,6 +16,7 @@ pub mod config;
 pub mod course;
 pub mod discord;
 pub mod dispatch;
+pub mod embed;
 pub mod fault;
 pub mod ingest;
 pub mod markdown;

@@ -250,9 +250,14 @@ pub enum EvalCommand {
         /// Course posts, and `.bib`/other lists that add papers to the catalog.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Weights of text, tags, citations and groupings, e.g. `1,0.5,0.5,0.5`.
+        /// Weights of text, tags, citations, groupings and (optionally) meaning, e.g.
+        /// `1,0.5,0.5,0.5`; repeat to compare several on one catalog.
         #[arg(long)]
-        weights: Option<String>,
+        weights: Vec<String>,
+        /// A sentence-embedding model folder (`config.json`, `model.safetensors`,
+        /// `tokenizer.json`): the catalog's vectors are computed with it first.
+        #[arg(long)]
+        model: Option<PathBuf>,
     },
 }
 

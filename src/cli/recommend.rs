@@ -121,14 +121,31 @@ fn print(text: &str) -> anyhow::Result<()> {
 
 /// Runs an evaluation on a fresh in-memory catalog.
 pub async fn run_eval(what: EvalCommand, clock: Arc<dyn Clock>, json: bool) -> anyhow::Result<i32> {
-    let EvalCommand::Recommend { paths, weights } = what else {
+    let EvalCommand::Recommend {
+        paths,
+        weights,
+        model,
+    } = what
+    else {
         anyhow::bail!("eval search runs on the data folder's catalog");
     };
-    let weights = match weights.as_deref().map(parse_weights) {
-        None => Weights::DEFAULT,
-        Some(Ok(w)) => w,
-        Some(Err(e)) => {
+    let weights = match weights
+        .iter()
+        .map(|w| parse_weights(w))
+        .collect::<Result<Vec<_>, _>>()
+    {
+        Ok(w) if w.is_empty() => vec![Weights::DEFAULT],
+        Ok(w) => w,
+        Err(e) => {
             eprintln!("{e}");
+            return Ok(2);
+        }
+    };
+    let embedder = match model.as_deref().map(crate::embed::Embedder::load) {
+        None => None,
+        Some(Ok(e)) => Some(Arc::new(e)),
+        Some(Err(e)) => {
+            eprintln!("error: {e:#}");
             return Ok(2);
         }
     };
@@ -138,11 +155,20 @@ pub async fn run_eval(what: EvalCommand, clock: Arc<dyn Clock>, json: bool) -> a
     }
     files.sort();
     let app = App::in_memory(clock).await?;
-    let report = eval::run(&app, files, weights).await?;
+    let reports = eval::run(&app, files, &weights, embedder).await?;
     let out = if json {
-        serde_json::to_string_pretty(&report)? + "\n"
+        let text = match &reports[..] {
+            [one] => serde_json::to_string_pretty(one)?,
+            all => serde_json::to_string_pretty(all)?,
+        };
+        text + "\n"
     } else {
-        eval_text(&report, weights)
+        reports
+            .iter()
+            .zip(&weights)
+            .map(|(r, w)| eval_text(r, *w))
+            .collect::<Vec<_>>()
+            .join("\n")
     };
     print(&out)?;
     Ok(0)
@@ -152,13 +178,15 @@ fn eval_text(r: &eval::Report, w: Weights) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} posts, {} papers in the catalog; weights text {} tags {} cites {} groups {}",
+        "{} posts, {} papers in the catalog ({} with vectors); weights text {} tags {} cites {} groups {} meaning {}",
         r.posts.len(),
         r.papers,
+        r.vectors,
         w.text,
         w.tags,
         w.cites,
-        w.groups
+        w.groups,
+        w.semantic
     );
     let _ = writeln!(
         out,
@@ -199,16 +227,17 @@ fn parse_weights(text: &str) -> Result<Weights, String> {
         .split(',')
         .map(|p| p.trim().parse::<f32>())
         .collect::<Result<_, _>>()
-        .map_err(|_| format!("--weights takes four numbers, e.g. `1,0.5,0.5,0.5`; got `{text}`"))?;
+        .map_err(|_| format!("--weights takes four or five numbers, e.g. `1,0.5,0.5,0.5`; got `{text}`"))?;
     match parts[..] {
-        [text, tags, cites, groups] => Ok(Weights {
+        [text, tags, cites, groups] | [text, tags, cites, groups, _] => Ok(Weights {
             text,
             tags,
             cites,
             groups,
+            semantic: parts.get(4).copied().unwrap_or(Weights::DEFAULT.semantic),
         }),
         _ => Err(format!(
-            "--weights takes four numbers (text, tags, cites, groups); got `{text}`"
+            "--weights takes four or five numbers (text, tags, cites, groups[, meaning]); got `{text}`"
         )),
     }
 }

@@ -5,14 +5,16 @@
 //! groupings and tags (its papers and their text stay). Paperclub's ranking and the TF-IDF
 //! cosine baseline (title and abstract, as arxiv-sanity-lite ranks) run on the same data.
 
-use super::graph::Graph;
+use super::graph::{Graph, GraphRows};
 use super::{load_rows, Ask, Snapshot, Weights};
 use crate::app::App;
 use crate::catalog::Resolved;
+use crate::embed::{self, Embedder};
 use crate::ingest::{self, Format, RawEntry, ReadingRole};
 use crate::model::Scope;
 use serde::Serialize;
 use std::collections::HashSet;
+use std::sync::Arc;
 
 /// Ranks are cut here: Recall@10, nDCG@10.
 pub const CUTOFF: usize = 10;
@@ -34,6 +36,8 @@ pub struct PostResult {
 pub struct Report {
     pub posts: Vec<PostResult>,
     pub papers: usize,
+    /// Papers with an embedding vector (0 without a model).
+    pub vectors: usize,
     pub recall: f64,
     pub ndcg: f64,
     pub baseline_recall: f64,
@@ -113,13 +117,15 @@ pub fn ndcg(ranked: &[i64], expected: &HashSet<i64>) -> f64 {
     }
 }
 
-/// Imports `files` (name, bytes) into `app`'s catalog (it should be empty) and evaluates
-/// every course post among them with `weights`.
+/// Imports `files` (name, bytes) into `app`'s catalog (it should be empty), computes its
+/// vectors with `embedder` when given, and evaluates every course post among them with
+/// each of `weights`: one report each, in order.
 pub async fn run(
     app: &App,
     files: Vec<(String, Vec<u8>)>,
-    weights: Weights,
-) -> anyhow::Result<Report> {
+    weights: &[Weights],
+    embedder: Option<Arc<Embedder>>,
+) -> anyhow::Result<Vec<Report>> {
     // A README or notes beside the fixtures are not reading lists.
     let files: Vec<(String, Vec<u8>)> = files
         .into_iter()
@@ -140,14 +146,37 @@ pub async fn run(
             anyhow::bail!("{}: {e}", report.file);
         }
     }
+    if let Some(embedder) = embedder {
+        let report = |done: usize, todo: usize| {
+            if done == todo || done % 160 == 0 {
+                eprintln!("embedded {done} of {todo} papers");
+            }
+        };
+        embed::fill(app.catalog.pool(), embedder, &report).await?;
+    }
     let rows = load_rows(app.catalog.pool()).await?;
     let snapshot = Snapshot::build(&rows, 0);
+    let mut reports = Vec::new();
+    for &w in weights {
+        reports.push(evaluate(app, &rows, &snapshot, &posts, w).await?);
+    }
+    Ok(reports)
+}
+
+/// Every post's figures with `weights`, over the imported catalog.
+async fn evaluate(
+    app: &App,
+    rows: &GraphRows,
+    snapshot: &Snapshot,
+    posts: &[(String, String)],
+    weights: Weights,
+) -> anyhow::Result<Report> {
     let mut out = Vec::new();
     for (name, text) in posts {
-        let Some(file_id) = file_id(app, &name).await? else {
+        let Some(file_id) = file_id(app, name).await? else {
             continue;
         };
-        let parsed = ingest::parse(Format::Course, &text);
+        let parsed = ingest::parse(Format::Course, text);
         let seeds = paper_ids(app, &parsed.entries, ReadingRole::Required).await?;
         let seed_set: HashSet<i64> = seeds.iter().copied().collect();
         let expected: HashSet<i64> = paper_ids(app, &parsed.entries, ReadingRole::Optional)
@@ -158,7 +187,7 @@ pub async fn run(
         if seeds.is_empty() || expected.is_empty() {
             continue;
         }
-        let graph = Graph::build(&rows, Some(file_id));
+        let graph = Graph::build(rows, Some(file_id));
         let ask = Ask {
             scope: Scope::GLOBAL,
             seeds: &seeds,
@@ -177,7 +206,7 @@ pub async fn run(
             .map(|(id, _)| id)
             .collect();
         out.push(PostResult {
-            file: name,
+            file: name.clone(),
             seeds: seeds.len(),
             expected: expected.len(),
             recall: recall(&ours, &expected),
@@ -195,6 +224,7 @@ pub async fn run(
     };
     Ok(Report {
         papers: snapshot.graph.len(),
+        vectors: snapshot.semantic.as_ref().map_or(0, |s| s.len()),
         recall: mean(|p| p.recall),
         ndcg: mean(|p| p.ndcg),
         baseline_recall: mean(|p| p.baseline_recall),

@@ -16,6 +16,8 @@ pub struct GraphRows {
     pub sources: Vec<SourceRow>,
     pub tags: Vec<TagRow>,
     pub cites: Vec<CiteRow>,
+    /// Sentence-embedding vectors by paper (of one model; empty without a model).
+    pub vectors: Vec<(i64, Vec<f32>)>,
 }
 
 /// A grouping of papers: one section of a reading list, or one course post.
@@ -67,11 +69,7 @@ impl Graph {
             g.index.insert(p.id, g.ids.len() as Node);
             g.ids.push(p.id);
             g.labels.push(label(p));
-            let text = match &p.abstract_text {
-                Some(a) => format!("{}. {a}", p.title),
-                None => p.title.clone(),
-            };
-            g.texts.push(text);
+            g.texts.push(p.text());
         }
         let n = g.ids.len();
         g.scopes = vec![Vec::new(); n];

@@ -8,6 +8,7 @@ pub mod eval;
 pub mod graph;
 pub mod history;
 pub mod rank;
+pub mod semantic;
 #[cfg(test)]
 mod tests;
 pub mod why;
@@ -16,6 +17,7 @@ use crate::model::Scope;
 use crate::relevance::TfIdf;
 use crate::store;
 use graph::{Graph, GraphRows, Node};
+use semantic::Semantic;
 pub use rank::Weights;
 use sqlx::SqlitePool;
 use std::collections::{HashMap, HashSet};
@@ -42,6 +44,8 @@ pub struct Snapshot {
     pub generation: i64,
     pub graph: Graph,
     pub text: TfIdf,
+    /// The papers' embedding vectors, when a model has computed them.
+    pub semantic: Option<Semantic>,
 }
 
 /// What to recommend from, in a scope.
@@ -82,10 +86,12 @@ impl Snapshot {
                 .zip(&graph.scopes)
                 .map(|((id, t), scopes)| (*id, t.clone(), scopes.contains(&0))),
         );
+        let semantic = Semantic::build(&graph, &rows.vectors);
         Snapshot {
             generation,
             graph,
             text,
+            semantic,
         }
     }
 
@@ -130,6 +136,15 @@ impl Snapshot {
                 }
             }
         }
+        let meaning: HashMap<Node, f32> = match &self.semantic {
+            Some(sem) if weights.semantic > 0.0 => sem
+                .similar(&seeds, TEXT_CANDIDATES, |n| {
+                    !exclude.contains(&n) && graph.sees(ask.scope.0, n)
+                })
+                .into_iter()
+                .collect(),
+            _ => HashMap::new(),
+        };
         let sessions: Vec<Vec<Node>> = ask
             .sessions
             .iter()
@@ -140,6 +155,7 @@ impl Snapshot {
             scope: ask.scope.0,
             seeds: &seeds,
             text: &text,
+            meaning: &meaning,
             exclude: &exclude,
             extra_groups: &sessions,
         };
@@ -183,6 +199,11 @@ pub async fn load_rows(pool: &SqlitePool) -> anyhow::Result<GraphRows> {
         sources: store::recommend::sources(&mut conn).await?,
         tags: store::recommend::tags(&mut conn).await?,
         cites: store::recommend::cites(&mut conn).await?,
+        vectors: store::embeddings::vectors(&mut conn)
+            .await?
+            .into_iter()
+            .filter_map(|(id, blob)| Some((id, crate::embed::from_blob(&blob)?)))
+            .collect(),
     })
 }
 

@@ -7,6 +7,7 @@ pub mod bulk;
 pub mod changes;
 pub mod checkpoint;
 pub mod courses;
+pub mod embeddings;
 pub mod notes;
 pub mod paged;
 pub mod papers;

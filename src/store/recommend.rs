@@ -17,6 +17,16 @@ pub struct PaperText {
     pub abstract_text: Option<String>,
 }
 
+impl PaperText {
+    /// Title and abstract as one text: what the TF-IDF index and the embeddings read.
+    pub fn text(&self) -> String {
+        match &self.abstract_text {
+            Some(a) => format!("{}. {a}", self.title),
+            None => self.title.clone(),
+        }
+    }
+}
+
 /// One source of a paper: where it was listed.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct SourceRow {

@@ -1,0 +1,141 @@
+//! Sentence embeddings: a paper's title and abstract as one unit vector, so that papers
+//! that say the same thing in other words are near each other. The model is a BERT-family
+//! sentence encoder in the Hugging Face layout (`config.json`, `model.safetensors`,
+//! `tokenizer.json`; all-MiniLM-L6-v2 is the one measured), run on the CPU with candle,
+//! mean-pooled over the tokens and normalised, as sentence-transformers does. It is
+//! optional: without a model, recommendations rank by TF-IDF alone. Vectors are computed
+//! in the background ([`fill`]) and stored in SQLite, so a request never runs the model.
+
+mod fill;
+#[cfg(test)]
+pub mod tiny;
+
+use anyhow::Context;
+use candle_core::{DType, Device, Tensor};
+use candle_nn::VarBuilder;
+use candle_transformers::models::bert::{BertModel, Config};
+pub use fill::{fill, Filled};
+use std::path::Path;
+use tokenizers::{PaddingParams, Tokenizer, TruncationParams};
+
+/// Tokens read per paper: the model's own limit for all-MiniLM-L6-v2, which covers the
+/// title and most of an abstract.
+const MAX_TOKENS: usize = 256;
+
+/// A loaded model.
+pub struct Embedder {
+    model: BertModel,
+    tokenizer: Tokenizer,
+    /// Names the model's files, so vectors of another model are recomputed, never mixed.
+    pub id: String,
+}
+
+impl Embedder {
+    /// Loads the model in `dir`; an error names the file that is missing or wrong.
+    pub fn load(dir: &Path) -> anyhow::Result<Embedder> {
+        let file = |name: &str| {
+            let path = dir.join(name);
+            anyhow::ensure!(
+                path.is_file(),
+                "the model folder {} has no {name} (it needs config.json, model.safetensors \
+                 and tokenizer.json, as a Hugging Face sentence-transformers model has)",
+                dir.display()
+            );
+            Ok(path)
+        };
+        let (config_path, weights, tokenizer_path) = (
+            file("config.json")?,
+            file("model.safetensors")?,
+            file("tokenizer.json")?,
+        );
+        let config_text = std::fs::read(&config_path)?;
+        let config: Config = serde_json::from_slice(&config_text)
+            .with_context(|| format!("{} is not a BERT config", config_path.display()))?;
+        let mut tokenizer = Tokenizer::from_file(&tokenizer_path)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", tokenizer_path.display()))?;
+        tokenizer
+            .with_truncation(Some(TruncationParams {
+                max_length: MAX_TOKENS,
+                ..TruncationParams::default()
+            }))
+            .map_err(|e| anyhow::anyhow!("{}: {e}", tokenizer_path.display()))?;
+        tokenizer.with_padding(Some(PaddingParams::default()));
+        // Read rather than mapped: the crate forbids `unsafe`, and the weights are copied
+        // into tensors either way.
+        let bytes = std::fs::read(&weights)?;
+        let weights_len = bytes.len() as u64;
+        let vb = VarBuilder::from_buffered_safetensors(bytes, DType::F32, &Device::Cpu)
+            .with_context(|| format!("reading {}", weights.display()))?;
+        let model = BertModel::load(vb, &config)
+            .with_context(|| format!("{} does not match its config.json", weights.display()))?;
+        let tokenizer_text = std::fs::read(&tokenizer_path)?;
+        let id = format!(
+            "{}-{:016x}",
+            dir.file_name().map_or("model".into(), |n| n.to_string_lossy()),
+            fnv1a(&[&config_text, &tokenizer_text, &weights_len.to_le_bytes()])
+        );
+        Ok(Embedder {
+            model,
+            tokenizer,
+            id,
+        })
+    }
+
+    /// One unit vector per text, in order.
+    pub fn embed(&self, texts: &[&str]) -> anyhow::Result<Vec<Vec<f32>>> {
+        if texts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let encodings = self
+            .tokenizer
+            .encode_batch(texts.to_vec(), true)
+            .map_err(|e| anyhow::anyhow!("tokenizing: {e}"))?;
+        let device = &self.model.device;
+        let stack = |f: fn(&tokenizers::Encoding) -> &[u32]| -> candle_core::Result<Tensor> {
+            let rows = encodings
+                .iter()
+                .map(|e| Tensor::new(f(e), device))
+                .collect::<candle_core::Result<Vec<_>>>()?;
+            Tensor::stack(&rows, 0)
+        };
+        let ids = stack(|e| e.get_ids())?;
+        let mask = stack(|e| e.get_attention_mask())?;
+        let out = self.model.forward(&ids, &ids.zeros_like()?, Some(&mask))?;
+        // Mean over the real tokens (padding masked out), then unit length.
+        let mask = mask.to_dtype(DType::F32)?.unsqueeze(2)?;
+        let mean = out
+            .broadcast_mul(&mask)?
+            .sum(1)?
+            .broadcast_div(&mask.sum(1)?)?;
+        let norm = mean.sqr()?.sum_keepdim(1)?.sqrt()?.clamp(1e-12, f32::MAX)?;
+        Ok(mean.broadcast_div(&norm)?.to_vec2::<f32>()?)
+    }
+}
+
+/// A stable 64-bit hash (FNV-1a) of `parts` in order: the model's id, and whether a
+/// paper's text changed since its vector was computed. Std's hasher may change between
+/// Rust releases; stored hashes must not.
+pub fn fnv1a(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in *part {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// A vector as stored: little-endian f32s.
+pub fn to_blob(v: &[f32]) -> Vec<u8> {
+    v.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+/// A stored vector; `None` when the blob is not whole f32s.
+pub fn from_blob(b: &[u8]) -> Option<Vec<f32>> {
+    (b.len() % 4 == 0).then(|| {
+        b.chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect()
+    })
+}

@@ -1,0 +1,112 @@
+//! Similarity in meaning: the stored sentence-embedding vectors (`crate::embed`) of the
+//! snapshot's papers, and the papers nearest to a set of seeds. The seeds' direction is
+//! their mean vector minus the catalog's mean, so what every paper of the field shares
+//! ("language model") counts less than what sets the seeds apart: on the evaluation
+//! fixtures, the mean-removed direction gave Recall@10 0.359 against 0.320 for the plain
+//! centroid (Python prototype, stop 14 notes). Only globally visible papers make the mean,
+//! as for the TF-IDF statistics: a guild's own papers never move anyone else's ranking.
+
+use super::graph::{Graph, Node};
+
+/// The vectors of one model, by node.
+pub struct Semantic {
+    dim: usize,
+    /// Per node: its row in `data`, if it has a vector.
+    row_of: Vec<Option<u32>>,
+    /// The node of each row.
+    node_of: Vec<Node>,
+    data: Vec<f32>,
+    mean: Vec<f32>,
+}
+
+impl Semantic {
+    /// The vectors of `graph`'s papers among `rows` (paper id, vector); `None` without any.
+    /// Vectors of another length than the first are left out.
+    pub fn build(graph: &Graph, rows: &[(i64, Vec<f32>)]) -> Option<Semantic> {
+        let dim = rows.first()?.1.len();
+        let mut s = Semantic {
+            dim,
+            row_of: vec![None; graph.len()],
+            node_of: Vec::new(),
+            data: Vec::new(),
+            mean: vec![0.0; dim],
+        };
+        let mut global = 0usize;
+        for (id, v) in rows {
+            let Some(&node) = graph.index.get(id) else {
+                continue;
+            };
+            if v.len() != dim || dim == 0 {
+                continue;
+            }
+            s.row_of[node as usize] = Some(s.node_of.len() as u32);
+            s.node_of.push(node);
+            s.data.extend_from_slice(v);
+            if graph.scopes[node as usize].contains(&0) {
+                global += 1;
+                for (m, x) in s.mean.iter_mut().zip(v) {
+                    *m += x;
+                }
+            }
+        }
+        if s.node_of.is_empty() {
+            return None;
+        }
+        for m in &mut s.mean {
+            *m /= global.max(1) as f32;
+        }
+        Some(s)
+    }
+
+    /// How many papers have a vector.
+    pub fn len(&self) -> usize {
+        self.node_of.len()
+    }
+
+    fn row(&self, r: usize) -> &[f32] {
+        &self.data[r * self.dim..(r + 1) * self.dim]
+    }
+
+    /// The `k` papers nearest to the seeds' direction, with their cosine (positive only),
+    /// best first; seeds and papers `keep` refuses are left out. Empty when no seed has a
+    /// vector.
+    pub fn similar(&self, seeds: &[Node], k: usize, keep: impl Fn(Node) -> bool) -> Vec<(Node, f32)> {
+        let rows: Vec<usize> = seeds
+            .iter()
+            .filter_map(|&n| self.row_of.get(n as usize).copied().flatten())
+            .map(|r| r as usize)
+            .collect();
+        if rows.is_empty() {
+            return Vec::new();
+        }
+        let mut q = vec![0.0f32; self.dim];
+        for &r in &rows {
+            for (a, x) in q.iter_mut().zip(self.row(r)) {
+                *a += x;
+            }
+        }
+        for (a, m) in q.iter_mut().zip(&self.mean) {
+            *a = *a / rows.len() as f32 - m;
+        }
+        let norm = q.iter().map(|x| x * x).sum::<f32>().sqrt();
+        if norm == 0.0 {
+            return Vec::new();
+        }
+        q.iter_mut().for_each(|x| *x /= norm);
+        let mut out: Vec<(Node, f32)> = (0..self.len())
+            .filter_map(|r| {
+                let node = self.node_of[r];
+                let score: f32 = self.row(r).iter().zip(&q).map(|(a, b)| a * b).sum();
+                (score > 0.0 && !seeds.contains(&node) && keep(node)).then_some((node, score))
+            })
+            .collect();
+        let k = k.min(out.len());
+        if k == 0 {
+            return Vec::new();
+        }
+        out.select_nth_unstable_by(k - 1, |a, b| b.1.total_cmp(&a.1));
+        out.truncate(k);
+        out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        out
+    }
+}
