@@ -8,6 +8,7 @@
 
 mod fill;
 #[cfg(test)]
+mod tests;
 pub mod tiny;
 
 use anyhow::Context;
@@ -63,17 +64,16 @@ impl Embedder {
         // Read rather than mapped: the crate forbids `unsafe`, and the weights are copied
         // into tensors either way.
         let bytes = std::fs::read(&weights)?;
-        let weights_len = bytes.len() as u64;
+        let tokenizer_text = std::fs::read(&tokenizer_path)?;
+        // The files' content, not their folder: a model moved elsewhere keeps its vectors.
+        let id = format!(
+            "bert-{:016x}",
+            fnv1a(&[&config_text, &tokenizer_text, &bytes])
+        );
         let vb = VarBuilder::from_buffered_safetensors(bytes, DType::F32, &Device::Cpu)
             .with_context(|| format!("reading {}", weights.display()))?;
         let model = BertModel::load(vb, &config)
             .with_context(|| format!("{} does not match its config.json", weights.display()))?;
-        let tokenizer_text = std::fs::read(&tokenizer_path)?;
-        let id = format!(
-            "{}-{:016x}",
-            dir.file_name().map_or("model".into(), |n| n.to_string_lossy()),
-            fnv1a(&[&config_text, &tokenizer_text, &weights_len.to_le_bytes()])
-        );
         Ok(Embedder {
             model,
             tokenizer,

@@ -10,6 +10,8 @@ pub mod history;
 pub mod rank;
 pub mod semantic;
 #[cfg(test)]
+mod semantic_tests;
+#[cfg(test)]
 mod tests;
 pub mod why;
 
@@ -176,10 +178,12 @@ impl Snapshot {
                         }
                     }
                 }
+                let mut why = Why::of(graph, &s, &labels, terms);
+                why.meaning = s.semantic * weights.semantic > s.text * weights.text;
                 Suggestion {
                     paper_id: id,
                     score: s.score,
-                    why: Why::of(graph, &s, &labels, terms),
+                    why,
                 }
             })
             .collect()

@@ -5,7 +5,7 @@ use super::{Ask, Snapshot};
 use crate::model::Scope;
 use crate::store::recommend::{CiteRow, PaperText, SourceRow, TagRow};
 
-fn paper(id: i64, title: &str, abstract_text: &str) -> PaperText {
+pub(super) fn paper(id: i64, title: &str, abstract_text: &str) -> PaperText {
     PaperText {
         id,
         title: title.into(),
@@ -15,7 +15,7 @@ fn paper(id: i64, title: &str, abstract_text: &str) -> PaperText {
     }
 }
 
-fn source(paper_id: i64, scope: i64, file_id: i64, section: Option<&str>) -> SourceRow {
+pub(super) fn source(paper_id: i64, scope: i64, file_id: i64, section: Option<&str>) -> SourceRow {
     SourceRow {
         paper_id,
         scope,
@@ -36,7 +36,7 @@ fn tag(paper_id: i64, tag_id: i64, name: &str) -> TagRow {
 }
 
 /// Ten papers on unrelated topics in the global catalog, from one flat `.bib`.
-fn catalog() -> GraphRows {
+pub(super) fn catalog() -> GraphRows {
     let topics = [
         "protein folding structure prediction",
         "galaxy rotation curves dark matter",
@@ -62,7 +62,7 @@ fn catalog() -> GraphRows {
     }
 }
 
-fn suggest(rows: &GraphRows, scope: u64, seeds: &[i64]) -> Vec<i64> {
+pub(super) fn suggest(rows: &GraphRows, scope: u64, seeds: &[i64]) -> Vec<i64> {
     let snapshot = Snapshot::build(rows, 1);
     let ask = Ask {
         scope: Scope(scope),

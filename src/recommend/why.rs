@@ -22,6 +22,8 @@ pub struct Why {
     pub group: Option<String>,
     /// Words of title and abstract that made the texts similar.
     pub terms: Vec<String>,
+    /// Found more by meaning (the embeddings) than by shared words.
+    pub meaning: bool,
 }
 
 impl Why {
@@ -53,6 +55,7 @@ impl Why {
             cites,
             group,
             terms: terms.into_iter().take(NAMED).collect(),
+            meaning: false,
         }
     }
 
@@ -77,6 +80,9 @@ impl Why {
         }
         if let Some(g) = &self.group {
             parts.push(format!("also in “{}”", plain(g)));
+        }
+        if self.meaning {
+            parts.push("close in meaning".to_string());
         }
         if !self.terms.is_empty() {
             parts.push(format!("terms: {}", plain(&self.terms.join(", "))));
