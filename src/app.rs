@@ -101,7 +101,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             if dev_guild.is_some() {
                 config.discord.dev_guild = dev_guild;
             }
+            // A model that cannot load is an error now, not a silent ranking without it.
+            let embedder = match &config.embeddings.model {
+                Some(dir) => Some(Arc::new(crate::embed::Embedder::load(dir)?)),
+                None => None,
+            };
             let app = App::open(&config.data_dir, clock).await?;
+            if let Some(embedder) = embedder {
+                tokio::spawn(crate::embed::keep_filled(app.catalog.pool().clone(), embedder));
+            }
             // A large catalog's recommendation snapshot takes seconds to build: build it
             // now rather than in the first /recommend's three-second window.
             let warm = app.clone();
@@ -140,6 +148,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
                 info.courses
             );
             Ok(0)
+        }
+        Command::Embed { model } => {
+            let Some(dir) = model.or(config.embeddings.model) else {
+                eprintln!(
+                    "error: `embed` needs a model folder: `--model DIR`, PAPERCLUB_MODEL, or \
+                     `[embeddings] model` in the config file"
+                );
+                return Ok(2);
+            };
+            let embedder = match crate::embed::Embedder::load(&dir) {
+                Ok(e) => Arc::new(e),
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    return Ok(2);
+                }
+            };
+            let app = App::open(&config.data_dir, clock).await?;
+            let filled = crate::cli::run_embed(&app, embedder).await;
+            app.catalog.close().await;
+            filled
         }
         Command::Recommend(args) => {
             let app = App::open(&config.data_dir, clock).await?;

@@ -42,12 +42,23 @@ pub struct DiscordConfig {
     pub instructor_role: Option<u64>,
 }
 
+/// Recommendations by meaning.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct EmbeddingsConfig {
+    /// A sentence-embedding model folder (`config.json`, `model.safetensors`,
+    /// `tokenizer.json`, e.g. all-MiniLM-L6-v2). Unset: recommendations rank by words,
+    /// tags, citations and groupings only.
+    pub model: Option<PathBuf>,
+}
+
 /// All settings.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub data_dir: PathBuf,
     pub discord: DiscordConfig,
+    pub embeddings: EmbeddingsConfig,
 }
 
 impl Default for Config {
@@ -55,6 +66,7 @@ impl Default for Config {
         Config {
             data_dir: PathBuf::from("paperclub-data"),
             discord: DiscordConfig::default(),
+            embeddings: EmbeddingsConfig::default(),
         }
     }
 }
@@ -87,6 +99,9 @@ impl Config {
         if let Some(v) = get("PAPERCLUB_DATA_DIR").filter(|v| !v.is_empty()) {
             self.data_dir = PathBuf::from(v);
         }
+        if let Some(v) = get("PAPERCLUB_MODEL").filter(|v| !v.is_empty()) {
+            self.embeddings.model = Some(PathBuf::from(v));
+        }
         if let Some(v) = get("DISCORD_TOKEN").filter(|v| !v.trim().is_empty()) {
             self.discord.token = Some(Secret::new(v.trim()));
         }
@@ -114,11 +129,13 @@ mod tests {
         c.apply_env(|n| match n {
             "DISCORD_TOKEN" => Some("abc.def".into()),
             "PAPERCLUB_DEV_GUILD" => Some("42".into()),
+            "PAPERCLUB_MODEL" => Some("/srv/minilm".into()),
             _ => None,
         })
         .unwrap();
         assert_eq!(c.data_dir, PathBuf::from("/srv/pc"));
         assert_eq!(c.discord.dev_guild, Some(42));
+        assert_eq!(c.embeddings.model, Some(PathBuf::from("/srv/minilm")));
         assert!(!format!("{c:?}").contains("abc.def"));
     }
 

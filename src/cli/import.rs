@@ -140,7 +140,7 @@ pub(super) async fn run_import(
             },
         }
     }
-    let bar = progress_bar(readable.len());
+    let bar = progress_bar(readable.len(), "files");
     let reports = catalog
         .import_files_watched(scope, readable, format, |report| {
             bar.set_message(
@@ -184,15 +184,14 @@ pub(super) async fn run_import(
 /// A bar of files stored, on standard error when it is a terminal (hidden otherwise, so
 /// pipes and logs get only the reports). Reports print after the last file because a
 /// file's ✓ means searchable, which the index commit at the end decides.
-fn progress_bar(files: usize) -> indicatif::ProgressBar {
+pub(super) fn progress_bar(len: usize, unit: &str) -> indicatif::ProgressBar {
     use std::io::IsTerminal;
-    if files < 2 || !std::io::stderr().is_terminal() {
+    if len < 2 || !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
-    let bar = indicatif::ProgressBar::new(files as u64);
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} files  {elapsed}  {wide_msg}")
-    {
+    let bar = indicatif::ProgressBar::new(len as u64);
+    let template = format!("{{bar:30}} {{pos}}/{{len}} {unit}  {{elapsed}}  {{wide_msg}}");
+    if let Ok(style) = indicatif::ProgressStyle::with_template(&template) {
         bar.set_style(style);
     }
     bar

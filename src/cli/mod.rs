@@ -8,6 +8,7 @@ mod chat_transfer;
 mod chat_values;
 mod course;
 mod data;
+mod embed;
 mod eval;
 mod import;
 mod progress;
@@ -16,6 +17,7 @@ mod slot;
 mod team;
 
 pub use bench::run_bench;
+pub use embed::run_embed;
 pub use course::{run_course_command, CourseCli, CourseCommand, ScheduleCommand, SessionCommand};
 pub use progress::ReadCommand;
 pub use recommend::{run_eval, run_recommend, RecommendArgs};
@@ -121,6 +123,13 @@ pub enum Command {
     Recommend(RecommendArgs),
     /// Rebuild the search index from the database.
     Reindex,
+    /// Compute the embedding vectors the catalog lacks, for recommendations by meaning
+    /// (the bot does this in the background when a model is configured).
+    Embed {
+        /// The model folder; default: `embeddings.model` of the config, or PAPERCLUB_MODEL.
+        #[arg(long)]
+        model: Option<PathBuf>,
+    },
     /// Measure search or recommendation quality against a TF-IDF baseline (eval/README.md).
     Eval {
         #[command(subcommand)]

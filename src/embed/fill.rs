@@ -85,3 +85,40 @@ pub async fn fill(
         papers: total,
     })
 }
+
+/// How often a bot looks for papers without vectors (another process's import included).
+const LOOK_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Keeps the catalog's vectors filled for as long as the process runs: a pass now, then
+/// one after each change of the catalog. A failed pass is logged and tried again later.
+pub async fn keep_filled(pool: SqlitePool, embedder: Arc<Embedder>) {
+    let mut seen = None;
+    loop {
+        let generation = match pool.acquire().await {
+            Ok(mut conn) => store::changes::current(&mut conn).await.ok(),
+            Err(_) => None,
+        };
+        if generation.is_some() && generation != seen {
+            let started = std::time::Instant::now();
+            match fill(&pool, Arc::clone(&embedder), &|_, _| {}).await {
+                Ok(f) => {
+                    if f.embedded > 0 {
+                        tracing::info!(
+                            embedded = f.embedded,
+                            papers = f.papers,
+                            secs = started.elapsed().as_secs(),
+                            "embedding vectors computed"
+                        );
+                    }
+                    // Our own last commit moved the generation; what we saw is that one.
+                    seen = match pool.acquire().await {
+                        Ok(mut conn) => store::changes::current(&mut conn).await.ok(),
+                        Err(_) => None,
+                    };
+                }
+                Err(e) => tracing::warn!(error = %e, "computing embedding vectors failed"),
+            }
+        }
+        tokio::time::sleep(LOOK_EVERY).await;
+    }
+}

@@ -237,3 +237,60 @@ async fn more_like_this_before_the_first_snapshot_is_deferred_privately_then_ans
         bot.fake.dump()
     );
 }
+
+/// Gives every paper a hand-made embedding vector, as `paperclub embed` would store them:
+/// papers whose title starts with one of `like_the_seed` get the seed's own direction,
+/// the seed (`seed_title`) too, and every other paper an axis of its own.
+async fn store_vectors(bot: &TestBot, seed_title: &str, like_the_seed: &[&str]) {
+    use paperclub::store;
+    let pool = bot.app.catalog.pool();
+    let mut conn = pool.acquire().await.expect("connection");
+    let papers = store::recommend::papers(&mut conn).await.expect("papers");
+    let dim = papers.len() + 1;
+    let rows: Vec<(i64, i64, Vec<u8>)> = papers
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut v = vec![0.0f32; dim];
+            let same = p.title.starts_with(seed_title)
+                || like_the_seed.iter().any(|t| p.title.starts_with(t));
+            v[if same { 0 } else { i + 1 }] = 1.0;
+            (p.id, 0, paperclub::embed::to_blob(&v))
+        })
+        .collect();
+    drop(conn);
+    let mut tx = pool.begin().await.expect("transaction");
+    store::embeddings::put(&mut tx, "hand-made", &rows)
+        .await
+        .expect("vectors");
+    store::changes::append(&mut tx, &[]).await.expect("change");
+    tx.commit().await.expect("commit");
+    bot.app.recommender.snapshot(pool).await.expect("snapshot");
+}
+
+#[tokio::test]
+async fn a_paper_close_in_meaning_is_suggested_with_that_reason_only_where_it_is_seen() {
+    let bot = bot_with_reading_list().await;
+    bot.import(GUILD_B, "guild-b.bib", GUILD_B_ONLY).await;
+    store_vectors(
+        &bot,
+        "Scaling Laws for Neural",
+        &["Attention Is All You Need", "Secret Scaling Laws"],
+    )
+    .await;
+    let reply = bot
+        .slash(
+            &Invoker::student(GUILD_A),
+            "recommend",
+            json!([opt("paper", "kaplan2020scaling")]),
+        )
+        .await;
+    let text = descriptions(&reply);
+    let attention = text
+        .split("Attention Is All You Need")
+        .nth(1)
+        .unwrap_or_else(|| panic!("the paper close in meaning is missing: {text}"));
+    let its_why = attention.lines().take(3).collect::<Vec<_>>().join("\n");
+    assert!(its_why.contains("close in meaning"), "{text}");
+    assert!(!text.contains("Secret"), "guild B's paper stays guild B's: {text}");
+}

@@ -1,0 +1,29 @@
+//! `paperclub embed`: computes the vectors the catalog lacks now, with a progress bar, and
+//! says how many it computed. The same [`crate::embed::fill`] the bot runs in the
+//! background; stopping it halfway keeps every finished batch.
+
+use crate::app::App;
+use crate::embed::{fill, Embedder};
+use std::sync::Arc;
+
+pub async fn run_embed(app: &App, embedder: Arc<Embedder>) -> anyhow::Result<i32> {
+    let started = std::time::Instant::now();
+    let bar = std::sync::Mutex::new(None::<indicatif::ProgressBar>);
+    let progress = |done: usize, todo: usize| {
+        let mut bar = bar.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        bar.get_or_insert_with(|| super::import::progress_bar(todo, "papers"))
+            .set_position(done as u64);
+    };
+    let filled = fill(app.catalog.pool(), Arc::clone(&embedder), &progress).await?;
+    if let Some(bar) = bar.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
+        bar.finish_and_clear();
+    }
+    println!(
+        "✓ {} vectors computed in {:.1} s; {} papers in the catalog, all with a vector of model {}",
+        filled.embedded,
+        started.elapsed().as_secs_f64(),
+        filled.papers,
+        embedder.id
+    );
+    Ok(0)
+}
