@@ -108,7 +108,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             };
             let app = App::open(&config.data_dir, clock).await?;
             if let Some(embedder) = embedder {
-                tokio::spawn(crate::embed::keep_filled(app.catalog.pool().clone(), embedder));
+                tokio::spawn(crate::embed::keep_filled(
+                    app.catalog.pool().clone(),
+                    embedder,
+                    crate::embed::LOOK_EVERY,
+                ));
             }
             // A large catalog's recommendation snapshot takes seconds to build: build it
             // now rather than in the first /recommend's three-second window.

@@ -179,3 +179,70 @@ fn eval_recommend_prints_recall_and_ndcg_for_paperclub_and_the_baseline() {
         .as_f64()
         .is_some_and(|r| (0.0..=1.0).contains(&r)));
 }
+
+/// A tiny random model in the real folder layout (see `paperclub::embed::tiny`).
+fn tiny_model() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    paperclub::embed::tiny::write(dir.path()).expect("tiny model");
+    dir
+}
+
+fn computed(out: &str) -> usize {
+    out.trim_start_matches('✓')
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count in {out}"))
+}
+
+#[test]
+fn embed_computes_each_papers_vector_once_and_two_processes_at_once_agree() {
+    let model = tiny_model();
+    let model = model.path().to_str().expect("utf-8 path");
+    let dir = catalog();
+    // Two processes fill the same folder at once: neither fails, and between them every
+    // paper gets exactly one vector.
+    let handles: Vec<_> = (0..2)
+        .map(|_| {
+            let data = dir.path().to_path_buf();
+            let model = model.to_string();
+            std::thread::spawn(move || ok(paperclub(&data, &["embed", "--model", &model])))
+        })
+        .collect();
+    let outs: Vec<String> = handles.into_iter().map(|h| h.join().expect("thread")).collect();
+    let papers: usize = outs[0]
+        .split("; ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no paper count in {}", outs[0]));
+    assert!(papers > 5, "{outs:?}");
+    assert!(outs.iter().all(|o| computed(o) <= papers), "{outs:?}");
+    let again = ok(paperclub(dir.path(), &["embed", "--model", model]));
+    assert_eq!(computed(&again), 0, "{again}");
+    // Recommendations still answer, with the vectors loaded.
+    let out = ok(paperclub(
+        dir.path(),
+        &["--json", "recommend", "--paper", "arXiv:2001.08361"],
+    ));
+    assert!(out.contains("why"), "{out}");
+}
+
+#[test]
+fn embed_without_a_usable_model_says_what_it_needs() {
+    let dir = catalog();
+    let out = paperclub(dir.path(), &["embed"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--model DIR"));
+    let empty = tempfile::tempdir().expect("temp dir");
+    let out = paperclub(
+        dir.path(),
+        &["embed", "--model", empty.path().to_str().expect("utf-8")],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("has no config.json"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

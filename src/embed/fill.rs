@@ -87,11 +87,12 @@ pub async fn fill(
 }
 
 /// How often a bot looks for papers without vectors (another process's import included).
-const LOOK_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+pub const LOOK_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Keeps the catalog's vectors filled for as long as the process runs: a pass now, then
-/// one after each change of the catalog. A failed pass is logged and tried again later.
-pub async fn keep_filled(pool: SqlitePool, embedder: Arc<Embedder>) {
+/// one after each change of the catalog, looked for `every` so often. A failed pass is
+/// logged and tried again later.
+pub async fn keep_filled(pool: SqlitePool, embedder: Arc<Embedder>, every: std::time::Duration) {
     let mut seen = None;
     loop {
         let generation = match pool.acquire().await {
@@ -119,6 +120,6 @@ pub async fn keep_filled(pool: SqlitePool, embedder: Arc<Embedder>) {
                 Err(e) => tracing::warn!(error = %e, "computing embedding vectors failed"),
             }
         }
-        tokio::time::sleep(LOOK_EVERY).await;
+        tokio::time::sleep(every).await;
     }
 }

@@ -15,7 +15,7 @@ use anyhow::Context;
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{BertModel, Config};
-pub use fill::{fill, keep_filled, Filled};
+pub use fill::{fill, keep_filled, Filled, LOOK_EVERY};
 use std::path::Path;
 use tokenizers::{PaddingParams, Tokenizer, TruncationParams};
 

@@ -153,3 +153,37 @@ async fn another_models_vectors_are_replaced_not_mixed() {
         .unwrap();
     assert_eq!(models, vec![other.id.clone()]);
 }
+
+#[tokio::test]
+async fn the_background_filler_catches_up_after_each_import() {
+    let (_dir, e) = tiny();
+    let catalog = Catalog::open_in_memory().await.unwrap();
+    let filler = tokio::spawn(keep_filled(
+        catalog.pool().clone(),
+        Arc::clone(&e),
+        std::time::Duration::from_millis(20),
+    ));
+    let wait_for = |n: usize| {
+        let catalog = &catalog;
+        async move {
+            // Bounded: a filler that never catches up fails the test, not hangs it.
+            for _ in 0..1000 {
+                if stored(catalog).await.len() == n {
+                    return;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            panic!("{} vectors, {n} expected", stored(catalog).await.len());
+        }
+    };
+    catalog
+        .import_bytes(Scope::GLOBAL, "readings.bib", BIB.as_bytes(), None)
+        .await;
+    wait_for(3).await;
+    let more = "@article{hinton2015,\n  title = {Distilling the Knowledge in a Neural Network},\n  author = {Hinton, Geoffrey},\n  year = {2015}\n}\n";
+    catalog
+        .import_bytes(Scope::GLOBAL, "more.bib", more.as_bytes(), None)
+        .await;
+    wait_for(4).await;
+    filler.abort();
+}

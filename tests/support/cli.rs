@@ -18,6 +18,7 @@ pub fn paperclub(data: &Path, args: &[&str]) -> Output {
         .env("PAPERCLUB_NOW", NOW)
         .env_remove("PAPERCLUB_CONFIG")
         .env_remove("PAPERCLUB_FAULT")
+        .env_remove("PAPERCLUB_MODEL")
         .output()
         .expect("run paperclub")
 }
