@@ -64,8 +64,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
     }
     let clock = crate::clock::from_env()?;
     match cli.command {
-        Command::Bench { sizes, iterations } => {
-            crate::cli::run_bench(&sizes, iterations).await?;
+        Command::Bench {
+            sizes,
+            iterations,
+            model,
+        } => {
+            crate::cli::run_bench(&sizes, iterations, model.as_deref()).await?;
             Ok(0)
         }
         Command::Chat {

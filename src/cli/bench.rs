@@ -62,6 +62,7 @@ async fn recommend_bench(
     catalog: &Arc<Catalog>,
     papers: &[crate::model::Paper],
     iterations: usize,
+    label: &str,
 ) -> anyhow::Result<()> {
     use crate::dispatch::{recommendations, Caller, RecommendRequest};
     let app = crate::app::App::new(Arc::clone(catalog), Arc::new(crate::clock::SystemClock));
@@ -73,7 +74,11 @@ async fn recommend_bench(
     };
     let started = Instant::now();
     app.recommender.snapshot(catalog.pool()).await?;
-    println!("  recommend snapshot build     {}", ms(started.elapsed()));
+    println!(
+        "{:<31}{}",
+        format!("  {label} snapshot build"),
+        ms(started.elapsed())
+    );
     let step = (papers.len() / 100).max(1);
     let mut took = Vec::new();
     for round in 0..=iterations.min(5) {
@@ -93,12 +98,86 @@ async fn recommend_bench(
             }
         }
     }
-    println!("{}", line("recommend (one paper, 10)", &Latency::of(took)));
+    println!(
+        "{}",
+        line(&format!("{label} (one paper, 10)"), &Latency::of(took))
+    );
+    Ok(())
+}
+
+/// Gives every paper a random unit vector of all-MiniLM-L6-v2's width, stored as
+/// `paperclub embed` stores them: what the meaning signal costs a request and the
+/// snapshot, without running a model over the synthetic catalog.
+async fn store_random_vectors(catalog: &Catalog) -> anyhow::Result<usize> {
+    const DIM: usize = 384;
+    let ids: Vec<i64> = {
+        let mut conn = catalog.pool().acquire().await?;
+        crate::store::recommend::papers(&mut conn)
+            .await?
+            .into_iter()
+            .map(|p| p.id)
+            .collect()
+    };
+    let mut state = bench::DEFAULT_SEED;
+    let mut next = move || {
+        // xorshift64*: a fixed stream, so every run stores the same vectors.
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        (state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 40) as f32 / (1u64 << 24) as f32 - 0.5
+    };
+    for chunk in ids.chunks(5000) {
+        let rows: Vec<(i64, i64, Vec<u8>)> = chunk
+            .iter()
+            .map(|&id| {
+                let v: Vec<f32> = (0..DIM).map(|_| next()).collect();
+                let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+                let v: Vec<f32> = v.iter().map(|x| x / n).collect();
+                (id, 0, crate::embed::to_blob(&v))
+            })
+            .collect();
+        let mut tx = catalog.pool().begin_with("BEGIN IMMEDIATE").await?;
+        crate::store::embeddings::put(&mut tx, "bench-random", &rows).await?;
+        tx.commit().await?;
+    }
+    let mut tx = catalog.pool().begin_with("BEGIN IMMEDIATE").await?;
+    crate::store::changes::append(&mut tx, &[]).await?;
+    tx.commit().await?;
+    Ok(ids.len())
+}
+
+/// Embedding speed of a real model on the first papers of the synthetic catalog.
+fn embed_bench(model: &std::path::Path, papers: &[crate::model::Paper]) -> anyhow::Result<()> {
+    let embedder = crate::embed::Embedder::load(model)?;
+    let texts: Vec<String> = papers
+        .iter()
+        .take(128)
+        .map(|p| match &p.abstract_text {
+            Some(a) => format!("{}. {a}", p.title),
+            None => p.title.clone(),
+        })
+        .collect();
+    let started = Instant::now();
+    for batch in texts.chunks(16) {
+        let refs: Vec<&str> = batch.iter().map(String::as_str).collect();
+        embedder.embed(&refs)?;
+    }
+    let took = started.elapsed();
+    println!(
+        "  embed (model, title+abstract) {} papers in {:.2} s = {:.1} papers/s",
+        texts.len(),
+        took.as_secs_f64(),
+        texts.len() as f64 / took.as_secs_f64()
+    );
     Ok(())
 }
 
 /// Runs the benchmark at each size.
-pub async fn run_bench(sizes: &[usize], iterations: usize) -> anyhow::Result<()> {
+pub async fn run_bench(
+    sizes: &[usize],
+    iterations: usize,
+    model: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
     let iterations = iterations.max(1);
     for &size in sizes {
         println!("== {size} papers (seed {})", bench::DEFAULT_SEED);
@@ -189,7 +268,17 @@ pub async fn run_bench(sizes: &[usize], iterations: usize) -> anyhow::Result<()>
         }
         println!("{}", line("show (resolve key)", &Latency::of(show)));
         println!("{}", line("cite APA (CSL render)", &Latency::of(cites)));
-        recommend_bench(&catalog, &papers, iterations).await?;
+        recommend_bench(&catalog, &papers, iterations, "recommend").await?;
+        let t = Instant::now();
+        let stored = store_random_vectors(&catalog).await?;
+        println!(
+            "  store vectors                {stored} x 384 floats in {:.2} s",
+            t.elapsed().as_secs_f64()
+        );
+        recommend_bench(&catalog, &papers, iterations, "recommend, vectors").await?;
+        if let Some(model) = model {
+            embed_bench(model, &papers)?;
+        }
         catalog.close().await;
         drop(catalog);
 

@@ -239,6 +239,9 @@ pub enum Command {
         /// Query repetitions per measurement.
         #[arg(long, default_value_t = 20)]
         iterations: usize,
+        /// Also measure this embedding model's speed (papers per second).
+        #[arg(long)]
+        model: Option<PathBuf>,
     },
 }
 
