@@ -209,7 +209,10 @@ fn embed_computes_each_papers_vector_once_and_two_processes_at_once_agree() {
             std::thread::spawn(move || ok(paperclub(&data, &["embed", "--model", &model])))
         })
         .collect();
-    let outs: Vec<String> = handles.into_iter().map(|h| h.join().expect("thread")).collect();
+    let outs: Vec<String> = handles
+        .into_iter()
+        .map(|h| h.join().expect("thread"))
+        .collect();
     let papers: usize = outs[0]
         .split("; ")
         .nth(1)

@@ -10,12 +10,17 @@ pub async fn run_embed(app: &App, embedder: Arc<Embedder>) -> anyhow::Result<i32
     let started = std::time::Instant::now();
     let bar = std::sync::Mutex::new(None::<indicatif::ProgressBar>);
     let progress = |done: usize, todo: usize| {
-        let mut bar = bar.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut bar = bar
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         bar.get_or_insert_with(|| super::import::progress_bar(todo, "papers"))
             .set_position(done as u64);
     };
     let filled = fill(app.catalog.pool(), Arc::clone(&embedder), &progress).await?;
-    if let Some(bar) = bar.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
+    if let Some(bar) = bar
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    {
         bar.finish_and_clear();
     }
     println!(

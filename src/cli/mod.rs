@@ -17,8 +17,8 @@ mod slot;
 mod team;
 
 pub use bench::run_bench;
-pub use embed::run_embed;
 pub use course::{run_course_command, CourseCli, CourseCommand, ScheduleCommand, SessionCommand};
+pub use embed::run_embed;
 pub use progress::ReadCommand;
 pub use recommend::{run_eval, run_recommend, RecommendArgs};
 pub use slot::SlotCommand;

@@ -227,7 +227,9 @@ fn parse_weights(text: &str) -> Result<Weights, String> {
         .split(',')
         .map(|p| p.trim().parse::<f32>())
         .collect::<Result<_, _>>()
-        .map_err(|_| format!("--weights takes four or five numbers, e.g. `1,0.5,0.5,0.5`; got `{text}`"))?;
+        .map_err(|_| {
+            format!("--weights takes four or five numbers, e.g. `1,0.5,0.5,0.5`; got `{text}`")
+        })?;
     match parts[..] {
         [text, tags, cites, groups] | [text, tags, cites, groups, _] => Ok(Weights {
             text,

@@ -29,7 +29,11 @@ fn a_text_gives_one_unit_vector_whatever_else_is_in_its_batch() {
     assert_eq!(batch.len(), 2);
     assert!((dot(&alone[0], &alone[0]) - 1.0).abs() < 1e-4);
     // The short text is padded in the batch; the padding must not move its vector.
-    assert!(dot(&alone[0], &batch[1]) > 0.9999, "{}", dot(&alone[0], &batch[1]));
+    assert!(
+        dot(&alone[0], &batch[1]) > 0.9999,
+        "{}",
+        dot(&alone[0], &batch[1])
+    );
     assert!(dot(&batch[0], &batch[1]) < 0.9999);
     assert!(e.embed(&[]).unwrap().is_empty());
 }
@@ -99,8 +103,16 @@ async fn filling_computes_each_missing_vector_once_and_again_only_when_the_text_
     let before = generation(&catalog).await;
     let calls = std::sync::Mutex::new(Vec::new());
     let progress = |done: usize, todo: usize| calls.lock().unwrap().push((done, todo));
-    let first = fill(catalog.pool(), Arc::clone(&e), &progress).await.unwrap();
-    assert_eq!(first, Filled { embedded: 3, papers: 3 });
+    let first = fill(catalog.pool(), Arc::clone(&e), &progress)
+        .await
+        .unwrap();
+    assert_eq!(
+        first,
+        Filled {
+            embedded: 3,
+            papers: 3
+        }
+    );
     assert_eq!(calls.lock().unwrap().last(), Some(&(3, 3)));
     // The generation moved, so recommendation snapshots load the new vectors.
     assert!(generation(&catalog).await > before);
@@ -110,7 +122,9 @@ async fn filling_computes_each_missing_vector_once_and_again_only_when_the_text_
         .iter()
         .all(|(_, v)| from_blob(v).is_some_and(|v| v.len() == 16)));
 
-    let again = fill(catalog.pool(), Arc::clone(&e), &|_, _| {}).await.unwrap();
+    let again = fill(catalog.pool(), Arc::clone(&e), &|_, _| {})
+        .await
+        .unwrap();
     assert_eq!(again.embedded, 0, "nothing changed, nothing is recomputed");
 
     let edited = BIB.replace(
@@ -121,7 +135,9 @@ async fn filling_computes_each_missing_vector_once_and_again_only_when_the_text_
         .import_bytes(Scope::GLOBAL, "readings.bib", edited.as_bytes(), None)
         .await;
     assert!(r.error.is_none(), "{:?}", r.error);
-    let after_edit = fill(catalog.pool(), Arc::clone(&e), &|_, _| {}).await.unwrap();
+    let after_edit = fill(catalog.pool(), Arc::clone(&e), &|_, _| {})
+        .await
+        .unwrap();
     assert_eq!(after_edit.embedded, 1, "only the edited abstract");
     let changed: Vec<i64> = stored(&catalog)
         .await
@@ -137,12 +153,17 @@ async fn filling_computes_each_missing_vector_once_and_again_only_when_the_text_
 async fn another_models_vectors_are_replaced_not_mixed() {
     let (_dir, e) = tiny();
     let (_dir2, other) = tiny();
-    assert_ne!(e.id, other.id, "two random models have different weights files");
+    assert_ne!(
+        e.id, other.id,
+        "two random models have different weights files"
+    );
     let catalog = Catalog::open_in_memory().await.unwrap();
     catalog
         .import_bytes(Scope::GLOBAL, "readings.bib", BIB.as_bytes(), None)
         .await;
-    fill(catalog.pool(), Arc::clone(&e), &|_, _| {}).await.unwrap();
+    fill(catalog.pool(), Arc::clone(&e), &|_, _| {})
+        .await
+        .unwrap();
     let second = fill(catalog.pool(), Arc::clone(&other), &|_, _| {})
         .await
         .unwrap();

@@ -148,7 +148,7 @@ pub async fn run(
     }
     if let Some(embedder) = embedder {
         let report = |done: usize, todo: usize| {
-            if done == todo || done % 160 == 0 {
+            if done == todo || done.is_multiple_of(160) {
                 eprintln!("embedded {done} of {todo} papers");
             }
         };
@@ -224,7 +224,7 @@ async fn evaluate(
     };
     Ok(Report {
         papers: snapshot.graph.len(),
-        vectors: snapshot.semantic.as_ref().map_or(0, |s| s.len()),
+        vectors: snapshot.semantic.as_ref().map_or(0, |s| s.count()),
         recall: mean(|p| p.recall),
         ndcg: mean(|p| p.ndcg),
         baseline_recall: mean(|p| p.baseline_recall),

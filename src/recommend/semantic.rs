@@ -80,8 +80,10 @@ impl Semantic {
             s.node_of.push(node);
             let top = v.iter().fold(0.0f32, |m, x| m.max(x.abs()));
             let scale = if top > 0.0 { top / 127.0 } else { 1.0 };
-            s.data
-                .extend(v.iter().map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8));
+            s.data.extend(
+                v.iter()
+                    .map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8),
+            );
             s.scale.push(scale);
             if graph.scopes[node as usize].contains(&0) {
                 global += 1;
@@ -100,7 +102,7 @@ impl Semantic {
     }
 
     /// How many papers have a vector.
-    pub fn len(&self) -> usize {
+    pub fn count(&self) -> usize {
         self.node_of.len()
     }
 
@@ -167,10 +169,10 @@ impl Semantic {
             }
             out
         };
-        let starts: Vec<usize> = (0..self.len()).step_by(BLOCK).collect();
+        let starts: Vec<usize> = (0..self.count()).step_by(BLOCK).collect();
         let mut out: Vec<(Node, f32)> = starts
             .into_par_iter()
-            .flat_map_iter(|start| block(start..(start + BLOCK).min(self.len())))
+            .flat_map_iter(|start| block(start..(start + BLOCK).min(self.count())))
             .collect();
         out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         out.truncate(k);

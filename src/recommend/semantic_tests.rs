@@ -25,8 +25,11 @@ fn apart(dim: usize) -> Vec<(i64, Vec<f32>)> {
 fn a_paper_close_in_meaning_surfaces_though_it_shares_no_word_and_says_so() {
     let mut rows = catalog();
     // Paper 1 is "protein folding structure prediction"; 11 says the same in other words.
-    rows.papers
-        .push(paper(11, "Tertiary shapes from amino-acid chains", "AlphaFold-like."));
+    rows.papers.push(paper(
+        11,
+        "Tertiary shapes from amino-acid chains",
+        "AlphaFold-like.",
+    ));
     rows.sources.push(source(11, 0, 1, None));
     rows.vectors = apart(12);
     let mut close = vec![0.0; 12];
@@ -52,14 +55,19 @@ fn what_every_paper_shares_counts_less_than_what_sets_the_seeds_apart() {
     let mut rows = catalog();
     // Axis 0 is what the whole field shares; 1 is the seed's own subject.
     let field = |own: f32, noise: f32| unit(&[1.0, own, noise]);
-    rows.vectors = (1..=10).map(|id| (id, field(0.0, 0.05 * id as f32))).collect();
+    rows.vectors = (1..=10)
+        .map(|id| (id, field(0.0, 0.05 * id as f32)))
+        .collect();
     rows.vectors[0] = (1, field(0.3, 0.0)); // the seed
     rows.vectors[1] = (2, unit(&[1.0, 0.0, 0.0])); // the field's centre, nothing else
     rows.vectors[2] = (3, unit(&[0.3, 1.0, 0.0])); // the seed's subject
     let got = suggest(&rows, 0, &[1]);
     let at = |id: i64| got.iter().position(|&p| p == id);
     // By plain cosine 2 is nearer the seed (0.96 against 0.55); by what sets it apart, 3.
-    assert!(at(3).is_some() && (at(2).is_none() || at(3) < at(2)), "{got:?}");
+    assert!(
+        at(3).is_some() && (at(2).is_none() || at(3) < at(2)),
+        "{got:?}"
+    );
 }
 
 #[test]
@@ -70,13 +78,22 @@ fn another_guilds_paper_is_never_suggested_and_never_moves_the_ranking() {
     rows.vectors[1].1 = unit(&rows.vectors[1].1);
     let before = suggest(&rows, 8, &[1]);
     // Guild 7 imports a paper that means the same as paper 1.
-    rows.papers.push(paper(11, "A guild's own copy", "Private."));
+    rows.papers
+        .push(paper(11, "A guild's own copy", "Private."));
     rows.sources.push(source(11, 7, 2, None));
     let mut same = vec![0.0; 12];
     same[0] = 1.0;
     rows.vectors.push((11, same));
-    assert_eq!(suggest(&rows, 8, &[1]), before, "guild 8 sees nothing of it");
-    assert_eq!(suggest(&rows, 0, &[1]), before, "nor does the global catalog");
+    assert_eq!(
+        suggest(&rows, 8, &[1]),
+        before,
+        "guild 8 sees nothing of it"
+    );
+    assert_eq!(
+        suggest(&rows, 0, &[1]),
+        before,
+        "nor does the global catalog"
+    );
     assert_eq!(suggest(&rows, 7, &[1]).first(), Some(&11));
 }
 
@@ -84,8 +101,12 @@ fn another_guilds_paper_is_never_suggested_and_never_moves_the_ranking() {
 fn the_integer_dot_product_is_exact_at_every_length() {
     for len in [0, 1, 15, 16, 17, 384] {
         let q: Vec<i16> = (0..len).map(|i| (i as i16 * 7 % 13 - 6) * 2730).collect();
-        let v: Vec<i8> = (0..len).map(|i| ((i * 31 % 255) as i32 - 127) as i8).collect();
-        let exact: i64 = q.iter().zip(&v).map(|(a, b)| i64::from(*a) * i64::from(*b)).sum();
+        let v: Vec<i8> = (0..len).map(|i| (i * 31 % 255 - 127) as i8).collect();
+        let exact: i64 = q
+            .iter()
+            .zip(&v)
+            .map(|(a, b)| i64::from(*a) * i64::from(*b))
+            .sum();
         assert_eq!(i64::from(super::semantic::dot_i8(&q, &v)), exact, "{len}");
     }
 }

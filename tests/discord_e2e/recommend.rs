@@ -292,5 +292,8 @@ async fn a_paper_close_in_meaning_is_suggested_with_that_reason_only_where_it_is
         .unwrap_or_else(|| panic!("the paper close in meaning is missing: {text}"));
     let its_why = attention.lines().take(3).collect::<Vec<_>>().join("\n");
     assert!(its_why.contains("close in meaning"), "{text}");
-    assert!(!text.contains("Secret"), "guild B's paper stays guild B's: {text}");
+    assert!(
+        !text.contains("Secret"),
+        "guild B's paper stays guild B's: {text}"
+    );
 }
