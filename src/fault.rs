@@ -13,6 +13,8 @@ pub const INDEX_COMMIT: &str = "index-commit";
 pub const AFTER_CLAIM: &str = "after-claim";
 /// Kill the process right after Discord took a post's message, before its id is recorded.
 pub const AFTER_SEND: &str = "after-send";
+/// Kill the process right after the first batch of embedding vectors is committed.
+pub const AFTER_EMBED_BATCH: &str = "after-embed-batch";
 
 /// Whether the fault point `point` is switched on.
 pub fn hit(point: &str) -> bool {

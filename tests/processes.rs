@@ -394,3 +394,48 @@ fn a_running_chat_and_the_command_line_importing_at_the_same_time_both_succeed()
     assert!(first_hit(dir.path(), "residual learning").contains(RESNET));
     assert!(first_hit(dir.path(), "adam stochastic optimization").contains(ADAM));
 }
+
+#[test]
+fn an_embed_killed_after_a_batch_keeps_it_and_the_next_run_computes_only_the_rest() {
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempfile::tempdir().unwrap();
+    let model = tempfile::tempdir().unwrap();
+    paperclub::embed::tiny::write(model.path()).unwrap();
+    let model = model.path().to_str().unwrap();
+    // 40 papers: the first batch of 16 commits, then the process is killed.
+    let bib: String = (0..40)
+        .map(|i| {
+            format!(
+                "@article{{paper{i},\n  title = {{Graph neural networks for molecules, part {i}}},\n  \
+                 author = {{Author, Ada}},\n  year = {{2020}},\n  \
+                 abstract = {{We study attention in network {i}.}}\n}}\n"
+            )
+        })
+        .collect();
+    let list = dir.path().join("forty.bib");
+    std::fs::write(&list, bib).unwrap();
+    let data = dir.path().join("data");
+    let imported = run(&data, None, &["import", &list.to_string_lossy()]);
+    assert!(imported.status.success(), "{}", text(&imported));
+
+    let killed = run(
+        &data,
+        Some("after-embed-batch"),
+        &["embed", "--model", model],
+    );
+    assert_eq!(killed.status.signal(), Some(9), "{}", text(&killed));
+
+    let again = run(&data, None, &["embed", "--model", model]);
+    assert!(again.status.success(), "{}", text(&again));
+    assert!(
+        text(&again).starts_with("✓ 24 vectors computed"),
+        "the 16 committed before the kill are kept: {}",
+        text(&again)
+    );
+    let last = run(&data, None, &["embed", "--model", model]);
+    assert!(
+        text(&last).starts_with("✓ 0 vectors computed"),
+        "{}",
+        text(&last)
+    );
+}

@@ -78,6 +78,7 @@ pub async fn fill(
             since_refresh = 0;
         }
         tx.commit().await?;
+        crate::fault::kill_at(crate::fault::AFTER_EMBED_BATCH);
         progress(done, todo.len());
     }
     Ok(Filled {
