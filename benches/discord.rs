@@ -1,7 +1,8 @@
 //! The Discord surface's speed through the fake Discord: the time from INTERACTION_CREATE
 //! sent to the bot's callback received, p50/p99, for search, autocomplete, cite and recommend over the
 //! synthetic catalog of `paperclub bench` (100k papers unless `PAPERCLUB_BENCH_PAPERS` says
-//! otherwise), then a burst of 500 interactions sent at once, all of which must be answered.
+//! otherwise), recommend again with a vector for every paper (recommendations by meaning),
+//! then a burst of 500 interactions sent at once, all of which must be answered.
 //! First, `/slot claim` over 100 guilds of course data (10 weeks of 4 readings and 10 role
 //! teams each), every claim a new slot in another guild.
 //!
@@ -126,6 +127,22 @@ async fn bench() -> anyhow::Result<()> {
         }
         ok &= report(name, &mut latencies);
     }
+    // Then with a vector for every paper, as `paperclub embed` stores them: the meaning
+    // scan's share of the interaction.
+    let stored = core_bench::store_random_vectors(&bot.app.catalog).await?;
+    bot.app.recommender.snapshot(bot.app.catalog.pool()).await?;
+    let mut latencies = Vec::with_capacity(ROUNDS);
+    for i in 0..ROUNDS + 20 {
+        let (command, options, kind) = recommend(i);
+        let latency = round_trip(&bot, &student, command, options, kind).await;
+        if i >= 20 {
+            latencies.push(latency);
+        }
+    }
+    println!("with a 384-float vector for each of {stored} papers:");
+    // Printed with its verdict, not counted in the run's: vectors exist only where an
+    // operator installed a model.
+    report("recommend, vectors", &mut latencies);
     core_only(&bot, &words, &key).await;
     ok &= burst(&bot, &student, &search).await;
     anyhow::ensure!(ok && slots_ok, "a target was missed");

@@ -105,47 +105,6 @@ async fn recommend_bench(
     Ok(())
 }
 
-/// Gives every paper a random unit vector of all-MiniLM-L6-v2's width, stored as
-/// `paperclub embed` stores them: what the meaning signal costs a request and the
-/// snapshot, without running a model over the synthetic catalog.
-async fn store_random_vectors(catalog: &Catalog) -> anyhow::Result<usize> {
-    const DIM: usize = 384;
-    let ids: Vec<i64> = {
-        let mut conn = catalog.pool().acquire().await?;
-        crate::store::recommend::papers(&mut conn)
-            .await?
-            .into_iter()
-            .map(|p| p.id)
-            .collect()
-    };
-    let mut state = bench::DEFAULT_SEED;
-    let mut next = move || {
-        // xorshift64*: a fixed stream, so every run stores the same vectors.
-        state ^= state >> 12;
-        state ^= state << 25;
-        state ^= state >> 27;
-        (state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 40) as f32 / (1u64 << 24) as f32 - 0.5
-    };
-    for chunk in ids.chunks(5000) {
-        let rows: Vec<(i64, i64, Vec<u8>)> = chunk
-            .iter()
-            .map(|&id| {
-                let v: Vec<f32> = (0..DIM).map(|_| next()).collect();
-                let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-                let v: Vec<f32> = v.iter().map(|x| x / n).collect();
-                (id, 0, crate::embed::to_blob(&v))
-            })
-            .collect();
-        let mut tx = catalog.pool().begin_with("BEGIN IMMEDIATE").await?;
-        crate::store::embeddings::put(&mut tx, "bench-random", &rows).await?;
-        tx.commit().await?;
-    }
-    let mut tx = catalog.pool().begin_with("BEGIN IMMEDIATE").await?;
-    crate::store::changes::append(&mut tx, &[]).await?;
-    tx.commit().await?;
-    Ok(ids.len())
-}
-
 /// Embedding speed of a real model on the first papers of the synthetic catalog.
 fn embed_bench(model: &std::path::Path, papers: &[crate::model::Paper]) -> anyhow::Result<()> {
     let embedder = crate::embed::Embedder::load(model)?;
@@ -270,7 +229,7 @@ pub async fn run_bench(
         println!("{}", line("cite APA (CSL render)", &Latency::of(cites)));
         recommend_bench(&catalog, &papers, iterations, "recommend").await?;
         let t = Instant::now();
-        let stored = store_random_vectors(&catalog).await?;
+        let stored = bench::store_random_vectors(&catalog).await?;
         println!(
             "  store vectors                {stored} x 384 floats in {:.2} s",
             t.elapsed().as_secs_f64()
