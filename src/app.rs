@@ -107,7 +107,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             }
             // A model that cannot load is an error now, not a silent ranking without it.
             let embedder = match &config.embeddings.model {
-                Some(dir) => Some(Arc::new(crate::embed::Embedder::load(dir)?)),
+                Some(dir) => Some(Arc::new(
+                    crate::embed::Embedder::load(dir)?.with_threads(1)?,
+                )),
                 None => None,
             };
             let app = App::open(&config.data_dir, clock).await?;

@@ -111,10 +111,7 @@ fn embed_bench(model: &std::path::Path, papers: &[crate::model::Paper]) -> anyho
     let texts: Vec<String> = papers
         .iter()
         .take(128)
-        .map(|p| match &p.abstract_text {
-            Some(a) => format!("{}. {a}", p.title),
-            None => p.title.clone(),
-        })
+        .map(|p| crate::store::recommend::text_of(&p.title, p.abstract_text.as_deref()))
         .collect();
     let started = Instant::now();
     for batch in texts.chunks(16) {

@@ -16,7 +16,13 @@ pub async fn run_embed(app: &App, embedder: Arc<Embedder>) -> anyhow::Result<i32
         bar.get_or_insert_with(|| super::import::progress_bar(todo, "papers"))
             .set_position(done as u64);
     };
-    let filled = fill(app.catalog.pool(), Arc::clone(&embedder), &progress).await?;
+    let filled = fill(
+        app.catalog.pool(),
+        Arc::clone(&embedder),
+        usize::MAX,
+        &progress,
+    )
+    .await?;
     if let Some(bar) = bar
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner)

@@ -262,8 +262,8 @@ pub enum EvalCommand {
         /// Course posts, and `.bib`/other lists that add papers to the catalog.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Weights of text, tags, citations, groupings and (optionally) meaning, e.g.
-        /// `1,0.5,0.5,0.5`; repeat to compare several on one catalog.
+        /// Weights of text, tags, citations, groupings and (optionally; 0 when left out)
+        /// meaning, e.g. `1,0.05,0.5,0.35,0.3`; repeat to compare several on one catalog.
         #[arg(long)]
         weights: Vec<String>,
         /// A sentence-embedding model folder (`config.json`, `model.safetensors`,

@@ -236,7 +236,8 @@ fn parse_weights(text: &str) -> Result<Weights, String> {
             tags,
             cites,
             groups,
-            semantic: parts.get(4).copied().unwrap_or(Weights::DEFAULT.semantic),
+            // Four numbers keep their old meaning: these four signals, without meaning.
+            semantic: parts.get(4).copied().unwrap_or(0.0),
         }),
         _ => Err(format!(
             "--weights takes four or five numbers (text, tags, cites, groups[, meaning]); got `{text}`"

@@ -9,6 +9,7 @@
 mod fill;
 #[cfg(test)]
 mod tests;
+#[doc(hidden)]
 pub mod tiny;
 
 use anyhow::Context;
@@ -27,8 +28,11 @@ const MAX_TOKENS: usize = 256;
 pub struct Embedder {
     model: BertModel,
     tokenizer: Tokenizer,
-    /// Names the model's files, so vectors of another model are recomputed, never mixed.
+    /// Names the model's files and how this code reads them, so vectors of another model
+    /// (or of another pooling here) are recomputed, never mixed.
     pub id: String,
+    /// Where the model's matrix products run; `None`: rayon's global pool, every core.
+    threads: Option<rayon::ThreadPool>,
 }
 
 impl Embedder {
@@ -54,9 +58,11 @@ impl Embedder {
             .with_context(|| format!("{} is not a BERT config", config_path.display()))?;
         let mut tokenizer = Tokenizer::from_file(&tokenizer_path)
             .map_err(|e| anyhow::anyhow!("{}: {e}", tokenizer_path.display()))?;
+        // A model with fewer positions than MAX_TOKENS would fail on every long text.
+        let max_tokens = MAX_TOKENS.min(config.max_position_embeddings);
         tokenizer
             .with_truncation(Some(TruncationParams {
-                max_length: MAX_TOKENS,
+                max_length: max_tokens,
                 ..TruncationParams::default()
             }))
             .map_err(|e| anyhow::anyhow!("{}: {e}", tokenizer_path.display()))?;
@@ -66,8 +72,9 @@ impl Embedder {
         let bytes = std::fs::read(&weights)?;
         let tokenizer_text = std::fs::read(&tokenizer_path)?;
         // The files' content, not their folder: a model moved elsewhere keeps its vectors.
+        // `v1`: mean pooling, normalised; change it when the reading changes.
         let id = format!(
-            "bert-{:016x}",
+            "bert-v1-{max_tokens}-{:016x}",
             fnv1a(&[&config_text, &tokenizer_text, &bytes])
         );
         let vb = VarBuilder::from_buffered_safetensors(bytes, DType::F32, &Device::Cpu)
@@ -78,11 +85,27 @@ impl Embedder {
             model,
             tokenizer,
             id,
+            threads: None,
         })
+    }
+
+    /// Runs the model on `n` threads of its own rather than on every core: the bot fills
+    /// in the background with one, leaving the other core (and rayon's global pool, which
+    /// the recommender's scan uses) to requests.
+    pub fn with_threads(mut self, n: usize) -> anyhow::Result<Embedder> {
+        self.threads = Some(rayon::ThreadPoolBuilder::new().num_threads(n).build()?);
+        Ok(self)
     }
 
     /// One unit vector per text, in order.
     pub fn embed(&self, texts: &[&str]) -> anyhow::Result<Vec<Vec<f32>>> {
+        match &self.threads {
+            Some(pool) => pool.install(|| self.embed_here(texts)),
+            None => self.embed_here(texts),
+        }
+    }
+
+    fn embed_here(&self, texts: &[&str]) -> anyhow::Result<Vec<Vec<f32>>> {
         if texts.is_empty() {
             return Ok(Vec::new());
         }
@@ -131,11 +154,15 @@ pub fn to_blob(v: &[f32]) -> Vec<u8> {
     v.iter().flat_map(|x| x.to_le_bytes()).collect()
 }
 
-/// A stored vector; `None` when the blob is not whole f32s.
+/// A stored vector; `None` when the blob is empty, not whole f32s, or holds a value that
+/// is not a finite number (one such vector would make the catalog's mean meaningless).
 pub fn from_blob(b: &[u8]) -> Option<Vec<f32>> {
-    b.len().is_multiple_of(4).then(|| {
-        b.chunks_exact(4)
-            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect()
-    })
+    if b.is_empty() || !b.len().is_multiple_of(4) {
+        return None;
+    }
+    let v: Vec<f32> = b
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
+    v.iter().all(|x| x.is_finite()).then_some(v)
 }

@@ -5,6 +5,7 @@ use super::*;
 use crate::catalog::Catalog;
 use crate::model::Scope;
 use crate::store;
+use std::sync::Arc;
 
 fn tiny() -> (tempfile::TempDir, Arc<Embedder>) {
     let dir = tempfile::tempdir().unwrap();
@@ -12,8 +13,6 @@ fn tiny() -> (tempfile::TempDir, Arc<Embedder>) {
     let e = Embedder::load(dir.path()).unwrap();
     (dir, Arc::new(e))
 }
-
-use std::sync::Arc;
 
 fn dot(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
@@ -56,6 +55,9 @@ fn vectors_survive_the_blob_format() {
     let v = vec![0.25f32, -1.5, 3.0e-7];
     assert_eq!(from_blob(&to_blob(&v)), Some(v));
     assert_eq!(from_blob(&[1, 2, 3]), None);
+    assert_eq!(from_blob(&[]), None);
+    assert_eq!(from_blob(&to_blob(&[1.0, f32::NAN])), None);
+    assert_eq!(from_blob(&to_blob(&[f32::INFINITY])), None);
 }
 
 const BIB: &str = r#"
@@ -103,14 +105,16 @@ async fn filling_computes_each_missing_vector_once_and_again_only_when_the_text_
     let before = generation(&catalog).await;
     let calls = std::sync::Mutex::new(Vec::new());
     let progress = |done: usize, todo: usize| calls.lock().unwrap().push((done, todo));
-    let first = fill(catalog.pool(), Arc::clone(&e), &progress)
+    let first = fill(catalog.pool(), Arc::clone(&e), usize::MAX, &progress)
         .await
         .unwrap();
     assert_eq!(
         first,
         Filled {
             embedded: 3,
-            papers: 3
+            papers: 3,
+            left: 0,
+            failed: 0
         }
     );
     assert_eq!(calls.lock().unwrap().last(), Some(&(3, 3)));
@@ -122,7 +126,7 @@ async fn filling_computes_each_missing_vector_once_and_again_only_when_the_text_
         .iter()
         .all(|(_, v)| from_blob(v).is_some_and(|v| v.len() == 16)));
 
-    let again = fill(catalog.pool(), Arc::clone(&e), &|_, _| {})
+    let again = fill(catalog.pool(), Arc::clone(&e), usize::MAX, &|_, _| {})
         .await
         .unwrap();
     assert_eq!(again.embedded, 0, "nothing changed, nothing is recomputed");
@@ -135,7 +139,7 @@ async fn filling_computes_each_missing_vector_once_and_again_only_when_the_text_
         .import_bytes(Scope::GLOBAL, "readings.bib", edited.as_bytes(), None)
         .await;
     assert!(r.error.is_none(), "{:?}", r.error);
-    let after_edit = fill(catalog.pool(), Arc::clone(&e), &|_, _| {})
+    let after_edit = fill(catalog.pool(), Arc::clone(&e), usize::MAX, &|_, _| {})
         .await
         .unwrap();
     assert_eq!(after_edit.embedded, 1, "only the edited abstract");
@@ -150,7 +154,24 @@ async fn filling_computes_each_missing_vector_once_and_again_only_when_the_text_
 }
 
 #[tokio::test]
-async fn another_models_vectors_are_replaced_not_mixed() {
+async fn a_pass_stops_at_its_limit_and_the_next_one_does_the_rest() {
+    let (_dir, e) = tiny();
+    let catalog = Catalog::open_in_memory().await.unwrap();
+    catalog
+        .import_bytes(Scope::GLOBAL, "readings.bib", BIB.as_bytes(), None)
+        .await;
+    let first = fill(catalog.pool(), Arc::clone(&e), 2, &|_, _| {})
+        .await
+        .unwrap();
+    assert_eq!((first.embedded, first.left), (2, 1));
+    let rest = fill(catalog.pool(), Arc::clone(&e), 2, &|_, _| {})
+        .await
+        .unwrap();
+    assert_eq!((rest.embedded, rest.left), (1, 0));
+}
+
+#[tokio::test]
+async fn another_models_vectors_are_kept_apart() {
     let (_dir, e) = tiny();
     let (_dir2, other) = tiny();
     assert_ne!(
@@ -161,18 +182,24 @@ async fn another_models_vectors_are_replaced_not_mixed() {
     catalog
         .import_bytes(Scope::GLOBAL, "readings.bib", BIB.as_bytes(), None)
         .await;
-    fill(catalog.pool(), Arc::clone(&e), &|_, _| {})
+    fill(catalog.pool(), Arc::clone(&e), usize::MAX, &|_, _| {})
         .await
         .unwrap();
-    let second = fill(catalog.pool(), Arc::clone(&other), &|_, _| {})
+    let second = fill(catalog.pool(), Arc::clone(&other), usize::MAX, &|_, _| {})
         .await
         .unwrap();
     assert_eq!(second.embedded, 3);
-    let models: Vec<String> = sqlx::query_scalar("SELECT DISTINCT model FROM embeddings")
-        .fetch_all(catalog.pool())
+    // Both sets are kept: a process with the first model finds nothing to redo.
+    let again = fill(catalog.pool(), Arc::clone(&e), usize::MAX, &|_, _| {})
         .await
         .unwrap();
-    assert_eq!(models, vec![other.id.clone()]);
+    assert_eq!(again.embedded, 0);
+    let models: Vec<String> =
+        sqlx::query_scalar("SELECT DISTINCT model FROM embeddings ORDER BY model")
+            .fetch_all(catalog.pool())
+            .await
+            .unwrap();
+    assert_eq!(models.len(), 2);
 }
 
 #[tokio::test]

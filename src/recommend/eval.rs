@@ -152,7 +152,7 @@ pub async fn run(
                 eprintln!("embedded {done} of {todo} papers");
             }
         };
-        embed::fill(app.catalog.pool(), embedder, &report).await?;
+        embed::fill(app.catalog.pool(), embedder, usize::MAX, &report).await?;
     }
     let rows = load_rows(app.catalog.pool()).await?;
     let snapshot = Snapshot::build(&rows, 0);

@@ -1,9 +1,10 @@
 //! Similarity in meaning: the stored sentence-embedding vectors (`crate::embed`) of the
 //! snapshot's papers, and the papers nearest to a set of seeds. The seeds' direction is
 //! their mean vector minus the catalog's mean, so what every paper of the field shares
-//! ("language model") counts less than what sets the seeds apart: on the evaluation
-//! fixtures, the mean-removed direction gave Recall@10 0.359 against 0.320 for the plain
-//! centroid (Python prototype, stop 14 notes). Only globally visible papers make the mean,
+//! ("language model") counts less than what sets the seeds apart (Rocchio's feedback with
+//! the catalog as the non-relevant set, as for the TF-IDF profile; unit test
+//! `what_every_paper_shares_counts_less_than_what_sets_the_seeds_apart`). Only globally
+//! visible papers make the mean,
 //! as for the TF-IDF statistics: a guild's own papers never move anyone else's ranking.
 
 use super::graph::{Graph, Node};
@@ -15,9 +16,9 @@ const BLOCK: usize = 16_384;
 /// The vectors of one model, by node. Each is kept as bytes (`i8`, scaled so its largest
 /// component is ±127) with its scale: a request reads every vector, and at 100k papers
 /// 384 floats each are 154 MB, which memory cannot stream within the request's budget
-/// (`paperclub bench`: p50 40 ms with floats). Bytes are a quarter of that, and the query
-/// is scaled to 16-bit integers so the products are integer SIMD; the cosine moves by
-/// about 1e-3.
+/// (`paperclub bench` with floats, one run at commit 9a1e511: `/recommend` p50 40 ms).
+/// Bytes are a quarter of that, and the query is scaled to 16-bit integers so the
+/// products are integer SIMD; the cosine moves by about 1e-3.
 pub struct Semantic {
     dim: usize,
     /// Per node: its row in `data`, if it has a vector.
@@ -32,12 +33,18 @@ pub struct Semantic {
 /// Lanes summed separately, so the compiler can keep them in SIMD registers (a single
 /// running sum must be added in order, which forbids it).
 const LANES: usize = 16;
-/// The query's largest component as an integer: with a vector's ±127 and 384 components,
-/// a sum stays below 2^31 with room to spare.
-const QUERY_TOP: f32 = 16383.0;
+/// The query's largest component as an integer, for vectors of `dim` components: a sum of
+/// `dim` products of at most `top · 127` must stay below 2^31 (16,383 at 384 components,
+/// less for wider models).
+fn query_top(dim: usize) -> f32 {
+    (f64::from(i32::MAX) / (127.0 * dim.max(1) as f64))
+        .floor()
+        .min(16_383.0) as f32
+}
 
 /// `Σ q[j] · v[j]` over equally long slices, in integers: on the baseline x86-64 target
-/// (no AVX), 100k rows of 384 take 3.7 ms this way against 8.5 ms converting to floats.
+/// (no AVX), 100k rows of 384 took 3.7 ms this way against 8.5 ms converting to floats
+/// (a one-off measurement outside the repository, single thread).
 pub(super) fn dot_i8(q: &[i16], v: &[i8]) -> i32 {
     let mut acc = [0i32; LANES];
     let (qc, vc) = (q.chunks_exact(LANES), v.chunks_exact(LANES));
@@ -57,9 +64,20 @@ pub(super) fn dot_i8(q: &[i16], v: &[i8]) -> i32 {
 
 impl Semantic {
     /// The vectors of `graph`'s papers among `rows` (paper id, vector); `None` without any.
-    /// Vectors of another length than the first are left out.
+    /// Vectors of another length than most have are left out (and counted in the log).
     pub fn build(graph: &Graph, rows: &[(i64, Vec<f32>)]) -> Option<Semantic> {
-        let dim = rows.first()?.1.len();
+        let mut lengths: std::collections::HashMap<usize, usize> = Default::default();
+        for (_, v) in rows {
+            *lengths.entry(v.len()).or_default() += 1;
+        }
+        let (dim, _) = lengths
+            .into_iter()
+            .filter(|(len, _)| *len > 0)
+            .max_by_key(|&(len, n)| (n, len))?;
+        let odd = rows.iter().filter(|(_, v)| v.len() != dim).count();
+        if odd > 0 {
+            tracing::warn!(odd, dim, "embedding vectors of another length left out");
+        }
         let mut s = Semantic {
             dim,
             row_of: vec![None; graph.len()],
@@ -73,7 +91,7 @@ impl Semantic {
             let Some(&node) = graph.index.get(id) else {
                 continue;
             };
-            if v.len() != dim || dim == 0 {
+            if v.len() != dim {
                 continue;
             }
             s.row_of[node as usize] = Some(s.node_of.len() as u32);
@@ -119,6 +137,9 @@ impl Semantic {
         k: usize,
         keep: impl Fn(Node) -> bool + Sync,
     ) -> Vec<(Node, f32)> {
+        if k == 0 {
+            return Vec::new();
+        }
         let rows: Vec<usize> = seeds
             .iter()
             .filter_map(|&n| self.row_of.get(n as usize).copied().flatten())
@@ -141,15 +162,15 @@ impl Semantic {
             return Vec::new();
         }
         let top = q.iter().fold(0.0f32, |m, x| m.max(x.abs()));
-        let q_scale = QUERY_TOP / top;
+        let q_scale = query_top(self.dim) / top;
         let q: Vec<i16> = q.iter().map(|x| (x * q_scale).round() as i16).collect();
         let unscale = 1.0 / (norm * q_scale);
-        if k == 0 {
-            return Vec::new();
-        }
-        // Rows in blocks over the cores (rayon: candle's own pool), each keeping its best
-        // `k`. At 100k papers the scan takes a median 5.1 ms either way (memory bound), but
-        // its p99 6.5 ms against 10.6 ms on one core (`paperclub bench`, 2 cores).
+        // Best first, ties by node: the same order inside a block and across them.
+        let order = |a: &(Node, f32), b: &(Node, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        // Rows in blocks over the cores (rayon's global pool; the bot's background filler
+        // runs the model on a thread of its own), each keeping its best `k`. At 100k papers
+        // the scan took a median 5.1 ms either way (memory bound) but a p99 of 6.5 ms
+        // against 10.6 ms on one core (timed inside `paperclub bench`, a one-off run).
         let block = |range: std::ops::Range<usize>| -> Vec<(Node, f32)> {
             // The best `k` so far, cut back whenever it doubles; a row at or below the cut
             // is skipped before the (slower) visibility check.
@@ -161,7 +182,7 @@ impl Semantic {
                 if score > cut && !seeds.contains(&node) && keep(node) {
                     out.push((node, score));
                     if out.len() == 2 * k {
-                        out.select_nth_unstable_by(k - 1, |a, b| b.1.total_cmp(&a.1));
+                        out.select_nth_unstable_by(k - 1, order);
                         out.truncate(k);
                         cut = out.iter().fold(f32::MAX, |m, x| m.min(x.1));
                     }
@@ -174,7 +195,7 @@ impl Semantic {
             .into_par_iter()
             .flat_map_iter(|start| block(start..(start + BLOCK).min(self.count())))
             .collect();
-        out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        out.sort_by(order);
         out.truncate(k);
         out
     }

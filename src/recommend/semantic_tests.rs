@@ -110,3 +110,20 @@ fn the_integer_dot_product_is_exact_at_every_length() {
         assert_eq!(i64::from(super::semantic::dot_i8(&q, &v)), exact, "{len}");
     }
 }
+
+#[test]
+fn a_vector_of_another_length_is_left_out_not_the_others() {
+    let mut rows = catalog();
+    rows.papers.push(paper(
+        11,
+        "Tertiary shapes from amino-acid chains",
+        "AlphaFold-like.",
+    ));
+    rows.sources.push(source(11, 0, 1, None));
+    rows.vectors = apart(12);
+    // The lowest paper id holds a cut-short vector; it must not decide the width.
+    rows.vectors[0].1.truncate(3);
+    rows.vectors.push((11, rows.vectors[1].1.clone()));
+    let got = suggest(&rows, 0, &[2]);
+    assert_eq!(got.first(), Some(&11), "{got:?}");
+}

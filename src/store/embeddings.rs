@@ -1,6 +1,6 @@
-//! `embeddings`: one sentence-embedding vector per paper, with the model that made it and
-//! a hash of the text it was made from, so a changed abstract or another model is
-//! recomputed rather than mixed in.
+//! `embeddings`: sentence-embedding vectors per paper and model, with a hash of the text
+//! each was made from, so a changed abstract is recomputed and two models' vectors are
+//! never mixed.
 
 use sqlx::SqliteConnection;
 
@@ -12,7 +12,8 @@ pub async fn hashes(conn: &mut SqliteConnection, model: &str) -> sqlx::Result<Ve
         .await
 }
 
-/// Stores `(paper, text hash, vector)` rows of `model`, replacing what those papers had.
+/// Stores `(paper, text hash, vector)` rows of `model`, replacing what those papers had
+/// of that model.
 pub async fn put(
     conn: &mut SqliteConnection,
     model: &str,

@@ -20,10 +20,15 @@ pub struct PaperText {
 impl PaperText {
     /// Title and abstract as one text: what the TF-IDF index and the embeddings read.
     pub fn text(&self) -> String {
-        match &self.abstract_text {
-            Some(a) => format!("{}. {a}", self.title),
-            None => self.title.clone(),
-        }
+        text_of(&self.title, self.abstract_text.as_deref())
+    }
+}
+
+/// "Title. Abstract", or the title alone.
+pub fn text_of(title: &str, abstract_text: Option<&str>) -> String {
+    match abstract_text {
+        Some(a) => format!("{title}. {a}"),
+        None => title.to_string(),
     }
 }
 
