@@ -116,29 +116,14 @@ async fn bench() -> anyhow::Result<()> {
         ("cite", &cite),
         ("recommend", &recommend),
     ] {
-        let mut latencies = Vec::with_capacity(ROUNDS);
-        for i in 0..ROUNDS + 20 {
-            let (command, options, kind) = make(i);
-            let latency = round_trip(&bot, &student, command, options, kind).await;
-            // The first rounds warm caches and the connection.
-            if i >= 20 {
-                latencies.push(latency);
-            }
-        }
+        let mut latencies = measure(&bot, &student, make).await;
         ok &= report(name, &mut latencies);
     }
     // Then with a vector for every paper, as `paperclub embed` stores them: the meaning
     // scan's share of the interaction.
     let stored = core_bench::store_random_vectors(&bot.app.catalog).await?;
     bot.app.recommender.snapshot(bot.app.catalog.pool()).await?;
-    let mut latencies = Vec::with_capacity(ROUNDS);
-    for i in 0..ROUNDS + 20 {
-        let (command, options, kind) = recommend(i);
-        let latency = round_trip(&bot, &student, command, options, kind).await;
-        if i >= 20 {
-            latencies.push(latency);
-        }
-    }
+    let mut latencies = measure(&bot, &student, &recommend).await;
     println!("with a 384-float vector for each of {stored} papers:");
     // Printed with its verdict, not counted in the run's: vectors exist only where an
     // operator installed a model.
@@ -323,6 +308,24 @@ async fn round_trip(
     let sent = bot.fake.dispatch("INTERACTION_CREATE", payload);
     let callback = bot.fake.callback(id).await;
     callback.at.saturating_duration_since(sent)
+}
+
+/// Round trips of `ROUNDS` interactions `make` builds, after 20 that warm caches and the
+/// connection.
+async fn measure(
+    bot: &TestBot,
+    student: &Invoker,
+    make: &dyn Fn(usize) -> (&'static str, Value, u8),
+) -> Vec<Duration> {
+    let mut latencies = Vec::with_capacity(ROUNDS);
+    for i in 0..ROUNDS + 20 {
+        let (command, options, kind) = make(i);
+        let latency = round_trip(bot, student, command, options, kind).await;
+        if i >= 20 {
+            latencies.push(latency);
+        }
+    }
+    latencies
 }
 
 fn report(name: &str, latencies: &mut [Duration]) -> bool {

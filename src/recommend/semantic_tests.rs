@@ -1,5 +1,6 @@
 //! Ranking by meaning on hand-made vectors, where the answer is clear.
 
+use super::graph::GraphRows;
 use super::tests::{catalog, paper, source, suggest};
 use super::{Ask, Snapshot};
 use crate::model::Scope;
@@ -21,10 +22,10 @@ fn apart(dim: usize) -> Vec<(i64, Vec<f32>)> {
         .collect()
 }
 
-#[test]
-fn a_paper_close_in_meaning_surfaces_though_it_shares_no_word_and_says_so() {
+/// [`catalog`] and paper 11, which shares no word with paper 1, every paper with an axis
+/// of its own (11's vector is left to the test).
+fn with_paraphrase() -> GraphRows {
     let mut rows = catalog();
-    // Paper 1 is "protein folding structure prediction"; 11 says the same in other words.
     rows.papers.push(paper(
         11,
         "Tertiary shapes from amino-acid chains",
@@ -32,6 +33,13 @@ fn a_paper_close_in_meaning_surfaces_though_it_shares_no_word_and_says_so() {
     ));
     rows.sources.push(source(11, 0, 1, None));
     rows.vectors = apart(12);
+    rows
+}
+
+#[test]
+fn a_paper_close_in_meaning_surfaces_though_it_shares_no_word_and_says_so() {
+    // Paper 1 is "protein folding structure prediction"; 11 says the same in other words.
+    let mut rows = with_paraphrase();
     let mut close = vec![0.0; 12];
     close[0] = 0.9;
     close[10] = 0.3;
@@ -113,14 +121,7 @@ fn the_integer_dot_product_is_exact_at_every_length() {
 
 #[test]
 fn a_vector_of_another_length_is_left_out_not_the_others() {
-    let mut rows = catalog();
-    rows.papers.push(paper(
-        11,
-        "Tertiary shapes from amino-acid chains",
-        "AlphaFold-like.",
-    ));
-    rows.sources.push(source(11, 0, 1, None));
-    rows.vectors = apart(12);
+    let mut rows = with_paraphrase();
     // The lowest paper id holds a cut-short vector; it must not decide the width.
     rows.vectors[0].1.truncate(3);
     rows.vectors.push((11, rows.vectors[1].1.clone()));
