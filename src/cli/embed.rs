@@ -29,6 +29,16 @@ pub async fn run_embed(app: &App, embedder: Arc<Embedder>) -> anyhow::Result<i32
     {
         bar.finish_and_clear();
     }
+    if filled.failed > 0 {
+        println!(
+            "✗ {} vectors computed in {:.1} s; the model refused {} papers' text (see the \
+             log), which rank without meaning",
+            filled.embedded,
+            started.elapsed().as_secs_f64(),
+            filled.failed
+        );
+        return Ok(1);
+    }
     println!(
         "✓ {} vectors computed in {:.1} s; {} papers in the catalog, all with a vector of model {}",
         filled.embedded,
