@@ -128,3 +128,21 @@ fn a_vector_of_another_length_is_left_out_not_the_others() {
     let got = suggest(&rows, 0, &[2]);
     assert_eq!(got.first(), Some(&11), "{got:?}");
 }
+
+#[test]
+fn a_shortlist_by_signs_keeps_the_clear_nearest_and_the_ranking_is_exact_within_it() {
+    let mut rows = with_paraphrase();
+    let mut close = vec![0.0; 12];
+    close[0] = 0.9;
+    close[10] = 0.3;
+    rows.vectors.push((11, unit(&close)));
+    let snapshot = Snapshot::build(&rows, 1);
+    let sem = snapshot.semantic.as_ref().expect("vectors");
+    let seed = snapshot.graph.index[&1];
+    let exact = sem.similar_with(&[seed], 3, |_| true, None);
+    let short = sem.similar_with(&[seed], 3, |_| true, Some(3));
+    assert_eq!(exact.first(), short.first(), "{exact:?} {short:?}");
+    assert_eq!(snapshot.graph.ids[short[0].0 as usize], 11);
+    // A shortlist longer than the catalog is the whole catalog.
+    assert_eq!(sem.similar_with(&[seed], 3, |_| true, Some(100)), exact);
+}
