@@ -22,8 +22,8 @@ fn apart(dim: usize) -> Vec<(i64, Vec<f32>)> {
         .collect()
 }
 
-/// [`catalog`] and paper 11, which shares no word with paper 1, every paper with an axis
-/// of its own (11's vector is left to the test).
+/// [`catalog`] and paper 11, which shares no word with paper 1 but means nearly the
+/// same; every other paper has an axis of its own.
 fn with_paraphrase() -> GraphRows {
     let mut rows = catalog();
     rows.papers.push(paper(
@@ -33,6 +33,10 @@ fn with_paraphrase() -> GraphRows {
     ));
     rows.sources.push(source(11, 0, 1, None));
     rows.vectors = apart(12);
+    let mut close = vec![0.0; 12];
+    close[0] = 0.9;
+    close[10] = 0.3;
+    rows.vectors.push((11, unit(&close)));
     rows
 }
 
@@ -40,10 +44,6 @@ fn with_paraphrase() -> GraphRows {
 fn a_paper_close_in_meaning_surfaces_though_it_shares_no_word_and_says_so() {
     // Paper 1 is "protein folding structure prediction"; 11 says the same in other words.
     let mut rows = with_paraphrase();
-    let mut close = vec![0.0; 12];
-    close[0] = 0.9;
-    close[10] = 0.3;
-    rows.vectors.push((11, unit(&close)));
     let snapshot = Snapshot::build(&rows, 1);
     let got = snapshot.suggest(&Ask {
         scope: Scope::GLOBAL,
@@ -122,20 +122,20 @@ fn the_integer_dot_product_is_exact_at_every_length() {
 #[test]
 fn a_vector_of_another_length_is_left_out_not_the_others() {
     let mut rows = with_paraphrase();
-    // The lowest paper id holds a cut-short vector; it must not decide the width.
+    // The lowest paper id holds a cut-short vector; it must not decide the width. Paper 11
+    // now means what paper 2 means.
     rows.vectors[0].1.truncate(3);
-    rows.vectors.push((11, rows.vectors[1].1.clone()));
+    let like_2 = rows.vectors[1].1.clone();
+    if let Some(last) = rows.vectors.last_mut() {
+        *last = (11, like_2);
+    }
     let got = suggest(&rows, 0, &[2]);
     assert_eq!(got.first(), Some(&11), "{got:?}");
 }
 
 #[test]
 fn a_shortlist_by_signs_keeps_the_clear_nearest_and_the_ranking_is_exact_within_it() {
-    let mut rows = with_paraphrase();
-    let mut close = vec![0.0; 12];
-    close[0] = 0.9;
-    close[10] = 0.3;
-    rows.vectors.push((11, unit(&close)));
+    let rows = with_paraphrase();
     let snapshot = Snapshot::build(&rows, 1);
     let sem = snapshot.semantic.as_ref().expect("vectors");
     let seed = snapshot.graph.index[&1];
