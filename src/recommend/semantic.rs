@@ -29,6 +29,8 @@ pub struct Semantic {
     /// Per row, which components are above the catalog's mean, one bit each
     /// ([`Semantic::words`] words a row): the shortlist's sketch.
     signs: Vec<u64>,
+    /// Per row, whether the global catalog sees it.
+    global: Vec<bool>,
 }
 
 /// Above this many vectors, a request ranks exactly only a shortlist: the rows whose
@@ -108,6 +110,7 @@ impl Semantic {
             scale: Vec::new(),
             mean: vec![0.0; dim],
             signs: Vec::new(),
+            global: Vec::new(),
         };
         let mut global = 0usize;
         for (id, v) in rows {
@@ -126,7 +129,9 @@ impl Semantic {
                     .map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8),
             );
             s.scale.push(scale);
-            if graph.scopes[node as usize].contains(&0) {
+            let is_global = graph.scopes[node as usize].contains(&0);
+            s.global.push(is_global);
+            if is_global {
                 global += 1;
                 for (m, x) in s.mean.iter_mut().zip(v) {
                     *m += x;
@@ -213,7 +218,7 @@ impl Semantic {
             return Vec::new();
         }
         let candidates: Vec<usize> = match shortlist {
-            Some(n) if n < self.count() => self.agreeing(&q, n),
+            Some(n) if n < self.count() => self.agreeing(&q, n, &keep),
             _ => (0..self.count()).collect(),
         };
         let top = q.iter().fold(0.0f32, |m, x| m.max(x.abs()));
@@ -245,23 +250,28 @@ impl Semantic {
 
     /// The rows (at least `n` of them, ties at the cut included) whose sign bits differ
     /// least from the query direction's: one XOR and popcount per word, 48 bytes a row at
-    /// 384 components, where the exact scan reads 384.
-    fn agreeing(&self, q: &[f32], n: usize) -> Vec<usize> {
+    /// 384 components, where the exact scan reads 384. Only rows the caller may see take
+    /// part, so another guild's papers never take a place in the shortlist.
+    fn agreeing(&self, q: &[f32], n: usize, keep: &impl Fn(Node) -> bool) -> Vec<usize> {
         let words = self.words();
         let want = sign_bits(q.iter().copied(), words);
-        let distance: Vec<u16> = self
+        let distance: Vec<(usize, u16)> = self
             .signs
             .chunks_exact(words)
-            .map(|row| {
-                row.iter()
+            .enumerate()
+            .filter(|(r, _)| self.global[*r] || keep(self.node_of[*r]))
+            .map(|(r, row)| {
+                let d = row
+                    .iter()
                     .zip(&want)
                     .map(|(a, b)| (a ^ b).count_ones() as u16)
-                    .sum()
+                    .sum();
+                (r, d)
             })
             .collect();
         // A histogram of distances (at most `dim`) gives the cut without sorting.
         let mut counts = vec![0usize; self.dim + 1];
-        for &d in &distance {
+        for &(_, d) in &distance {
             counts[d as usize] += 1;
         }
         let mut seen = 0;
@@ -273,9 +283,8 @@ impl Semantic {
             })
             .unwrap_or(self.dim);
         distance
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| usize::from(**d) <= cut)
+            .into_iter()
+            .filter(|(_, d)| usize::from(*d) <= cut)
             .map(|(r, _)| r)
             .collect()
     }

@@ -146,3 +146,36 @@ fn a_shortlist_by_signs_keeps_the_clear_nearest_and_the_ranking_is_exact_within_
     // A shortlist longer than the catalog is the whole catalog.
     assert_eq!(sem.similar_with(&[seed], 3, |_| true, Some(100)), exact);
 }
+
+#[test]
+fn another_guilds_papers_take_no_place_in_a_shortlist() {
+    let rows = with_paraphrase();
+    let ranked = |rows: &super::graph::GraphRows| {
+        let snapshot = Snapshot::build(rows, 1);
+        let sem = snapshot.semantic.as_ref().expect("vectors");
+        let seed = snapshot.graph.index[&1];
+        let sees = |n: super::graph::Node| snapshot.graph.sees(8, n);
+        sem.similar_with(&[seed], 2, sees, Some(2))
+            .into_iter()
+            .map(|(n, _)| snapshot.graph.ids[n as usize])
+            .collect::<Vec<i64>>()
+    };
+    let before = ranked(&rows);
+    assert_eq!(before.first(), Some(&11), "{before:?}");
+    // Guild 7 imports five papers meaning exactly what paper 1 means.
+    let mut with_guild = rows.clone();
+    for id in 20..25 {
+        with_guild
+            .papers
+            .push(paper(id, "A guild's own copy", "Private."));
+        with_guild.sources.push(source(id, 7, 2, None));
+        let mut same = vec![0.0; 12];
+        same[0] = 1.0;
+        with_guild.vectors.push((id, same));
+    }
+    assert_eq!(
+        ranked(&with_guild),
+        before,
+        "guild 8's shortlist is unchanged"
+    );
+}
