@@ -2,33 +2,13 @@
 //! course posts (dated by front matter, by file name, or by the schedule), then read the
 //! term, a week, and what the next post would say.
 
+#[path = "support/cli.rs"]
+mod cli;
+
+use cli::{ok, paperclub, refused};
 use std::path::Path;
-use std::process::{Command, Output};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
-const NOW: &str = "2026-02-20T12:00:00Z";
-
-fn paperclub(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_paperclub"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env("PAPERCLUB_NOW", NOW)
-        .env_remove("PAPERCLUB_CONFIG")
-        .env_remove("PAPERCLUB_FAULT")
-        .output()
-        .expect("run paperclub")
-}
-
-fn ok(out: Output) -> String {
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "{text}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    text
-}
 
 fn setup(data: &Path, guild: &str) {
     ok(paperclub(
@@ -211,8 +191,7 @@ fn bad_course_settings_say_what_to_type_instead_and_store_nothing() {
         let mut all = vec!["course", "--guild", "7", "setup", "--channel", "42"];
         all.extend(args);
         let out = paperclub(data.path(), &all);
-        let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        assert_eq!(out.status.code(), Some(1), "{text}");
+        let text = refused(&out);
         assert!(text.contains(expected), "{expected} in: {text}");
     }
     // Channel 0 is no channel: serenity panics on it when the first post goes out.
@@ -231,8 +210,7 @@ fn bad_course_settings_say_what_to_type_instead_and_store_nothing() {
             "MON 09:00",
         ],
     );
-    let text = String::from_utf8_lossy(&zero.stdout).into_owned();
-    assert_eq!(zero.status.code(), Some(1), "{text}");
+    let text = refused(&zero);
     assert!(
         text.contains("`channel` must be a Discord channel id"),
         "{text}"
@@ -253,8 +231,7 @@ fn bad_course_settings_say_what_to_type_instead_and_store_nothing() {
             "0",
         ],
     );
-    let text = String::from_utf8_lossy(&zero.stdout).into_owned();
-    assert_eq!(zero.status.code(), Some(1), "{text}");
+    let text = refused(&zero);
     assert!(text.contains("`role` must be a Discord role id"), "{text}");
     let teams = ok(paperclub(data.path(), &["team", "--guild", "7", "list"]));
     assert!(!teams.contains("team-1"), "{teams}");
@@ -274,8 +251,7 @@ fn a_file_that_is_no_course_post_is_named_and_the_reason_reads_without_escapes()
         data.path(),
         &["session", "--guild", "7", "import", list.to_str().unwrap()],
     );
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert_eq!(out.status.code(), Some(1), "{text}");
+    let text = refused(&out);
     assert!(
         text.contains(
             "my_list*.bib: not a course post (it needs `---` front matter with a `title:`)"
@@ -372,8 +348,7 @@ fn a_zip_of_posts_imports_each_post_and_a_zip_bomb_is_refused() {
         data.path(),
         &["session", "--guild", "7", "import", bomb.to_str().unwrap()],
     );
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{text}");
+    let text = refused(&out);
     assert!(
         text.contains("more than 2 MB") && text.contains("refused"),
         "{text}"
@@ -644,8 +619,7 @@ fn a_post_dated_in_words_is_refused_quoting_its_whole_date() {
         data.path(),
         &["session", "--guild", "7", "import", post.to_str().unwrap()],
     );
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert_eq!(out.status.code(), Some(1), "{text}");
+    let text = refused(&out);
     assert!(
         text.contains(
             "week-9.md: the front matter's `date:` is `March 3, 2027`; write it as YYYY-MM-DD"

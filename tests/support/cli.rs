@@ -38,6 +38,13 @@ pub fn ok(out: Output) -> String {
     stdout(&out)
 }
 
+/// Standard output of a command that must be refused (exit code 1: the input was wrong).
+pub fn refused(out: &Output) -> String {
+    let text = stdout(out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    text
+}
+
 /// `course setup` for `guild` as the course tests use it (channel 42, Mondays 09:00 Berlin,
 /// from 2026-03-01), with `extra` options.
 pub fn setup_course(data: &Path, guild: &str, extra: &[&str]) {
