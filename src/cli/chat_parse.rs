@@ -529,6 +529,15 @@ mod tests {
         assert_eq!(parse_line("/quit"), ChatLine::Quit);
     }
 
+    /// `line` is refused with a message that says `says`.
+    fn assert_invalid(line: &str, says: &str) {
+        assert!(
+            matches!(parse_line(line), ChatLine::Invalid(ref m) if m.contains(says)),
+            "{line}: {:?}",
+            parse_line(line)
+        );
+    }
+
     #[test]
     fn a_mistyped_id_or_number_is_refused_not_read_as_another() {
         // Picking the digits out of `-1` once edited and deleted note 1.
@@ -541,11 +550,7 @@ mod tests {
             "/course setup channel:-7 timezone:UTC schedule:MON 09:00",
             "/team create team-5 role:-55",
         ] {
-            assert!(
-                matches!(parse_line(line), ChatLine::Invalid(ref m) if m.contains("must be")),
-                "{line}: {:?}",
-                parse_line(line)
-            );
+            assert_invalid(line, "must be");
         }
         assert_eq!(
             request("/note delete note:#3"),
@@ -558,11 +563,7 @@ mod tests {
             "/paper search x limit:51",
             "/recommend tag:x limit:21",
         ] {
-            assert!(
-                matches!(parse_line(line), ChatLine::Invalid(ref m) if m.contains("whole number from 1 to")),
-                "{line}: {:?}",
-                parse_line(line)
-            );
+            assert_invalid(line, "whole number from 1 to");
         }
         assert_eq!(parse_line("/quit"), ChatLine::Quit);
     }

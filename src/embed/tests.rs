@@ -14,6 +14,13 @@ fn tiny() -> (tempfile::TempDir, Arc<Embedder>) {
     (dir, Arc::new(e))
 }
 
+/// [`fill`] of at most `limit` papers, without progress.
+async fn fill_quietly(catalog: &Catalog, e: &Arc<Embedder>, limit: usize) -> Filled {
+    fill(catalog.pool(), Arc::clone(e), limit, &|_, _| {})
+        .await
+        .unwrap()
+}
+
 fn dot(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
@@ -126,9 +133,7 @@ async fn filling_computes_each_missing_vector_once_and_again_only_when_the_text_
         .iter()
         .all(|(_, v)| from_blob(v).is_some_and(|v| v.len() == 16)));
 
-    let again = fill(catalog.pool(), Arc::clone(&e), usize::MAX, &|_, _| {})
-        .await
-        .unwrap();
+    let again = fill_quietly(&catalog, &e, usize::MAX).await;
     assert_eq!(again.embedded, 0, "nothing changed, nothing is recomputed");
 
     let edited = BIB.replace(
@@ -139,9 +144,7 @@ async fn filling_computes_each_missing_vector_once_and_again_only_when_the_text_
         .import_bytes(Scope::GLOBAL, "readings.bib", edited.as_bytes(), None)
         .await;
     assert!(r.error.is_none(), "{:?}", r.error);
-    let after_edit = fill(catalog.pool(), Arc::clone(&e), usize::MAX, &|_, _| {})
-        .await
-        .unwrap();
+    let after_edit = fill_quietly(&catalog, &e, usize::MAX).await;
     assert_eq!(after_edit.embedded, 1, "only the edited abstract");
     let changed: Vec<i64> = stored(&catalog)
         .await
@@ -160,13 +163,9 @@ async fn a_pass_stops_at_its_limit_and_the_next_one_does_the_rest() {
     catalog
         .import_bytes(Scope::GLOBAL, "readings.bib", BIB.as_bytes(), None)
         .await;
-    let first = fill(catalog.pool(), Arc::clone(&e), 2, &|_, _| {})
-        .await
-        .unwrap();
+    let first = fill_quietly(&catalog, &e, 2).await;
     assert_eq!((first.embedded, first.left), (2, 1));
-    let rest = fill(catalog.pool(), Arc::clone(&e), 2, &|_, _| {})
-        .await
-        .unwrap();
+    let rest = fill_quietly(&catalog, &e, 2).await;
     assert_eq!((rest.embedded, rest.left), (1, 0));
 }
 
@@ -182,17 +181,11 @@ async fn another_models_vectors_are_kept_apart() {
     catalog
         .import_bytes(Scope::GLOBAL, "readings.bib", BIB.as_bytes(), None)
         .await;
-    fill(catalog.pool(), Arc::clone(&e), usize::MAX, &|_, _| {})
-        .await
-        .unwrap();
-    let second = fill(catalog.pool(), Arc::clone(&other), usize::MAX, &|_, _| {})
-        .await
-        .unwrap();
+    fill_quietly(&catalog, &e, usize::MAX).await;
+    let second = fill_quietly(&catalog, &other, usize::MAX).await;
     assert_eq!(second.embedded, 3);
     // Both sets are kept: a process with the first model finds nothing to redo.
-    let again = fill(catalog.pool(), Arc::clone(&e), usize::MAX, &|_, _| {})
-        .await
-        .unwrap();
+    let again = fill_quietly(&catalog, &e, usize::MAX).await;
     assert_eq!(again.embedded, 0);
     let models: Vec<String> =
         sqlx::query_scalar("SELECT DISTINCT model FROM embeddings ORDER BY model")
