@@ -31,6 +31,8 @@ pub struct Semantic {
     signs: Vec<u64>,
     /// Per row, whether the global catalog sees it.
     global: Vec<bool>,
+    /// How many rows the global catalog sees.
+    global_count: usize,
 }
 
 /// Above this many vectors, a request ranks exactly only a shortlist: the rows whose
@@ -111,6 +113,7 @@ impl Semantic {
             mean: vec![0.0; dim],
             signs: Vec::new(),
             global: Vec::new(),
+            global_count: 0,
         };
         let mut global = 0usize;
         for (id, v) in rows {
@@ -144,6 +147,7 @@ impl Semantic {
         for m in &mut s.mean {
             *m /= global.max(1) as f32;
         }
+        s.global_count = global;
         for r in 0..s.count() {
             let row: Vec<f32> = s
                 .row(r)
