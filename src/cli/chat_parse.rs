@@ -66,6 +66,7 @@ fn options_of(command: &str) -> Option<&'static [&'static str]> {
         "session skip" => &["week", "shift"],
         "session move" => &["week", "date"],
         "session remove" => &["week"],
+        "session announce" => &["week"],
         "week" => &["week"],
         "help" => &[],
         c if super::team::chat_options(c).is_some() => super::team::chat_options(c)?,
@@ -139,7 +140,7 @@ const GROUPS: &[(&str, &str)] = &[
         "course",
         "setup, edit, info, status, progress, export, import",
     ),
-    ("session", "import, add, edit, skip, move, remove"),
+    ("session", "import, add, edit, skip, move, remove, announce"),
     ("team", "create, join, leave, list, members"),
     ("note", "add, list, edit, delete, publish, history"),
     ("notes", "export"),
@@ -334,7 +335,8 @@ pub fn parse_line(line: &str) -> ChatLine {
                 presenters: get("presenters"),
             }))
         }
-        "session edit" | "session skip" | "session move" | "session remove" => {
+        "session edit" | "session skip" | "session move" | "session remove"
+        | "session announce" => {
             let week = match number("week", u64::MAX) {
                 Ok(Some(w)) => w,
                 Ok(None) => return ChatLine::Invalid("Say which week: `week:3`.".into()),
@@ -359,6 +361,7 @@ pub fn parse_line(line: &str) -> ChatLine {
                         },
                     }
                 }
+                "session announce" => SessionRequest::Announce { week },
                 "session move" => SessionRequest::Move {
                     week,
                     date: get("date").unwrap_or_default(),

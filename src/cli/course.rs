@@ -166,6 +166,8 @@ pub enum SessionCommand {
     Move { week: usize, date: String },
     /// Remove a week's session.
     Remove { week: usize },
+    /// Post a week's announcement now (one no weekly post will announce).
+    Announce { week: usize },
 }
 
 #[derive(Debug, Subcommand)]
@@ -335,6 +337,7 @@ fn request(command: CourseCli) -> Result<Request, String> {
             SessionCommand::Skip { week, shift } => SessionRequest::Skip { week, shift },
             SessionCommand::Move { week, date } => SessionRequest::Move { week, date },
             SessionCommand::Remove { week } => SessionRequest::Remove { week },
+            SessionCommand::Announce { week } => SessionRequest::Announce { week },
         }),
         CourseCli::Week(week) => Request::Week { week },
         CourseCli::Schedule(None) => Request::Schedule,

@@ -78,6 +78,8 @@ pub struct Course {
     pub next_post_at: Option<DateTime<Utc>>,
     pub next_reminder_at: Option<DateTime<Utc>>,
     pub paused_reason: Option<String>,
+    /// Why claiming the course's posts keeps failing (retried later, shown in status).
+    pub claim_error: Option<String>,
 }
 
 impl Course {
@@ -105,6 +107,7 @@ impl Course {
             next_post_at: row.next_post_at.and_then(from_unix),
             next_reminder_at: row.next_reminder_at.and_then(from_unix),
             paused_reason: row.paused_reason.clone(),
+            claim_error: row.claim_error.clone(),
         })
     }
 
@@ -131,6 +134,7 @@ impl Course {
             next_post_at: self.next_post_at.map(|t| t.timestamp()),
             next_reminder_at: self.next_reminder_at.map(|t| t.timestamp()),
             paused_reason: self.paused_reason.clone(),
+            claim_error: self.claim_error.clone(),
         }
     }
 
@@ -147,6 +151,13 @@ impl Course {
             Some(end) if next.with_timezone(&self.tz).date_naive() > end => None,
             _ => Some(next),
         }
+    }
+
+    /// The instant the course's last day ends, when it has an end date: no post announces a
+    /// session after it.
+    pub fn term_end(&self) -> Option<DateTime<Utc>> {
+        let day_after = self.end?.succ_opt()?;
+        self.local_instant(day_after, NaiveTime::MIN)
     }
 
     /// A local date and time in the course's zone as an instant.
@@ -236,12 +247,17 @@ impl Session {
         }
     }
 
-    /// Whether a post at `occurrence` announces this session: it starts at or after that
-    /// moment; a session with no time counts for its whole local day.
-    pub fn starts_at_or_after(&self, occurrence: DateTime<Utc>, tz: Tz) -> bool {
+    /// The instant the window rule places this session at: its start, or for a session
+    /// with only a date the last second of that local day, so that it belongs to the last
+    /// post on or before its day (a Monday post announces that Monday's class).
+    pub fn announce_at(&self, tz: Tz) -> DateTime<Utc> {
         match self.time {
-            Some(_) => self.starts_at >= occurrence,
-            None => self.date >= occurrence.with_timezone(&tz).date_naive(),
+            Some(_) => self.starts_at,
+            None => {
+                let next_day = self.date.succ_opt().unwrap_or(self.date);
+                when::resolve_local(tz, next_day.and_time(NaiveTime::MIN))
+                    .map_or(self.starts_at, |t| t - Duration::seconds(1))
+            }
         }
     }
 }

@@ -103,6 +103,18 @@ impl Courses {
             (current, _) => apply(guild, current, settings, now)?,
         };
         store::save_course(&mut tx, &course.to_row(), now.timestamp()).await?;
+        // A session keeps its local date and time; its instant follows the zone.
+        for s in load_sessions(&mut tx, guild).await? {
+            let at = starts_at(&course, s.date, s.time)?;
+            if at != s.starts_at {
+                let moved = Session { starts_at: at, ..s };
+                store::update_session(&mut tx, guild as i64, &moved.to_row(guild)).await?;
+            }
+        }
+        // Posts refused while the channel was wrong go out now if still inside their grace
+        // window (a resume after fixing the channel); older ones stay failed.
+        let since = (now - course.grace).timestamp();
+        posts::requeue_failed(&mut tx, guild as i64, since, course.channel_id as i64).await?;
         tx.commit().await?;
         self.wake.notify_one();
         Ok(course)
@@ -261,8 +273,15 @@ pub(crate) fn apply(
         next_post_at: None,
         next_reminder_at: None,
         paused_reason: None,
+        claim_error: None,
     };
-    course.next_post_at = course.next_occurrence(now);
+    // An occurrence that came while the course was paused or the bot was down is still
+    // handled after the edit: posted inside its grace window, recorded as missed after it.
+    let from = match current.and_then(|c| c.next_post_at) {
+        Some(due) if due <= now => due - Duration::seconds(1),
+        _ => now,
+    };
+    course.next_post_at = course.next_occurrence(from);
     if course.next_post_at.is_none() {
         return refuse(format!(
             "The schedule {} never fires {}. Check the expression and the course dates.",

@@ -214,7 +214,8 @@ pub async fn course_import(
         "session_edit",
         "session_skip",
         "session_move",
-        "session_remove"
+        "session_remove",
+        "session_announce"
     ),
     subcommand_required
 )]
@@ -346,6 +347,20 @@ pub async fn session_remove(
     week: u32,
 ) -> Result<(), BotError> {
     let request = SessionRequest::Remove {
+        week: week as usize,
+    };
+    respond(ctx, Request::Session(request)).await
+}
+
+/// Post a week's announcement now (one no weekly post will announce)
+#[poise::command(slash_command, guild_only, rename = "announce")]
+pub async fn session_announce(
+    ctx: Context<'_>,
+    #[description = "The week's number (see /schedule)"]
+    #[min = 1]
+    week: u32,
+) -> Result<(), BotError> {
+    let request = SessionRequest::Announce {
         week: week as usize,
     };
     respond(ctx, Request::Session(request)).await

@@ -63,6 +63,10 @@ pub enum SessionRequest {
     Remove {
         week: usize,
     },
+    /// Posts the week's announcement now (a session no weekly post will announce).
+    Announce {
+        week: usize,
+    },
 }
 
 const ONLY_INSTRUCTORS: &str =
@@ -169,8 +173,9 @@ pub(super) async fn session(app: &App, caller: &Caller, request: SessionRequest)
             Ok(match request {
                 SessionRequest::Import { files } => {
                     let done = c.import_posts(&app.catalog, guild, files, now).await?;
+                    let note = views::unannounced_note(app, guild, None, now).await?;
                     Reply {
-                        content: Some(import_text(&done)),
+                        content: Some(import_text(&done) + &note),
                         ephemeral: true,
                         ..Reply::default()
                     }
@@ -180,8 +185,9 @@ pub(super) async fn session(app: &App, caller: &Caller, request: SessionRequest)
                     // The session is committed: a failure to number it must not read as a
                     // failed add (retried, it would add the week twice).
                     let context = async { Ok::<_, CourseError>((c.require(guild).await?.tz, c.sessions(guild).await?)) };
+                    let note = views::unannounced_note(app, guild, Some(s.id), now);
                     match context.await {
-                        Ok((tz, sessions)) => done(placed("Added", None, &s, &sessions, now, tz)),
+                        Ok((tz, sessions)) => done(placed("Added", None, &s, &sessions, now, tz) + &note.await.unwrap_or_default()),
                         Err(e) => {
                             tracing::error!(error = ?e, guild, "numbering an added session failed");
                             done(format!("✓ Added “{}” on {}; `/schedule` shows its week.", title(&s), when(&s)))
@@ -217,7 +223,16 @@ pub(super) async fn session(app: &App, caller: &Caller, request: SessionRequest)
                 SessionRequest::Move { week, date } => {
                     let s = c.move_week(guild, week, &date).await?;
                     let tz = c.require(guild).await?.tz;
-                    done(placed("Moved", Some(week), &s, &c.sessions(guild).await?, now, tz))
+                    let note = views::unannounced_note(app, guild, Some(s.id), now).await?;
+                    done(placed("Moved", Some(week), &s, &c.sessions(guild).await?, now, tz) + &note)
+                }
+                SessionRequest::Announce { week } => {
+                    let (s, channel) = crate::schedule::announce(c, guild, week, now).await?;
+                    done(format!(
+                        "✓ Week {week} (“{}”, {}) is being posted to <#{channel}> now; the weekly posts will not announce it again.",
+                        title(&s),
+                        when(&s)
+                    ))
                 }
                 SessionRequest::Remove { week } => {
                     let (_, before) = c.week(guild, week).await?;
@@ -265,7 +280,7 @@ fn placed(
         _ => {}
     }
     // A session without a time is today's all day long.
-    if !s.starts_at_or_after(now, tz) {
+    if s.announce_at(tz) < now {
         text.push_str(&format!(
             "\n⚠ That day has passed, so no weekly post announces it; `/session move week:{n} date:` sets another."
         ));
@@ -303,36 +318,7 @@ async fn configured(app: &App, what: &str, c: &Course) -> std::result::Result<Re
         c.schedule_input.replace('`', "'"),
         c.tz.name()
     );
-    let outside = app
-        .courses
-        .sessions(c.guild_id)
-        .await?
-        .iter()
-        .filter(|s| !s.skipped)
-        .filter(|s| c.start.is_some_and(|d| s.date < d) || c.end.is_some_and(|d| s.date > d))
-        .count();
-    // Each occurrence announces the next session not yet announced, so a schedule firing
-    // every few minutes (a cron typo such as `*/5 * * * *`) would post the whole term at once.
-    let mut next = c.schedule.after(c.tz, app.clock.now());
-    if let (Some(a), Some(b)) = (next.next(), next.next()) {
-        // A day apart counts too (`0 9 * * *`, a weekday forgotten), 25 hours across a
-        // change to or from summer time.
-        if b - a <= chrono::Duration::hours(25) {
-            text.push_str(&format!(
-                "\n⚠ This schedule fires daily or more often (next at <t:{}:f> and <t:{}:f>); each time it announces the next session, so the term's posts would come within days. A weekly post is a weekday and time such as `MON 09:00`.",
-                a.timestamp(),
-                b.timestamp()
-            ));
-        }
-    }
-    if outside > 0 {
-        let day = |d: Option<chrono::NaiveDate>| d.map_or("—".into(), |d| d.to_string());
-        text.push_str(&format!(
-            "\n⚠ {outside} session(s) fall outside the term ({} → {}), so no weekly post announces them; `/schedule` shows their dates.",
-            day(c.start),
-            day(c.end)
-        ));
-    }
+    text.push_str(&views::unannounced_note(app, c.guild_id, None, app.clock.now()).await?);
     Ok(done(text))
 }
 

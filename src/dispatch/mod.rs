@@ -201,6 +201,7 @@ impl Request {
             Request::Session(SessionRequest::Edit { .. }) => "session edit",
             Request::Session(SessionRequest::Move { .. }) => "session move",
             Request::Session(SessionRequest::Remove { .. }) => "session remove",
+            Request::Session(SessionRequest::Announce { .. }) => "session announce",
             Request::Week { .. } => "week",
             Request::Schedule => "schedule",
             Request::Team(TeamRequest::Create { .. }) => "team create",

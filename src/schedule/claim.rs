@@ -1,52 +1,82 @@
 //! Claiming what is due, one course at a time: in one `BEGIN IMMEDIATE` transaction the
 //! course is re-read (another process may have claimed since the tick looked), the weekly
 //! occurrences and presenter reminders that [`super::plan`] finds due get their `posts`
-//! rows, rendered, and the course's next due instants move on. Nothing is sent here.
+//! rows, rendered, and the course's next due instants move on. Nothing is sent here. Each
+//! item is claimed under its own savepoint: one that fails is left for a later try (and
+//! reported) without holding back the others.
 
-use super::plan::{plan, Outcome};
-use super::render::{self, PostInput};
+use super::plan::{plan, Announce, Announced, Decision, Outcome};
+use super::render::{self, PostInput, SessionPost};
 use crate::catalog::papers_in;
 use crate::course::slots::{with_slot_presenters, Slot};
 use crate::course::{Course, CourseError, Courses, Session};
 use crate::model::Scope;
 use crate::store::courses as store;
 use crate::store::posts;
-use chrono::{DateTime, Utc};
-use sqlx::SqliteConnection;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use sqlx::{Connection, SqliteConnection};
 use std::collections::HashSet;
 use tracing::{info, warn};
 
 const OFFLINE: &str = "paperclub was offline past the grace window";
 const WEEKLY: &str = "weekly";
 
+/// What one course's claim did.
+#[derive(Debug, Default)]
+pub(super) struct Claimed {
+    pub posts: usize,
+    pub missed: usize,
+    /// Items that could not be claimed, each with why; they are tried again later.
+    pub errors: Vec<String>,
+}
+
 /// Claims what is due for one course (weekly posts and presenter reminders) in one
-/// transaction; returns (posts claimed, weeks missed).
+/// transaction.
 pub(super) async fn claim(
     courses: &Courses,
     guild: u64,
     now: DateTime<Utc>,
-) -> Result<(usize, usize), CourseError> {
+) -> Result<Claimed, CourseError> {
     let mut tx = courses.pool.begin_with("BEGIN IMMEDIATE").await?;
     let Some(row) = store::course(&mut tx, guild as i64).await? else {
-        return Ok((0, 0));
+        return Ok(Claimed::default());
     };
     let course = Course::from_row(&row)?;
     // Re-checked inside the transaction: another process may have claimed since we looked.
     let due = |at: Option<DateTime<Utc>>| at.is_some_and(|t| t <= now);
     if course.paused_reason.is_some() {
-        return Ok((0, 0));
+        return Ok(Claimed::default());
     }
     let sessions = crate::course::load_sessions(&mut tx, guild).await?;
-    let mut counts = (0, 0);
+    let mut claimed = Claimed::default();
     if due(course.next_post_at) {
-        counts = claim_weekly(&mut tx, &course, &sessions, now).await?;
+        claim_weekly(&mut tx, &course, &sessions, now, &mut claimed).await?;
     }
     if due(course.next_reminder_at) {
-        counts.0 += claim_reminders(&mut tx, &course, &sessions, now).await?;
+        claim_reminders(&mut tx, &course, &sessions, now, &mut claimed).await?;
+    }
+    if claimed.errors.is_empty() && course.claim_error.is_some() {
+        store::claim_succeeded(&mut tx, guild as i64).await?;
     }
     tx.commit().await?;
     crate::fault::kill_at(crate::fault::AFTER_CLAIM);
-    Ok(counts)
+    Ok(claimed)
+}
+
+/// Every session's latest announcement in the guild.
+pub(super) async fn announced(
+    conn: &mut SqliteConnection,
+    guild: u64,
+) -> Result<Announced, CourseError> {
+    let mut map = Announced::new();
+    for (session, date, time) in posts::announced(conn, guild as i64).await? {
+        let Ok(date) = NaiveDate::parse_from_str(&date, "%Y-%m-%d") else {
+            continue;
+        };
+        let time = time.and_then(|t| NaiveTime::parse_from_str(&t, "%H:%M").ok());
+        map.insert(session, (date, time));
+    }
+    Ok(map)
 }
 
 async fn claim_weekly(
@@ -54,54 +84,101 @@ async fn claim_weekly(
     course: &Course,
     sessions: &[Session],
     now: DateTime<Utc>,
-) -> Result<(usize, usize), CourseError> {
-    let (guild, g) = (course.guild_id, course.guild_id as i64);
-    let announced: HashSet<i64> = posts::announced(tx, g).await?.into_iter().collect();
+    claimed: &mut Claimed,
+) -> Result<(), CourseError> {
+    let guild = course.guild_id;
+    let announced = announced(tx, guild).await?;
     let decided = plan(course, sessions, &announced, now);
-    let mut missed: Vec<(i64, DateTime<Utc>)> = posts::unreported_missed(tx, g)
+    let mut missed: Vec<(i64, DateTime<Utc>)> = posts::unreported_missed(tx, guild as i64)
         .await?
         .iter()
         .filter_map(|p| Some((p.id, crate::course::from_unix(p.occurrence_at)?)))
         .collect();
-    let (mut claimed, mut missed_now) = (0, 0);
+    let mut next = decided.next;
     for d in &decided.decisions {
-        let (session, state) = match d.outcome {
-            Outcome::Nothing => continue,
-            Outcome::Missed(session) => (session, "missed"),
-            Outcome::Post(session) => (Some(session), "claimed"),
-        };
-        let post = posts::NewPost {
-            guild: g,
-            kind: WEEKLY,
-            occurrence_at: d.occurrence.timestamp(),
-            session,
-            channel: course.channel_id as i64,
-            state,
-            mentions: "{}",
-            reason: (state == "missed").then_some(OFFLINE),
-        };
-        let id = posts::insert_post(tx, &post, now.timestamp()).await?;
-        let Outcome::Post(session_id) = d.outcome else {
-            missed.push((id, d.occurrence));
-            missed_now += 1;
-            warn!(guild_id = guild, occurrence = %d.occurrence, "weekly post missed");
+        if d.outcome == Outcome::Nothing {
             continue;
-        };
-        let when: Vec<DateTime<Utc>> = missed.iter().map(|m| m.1).collect();
-        let parts = weekly_messages(tx, guild, sessions, session_id, id, &when).await?;
-        save_parts(tx, id, &parts).await?;
-        let reported: Vec<i64> = missed.drain(..).map(|m| m.0).collect();
-        posts::mark_reported(tx, &reported).await?;
-        claimed += 1;
-        info!(
-            guild_id = guild,
-            post = id,
-            session = session_id,
-            "weekly post claimed"
-        );
+        }
+        let mut item = tx.begin().await?;
+        match claim_occurrence(&mut item, course, sessions, d, &missed, now).await {
+            Ok(post) => {
+                item.commit().await?;
+                if let Outcome::Missed(_) = d.outcome {
+                    missed.push((post, d.occurrence));
+                    claimed.missed += 1;
+                    warn!(guild_id = guild, occurrence = %d.occurrence, "weekly post missed");
+                } else {
+                    missed.clear();
+                    claimed.posts += 1;
+                    info!(guild_id = guild, post, "weekly post claimed");
+                }
+            }
+            Err(e) => {
+                item.rollback().await?;
+                claimed
+                    .errors
+                    .push(format!("the weekly post of {}: {e}", d.occurrence));
+                // This occurrence and the ones after it wait for the next try.
+                next = Some(d.occurrence);
+                break;
+            }
+        }
     }
-    store::set_next_post(tx, g, decided.next.map(|t| t.timestamp())).await?;
-    Ok((claimed, missed_now))
+    store::set_next_post(tx, guild as i64, next.map(|t| t.timestamp())).await?;
+    Ok(())
+}
+
+/// Records one occurrence's post (claimed and rendered, or missed) and the sessions it
+/// announces; returns the post's id.
+async fn claim_occurrence(
+    conn: &mut SqliteConnection,
+    course: &Course,
+    sessions: &[Session],
+    d: &Decision,
+    missed: &[(i64, DateTime<Utc>)],
+    now: DateTime<Utc>,
+) -> Result<i64, CourseError> {
+    let (announces, state): (Vec<Announce>, &str) = match &d.outcome {
+        Outcome::Post(a) => (a.clone(), "claimed"),
+        Outcome::Missed(ids) => (
+            ids.iter()
+                .map(|&session| Announce {
+                    session,
+                    moved_from: None,
+                })
+                .collect(),
+            "missed",
+        ),
+        Outcome::Nothing => return Err(anyhow::anyhow!("nothing to claim").into()),
+    };
+    let post = posts::NewPost {
+        guild: course.guild_id as i64,
+        kind: WEEKLY,
+        occurrence_at: d.occurrence.timestamp(),
+        session: announces.first().map(|a| a.session),
+        channel: course.channel_id as i64,
+        state,
+        mentions: "{}",
+        reason: (state == "missed").then_some(OFFLINE),
+    };
+    let id = posts::insert_post(conn, &post, now.timestamp()).await?;
+    let rows: Vec<_> = announces
+        .iter()
+        .map(|a| {
+            let (_, s) = find_session(sessions, a.session)?;
+            Ok((s.id, s.date.to_string(), s.time.map(|t| t.format("%H:%M").to_string())))
+        })
+        .collect::<Result<_, CourseError>>()?;
+    posts::add_post_sessions(conn, id, &rows).await?;
+    if state == "claimed" {
+        let when: Vec<DateTime<Utc>> = missed.iter().map(|m| m.1).collect();
+        let parts =
+            weekly_messages(conn, course.guild_id, sessions, &announces, id, &when).await?;
+        save_parts(conn, id, &parts).await?;
+        let reported: Vec<i64> = missed.iter().map(|m| m.0).collect();
+        posts::mark_reported(conn, &reported).await?;
+    }
+    Ok(id)
 }
 
 async fn claim_reminders(
@@ -109,7 +186,8 @@ async fn claim_reminders(
     course: &Course,
     sessions: &[Session],
     now: DateTime<Utc>,
-) -> Result<usize, CourseError> {
+    claimed: &mut Claimed,
+) -> Result<(), CourseError> {
     let (guild, g) = (course.guild_id, course.guild_id as i64);
     // Teams holding a slot in a session present it too.
     let slots: Vec<Slot> = crate::store::slots::slots(tx, g)
@@ -123,58 +201,90 @@ async fn claim_reminders(
         .into_iter()
         .filter_map(|(s, kind)| Some((s, kind.strip_prefix("reminder-")?.parse().ok()?)))
         .collect();
-    let (due, superseded, next) = super::reminders(course, sessions, &done, now);
+    let (due, superseded, mut next) = super::reminders(course, sessions, &done, now);
     for (list, state) in [(&superseded, "missed"), (&due, "claimed")] {
         for r in list {
-            let (week, session) = find_session(sessions, r.session)?;
-            let mentions =
-                render::presenter_mentions(session.presenters.as_deref().unwrap_or_default());
-            let post = posts::NewPost {
-                guild: g,
-                kind: &format!("reminder-{}", r.days),
-                occurrence_at: r.at.timestamp(),
-                session: Some(r.session),
-                channel: course.channel_id as i64,
-                state,
-                mentions: &serde_json::to_string(&mentions).map_err(anyhow::Error::from)?,
-                reason: (state == "missed")
-                    .then_some("a later reminder for the session went out instead"),
-            };
-            let id = posts::insert_post(tx, &post, now.timestamp()).await?;
-            if state == "claimed" {
-                let required = readings(tx, guild, session, true).await?;
-                save_parts(tx, id, &render::reminder(id, week, session, &required)).await?;
-                info!(
-                    guild_id = guild,
-                    post = id,
-                    session = r.session,
-                    days = r.days,
-                    "presenter reminder claimed"
-                );
+            let mut item = tx.begin().await?;
+            match claim_reminder(&mut item, course, sessions, r, state, now).await {
+                Ok(()) => {
+                    item.commit().await?;
+                    if state == "claimed" {
+                        claimed.posts += 1;
+                        info!(guild_id = guild, session = r.session, days = r.days, "presenter reminder claimed");
+                    }
+                }
+                Err(e) => {
+                    item.rollback().await?;
+                    claimed.errors.push(format!(
+                        "the {}-day reminder of session {}: {e}",
+                        r.days, r.session
+                    ));
+                    // Looked at again on the next try.
+                    next = Some(next.map_or(now, |n| n.min(now)));
+                }
             }
         }
     }
     store::set_next_reminder(tx, g, next.map(|t| t.timestamp())).await?;
-    Ok(due.len())
+    Ok(())
 }
 
-/// The messages of weekly post `post` announcing `session_id` (post 0: a preview).
+async fn claim_reminder(
+    conn: &mut SqliteConnection,
+    course: &Course,
+    sessions: &[Session],
+    r: &super::DueReminder,
+    state: &str,
+    now: DateTime<Utc>,
+) -> Result<(), CourseError> {
+    let (week, session) = find_session(sessions, r.session)?;
+    let mentions = render::presenter_mentions(session.presenters.as_deref().unwrap_or_default());
+    let post = posts::NewPost {
+        guild: course.guild_id as i64,
+        kind: &format!("reminder-{}", r.days),
+        occurrence_at: r.at.timestamp(),
+        session: Some(r.session),
+        channel: course.channel_id as i64,
+        state,
+        mentions: &serde_json::to_string(&mentions).map_err(anyhow::Error::from)?,
+        reason: (state == "missed").then_some("a later reminder for the session went out instead"),
+    };
+    let id = posts::insert_post(conn, &post, now.timestamp()).await?;
+    if state == "claimed" {
+        let required = readings(conn, course.guild_id, session, true).await?;
+        save_parts(conn, id, &render::reminder(id, week, session, &required)).await?;
+    }
+    Ok(())
+}
+
+/// The messages of weekly post `post` announcing `announces` (post 0: a preview).
 pub(super) async fn weekly_messages(
     conn: &mut SqliteConnection,
     guild: u64,
     sessions: &[Session],
-    session_id: i64,
+    announces: &[Announce],
     post: i64,
     missed: &[DateTime<Utc>],
 ) -> Result<Vec<String>, CourseError> {
-    let (week, session) = find_session(sessions, session_id)?;
-    let required = readings(conn, guild, session, true).await?;
-    let optional = readings(conn, guild, session, false).await?;
+    let mut papers = Vec::with_capacity(announces.len());
+    for a in announces {
+        let (week, session) = find_session(sessions, a.session)?;
+        let required = readings(conn, guild, session, true).await?;
+        let optional = readings(conn, guild, session, false).await?;
+        papers.push((week, session, required, optional, a.moved_from));
+    }
+    let posts: Vec<SessionPost> = papers
+        .iter()
+        .map(|(week, session, required, optional, moved_from)| SessionPost {
+            week: *week,
+            session,
+            required,
+            optional,
+            moved_from: *moved_from,
+        })
+        .collect();
     let input = PostInput {
-        week,
-        session,
-        required: &required,
-        optional: &optional,
+        sessions: &posts,
         missed,
     };
     Ok(render::render(post, &input))

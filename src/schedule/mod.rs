@@ -1,21 +1,27 @@
-//! The weekly reading post. [`plan`] decides what is due (pure); [`tick`] claims what is
+//! The weekly reading post. The window rule: the post at an occurrence announces every
+//! session whose date (and time, if it has one) falls from that occurrence up to the next
+//! occurrence, in the course's zone. [`plan`] decides what is due (pure); [`tick`] claims what is
 //! due in SQLite, one transaction per course, then delivers every claimed post through a
 //! [`Poster`]; [`run`] is the loop that sleeps until the next due time. The real poster
 //! lives in `crate::discord`; tests use their own.
 //!
 //! Exactly once: an occurrence is claimed (a `posts` row, unique per guild and occurrence,
-//! and at most one live post per session) before anything is sent; each message carries a
+//! with the sessions it announces and the date each had) before anything is sent; each message carries a
 //! nonce derived from the claim, which Discord deduplicates for a few minutes, and a marker
 //! line; a delivery that was interrupted looks for its marker in the channel before sending
 //! again. A delivery holds a lease in the row, so two processes never deliver at once.
 
+mod announce;
 mod claim;
 mod deliver;
+mod outlook;
 pub mod plan;
 pub mod render;
 mod tick;
 
-pub use plan::{plan, reminders, Decision, DueReminder, Outcome, Plan};
+pub use announce::announce;
+pub use outlook::{outlook, Outlook};
+pub use plan::{plan, reminders, Announce, Announced, Decision, DueReminder, Outcome, Plan};
 pub use tick::{preview, run, tick, TickReport};
 
 use serde::{Deserialize, Serialize};

@@ -9,7 +9,7 @@ use crate::course::Session;
 use crate::markdown::escape;
 use crate::model::Paper;
 use crate::view::limits::{truncate, CONTENT};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -52,12 +52,19 @@ fn presenters_text(text: &str) -> String {
     out
 }
 
-/// What a post says about one week.
-pub struct PostInput<'a> {
+/// What a post says about one session.
+pub struct SessionPost<'a> {
     pub week: usize,
     pub session: &'a Session,
     pub required: &'a [Paper],
     pub optional: &'a [Paper],
+    /// The local date and time an earlier post gave the session, when it moved since.
+    pub moved_from: Option<(NaiveDate, Option<NaiveTime>)>,
+}
+
+/// What a post says: every session of its window, in date order.
+pub struct PostInput<'a> {
+    pub sessions: &'a [SessionPost<'a>],
     /// Occurrences missed since the previous post.
     pub missed: &'a [DateTime<Utc>],
 }
@@ -74,6 +81,29 @@ pub fn nonce(post: i64, part: usize) -> String {
 
 /// The post's messages, each within Discord's 2,000 characters with its marker.
 pub fn render(post: i64, input: &PostInput<'_>) -> Vec<String> {
+    let mut lines = Vec::new();
+    for (i, session) in input.sessions.iter().enumerate() {
+        if i > 0 {
+            lines.push(String::new());
+        }
+        lines.extend(session_lines(session));
+    }
+    if !input.missed.is_empty() {
+        let when: Vec<String> = input
+            .missed
+            .iter()
+            .map(|t| format!("<t:{}:f>", t.timestamp()))
+            .collect();
+        lines.push(String::new());
+        lines.push(format!(
+            "⚠️ The post scheduled for {} was missed: paperclub was offline past the grace window.",
+            when.join(", ")
+        ));
+    }
+    pack(post, &lines)
+}
+
+fn session_lines(input: &SessionPost<'_>) -> Vec<String> {
     let s = input.session;
     let ts = s.starts_at.timestamp();
     let when = match s.time {
@@ -81,6 +111,10 @@ pub fn render(post: i64, input: &PostInput<'_>) -> Vec<String> {
         None => format!("{} (<t:{ts}:R>)", day(s.date)),
     };
     let mut lines = vec![format!("📚 **{}**", week_title(input.week, &s.title)), when];
+    if let Some((date, time)) = input.moved_from {
+        let time = time.map(|t| t.format(" %H:%M").to_string()).unwrap_or_default();
+        lines.push(format!("🔁 Moved: an earlier post gave {}{time}.", day(date)));
+    }
     for (label, papers) in [
         ("Required readings", input.required),
         ("Optional readings", input.optional),
@@ -99,7 +133,7 @@ pub fn render(post: i64, input: &PostInput<'_>) -> Vec<String> {
     }
     if input.required.is_empty() && input.optional.is_empty() {
         lines.push(String::new());
-        lines.push("No readings listed for this week yet.".into());
+        lines.push("No readings listed for this session yet.".into());
     }
     let mut teams: Vec<String> = [("Notes", &s.notes_team), ("Video", &s.video_team)]
         .into_iter()
@@ -115,19 +149,7 @@ pub fn render(post: i64, input: &PostInput<'_>) -> Vec<String> {
         lines.push(String::new());
         lines.push(teams.join(" · "));
     }
-    if !input.missed.is_empty() {
-        let when: Vec<String> = input
-            .missed
-            .iter()
-            .map(|t| format!("<t:{}:f>", t.timestamp()))
-            .collect();
-        lines.push(String::new());
-        lines.push(format!(
-            "⚠️ The post scheduled for {} was missed: paperclub was offline past the grace window.",
-            when.join(", ")
-        ));
-    }
-    pack(post, &lines)
+    lines
 }
 
 /// `Week 3 · Scaling laws`, or the title alone when it already names its week.
@@ -256,10 +278,13 @@ mod tests {
         let parts = render(
             7,
             &PostInput {
-                week: 3,
-                session: &s,
-                required: &[paper(1)],
-                optional: &[paper(2)],
+                sessions: &[SessionPost {
+                    week: 3,
+                    session: &s,
+                    required: &[paper(1)],
+                    optional: &[paper(2)],
+                    moved_from: None,
+                }],
                 missed: &[],
             },
         );
@@ -302,10 +327,13 @@ mod tests {
         let parts = render(
             8,
             &PostInput {
-                week: 1,
-                session: &s,
-                required: &many,
-                optional: &[],
+                sessions: &[SessionPost {
+                    week: 1,
+                    session: &s,
+                    required: &many,
+                    optional: &[],
+                    moved_from: None,
+                }],
                 missed: &[],
             },
         );
@@ -318,5 +346,45 @@ mod tests {
         for i in 0..60 {
             assert!(all.contains(&format!("`key{i}`")));
         }
+    }
+
+    #[test]
+    fn a_window_of_two_sessions_lists_both_in_order_and_a_moved_one_says_so() {
+        let (a, mut b) = (session(), session());
+        b.title = "Mixture of experts".into();
+        b.date = NaiveDate::from_ymd_opt(2026, 3, 5).unwrap();
+        let was = NaiveDate::from_ymd_opt(2026, 2, 26).unwrap();
+        let parts = render(
+            9,
+            &PostInput {
+                sessions: &[
+                    SessionPost {
+                        week: 3,
+                        session: &a,
+                        required: &[paper(1)],
+                        optional: &[],
+                        moved_from: None,
+                    },
+                    SessionPost {
+                        week: 4,
+                        session: &b,
+                        required: &[],
+                        optional: &[],
+                        moved_from: Some((was, None)),
+                    },
+                ],
+                missed: &[],
+            },
+        );
+        let text = parts.join("\n");
+        let first = text.find("Week 3 · Scaling").unwrap();
+        let second = text.find("Week 4 · Mixture of experts").unwrap();
+        assert!(first < second, "{text}");
+        assert!(text.contains("Thursday 5 March 2026"), "{text}");
+        assert!(
+            text.contains("🔁 Moved: an earlier post gave Thursday 26 February 2026."),
+            "{text}"
+        );
+        assert_eq!(text.matches("🔁").count(), 1, "{text}");
     }
 }

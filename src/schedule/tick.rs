@@ -4,15 +4,14 @@
 //! week), then delivers every claimed post whose lease is free, several guilds at once so
 //! one slow or rate-limited channel never holds up the others.
 
-use super::claim::{claim, weekly_messages};
+use super::claim::{announced, claim, weekly_messages};
 use super::deliver::{deliver, Delivered};
-use super::plan::{plan, Outcome};
+use super::plan::{window, Announced};
 use super::Poster;
 use crate::course::{CourseError, Courses};
 use crate::store::courses as store;
 use crate::store::posts;
 use chrono::{DateTime, Duration, Utc};
-use std::collections::HashSet;
 use std::future::Future;
 use std::sync::Arc;
 use tracing::{info, warn, Instrument};
@@ -29,6 +28,8 @@ pub struct TickReport {
     pub missed: usize,
     pub sent: usize,
     pub failed: usize,
+    /// Courses whose claim failed (tried again later, shown in `/course status`).
+    pub claim_errors: usize,
     /// Deliveries left for a later tick (rate limits, network errors).
     pub retrying: usize,
 }
@@ -46,12 +47,17 @@ pub async fn tick<P: Poster + 'static>(
     };
     for guild in due {
         let span = tracing::info_span!("claim", guild_id = guild);
-        match claim(courses, guild as u64, now).instrument(span).await {
-            Ok((claimed, missed)) => {
-                report.claimed += claimed;
-                report.missed += missed;
+        let errors = match claim(courses, guild as u64, now).instrument(span).await {
+            Ok(claimed) => {
+                report.claimed += claimed.posts;
+                report.missed += claimed.missed;
+                claimed.errors
             }
-            Err(e) => warn!(guild_id = guild, error = %e, "claiming the weekly post failed"),
+            Err(e) => vec![format!("claiming the course's posts: {e}")],
+        };
+        if !errors.is_empty() {
+            report.claim_errors += 1;
+            claim_failed(courses, guild, &errors.join("; "), now).await?;
         }
     }
     let pending = {
@@ -85,6 +91,29 @@ pub async fn tick<P: Poster + 'static>(
         }
     }
     Ok(report)
+}
+
+/// A failed claim is tried again after a minute, then twice as long after each failure in
+/// a row, up to an hour: a course whose claim keeps failing never spins the loop.
+fn backoff(failures: i64, now: i64) -> i64 {
+    now + 60 * (1_i64 << failures.clamp(1, 7).saturating_sub(1)).min(60)
+}
+
+/// Records a failed claim for `/course status` and the retry; logs it only when it is not
+/// the error already recorded, so a lasting failure is one warning, not one per try.
+async fn claim_failed(
+    courses: &Courses,
+    guild: i64,
+    error: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let mut conn = courses.pool.acquire().await?;
+    let (previous, failures) =
+        store::claim_failed(&mut conn, guild, error, |n| backoff(n, now.timestamp())).await?;
+    if previous.as_deref() != Some(error) {
+        warn!(guild_id = guild, failures, error, "claiming a course's posts failed; retrying later");
+    }
+    Ok(())
 }
 
 /// Runs [`tick`] until `shutdown` resolves, sleeping until the next due time (or at most
@@ -121,30 +150,31 @@ pub async fn run<P: Poster + 'static>(
     }
 }
 
-/// What would be posted at the first occurrence at or after `at`, without recording
-/// anything: the occurrence and the messages (`None` when it has nothing to announce).
+/// What the post at the first occurrence at or after `at` says, without recording
+/// anything: the occurrence and its messages (`None` when its window has nothing to
+/// announce). A future occurrence shows exactly what it will post; one already handled
+/// shows its window's sessions.
 pub async fn preview(
     courses: &Courses,
     guild: u64,
     at: DateTime<Utc>,
 ) -> Result<Option<(DateTime<Utc>, Option<Vec<String>>)>, CourseError> {
-    let mut course = courses.require(guild).await?;
+    let course = courses.require(guild).await?;
     let Some(occurrence) = course.next_occurrence(at - Duration::seconds(1)) else {
         return Ok(None);
     };
-    course.next_post_at = Some(occurrence);
     let mut conn = courses.pool.acquire().await?;
     let sessions = crate::course::load_sessions(&mut conn, guild).await?;
-    let announced: HashSet<i64> = posts::announced(&mut conn, guild as i64)
-        .await?
-        .into_iter()
-        .collect();
-    let decided = plan(&course, &sessions, &announced, occurrence);
-    let messages = match decided.decisions.first().map(|d| d.outcome) {
-        Some(Outcome::Post(id)) => {
-            Some(weekly_messages(&mut conn, guild, &sessions, id, 0, &[]).await?)
-        }
-        _ => None,
+    let handled = course.next_post_at.is_none_or(|next| occurrence < next);
+    let announced = match handled {
+        true => Announced::new(),
+        false => announced(&mut conn, guild).await?,
+    };
+    let until = course.next_occurrence(occurrence).or(course.term_end());
+    let due = window(&course, &sessions, &announced, occurrence, until);
+    let messages = match due.is_empty() {
+        true => None,
+        false => Some(weekly_messages(&mut conn, guild, &sessions, &due, 0, &[]).await?),
     };
     Ok(Some((occurrence, messages)))
 }

@@ -23,6 +23,10 @@ pub struct CourseRow {
     pub next_post_at: Option<i64>,
     pub next_reminder_at: Option<i64>,
     pub paused_reason: Option<String>,
+    /// Why the last claim failed, while it keeps failing (never written by `save_course`,
+    /// which clears it).
+    #[sqlx(default)]
+    pub claim_error: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, FromRow)]
@@ -51,7 +55,7 @@ pub struct ReadingRow {
 
 const COURSE_COLUMNS: &str = "guild_id, channel_id, timezone, schedule_input, schedule, start_date,
     end_date, instructor_role, grace_hours, reminder_days, notes_public, slots_per_team, session_minutes,
-    next_post_at, next_reminder_at, paused_reason";
+    next_post_at, next_reminder_at, paused_reason, claim_error";
 
 pub async fn course(conn: &mut SqliteConnection, guild: i64) -> sqlx::Result<Option<CourseRow>> {
     sqlx::query_as(&format!(
@@ -79,7 +83,8 @@ pub async fn save_course(conn: &mut SqliteConnection, c: &CourseRow, now: i64) -
              notes_public = excluded.notes_public, slots_per_team = excluded.slots_per_team,
              session_minutes = excluded.session_minutes,
              next_post_at = excluded.next_post_at, next_reminder_at = excluded.next_reminder_at,
-             paused_reason = NULL, updated_at = excluded.updated_at",
+             paused_reason = NULL, claim_error = NULL, claim_failures = 0,
+             claim_retry_at = NULL, updated_at = excluded.updated_at",
     )
     .bind(c.guild_id)
     .bind(c.channel_id)
@@ -104,32 +109,78 @@ pub async fn save_course(conn: &mut SqliteConnection, c: &CourseRow, now: i64) -
 }
 
 /// Guilds with a weekly post or reminders to look at, at `now` (two index range scans: a
-/// tick with nothing due costs two lookups however many courses there are).
+/// tick with nothing due costs two lookups however many courses there are), except those
+/// whose claim failed and waits to be tried again.
 pub async fn due_courses(conn: &mut SqliteConnection, now: i64) -> sqlx::Result<Vec<i64>> {
     sqlx::query_scalar(
-        "SELECT guild_id FROM courses WHERE next_post_at <= ? AND paused_reason IS NULL
+        "SELECT guild_id FROM courses WHERE next_post_at <= ?1 AND paused_reason IS NULL
+             AND COALESCE(claim_retry_at, 0) <= ?1
          UNION
-         SELECT guild_id FROM courses WHERE next_reminder_at <= ? AND paused_reason IS NULL",
+         SELECT guild_id FROM courses WHERE next_reminder_at <= ?1 AND paused_reason IS NULL
+             AND COALESCE(claim_retry_at, 0) <= ?1",
     )
-    .bind(now)
     .bind(now)
     .fetch_all(conn)
     .await
 }
 
-/// The earliest instant something may be due: a course's next occurrence or the end of
-/// a claimed post's lease.
+/// The earliest instant something may be due: a course's next occurrence (or its retry,
+/// after a failed claim) or the end of a claimed post's lease.
 pub async fn next_wakeup(conn: &mut SqliteConnection) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar(
         "SELECT MIN(t) FROM (
-             SELECT MIN(next_post_at) AS t FROM courses WHERE paused_reason IS NULL
+             SELECT MIN(next_post_at) AS t FROM courses
+                 WHERE paused_reason IS NULL AND claim_retry_at IS NULL
              UNION ALL
-             SELECT MIN(next_reminder_at) FROM courses WHERE paused_reason IS NULL
+             SELECT MIN(next_reminder_at) FROM courses
+                 WHERE paused_reason IS NULL AND claim_retry_at IS NULL
+             UNION ALL
+             SELECT MIN(claim_retry_at) FROM courses
+                 WHERE claim_retry_at IS NOT NULL AND paused_reason IS NULL
              UNION ALL
              SELECT MIN(COALESCE(lease_until, 0)) FROM posts WHERE state = 'claimed')",
     )
     .fetch_one(conn)
     .await
+}
+
+/// Records that claiming a course's posts failed with `error`: it is tried again at
+/// `retry_at`. Returns the error recorded before and how many claims had failed in a row.
+pub async fn claim_failed(
+    conn: &mut SqliteConnection,
+    guild: i64,
+    error: &str,
+    backoff: impl Fn(i64) -> i64,
+) -> sqlx::Result<(Option<String>, i64)> {
+    let before: Option<(Option<String>, i64)> =
+        sqlx::query_as("SELECT claim_error, claim_failures FROM courses WHERE guild_id = ?")
+            .bind(guild)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let (previous, failures) = before.unwrap_or_default();
+    sqlx::query(
+        "UPDATE courses SET claim_error = ?, claim_failures = ?, claim_retry_at = ?
+         WHERE guild_id = ?",
+    )
+    .bind(error)
+    .bind(failures + 1)
+    .bind(backoff(failures + 1))
+    .bind(guild)
+    .execute(conn)
+    .await?;
+    Ok((previous, failures + 1))
+}
+
+/// Forgets a failed claim once a claim of the course went through.
+pub async fn claim_succeeded(conn: &mut SqliteConnection, guild: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE courses SET claim_error = NULL, claim_failures = 0, claim_retry_at = NULL
+         WHERE guild_id = ? AND (claim_error IS NOT NULL OR claim_retry_at IS NOT NULL)",
+    )
+    .bind(guild)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 pub async fn set_next_post(

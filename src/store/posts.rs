@@ -23,15 +23,62 @@ pub struct PostRow {
     pub sent_at: Option<i64>,
 }
 
-/// Sessions a post has been claimed or sent for.
-pub async fn announced(conn: &mut SqliteConnection, guild: i64) -> sqlx::Result<Vec<i64>> {
-    sqlx::query_scalar(
-        "SELECT session_id FROM posts WHERE guild_id = ? AND kind = 'weekly'
-         AND session_id IS NOT NULL AND state IN ('claimed', 'sent')",
+/// Every announcement of a guild's sessions by a claimed or sent post, oldest first:
+/// `(session, local date, local time)` as the post gave them.
+pub async fn announced(
+    conn: &mut SqliteConnection,
+    guild: i64,
+) -> sqlx::Result<Vec<(i64, String, Option<String>)>> {
+    sqlx::query_as(
+        "SELECT ps.session_id, ps.date, ps.time FROM post_sessions ps
+         JOIN posts p ON p.id = ps.post_id
+         WHERE p.guild_id = ? AND p.state IN ('claimed', 'sent') ORDER BY p.id",
     )
     .bind(guild)
     .fetch_all(conn)
     .await
+}
+
+/// Records the sessions post `post` announces (or would have), with their date and time.
+pub async fn add_post_sessions(
+    conn: &mut SqliteConnection,
+    post: i64,
+    sessions: &[(i64, String, Option<String>)],
+) -> sqlx::Result<()> {
+    for (session, date, time) in sessions {
+        sqlx::query(
+            "INSERT OR REPLACE INTO post_sessions (post_id, session_id, date, time)
+             VALUES (?, ?, ?, ?)",
+        )
+        .bind(post)
+        .bind(session)
+        .bind(date)
+        .bind(time)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Puts a guild's posts that failed at or after `since` (a refused channel) back to be
+/// sent, to `channel`: an instructor resumed the course while they were still due.
+pub async fn requeue_failed(
+    conn: &mut SqliteConnection,
+    guild: i64,
+    since: i64,
+    channel: i64,
+) -> sqlx::Result<u64> {
+    Ok(sqlx::query(
+        "UPDATE OR IGNORE posts SET state = 'claimed', channel_id = ?, attempts = 0,
+             lease_until = NULL, reason = NULL
+         WHERE guild_id = ? AND state = 'failed' AND occurrence_at >= ?",
+    )
+    .bind(channel)
+    .bind(guild)
+    .bind(since)
+    .execute(conn)
+    .await?
+    .rows_affected())
 }
 
 /// A post to record.

@@ -1,9 +1,10 @@
 //! What `/course info`, `/course status` and `/schedule preview` show: the course's
-//! settings and sessions, its posting record, and what the next weekly post would say.
+//! settings and sessions, its posting record, what the next weekly post would say, and
+//! which sessions no post will announce.
 
 use super::stamp;
 use crate::app::App;
-use crate::course::CourseError;
+use crate::course::{Course, CourseError};
 use crate::markdown::escape;
 use crate::store::posts;
 use crate::view::limits::truncate;
@@ -13,6 +14,7 @@ use chrono::{DateTime, Utc};
 pub(super) async fn info(app: &App, guild: u64) -> std::result::Result<Reply, CourseError> {
     let c = app.courses.require(guild).await?;
     let sessions = app.courses.sessions(guild).await?;
+    let outlook = crate::schedule::outlook(&app.courses, guild, app.clock.now()).await?;
     let date = |d: Option<chrono::NaiveDate>| d.map_or("—".into(), |d| d.to_string());
     let field = |name: &str, value: String| Field {
         name: name.into(),
@@ -39,7 +41,7 @@ pub(super) async fn info(app: &App, guild: u64) -> std::result::Result<Reply, Co
         ),
         field("Slots per team", c.slots_per_team.to_string()),
         field("Session length", format!("{} min", c.session_minutes)),
-        field("Next post", c.next_post_at.map_or("none".into(), stamp)),
+        field("Next post", next_post(&c, &outlook.next)),
     ];
     if let Some(role) = c.instructor_role {
         fields.push(field("Instructor role", format!("<@&{role}>")));
@@ -59,6 +61,7 @@ pub(super) async fn info(app: &App, guild: u64) -> std::result::Result<Reply, Co
 
 pub(super) async fn status(app: &App, guild: u64) -> std::result::Result<Reply, CourseError> {
     let c = app.courses.require(guild).await?;
+    let outlook = crate::schedule::outlook(&app.courses, guild, app.clock.now()).await?;
     let posts = app.courses.recent_posts(guild, 50).await?;
     let mut lines = Vec::new();
     match posts
@@ -85,9 +88,14 @@ pub(super) async fn status(app: &App, guild: u64) -> std::result::Result<Reply, 
             "⛔ Posting stopped: {}. Fix it, then `/course edit` to resume.",
             escape(&truncate(r, 300))
         ),
-        (None, Some(t)) => format!("Next post: {}", stamp(t)),
-        (None, None) => "Next post: none (the schedule is over)".into(),
+        (None, _) => format!("Next post: {}", next_post(&c, &outlook.next)),
     });
+    if let Some(error) = &c.claim_error {
+        lines.push(format!(
+            "⚠ Preparing the posts failed: {}. paperclub tries again, less often each time; the log has the details.",
+            escape(&truncate(error, 300))
+        ));
+    }
     // A reminder left out because a later one went out is not a problem worth showing.
     let reminder = |p: &&posts::PostRow| p.kind != "weekly";
     let problems: Vec<String> = posts
@@ -118,6 +126,56 @@ pub(super) async fn status(app: &App, guild: u64) -> std::result::Result<Reply, 
         }],
         ..Reply::default()
     })
+}
+
+/// The next post that has something to announce, and which weeks, or why there is none.
+fn next_post(c: &Course, next: &Option<(DateTime<Utc>, Vec<usize>)>) -> String {
+    match (next, c.next_post_at) {
+        (Some((at, weeks)), _) => {
+            let weeks: Vec<String> = weeks.iter().map(usize::to_string).collect();
+            let label = if weeks.len() == 1 { "week" } else { "weeks" };
+            format!("{} ({label} {})", stamp(*at), weeks.join(", "))
+        }
+        (None, Some(_)) => "none (no session left to announce)".into(),
+        (None, None) => "none (the schedule is over)".into(),
+    }
+}
+
+/// A warning naming the sessions (only `session`, when given) that no weekly post will
+/// announce, with what to do; empty when every session ahead has its post.
+pub(super) async fn unannounced_note(
+    app: &App,
+    guild: u64,
+    session: Option<i64>,
+    now: DateTime<Utc>,
+) -> std::result::Result<String, CourseError> {
+    let c = app.courses.require(guild).await?;
+    let outlook = crate::schedule::outlook(&app.courses, guild, now).await?;
+    let lost: Vec<String> = outlook
+        .unannounced
+        .iter()
+        .filter(|(_, s)| session.is_none_or(|id| s.id == id))
+        .take(10)
+        .map(|(week, s)| {
+            let why = match c.next_post_at {
+                Some(next) if s.announce_at(c.tz) < next => format!("before the next post, {}", stamp(next)),
+                Some(_) => "after the term ends".to_string(),
+                None => "after the schedule's last post".to_string(),
+            };
+            format!(
+                "week {week} (“{}”, {}): {why}",
+                escape(&truncate(&s.title, 80)),
+                crate::schedule::render::day(s.date)
+            )
+        })
+        .collect();
+    if lost.is_empty() {
+        return Ok(String::new());
+    }
+    Ok(format!(
+        "\n⚠ No weekly post will announce {}. Move a session into a posting week with `/session move week: date:`, or post it now with `/session announce week:`.",
+        lost.join("; ")
+    ))
 }
 
 pub(super) async fn preview(
