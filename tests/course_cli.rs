@@ -519,9 +519,15 @@ fn adding_a_session_says_its_week_and_warns_when_the_day_has_passed() {
         "{early}"
     );
     assert!(early.contains("⚠ That day has passed"), "{early}");
-    // Today (2026-02-20), without a time: not past while the day lasts.
+    // Today (2026-02-20), without a time: not past while the day lasts, but before the
+    // first post (Tuesday 3 March), so no weekly post announces it: named, with what to do.
     let today = add("2026-02-20", "Today");
-    assert!(!today.contains("⚠"), "{today}");
+    assert!(!today.contains("That day has passed"), "{today}");
+    assert!(
+        today.contains("⚠ No weekly post will announce 1 session(s): week 2 (“Today”, Friday 20 February 2026): before the next post")
+            && today.contains("`/session announce week:`"),
+        "{today}"
+    );
     // Moved after the other week: it is week 2 now, and no longer in the past.
     let moved = ok(paperclub(
         data.path(),
@@ -577,18 +583,15 @@ fn moving_the_term_past_its_sessions_says_how_many_no_post_will_announce() {
         ],
     ));
     assert!(
-        typo.contains("⚠ This schedule fires daily or more often"),
+        typo.contains("⚠ This schedule fires more than twice a day"),
         "{typo}"
     );
-    // The likeliest typo of all: the weekday left out.
+    // A daily post announces each day's sessions: nothing to warn about.
     let daily = ok(paperclub(
         data.path(),
         &["course", "--guild", "7", "edit", "--schedule", "0 9 * * *"],
     ));
-    assert!(
-        daily.contains("⚠ This schedule fires daily or more often"),
-        "{daily}"
-    );
+    assert!(!daily.contains("⚠"), "{daily}");
     // A year typed wrong: every session is now before the term.
     let typo = ok(paperclub(
         data.path(),
@@ -599,7 +602,7 @@ fn moving_the_term_past_its_sessions_says_how_many_no_post_will_announce() {
     assert!(count > 0, "{sessions}");
     assert!(
         typo.contains(&format!(
-            "⚠ {count} session(s) fall outside the term (2027-03-01 → —)"
+            "⚠ No weekly post will announce {count} session(s): week 1"
         )),
         "{typo}\n{sessions}"
     );

@@ -447,12 +447,12 @@ async fn presenter_reminders_go_out_seven_and_one_day_before_and_ping_only_the_p
     let f = Fixture::new().await;
     let app = presented_session_in_b(&f, "<@&555> and <@777> (@everyone welcome)").await;
     app.catalog.close().await;
-    // The weekly post of 2 March announces it and pings nobody.
+    // The post of 2 March has nothing in its week.
     f.tick_at("2026-03-02T08:00:00Z").await;
-    assert_eq!(f.discord.mentions_to(CHANNEL_B), [Mentions::default()]);
+    assert!(f.discord.sent_to(CHANNEL_B).is_empty());
     // Seven days before, 09:00 Berlin (08:00 UTC); then one day before.
     f.tick_at("2026-03-10T07:59:00Z").await;
-    assert_eq!(f.discord.sent_to(CHANNEL_B).len(), 1);
+    assert!(f.discord.sent_to(CHANNEL_B).is_empty());
     for now in [
         "2026-03-10T08:00:00Z",
         "2026-03-10T08:00:00Z",
@@ -463,22 +463,30 @@ async fn presenter_reminders_go_out_seven_and_one_day_before_and_ping_only_the_p
     let sent = f.discord.sent_to(CHANNEL_B);
     assert_eq!(
         sent.len(),
-        2,
+        1,
         "one reminder however often it ticks: {sent:#?}"
     );
     assert!(
-        sent[1].starts_with("⏰ **Reminder:** <@&555> and <@777>"),
+        sent[0].starts_with("⏰ **Reminder:** <@&555> and <@777>"),
         "{}",
-        sent[1]
+        sent[0]
     );
     let exactly = Mentions {
         roles: vec![555],
         users: vec![777],
     };
-    assert_eq!(f.discord.mentions_to(CHANNEL_B)[1], exactly);
+    assert_eq!(f.discord.mentions_to(CHANNEL_B)[0], exactly);
+    // 16 March: the week's post (pinging nobody) and the one-day reminder.
     f.tick_at("2026-03-16T08:00:00Z").await;
-    assert_eq!(f.discord.sent_to(CHANNEL_B).len(), 3);
-    assert_eq!(f.discord.mentions_to(CHANNEL_B)[2], exactly);
+    let sent = f.discord.sent_to(CHANNEL_B);
+    assert_eq!(sent.len(), 3, "{sent:#?}");
+    let mentions = f.discord.mentions_to(CHANNEL_B);
+    let weekly = sent
+        .iter()
+        .position(|t| t.starts_with("📚"))
+        .expect("weekly post");
+    assert_eq!(mentions[weekly], Mentions::default());
+    assert_eq!(mentions[3 - weekly], exactly);
 }
 
 #[tokio::test]
@@ -548,15 +556,15 @@ async fn a_role_team_holding_a_slot_is_reminded_and_only_its_role_is_pinged() {
     f.tick_at("2026-03-02T08:00:00Z").await;
     f.tick_at("2026-03-10T08:00:00Z").await;
     let sent = f.discord.sent_to(CHANNEL_B);
-    assert_eq!(sent.len(), 2, "{sent:#?}");
+    assert_eq!(sent.len(), 1, "{sent:#?}");
     assert!(
-        sent[1].starts_with("⏰ **Reminder:** <@&555>, you present"),
+        sent[0].starts_with("⏰ **Reminder:** <@&555>, you present"),
         "{}",
-        sent[1]
+        sent[0]
     );
     let only_the_role = Mentions {
         roles: vec![555],
         users: vec![],
     };
-    assert_eq!(f.discord.mentions_to(CHANNEL_B)[1], only_the_role);
+    assert_eq!(f.discord.mentions_to(CHANNEL_B)[0], only_the_role);
 }

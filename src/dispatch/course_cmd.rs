@@ -318,6 +318,19 @@ async fn configured(app: &App, what: &str, c: &Course) -> std::result::Result<Re
         c.schedule_input.replace('`', "'"),
         c.tz.name()
     );
+    // Each post announces the sessions up to the next one, so a schedule firing every few
+    // minutes (a cron typo such as `*/5 * * * *`) would post each session minutes before
+    // its day ends.
+    let mut next = c.schedule.after(c.tz, app.clock.now());
+    if let (Some(a), Some(b)) = (next.next(), next.next()) {
+        if b - a < chrono::Duration::hours(12) {
+            text.push_str(&format!(
+                "\n⚠ This schedule fires more than twice a day (next at <t:{}:f> and <t:{}:f>); each post announces only the sessions up to the next one. A weekly post is a weekday and time such as `MON 09:00`.",
+                a.timestamp(),
+                b.timestamp()
+            ));
+        }
+    }
     text.push_str(&views::unannounced_note(app, c.guild_id, None, app.clock.now()).await?);
     Ok(done(text))
 }

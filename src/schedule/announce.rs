@@ -38,7 +38,9 @@ pub async fn announce(
         ));
     };
     if session.skipped {
-        return refuse(format!("Week {week} is a holiday; there is nothing to announce."));
+        return refuse(format!(
+            "Week {week} is a holiday; there is nothing to announce."
+        ));
     }
     let before = announced(&mut tx, guild).await?.get(&session.id).copied();
     if before == Some((session.date, session.time)) {
@@ -58,8 +60,7 @@ pub async fn announce(
     };
     let id = posts::insert_post(&mut tx, &post, now.timestamp()).await?;
     let time = session.time.map(|t| t.format("%H:%M").to_string());
-    posts::add_post_sessions(&mut tx, id, &[(session.id, session.date.to_string(), time)])
-        .await?;
+    posts::add_post_sessions(&mut tx, id, &[(session.id, session.date.to_string(), time)]).await?;
     let due = [Announce {
         session: session.id,
         moved_from: before,

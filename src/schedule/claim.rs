@@ -166,14 +166,17 @@ async fn claim_occurrence(
         .iter()
         .map(|a| {
             let (_, s) = find_session(sessions, a.session)?;
-            Ok((s.id, s.date.to_string(), s.time.map(|t| t.format("%H:%M").to_string())))
+            Ok((
+                s.id,
+                s.date.to_string(),
+                s.time.map(|t| t.format("%H:%M").to_string()),
+            ))
         })
         .collect::<Result<_, CourseError>>()?;
     posts::add_post_sessions(conn, id, &rows).await?;
     if state == "claimed" {
         let when: Vec<DateTime<Utc>> = missed.iter().map(|m| m.1).collect();
-        let parts =
-            weekly_messages(conn, course.guild_id, sessions, &announces, id, &when).await?;
+        let parts = weekly_messages(conn, course.guild_id, sessions, &announces, id, &when).await?;
         save_parts(conn, id, &parts).await?;
         let reported: Vec<i64> = missed.iter().map(|m| m.0).collect();
         posts::mark_reported(conn, &reported).await?;
@@ -210,7 +213,12 @@ async fn claim_reminders(
                     item.commit().await?;
                     if state == "claimed" {
                         claimed.posts += 1;
-                        info!(guild_id = guild, session = r.session, days = r.days, "presenter reminder claimed");
+                        info!(
+                            guild_id = guild,
+                            session = r.session,
+                            days = r.days,
+                            "presenter reminder claimed"
+                        );
                     }
                 }
                 Err(e) => {
@@ -275,13 +283,15 @@ pub(super) async fn weekly_messages(
     }
     let posts: Vec<SessionPost> = papers
         .iter()
-        .map(|(week, session, required, optional, moved_from)| SessionPost {
-            week: *week,
-            session,
-            required,
-            optional,
-            moved_from: *moved_from,
-        })
+        .map(
+            |(week, session, required, optional, moved_from)| SessionPost {
+                week: *week,
+                session,
+                required,
+                optional,
+                moved_from: *moved_from,
+            },
+        )
         .collect();
     let input = PostInput {
         sessions: &posts,

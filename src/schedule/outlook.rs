@@ -27,7 +27,12 @@ pub async fn outlook(
     let mut conn = courses.pool.acquire().await?;
     let sessions = crate::course::load_sessions(&mut conn, guild).await?;
     let announced = announced(&mut conn, guild).await?;
-    let week = |id: i64| sessions.iter().position(|s| s.id == id).map_or(0, |i| i + 1);
+    let week = |id: i64| {
+        sessions
+            .iter()
+            .position(|s| s.id == id)
+            .map_or(0, |i| i + 1)
+    };
     let next = next_posting(&course, &sessions, &announced)
         .map(|(at, due)| (at, due.iter().map(|a| week(a.session)).collect()));
     let unannounced = unannounced(&course, &sessions, &announced, now)

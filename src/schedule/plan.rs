@@ -51,7 +51,12 @@ pub struct Plan {
 /// over several ticks instead of one long transaction.
 const MAX_DECISIONS: usize = 64;
 
-pub fn plan(course: &Course, sessions: &[Session], announced: &Announced, now: DateTime<Utc>) -> Plan {
+pub fn plan(
+    course: &Course,
+    sessions: &[Session],
+    announced: &Announced,
+    now: DateTime<Utc>,
+) -> Plan {
     let mut decisions = Vec::new();
     let mut next = course.next_post_at;
     while let Some(occurrence) = next {
@@ -133,7 +138,13 @@ pub fn next_posting(
             return None;
         }
         let following = course.next_occurrence(occurrence);
-        let due = window(course, sessions, announced, occurrence, following.or(course.term_end()));
+        let due = window(
+            course,
+            sessions,
+            announced,
+            occurrence,
+            following.or(course.term_end()),
+        );
         if !due.is_empty() {
             return Some((occurrence, due));
         }
@@ -330,6 +341,7 @@ mod tests {
     fn a_tue_thu_schedule_posts_each_session_in_its_own_post() {
         let mut c = course("2026-03-03T08:00:00Z");
         c.schedule = Schedule::parse("TUE,THU 09:00").unwrap();
+        c.grace = Duration::days(3);
         let sessions = vec![session(1, "2026-03-03"), session(2, "2026-03-05")];
         let p = plan(&c, &sessions, &none(), at("2026-03-05T08:00:00Z"));
         let outcomes: Vec<_> = p.decisions.iter().map(|d| posted(&d.outcome)).collect();
@@ -356,9 +368,21 @@ mod tests {
         let sessions = vec![session(1, "2026-03-09"), session(2, "2026-03-16")];
         let p = plan(&c, &sessions, &none(), at("2026-03-16T08:00:00Z"));
         let outcomes: Vec<_> = p.decisions.iter().map(|d| d.outcome.clone()).collect();
-        assert_eq!(outcomes[0], Outcome::Nothing, "03-02's window has no session");
-        assert_eq!(outcomes[1], Outcome::Missed(vec![1]), "down past the grace window");
-        assert_eq!(posted(&outcomes[2]), [2], "the last session in its own week");
+        assert_eq!(
+            outcomes[0],
+            Outcome::Nothing,
+            "03-02's window has no session"
+        );
+        assert_eq!(
+            outcomes[1],
+            Outcome::Missed(vec![1]),
+            "down past the grace window"
+        );
+        assert_eq!(
+            posted(&outcomes[2]),
+            [2],
+            "the last session in its own week"
+        );
     }
 
     #[test]
@@ -377,7 +401,12 @@ mod tests {
         sessions[1].skipped = true;
         let p = plan(&c, &sessions, &none(), at("2026-03-09T08:00:00Z"));
         assert_eq!(p.decisions[0].outcome, Outcome::Nothing);
-        let p = plan(&c, &term(), &announced(&term(), &[2]), at("2026-03-09T08:00:00Z"));
+        let p = plan(
+            &c,
+            &term(),
+            &announced(&term(), &[2]),
+            at("2026-03-09T08:00:00Z"),
+        );
         assert_eq!(p.decisions[0].outcome, Outcome::Nothing);
     }
 
@@ -390,7 +419,11 @@ mod tests {
         sessions[1].date = NaiveDate::from_ymd_opt(2026, 3, 19).unwrap();
         let p = plan(&c, &sessions, &done, at("2026-03-16T08:00:00Z"));
         let outcomes: Vec<_> = p.decisions.iter().map(|d| d.outcome.clone()).collect();
-        assert_eq!(outcomes[0], Outcome::Nothing, "03-09's window lost its session");
+        assert_eq!(
+            outcomes[0],
+            Outcome::Nothing,
+            "03-09's window lost its session"
+        );
         let Outcome::Post(a) = &outcomes[1] else {
             panic!("{outcomes:?}")
         };

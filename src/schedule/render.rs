@@ -112,8 +112,13 @@ fn session_lines(input: &SessionPost<'_>) -> Vec<String> {
     };
     let mut lines = vec![format!("📚 **{}**", week_title(input.week, &s.title)), when];
     if let Some((date, time)) = input.moved_from {
-        let time = time.map(|t| t.format(" %H:%M").to_string()).unwrap_or_default();
-        lines.push(format!("🔁 Moved: an earlier post gave {}{time}.", day(date)));
+        let time = time
+            .map(|t| t.format(" %H:%M").to_string())
+            .unwrap_or_default();
+        lines.push(format!(
+            "🔁 Moved: an earlier post gave {}{time}.",
+            day(date)
+        ));
     }
     for (label, papers) in [
         ("Required readings", input.required),

@@ -111,7 +111,10 @@ async fn claim_failed(
     let (previous, failures) =
         store::claim_failed(&mut conn, guild, error, |n| backoff(n, now.timestamp())).await?;
     if previous.as_deref() != Some(error) {
-        warn!(guild_id = guild, failures, error, "claiming a course's posts failed; retrying later");
+        warn!(
+            guild_id = guild,
+            failures, error, "claiming a course's posts failed; retrying later"
+        );
     }
     Ok(())
 }

@@ -151,14 +151,19 @@ pub(super) async fn unannounced_note(
 ) -> std::result::Result<String, CourseError> {
     let c = app.courses.require(guild).await?;
     let outlook = crate::schedule::outlook(&app.courses, guild, now).await?;
-    let lost: Vec<String> = outlook
+    let lost: Vec<_> = outlook
         .unannounced
         .iter()
         .filter(|(_, s)| session.is_none_or(|id| s.id == id))
+        .collect();
+    let shown: Vec<String> = lost
+        .iter()
         .take(10)
         .map(|(week, s)| {
             let why = match c.next_post_at {
-                Some(next) if s.announce_at(c.tz) < next => format!("before the next post, {}", stamp(next)),
+                Some(next) if s.announce_at(c.tz) < next => {
+                    format!("before the next post, {}", stamp(next))
+                }
                 Some(_) => "after the term ends".to_string(),
                 None => "after the schedule's last post".to_string(),
             };
@@ -172,9 +177,14 @@ pub(super) async fn unannounced_note(
     if lost.is_empty() {
         return Ok(String::new());
     }
+    let more = match lost.len() - shown.len() {
+        0 => String::new(),
+        n => format!("; and {n} more"),
+    };
     Ok(format!(
-        "\n⚠ No weekly post will announce {}. Move a session into a posting week with `/session move week: date:`, or post it now with `/session announce week:`.",
-        lost.join("; ")
+        "\n⚠ No weekly post will announce {} session(s): {}{more}. Move a session into a posting week with `/session move week: date:`, or post it now with `/session announce week:`.",
+        lost.len(),
+        shown.join("; ")
     ))
 }
 
