@@ -17,6 +17,9 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+#[path = "schedule/window.rs"]
+mod window;
+
 const GUILD_A: u64 = 11;
 const GUILD_B: u64 = 22;
 const CHANNEL_A: u64 = 111;

@@ -208,3 +208,106 @@ async fn killed_right_after_the_claim_the_restarted_bot_posts_exactly_once() {
     assert_eq!(fake.channel_messages(CHANNEL_A).len(), 1);
     assert_eq!(posts_to_channel(&fake), 1);
 }
+
+/// Waits until the channel holds `n` messages.
+async fn wait_for_messages(fake: &FakeDiscord, n: usize) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while fake.channel_messages(CHANNEL_A).len() < n {
+        assert!(
+            Instant::now() < deadline,
+            "never {n} messages in the channel"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_tuesday_thursday_seminar_gets_one_monday_post_a_week_across_sigkills() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let (guild, now) = (GUILD_A.to_string(), "2026-02-20T12:00:00Z");
+    let setup = paperclub(
+        data.path(),
+        now,
+        &[
+            "course",
+            "--guild",
+            &guild,
+            "setup",
+            "--channel",
+            &CHANNEL_A.to_string(),
+            "--timezone",
+            "Europe/Berlin",
+            "--schedule",
+            "MON 09:00",
+            "--reminders",
+            "none",
+        ],
+    );
+    assert!(setup.status.success(), "{setup:?}");
+    let days = ["03-03", "03-05", "03-10", "03-12", "03-17", "03-19"];
+    for (i, day) in days.iter().enumerate() {
+        let date = format!("2026-{day}");
+        let title = format!("Seminar {i}");
+        let add = paperclub(
+            data.path(),
+            now,
+            &[
+                "session", "--guild", &guild, "add", "--date", &date, "--title", &title,
+            ],
+        );
+        assert!(add.status.success(), "{add:?}");
+    }
+    let fake = FakeDiscord::start(&[GUILD_A, GUILD_B]).await;
+    // Week 1: killed right after the claim, back twenty seconds later.
+    let mut first = bot(
+        data.path(),
+        &fake,
+        "2026-03-02T07:59:59Z",
+        Some("after-claim"),
+    );
+    assert_eq!(wait_for_exit(&mut first).await.signal(), Some(9));
+    let again = bot(data.path(), &fake, "2026-03-02T08:00:20Z", None);
+    wait_for_messages(&fake, 1).await;
+    stop(again);
+    // Week 2: an ordinary start two seconds before the minute, and a restart after it.
+    let on_time = bot(data.path(), &fake, "2026-03-09T07:59:58Z", None);
+    wait_for_messages(&fake, 2).await;
+    stop(on_time);
+    let later = bot(data.path(), &fake, "2026-03-09T08:05:00Z", None);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    stop(later);
+    // Week 3: killed after Discord took the message; the restart finds it.
+    let mut third = bot(
+        data.path(),
+        &fake,
+        "2026-03-16T07:59:58Z",
+        Some("after-send"),
+    );
+    assert_eq!(wait_for_exit(&mut third).await.signal(), Some(9));
+    let back = bot(data.path(), &fake, "2026-03-16T08:03:00Z", None);
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    stop(back);
+
+    let messages: Vec<String> = fake
+        .channel_messages(CHANNEL_A)
+        .iter()
+        .map(|m| m["content"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(messages.len(), 3, "one post a week: {messages:#?}");
+    assert_eq!(posts_to_channel(&fake), 3, "no second send");
+    for (week, post) in messages.iter().enumerate() {
+        let (tue, thu) = (
+            format!("Seminar {}", 2 * week),
+            format!("Seminar {}", 2 * week + 1),
+        );
+        let (a, b) = (post.find(&tue), post.find(&thu));
+        assert!(
+            a.is_some() && a < b,
+            "week {}: both, in order: {post}",
+            week + 1
+        );
+        for other in (0..days.len()).filter(|i| i / 2 != week) {
+            assert!(!post.contains(&format!("Seminar {other}")), "{post}");
+        }
+    }
+}

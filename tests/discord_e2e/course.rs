@@ -311,11 +311,12 @@ async fn a_presenter_reminder_pings_the_presenting_role_and_nobody_else() {
     c.bot
         .slash(&Invoker::instructor(GUILD_A), "session", add)
         .await;
-    // The weekly post on 2 March names the presenters and pings nobody.
+    // Seven days before the session, 09:00 Berlin: the reminder.
     c.tick_at("2026-03-02T08:00:00Z").await;
-    // Seven days before the session, 09:00 Berlin.
     c.tick_at("2026-03-03T08:00:00Z").await;
     c.tick_at("2026-03-03T08:30:00Z").await;
+    // The session's week's post on 9 March names the presenters and pings nobody.
+    c.tick_at("2026-03-09T08:00:00Z").await;
     let posted = c.bot.fake.expect_channel_messages(CHANNEL_A, 2).await;
     assert_eq!(posted.len(), 2, "{posted:#?}");
     let sends: Vec<Recorded> = c
@@ -327,12 +328,16 @@ async fn a_presenter_reminder_pings_the_presenting_role_and_nobody_else() {
             r.method == "POST" && r.path.ends_with(&format!("/channels/{CHANNEL_A}/messages"))
         })
         .collect();
-    let weekly = sends[0].json();
+    let weekly = sends[1].json();
+    assert!(weekly["content"]
+        .as_str()
+        .unwrap_or_default()
+        .starts_with("📚"));
     assert_eq!(weekly["allowed_mentions"]["parse"], json!([]));
     assert!(weekly["allowed_mentions"]["roles"]
         .as_array()
         .is_none_or(|r| r.is_empty()));
-    let reminder = sends[1].json();
+    let reminder = sends[0].json();
     assert!(reminder["content"]
         .as_str()
         .unwrap_or_default()
