@@ -355,3 +355,62 @@ async fn a_presenter_reminder_pings_the_presenting_role_and_nobody_else() {
         .as_array()
         .is_none_or(|u| u.is_empty()));
 }
+
+#[tokio::test]
+async fn a_class_before_the_first_post_is_named_and_an_instructor_announces_it_now() {
+    let c = CourseBot::start().await;
+    c.setup(&Invoker::instructor(GUILD_A), "Europe/Berlin")
+        .await;
+    // Friday 20 February; the class is on Saturday, the first post on Monday 2 March.
+    let add = json!([sub(
+        "add",
+        json!([opt("date", "2026-02-21"), opt("title", "Kick-off")])
+    )]);
+    let added = c
+        .bot
+        .slash(&Invoker::instructor(GUILD_A), "session", add)
+        .await;
+    let text = content(&added);
+    assert!(
+        text.contains("⚠ No weekly post will announce 1 session(s): week 1 (“Kick-off”")
+            && text.contains("`/session announce week:`"),
+        "{text}"
+    );
+    let announce = json!([sub("announce", json!([opt_int("week", 1)]))]);
+    let student = c
+        .bot
+        .slash(&Invoker::student(GUILD_A), "session", announce.clone())
+        .await;
+    assert!(
+        content(&student).contains("Only instructors"),
+        "{}",
+        content(&student)
+    );
+    let done = c
+        .bot
+        .slash(&Invoker::instructor(GUILD_A), "session", announce.clone())
+        .await;
+    assert_eq!(flags(&done) & EPHEMERAL, EPHEMERAL);
+    assert!(
+        content(&done).contains("is being posted"),
+        "{}",
+        content(&done)
+    );
+    let again = c
+        .bot
+        .slash(&Invoker::instructor(GUILD_A), "session", announce)
+        .await;
+    assert!(
+        content(&again).contains("already announced"),
+        "{}",
+        content(&again)
+    );
+    c.tick_at("2026-02-20T12:00:05Z").await;
+    let posted = c.bot.fake.expect_channel_messages(CHANNEL_A, 1).await;
+    let text = posted[0]["content"].as_str().unwrap_or_default();
+    assert!(text.starts_with("📚 **Week 1 · Kick-off**"), "{text}");
+    // The weekly posts of the term never announce it again.
+    c.tick_at("2026-03-02T08:00:00Z").await;
+    c.tick_at("2026-03-09T08:00:00Z").await;
+    assert_eq!(c.bot.fake.channel_messages(CHANNEL_A).len(), 1);
+}
