@@ -15,7 +15,9 @@ CREATE TABLE posts_rebuilt (
     -- session a reminder is for.
     session_id    INTEGER REFERENCES sessions (id) ON DELETE SET NULL,
     channel_id    INTEGER NOT NULL,
-    state         TEXT NOT NULL CHECK (state IN ('claimed', 'sent', 'missed', 'failed')),
+    -- `nothing`: an occurrence whose window had no session to announce (not a missed week).
+    state         TEXT NOT NULL
+                  CHECK (state IN ('claimed', 'sent', 'missed', 'failed', 'nothing')),
     parts         TEXT NOT NULL DEFAULT '[]',
     mentions      TEXT NOT NULL DEFAULT '{}',
     message_ids   TEXT NOT NULL DEFAULT '[]',

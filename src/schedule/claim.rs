@@ -96,21 +96,22 @@ async fn claim_weekly(
         .collect();
     let mut next = decided.next;
     for d in &decided.decisions {
-        if d.outcome == Outcome::Nothing {
-            continue;
-        }
         let mut item = tx.begin().await?;
         match claim_occurrence(&mut item, course, sessions, d, &missed, now).await {
             Ok(post) => {
                 item.commit().await?;
-                if let Outcome::Missed(_) = d.outcome {
-                    missed.push((post, d.occurrence));
-                    claimed.missed += 1;
-                    warn!(guild_id = guild, occurrence = %d.occurrence, "weekly post missed");
-                } else {
-                    missed.clear();
-                    claimed.posts += 1;
-                    info!(guild_id = guild, post, "weekly post claimed");
+                match d.outcome {
+                    Outcome::Nothing => {}
+                    Outcome::Missed(_) => {
+                        missed.push((post, d.occurrence));
+                        claimed.missed += 1;
+                        warn!(guild_id = guild, occurrence = %d.occurrence, "weekly post missed");
+                    }
+                    Outcome::Post(_) => {
+                        missed.clear();
+                        claimed.posts += 1;
+                        info!(guild_id = guild, post, "weekly post claimed");
+                    }
                 }
             }
             Err(e) => {
@@ -128,8 +129,8 @@ async fn claim_weekly(
     Ok(())
 }
 
-/// Records one occurrence's post (claimed and rendered, or missed) and the sessions it
-/// announces; returns the post's id.
+/// Records one occurrence's post (claimed and rendered, missed, or nothing to announce) and
+/// the sessions it announces; returns the post's id.
 async fn claim_occurrence(
     conn: &mut SqliteConnection,
     course: &Course,
@@ -149,7 +150,7 @@ async fn claim_occurrence(
                 .collect(),
             "missed",
         ),
-        Outcome::Nothing => return Err(anyhow::anyhow!("nothing to claim").into()),
+        Outcome::Nothing => (Vec::new(), "nothing"),
     };
     let post = posts::NewPost {
         guild: course.guild_id as i64,
@@ -159,7 +160,11 @@ async fn claim_occurrence(
         channel: course.channel_id as i64,
         state,
         mentions: "{}",
-        reason: (state == "missed").then_some(OFFLINE),
+        reason: match state {
+            "missed" => Some(OFFLINE),
+            "nothing" => Some("no session in this week's window"),
+            _ => None,
+        },
     };
     let id = posts::insert_post(conn, &post, now.timestamp()).await?;
     let rows: Vec<_> = announces

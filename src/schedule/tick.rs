@@ -175,9 +175,16 @@ pub async fn preview(
     };
     let until = course.next_occurrence(occurrence).or(course.term_end());
     let due = window(&course, &sessions, &announced, occurrence, until);
+    // The next post also says which weeks were missed since the last one.
+    let mut missed = Vec::new();
+    if course.next_post_at == Some(occurrence) {
+        for p in posts::unreported_missed(&mut conn, guild as i64).await? {
+            missed.extend(crate::course::from_unix(p.occurrence_at));
+        }
+    }
     let messages = match due.is_empty() {
         true => None,
-        false => Some(weekly_messages(&mut conn, guild, &sessions, &due, 0, &[]).await?),
+        false => Some(weekly_messages(&mut conn, guild, &sessions, &due, 0, &missed).await?),
     };
     Ok(Some((occurrence, messages)))
 }

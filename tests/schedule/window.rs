@@ -510,4 +510,15 @@ async fn status_names_the_next_post_with_something_to_announce_and_none_after_th
     let info = ask(&app, 39, Request::Course(CourseRequest::Info)).await;
     assert!(info.contains("no session left to announce"), "{info}");
     app.catalog.close().await;
+    // An empty week, even with the bot down past its grace window, is nothing to
+    // announce, never a missed week.
+    f.tick_at("2026-03-31T08:00:00Z").await;
+    assert_eq!(f.discord.sent_to(390).len(), 1);
+    let app = f.app().await;
+    let status = ask(&app, 39, Request::Course(CourseRequest::Status)).await;
+    assert!(
+        status.contains("nothing to announce in its window") && !status.contains("missed"),
+        "{status}"
+    );
+    app.catalog.close().await;
 }

@@ -97,10 +97,23 @@ pub(super) async fn status(app: &App, guild: u64) -> std::result::Result<Reply, 
         ));
     }
     // A reminder left out because a later one went out is not a problem worth showing.
-    let reminder = |p: &&posts::PostRow| p.kind != "weekly";
+    let reminder = |p: &&posts::PostRow| p.kind.starts_with("reminder-");
+    // The latest occurrence, when its window had nothing to announce.
+    if let Some(p) = posts
+        .iter()
+        .find(|p| p.kind == "weekly" && p.state != "failed")
+    {
+        if p.state == "nothing" {
+            lines.push(format!(
+                "Last occurrence: <t:{}:F>, nothing to announce in its window",
+                p.occurrence_at
+            ));
+        }
+    }
     let problems: Vec<String> = posts
         .iter()
-        .filter(|p| p.state != "sent" && !(reminder(p) && p.state == "missed"))
+        .filter(|p| !matches!(p.state.as_str(), "sent" | "nothing"))
+        .filter(|p| !(reminder(p) && p.state == "missed"))
         .map(|p| {
             let reason = escape(&truncate(p.reason.as_deref().unwrap_or(""), 200));
             let what = if reminder(&p) { "reminder " } else { "" };
