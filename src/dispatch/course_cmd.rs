@@ -13,6 +13,7 @@ use crate::model::Scope;
 use crate::view::limits::truncate;
 use crate::view::Reply;
 use chrono::{DateTime, Utc};
+pub(super) use views::unannounced_note;
 use views::{info, preview, status};
 
 /// `/course ...`

@@ -62,7 +62,8 @@ pub(super) async fn import(
         .courses
         .import_course(&app.catalog, guild, file, options, app.clock.now())
         .await?;
-    Ok(done(report(&done_import)))
+    let note = super::course_cmd::unannounced_note(app, guild, None, app.clock.now()).await?;
+    Ok(done(report(&done_import) + &note))
 }
 
 fn report(r: &CourseImport) -> String {

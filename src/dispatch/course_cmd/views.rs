@@ -156,7 +156,7 @@ fn next_post(c: &Course, next: &Option<(DateTime<Utc>, Vec<usize>)>) -> String {
 
 /// A warning naming the sessions (only `session`, when given) that no weekly post will
 /// announce, with what to do; empty when every session ahead has its post.
-pub(super) async fn unannounced_note(
+pub(in crate::dispatch) async fn unannounced_note(
     app: &App,
     guild: u64,
     session: Option<i64>,
