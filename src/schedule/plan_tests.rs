@@ -1,0 +1,287 @@
+//! The window rule and presenter reminders, decided on small hand-made terms.
+
+use super::*;
+use crate::course::when::{parse_zone, Schedule};
+use chrono::{NaiveDate, TimeZone};
+
+fn course(next: &str) -> Course {
+    Course {
+        guild_id: 1,
+        channel_id: 2,
+        tz: parse_zone("Europe/Berlin").unwrap(),
+        schedule: Schedule::parse("MON 09:00").unwrap(),
+        schedule_input: "MON 09:00".into(),
+        start: None,
+        end: None,
+        instructor_role: None,
+        grace: Duration::hours(24),
+        notes_public: false,
+        slots_per_team: 3,
+        session_minutes: 75,
+        reminder_days: vec![7, 1],
+        next_post_at: Some(at(next)),
+        next_reminder_at: None,
+        paused_reason: None,
+        claim_error: None,
+    }
+}
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+fn session(id: i64, date: &str) -> Session {
+    let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
+    Session {
+        id,
+        date,
+        time: None,
+        starts_at: Utc.from_utc_datetime(&date.and_hms_opt(0, 0, 0).unwrap()),
+        title: format!("S{id}"),
+        tags: vec![],
+        notes_team: None,
+        video_team: None,
+        presenters: None,
+        skipped: false,
+        readings: vec![],
+    }
+}
+
+// Mondays 2026-03-02, 03-09, 03-16 at 09:00 Berlin = 08:00 UTC.
+fn term() -> Vec<Session> {
+    vec![
+        session(1, "2026-03-03"),
+        session(2, "2026-03-10"),
+        session(3, "2026-03-17"),
+    ]
+}
+
+fn none() -> Announced {
+    Announced::new()
+}
+
+fn posted(outcome: &Outcome) -> Vec<i64> {
+    match outcome {
+        Outcome::Post(a) => a.iter().map(|a| a.session).collect(),
+        _ => vec![],
+    }
+}
+
+fn announced(sessions: &[Session], ids: &[i64]) -> Announced {
+    sessions
+        .iter()
+        .filter(|s| ids.contains(&s.id))
+        .map(|s| (s.id, (s.date, s.time)))
+        .collect()
+}
+
+#[test]
+fn nothing_is_due_before_the_occurrence_and_its_window_at_it() {
+    let c = course("2026-03-02T08:00:00Z");
+    let p = plan(&c, &term(), &none(), at("2026-03-02T07:59:59Z"));
+    assert!(p.decisions.is_empty());
+    assert_eq!(p.next, Some(at("2026-03-02T08:00:00Z")));
+    let p = plan(&c, &term(), &none(), at("2026-03-02T08:00:00Z"));
+    assert_eq!(posted(&p.decisions[0].outcome), [1]);
+    assert_eq!(p.next, Some(at("2026-03-09T08:00:00Z")));
+}
+
+#[test]
+fn a_tuesday_and_thursday_seminar_gets_one_monday_post_listing_both_in_order() {
+    let c = course("2026-03-02T08:00:00Z");
+    let sessions = vec![
+        session(2, "2026-03-05"),
+        session(1, "2026-03-03"),
+        session(3, "2026-03-10"),
+        session(4, "2026-03-12"),
+    ];
+    let p = plan(&c, &sessions, &none(), at("2026-03-02T08:00:00Z"));
+    assert_eq!(posted(&p.decisions[0].outcome), [1, 2]);
+    let done = announced(&sessions, &[1, 2]);
+    let mut c = c;
+    c.next_post_at = p.next;
+    let p = plan(&c, &sessions, &done, at("2026-03-09T08:00:00Z"));
+    assert_eq!(posted(&p.decisions[0].outcome), [3, 4]);
+}
+
+#[test]
+fn a_tue_thu_schedule_posts_each_session_in_its_own_post() {
+    let mut c = course("2026-03-03T08:00:00Z");
+    c.schedule = Schedule::parse("TUE,THU 09:00").unwrap();
+    c.grace = Duration::days(3);
+    let sessions = vec![session(1, "2026-03-03"), session(2, "2026-03-05")];
+    let p = plan(&c, &sessions, &none(), at("2026-03-05T08:00:00Z"));
+    let outcomes: Vec<_> = p.decisions.iter().map(|d| posted(&d.outcome)).collect();
+    assert_eq!(outcomes, [vec![1], vec![2]]);
+}
+
+#[test]
+fn a_monthly_schedule_announces_the_months_sessions() {
+    let mut c = course("2026-03-01T08:00:00Z");
+    c.schedule = Schedule::parse("0 9 1 * *").unwrap();
+    let sessions = vec![
+        session(1, "2026-03-03"),
+        session(2, "2026-03-24"),
+        session(3, "2026-04-07"),
+    ];
+    let p = plan(&c, &sessions, &none(), at("2026-03-01T08:00:00Z"));
+    assert_eq!(posted(&p.decisions[0].outcome), [1, 2]);
+}
+
+#[test]
+fn a_course_set_up_ten_days_before_its_first_session_posts_nothing_until_that_week() {
+    // Set up on Friday 2026-02-27; the first session is Monday 2026-03-09.
+    let c = course("2026-03-02T08:00:00Z");
+    let sessions = vec![session(1, "2026-03-09"), session(2, "2026-03-16")];
+    let p = plan(&c, &sessions, &none(), at("2026-03-16T08:00:00Z"));
+    let outcomes: Vec<_> = p.decisions.iter().map(|d| d.outcome.clone()).collect();
+    assert_eq!(
+        outcomes[0],
+        Outcome::Nothing,
+        "03-02's window has no session"
+    );
+    assert_eq!(
+        outcomes[1],
+        Outcome::Missed(vec![1]),
+        "down past the grace window"
+    );
+    assert_eq!(
+        posted(&outcomes[2]),
+        [2],
+        "the last session in its own week"
+    );
+}
+
+#[test]
+fn an_occurrence_past_the_grace_window_is_missed_and_the_latest_is_posted() {
+    let c = course("2026-03-02T08:00:00Z");
+    let p = plan(&c, &term(), &none(), at("2026-03-09T10:00:00Z"));
+    let outcomes: Vec<_> = p.decisions.iter().map(|d| d.outcome.clone()).collect();
+    assert_eq!(outcomes[0], Outcome::Missed(vec![1]));
+    assert_eq!(posted(&outcomes[1]), [2]);
+}
+
+#[test]
+fn an_announced_session_is_never_chosen_again_and_a_holiday_posts_nothing() {
+    let c = course("2026-03-09T08:00:00Z");
+    let mut sessions = term();
+    sessions[1].skipped = true;
+    let p = plan(&c, &sessions, &none(), at("2026-03-09T08:00:00Z"));
+    assert_eq!(p.decisions[0].outcome, Outcome::Nothing);
+    let p = plan(
+        &c,
+        &term(),
+        &announced(&term(), &[2]),
+        at("2026-03-09T08:00:00Z"),
+    );
+    assert_eq!(p.decisions[0].outcome, Outcome::Nothing);
+}
+
+#[test]
+fn a_session_moved_after_its_post_is_announced_again_in_its_new_window_as_moved() {
+    let c = course("2026-03-09T08:00:00Z");
+    let done = announced(&term(), &[1, 2]);
+    let mut sessions = term();
+    // Week 2, announced for 03-10, moves to 03-19.
+    sessions[1].date = NaiveDate::from_ymd_opt(2026, 3, 19).unwrap();
+    let p = plan(&c, &sessions, &done, at("2026-03-16T08:00:00Z"));
+    let outcomes: Vec<_> = p.decisions.iter().map(|d| d.outcome.clone()).collect();
+    assert_eq!(
+        outcomes[0],
+        Outcome::Nothing,
+        "03-09's window lost its session"
+    );
+    let Outcome::Post(a) = &outcomes[1] else {
+        panic!("{outcomes:?}")
+    };
+    assert_eq!(a.iter().map(|a| a.session).collect::<Vec<_>>(), [3, 2]);
+    let from = NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
+    assert_eq!(a[0].moved_from, None);
+    assert_eq!(a[1].moved_from, Some((from, None)));
+}
+
+#[test]
+fn after_the_last_session_there_is_nothing_to_post_and_no_next_posting() {
+    let c = course("2026-03-23T08:00:00Z");
+    let done = announced(&term(), &[1, 2, 3]);
+    let p = plan(&c, &term(), &done, at("2026-03-23T08:00:00Z"));
+    assert_eq!(p.decisions[0].outcome, Outcome::Nothing);
+    assert_eq!(next_posting(&c, &term(), &done), None);
+}
+
+#[test]
+fn the_next_posting_skips_empty_windows() {
+    let c = course("2026-03-02T08:00:00Z");
+    let sessions = vec![session(1, "2026-03-18")];
+    let (at_, due) = next_posting(&c, &sessions, &none()).unwrap();
+    assert_eq!(at_, at("2026-03-16T08:00:00Z"));
+    assert_eq!(due[0].session, 1);
+}
+
+#[test]
+fn a_session_before_the_first_post_is_named_as_never_announced() {
+    // Set up on Friday 2026-02-27 at noon; the class is Saturday, the first post Monday.
+    let c = course("2026-03-02T08:00:00Z");
+    let sessions = vec![session(1, "2026-02-28"), session(2, "2026-03-03")];
+    let lost = unannounced(&c, &sessions, &none(), at("2026-02-27T12:00:00Z"));
+    assert_eq!(lost.iter().map(|s| s.id).collect::<Vec<_>>(), [1]);
+    // A class with only a date counts for its whole day: the post at 09:00 that day
+    // announces it.
+    let sessions = vec![session(3, "2026-03-02")];
+    assert!(unannounced(&c, &sessions, &none(), at("2026-02-27T12:00:00Z")).is_empty());
+    let p = plan(&c, &sessions, &none(), at("2026-03-02T08:00:00Z"));
+    assert_eq!(posted(&p.decisions[0].outcome), [3]);
+}
+
+fn presented(presenters: Option<&str>) -> Session {
+    let date = NaiveDate::from_ymd_opt(2026, 3, 17).unwrap();
+    Session {
+        id: 9,
+        date,
+        time: None,
+        starts_at: at("2026-03-16T23:00:00Z"),
+        title: "T".into(),
+        tags: vec![],
+        notes_team: None,
+        video_team: None,
+        presenters: presenters.map(String::from),
+        skipped: false,
+        readings: vec![],
+    }
+}
+
+#[test]
+fn seven_and_one_day_before_at_nine_local_and_only_with_presenters() {
+    let c = course("2026-03-02T08:00:00Z");
+    let s = [presented(Some("<@&5>"))];
+    let none = HashSet::new();
+    let (due, _, next) = reminders(&c, &s, &none, at("2026-03-10T07:59:00Z"));
+    assert!(due.is_empty());
+    assert_eq!(next, Some(at("2026-03-10T08:00:00Z")));
+    let (due, _, next) = reminders(&c, &s, &none, at("2026-03-10T08:00:00Z"));
+    assert_eq!(
+        due,
+        [DueReminder {
+            session: 9,
+            days: 7,
+            at: at("2026-03-10T08:00:00Z")
+        }]
+    );
+    assert_eq!(next, Some(at("2026-03-16T08:00:00Z")));
+    let (due, _, _) = reminders(&c, &[presented(None)], &none, at("2026-03-10T08:00:00Z"));
+    assert!(due.is_empty(), "no presenters, nobody to remind");
+}
+
+#[test]
+fn back_after_a_week_only_the_closest_reminder_goes_out() {
+    let c = course("2026-03-02T08:00:00Z");
+    let mut c2 = c.clone();
+    c2.grace = Duration::days(8);
+    let s = [presented(Some("<@&5>"))];
+    let (due, superseded, _) = reminders(&c2, &s, &HashSet::new(), at("2026-03-16T10:00:00Z"));
+    assert_eq!(due.iter().map(|r| r.days).collect::<Vec<_>>(), [1]);
+    assert_eq!(superseded.iter().map(|r| r.days).collect::<Vec<_>>(), [7]);
+    let done = HashSet::from([(9, 7), (9, 1)]);
+    let (due, _, next) = reminders(&c, &s, &done, at("2026-03-16T10:00:00Z"));
+    assert!(due.is_empty() && next.is_none());
+}
