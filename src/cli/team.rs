@@ -9,26 +9,28 @@ use crate::dispatch::{self, Caller, ExportBy, NoteRequest, Request, TeamRequest}
 use crate::model::Scope;
 use clap::{Args, Subcommand};
 
-/// Who runs a team or note command.
+/// Who runs a team or note command. Each option may come before or after the subcommand
+/// (`team --guild 42 join team-1` or `team join team-1 --guild 42`), as scripts write both.
 #[derive(Debug, Clone, Args)]
 pub struct MemberArgs {
-    #[arg(long)]
-    pub guild: u64,
+    /// The guild (required).
+    #[arg(long, global = true)]
+    pub guild: Option<u64>,
     /// Act as this Discord user id (a member, not an instructor, unless --instructor).
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub user: Option<u64>,
     /// Act as a member carrying this role id (repeatable).
-    #[arg(long = "role")]
+    #[arg(long = "role", global = true)]
     pub roles: Vec<u64>,
     /// Act as an instructor even with --user.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub instructor: bool,
 }
 
 impl MemberArgs {
-    fn caller(&self) -> Caller {
+    fn caller(&self, guild: u64) -> Caller {
         Caller {
-            scope: Scope(self.guild),
+            scope: Scope(guild),
             user_id: self.user.unwrap_or(crate::dispatch::TERMINAL_USER),
             roles: self.roles.clone(),
             instructor: self.instructor || self.user.is_none(),
@@ -104,6 +106,10 @@ pub async fn run_team_command(
         TeamCli::Slot(super::SlotCommand::Export { out }) => out.clone(),
         _ => None,
     };
+    let Some(guild) = who.guild else {
+        eprintln!("error: this command needs `--guild ID` (the Discord server's id)");
+        return Ok(2);
+    };
     let request = match request(command) {
         Ok(r) => r,
         Err(message) => {
@@ -111,7 +117,7 @@ pub async fn run_team_command(
             return Ok(2);
         }
     };
-    let mut reply = dispatch::handle(app, &who.caller(), request).await;
+    let mut reply = dispatch::handle(app, &who.caller(guild), request).await;
     if let (Some(path), Some(file)) = (out, reply.attachments.first()) {
         std::fs::write(&path, &file.bytes)?;
         reply.attachments.clear();
