@@ -187,6 +187,7 @@ pub async fn course_import(
     start: Option<String>,
     #[description = "Post here instead of the file's channel"] channel: Option<serenity::ChannelId>,
 ) -> Result<(), BotError> {
+    super::commands::require_course_instructor(ctx).await?;
     if let Some(channel) = channel {
         refuse_unpostable(ctx, channel)?;
     }
@@ -229,6 +230,7 @@ pub async fn session_import(
     #[description = "A course post (front matter, then Required / More Readings) or a .zip of posts"]
     file: serenity::Attachment,
 ) -> Result<(), BotError> {
+    super::commands::require_course_instructor(ctx).await?;
     let bytes = super::commands::fetch_attachment(ctx, &file).await?;
     let files = vec![(format!("discord:{}", file.filename), bytes)];
     respond(ctx, Request::Session(SessionRequest::Import { files })).await

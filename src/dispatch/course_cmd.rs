@@ -65,8 +65,14 @@ pub enum SessionRequest {
     },
 }
 
-const ONLY_INSTRUCTORS: &str =
+pub const ONLY_INSTRUCTORS: &str =
     "Only instructors (Manage Server, or the course's instructor role) can change the course.";
+
+/// Whether the caller may change this guild's course, for a surface that must know before
+/// it does anything on the caller's behalf (such as downloading the file they attached).
+pub async fn may_change_course(app: &App, caller: &Caller) -> anyhow::Result<bool> {
+    instructor(app, caller).await
+}
 
 /// Whether the caller may change this guild's course.
 pub(super) async fn instructor(app: &App, caller: &Caller) -> Result<bool> {

@@ -29,7 +29,7 @@ use papers::{by_tag, search, show, tags};
 
 pub use admin::report_text;
 pub use complete::{complete_list, complete_paper, complete_tag, complete_team};
-pub use course_cmd::{CourseRequest, SessionRequest};
+pub use course_cmd::{may_change_course, CourseRequest, SessionRequest, ONLY_INSTRUCTORS};
 pub use note_cmd::{ExportBy, NoteRequest};
 pub use papers::MORE_LIKE_THIS;
 pub use read_cmd::ReadRequest;
