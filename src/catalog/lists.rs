@@ -57,7 +57,9 @@ impl Catalog {
     /// The stored name an upload of `filename` with `text` is imported under. With
     /// `replace`, the named list (it must exist); otherwise the file name, numbered when a
     /// different list already has it. An identical re-upload gets the name of the list it
-    /// repeats, so it is reported unchanged instead of stored twice.
+    /// repeats, so it is reported unchanged instead of stored twice. A `.zip` of course
+    /// posts stores each post under `name/path`: such a name counts as taken too, and
+    /// `replace` may name the archive.
     pub async fn upload_name(
         &self,
         scope: Scope,
@@ -67,6 +69,12 @@ impl Catalog {
     ) -> anyhow::Result<Result<String, String>> {
         let mut conn = self.pool.acquire().await?;
         if let Some(list) = replace {
+            let archive = format!("{UPLOAD_PREFIX}{}", list.trim());
+            let inside =
+                sources::paths_with_prefix(&mut conn, scope, &format!("{archive}/")).await?;
+            if !inside.is_empty() {
+                return Ok(Ok(archive));
+            }
             let stored = self.stored_name(&mut conn, scope, list).await?;
             return Ok(stored.ok_or_else(|| {
                 format!("This server has no list named `{list}`; `/import list` shows them.")
@@ -90,7 +98,8 @@ impl Catalog {
                 numbered(base, n)
             };
             let stored = format!("{UPLOAD_PREFIX}{name}");
-            if !taken.contains(&stored) {
+            let folder = format!("{stored}/");
+            if !taken.iter().any(|t| *t == stored || t.starts_with(&folder)) {
                 return Ok(Ok(stored));
             }
             let same = sources::find_file(&mut conn, scope, &stored).await?;

@@ -223,7 +223,7 @@ pub async fn import_remove(
     respond(ctx, Request::RemoveList { list }).await
 }
 
-async fn autocomplete_list(
+pub(super) async fn autocomplete_list(
     ctx: Context<'_>,
     partial: &str,
 ) -> serenity::CreateAutocompleteResponse {

@@ -229,11 +229,18 @@ pub async fn session_import(
     ctx: Context<'_>,
     #[description = "A course post (front matter, then Required / More Readings) or a .zip of posts"]
     file: serenity::Attachment,
+    #[description = "The upload this file replaces (otherwise it is an upload of its own)"]
+    #[autocomplete = "super::commands::autocomplete_list"]
+    replace: Option<String>,
 ) -> Result<(), BotError> {
     super::commands::require_course_instructor(ctx).await?;
     let bytes = super::commands::fetch_attachment(ctx, &file).await?;
-    let files = vec![(format!("discord:{}", file.filename), bytes)];
-    respond(ctx, Request::Session(SessionRequest::Import { files })).await
+    let request = SessionRequest::Upload {
+        filename: file.filename.clone(),
+        bytes,
+        replace,
+    };
+    respond(ctx, Request::Session(request)).await
 }
 
 /// Add a session

@@ -7,6 +7,7 @@ use super::week_cmd::{title, when};
 mod views;
 use super::{Caller, Result};
 use crate::app::App;
+use crate::catalog::list_name;
 use crate::course::{Course, CourseError, CourseSettings, NewSession, SessionEdit};
 use crate::markdown::escape;
 use crate::model::Scope;
@@ -43,9 +44,17 @@ pub enum CourseRequest {
 /// `/session ...`
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SessionRequest {
-    /// Course posts (one file each, or already unpacked).
+    /// Course posts (one file each, or already unpacked), named by their paths.
     Import {
         files: Vec<(String, Vec<u8>)>,
+    },
+    /// One uploaded post or `.zip` of posts, named as `/import file` names uploads: a
+    /// second `message.txt` becomes `message (2).txt` instead of replacing a list or
+    /// another week's post, unless `replace` names the upload it replaces.
+    Upload {
+        filename: String,
+        bytes: Vec<u8>,
+        replace: Option<String>,
     },
     Add(NewSession),
     Edit {
@@ -181,6 +190,11 @@ pub(super) async fn session(app: &App, caller: &Caller, request: SessionRequest)
                         ..Reply::default()
                     }
                 }
+                SessionRequest::Upload {
+                    filename,
+                    bytes,
+                    replace,
+                } => upload(app, guild, &filename, bytes, replace.as_deref()).await?,
                 SessionRequest::Add(new) => {
                     let s = c.add_session(&app.catalog, guild, new).await?;
                     // The session is committed: a failure to number it must not read as a
@@ -343,6 +357,48 @@ async fn configured(app: &App, what: &str, c: &Course) -> std::result::Result<Re
 }
 
 /// The import report of `/session import`.
+/// Imports an uploaded post (or `.zip` of posts) under the name `/import file` would give
+/// it, and says when that name is a new one, so an instructor who meant to update a week
+/// learns of `replace:`.
+async fn upload(
+    app: &App,
+    guild: u64,
+    filename: &str,
+    bytes: Vec<u8>,
+    replace: Option<&str>,
+) -> std::result::Result<Reply, CourseError> {
+    let text = crate::catalog::decode(&bytes).unwrap_or_default();
+    let name = app
+        .catalog
+        .upload_name(Scope(guild), filename, text, replace)
+        .await?
+        .or_else(crate::course::refuse)?;
+    let shown = list_name(&name).to_string();
+    let mut done = app
+        .courses
+        .import_posts(&app.catalog, guild, vec![(name, bytes)], app.clock.now())
+        .await?;
+    // Users know an upload by its file name; the prefix only keeps uploads apart.
+    for d in &mut done {
+        d.file = list_name(&d.file).to_string();
+    }
+    let mut text = import_text(&done);
+    let base = filename.rsplit(['/', '\\']).next().unwrap_or(filename);
+    if replace.is_none() && shown != base {
+        text.push_str(&format!(
+            "This server already has an upload named {}, so this one is {}; to update that one instead, import again with {}.\n",
+            crate::markdown::code(base),
+            crate::markdown::code(&shown),
+            crate::markdown::code(&format!("replace:{base}"))
+        ));
+    }
+    Ok(Reply {
+        content: Some(text),
+        ephemeral: true,
+        ..Reply::default()
+    })
+}
+
 fn import_text(done: &[crate::course::SessionImport]) -> String {
     let mut out = String::new();
     for d in done {

@@ -195,7 +195,9 @@ impl Request {
             Request::Course(CourseRequest::Export { .. }) => "course export",
             Request::Course(CourseRequest::Import { .. }) => "course import",
             Request::Course(CourseRequest::Preview { .. }) => "schedule preview",
-            Request::Session(SessionRequest::Import { .. }) => "session import",
+            Request::Session(SessionRequest::Import { .. } | SessionRequest::Upload { .. }) => {
+                "session import"
+            }
             Request::Session(SessionRequest::Add(_)) => "session add",
             Request::Session(SessionRequest::Skip { .. }) => "session skip",
             Request::Session(SessionRequest::Edit { .. }) => "session edit",

@@ -5,8 +5,8 @@
 use super::club::*;
 use super::*;
 
-/// Sends `/{command} import file:` with `bytes` served as `filename`; returns the
-/// interaction id and the file's path on the fake.
+/// Sends `/{command} import file:` with `bytes` as an attachment named `filename`; returns
+/// the interaction id and the file's path on the fake.
 fn send_import(
     club: &Club,
     who: &Invoker,
@@ -14,14 +14,64 @@ fn send_import(
     filename: &str,
     bytes: &[u8],
 ) -> (u64, String) {
-    let url = club.bot.fake.serve_file(filename, bytes);
+    send_upload(club, who, command, "import", filename, bytes, None)
+}
+
+/// Sends `/{command} {action} file: [replace:]` with `bytes` as an attachment named
+/// `filename` (served under a fresh path, since Discord names every paste the same).
+fn send_upload(
+    club: &Club,
+    who: &Invoker,
+    command: &str,
+    action: &str,
+    filename: &str,
+    bytes: &[u8],
+    replace: Option<&str>,
+) -> (u64, String) {
+    let served = format!("{}-{filename}", club.bot.fake.next_id());
+    let url = club.bot.fake.serve_file(&served, bytes);
     let (file, resolved) = attachment("file", club.bot.fake.next_id(), filename, bytes.len(), &url);
-    let options = json!([sub("import", json!([file]))]);
+    let mut options = vec![file];
+    if let Some(list) = replace {
+        options.push(opt("replace", list));
+    }
+    let options = json!([sub(action, Value::Array(options))]);
     let id = club
         .bot
         .send_slash_resolved(who, command, options, Some(resolved))
         .0;
-    (id, format!("/files/{filename}"))
+    (id, format!("/files/{served}"))
+}
+
+/// The deferred answer to an upload by the instructor.
+async fn upload(
+    club: &Club,
+    command: &str,
+    action: &str,
+    filename: &str,
+    bytes: &[u8],
+    replace: Option<&str>,
+) -> String {
+    let who = Invoker::instructor(GUILD_A);
+    let (id, _) = send_upload(club, &who, command, action, filename, bytes, replace);
+    club.bot.answer(id).await;
+    content(&club.bot.follow_up(id).await).to_string()
+}
+
+fn post(title: &str, date: &str, readings: &str) -> Vec<u8> {
+    format!("---\ntitle: {title}\ndate: {date}\n---\n\n## Required Readings\n\n{readings}")
+        .into_bytes()
+}
+
+async fn titles(club: &Club) -> Vec<String> {
+    let sessions = club
+        .bot
+        .app
+        .courses
+        .sessions(GUILD_A)
+        .await
+        .expect("sessions");
+    sessions.into_iter().map(|s| s.title).collect()
 }
 
 #[tokio::test]
@@ -50,4 +100,75 @@ async fn a_students_import_is_refused_before_their_file_is_downloaded() {
             "/{command} import downloaded a student's file"
         );
     }
+}
+
+#[tokio::test]
+async fn a_pasted_post_never_replaces_a_reading_list_or_another_weeks_post() {
+    let club = Club::start().await;
+    let listed = upload(&club, "import", "file", "message.txt", READING_LIST, None).await;
+    assert!(listed.contains("message.txt (bibtex)"), "{listed}");
+
+    let two = post(
+        "Attention",
+        "2026-03-10",
+        "### Attention Is All You Need\n- arXiv: 1706.03762\n",
+    );
+    let first = upload(&club, "session", "import", "message.txt", &two, None).await;
+    assert!(
+        first.contains("✓ message (2).txt: “Attention” on 2026-03-10"),
+        "{first}"
+    );
+    assert!(
+        first.contains("already has an upload named `message.txt`, so this one is `message (2).txt`; to update that one instead, import again with `replace:message.txt`"),
+        "{first}"
+    );
+    let lists = club
+        .bot
+        .app
+        .catalog
+        .lists(paperclub::model::Scope(GUILD_A))
+        .await
+        .expect("lists");
+    let list = lists
+        .iter()
+        .find(|l| l.name == "message.txt")
+        .expect("the reading list");
+    assert_eq!(list.format, "bibtex", "{lists:?}");
+
+    // A second paste, a week with no readings yet, is a week of its own.
+    let three = post("Guest lecture", "2026-03-17", "");
+    let second = upload(&club, "session", "import", "message.txt", &three, None).await;
+    assert!(
+        second.contains("✓ message (3).txt: “Guest lecture”"),
+        "{second}"
+    );
+    assert_eq!(
+        titles(&club).await,
+        ["Scaling laws", "Attention", "Guest lecture"]
+    );
+
+    // Replacing names the upload, and updates that week in place.
+    let revised = post(
+        "Attention, revised",
+        "2026-03-10",
+        "### Attention Is All You Need\n- arXiv: 1706.03762\n",
+    );
+    let replaced = upload(
+        &club,
+        "session",
+        "import",
+        "message.txt",
+        &revised,
+        Some("message (2).txt"),
+    )
+    .await;
+    assert!(
+        replaced.contains("✓ message (2).txt: “Attention, revised”"),
+        "{replaced}"
+    );
+    assert!(!replaced.contains("already has an upload"), "{replaced}");
+    assert_eq!(
+        titles(&club).await,
+        ["Scaling laws", "Attention, revised", "Guest lecture"]
+    );
 }
