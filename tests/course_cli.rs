@@ -733,3 +733,38 @@ fn every_course_command_takes_guild_before_or_after_its_subcommand() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("needs `--guild ID`"));
 }
+
+#[test]
+fn on_the_command_line_a_student_may_not_leave_and_an_instructor_moves_them() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path();
+    setup(d, "7");
+    for team in ["team-1", "team-2"] {
+        ok(paperclub(d, &["team", "--guild", "7", "create", team]));
+    }
+    ok(paperclub(
+        d,
+        &["team", "--guild", "7", "--user", "11", "join", "team-1"],
+    ));
+    let leave = refused(&paperclub(
+        d,
+        &["team", "--guild", "7", "--user", "11", "leave"],
+    ));
+    assert!(
+        leave.contains("students do not leave or change teams"),
+        "{leave}"
+    );
+    let moved = ok(paperclub(
+        d,
+        &["team", "move", "11", "team-2", "--guild", "7"],
+    ));
+    assert!(
+        moved.contains("Moved <@11> from team `team-1` to team `team-2`"),
+        "{moved}"
+    );
+    let members = ok(paperclub(d, &["team", "--guild", "7", "members", "team-2"]));
+    assert!(
+        members.contains("<@11> came from team `team-1`"),
+        "{members}"
+    );
+}

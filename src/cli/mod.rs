@@ -189,7 +189,7 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<ScheduleCommand>,
     },
-    /// A course's teams: create, join, leave, list, members.
+    /// A course's teams: create, join, leave, move, list, members.
     Team {
         #[command(flatten)]
         who: MemberArgs,

@@ -48,8 +48,10 @@ pub enum TeamCommand {
     },
     /// Join a team (one per course).
     Join { team: String },
-    /// Leave the team you joined.
+    /// Leave the team you joined (instructors; a student asks an instructor to move them).
     Leave,
+    /// Move a member (a Discord user id) to a team, or into a first one (instructors).
+    Move { member: u64, team: String },
     /// Every team, with its members' count or role.
     List,
     /// Who is in a team.
@@ -134,6 +136,7 @@ fn request(command: TeamCli) -> Result<Request, &'static str> {
             },
             TeamCommand::Join { team } => TeamRequest::Join { team },
             TeamCommand::Leave => TeamRequest::Leave,
+            TeamCommand::Move { member, team } => TeamRequest::Move { member, team },
             TeamCommand::List => TeamRequest::List,
             TeamCommand::Members { team } => TeamRequest::Members { team },
         }),
@@ -163,6 +166,7 @@ pub(super) fn chat_options(command: &str) -> Option<&'static [&'static str]> {
     Some(match command {
         "team create" => &["name", "role"],
         "team join" | "team members" => &["team"],
+        "team move" => &["member", "team"],
         "team leave" | "team list" => &[],
         "note add" => &["paper", "text"],
         "note list" => &["paper"],
@@ -194,6 +198,13 @@ pub(super) fn chat_request(
             }),
             "team join" => Request::Team(TeamRequest::Join { team: team() }),
             "team leave" => Request::Team(TeamRequest::Leave),
+            "team move" => Request::Team(TeamRequest::Move {
+                member: discord_id(
+                    "member",
+                    &get("member").ok_or("Say who moves: `member:<@id>`.")?,
+                )?,
+                team: team(),
+            }),
             "team list" => Request::Team(TeamRequest::List),
             "team members" => Request::Team(TeamRequest::Members { team: team() }),
             "note add" => Request::Note(NoteRequest::Add {
@@ -245,6 +256,16 @@ mod tests {
                 name: "team-5".into(),
                 role: Some(55),
             })
+        );
+        assert_eq!(
+            request("/team move member:<@11> team:team-2"),
+            Request::Team(TeamRequest::Move {
+                member: 11,
+                team: "team-2".into(),
+            })
+        );
+        assert!(
+            matches!(parse_line("/team move team:team-2"), ChatLine::Invalid(m) if m.contains("member:<@id>"))
         );
         assert_eq!(
             request("/notes export session:2"),

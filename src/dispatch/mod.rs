@@ -208,6 +208,7 @@ impl Request {
             Request::Team(TeamRequest::Create { .. }) => "team create",
             Request::Team(TeamRequest::Join { .. }) => "team join",
             Request::Team(TeamRequest::Leave) => "team leave",
+            Request::Team(TeamRequest::Move { .. }) => "team move",
             Request::Team(TeamRequest::List) => "team list",
             Request::Team(TeamRequest::Members { .. }) => "team members",
             Request::Note(NoteRequest::Add { .. }) => "note add",

@@ -95,6 +95,17 @@ impl Club {
             .await
     }
 
+    /// `/team move member: team:` as `who`.
+    pub async fn move_member(&self, who: &Invoker, member: u64, team: &str) -> Recorded {
+        let (member, resolved) = support::payloads::user_option("member", member);
+        let options = json!([sub("move", json!([member, opt("team", team)]))]);
+        let id = self
+            .bot
+            .send_slash_resolved(who, "team", options, Some(resolved))
+            .0;
+        self.bot.answer(id).await
+    }
+
     pub async fn note(&self, who: &Invoker, action: &str, options: Value) -> Recorded {
         self.bot
             .slash(who, "note", json!([sub(action, options)]))
