@@ -25,6 +25,26 @@ pub struct ListInfo {
     pub imported_at: String,
 }
 
+/// What removing a list did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Removal {
+    /// Removed; it spoke for this many papers.
+    Removed(usize),
+    /// The scope has no list of that name.
+    NotFound,
+    /// Kept: these sessions read papers only this list names.
+    ReadBy(Vec<ReadingSession>),
+}
+
+/// A course session that keeps a list from being removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadingSession {
+    pub guild: u64,
+    /// As `/schedule` numbers weeks.
+    pub week: usize,
+    pub title: String,
+}
+
 /// The name users see for a stored file name.
 pub fn list_name(stored: &str) -> &str {
     stored.strip_prefix(UPLOAD_PREFIX).unwrap_or(stored)
@@ -112,16 +132,31 @@ impl Catalog {
 
     /// Removes a list of `scope` and everything it stated (tags, links, citations, its
     /// claim on each paper); papers other lists also name stay with what those said.
-    /// `None` when the scope has no such list.
-    pub async fn remove_list(&self, scope: Scope, list: &str) -> anyhow::Result<Option<usize>> {
+    /// Refused, changing nothing, when a course session reads a paper only this list names:
+    /// the session would be left without that reading and nobody told (the instructor
+    /// removes or edits those weeks first, or imports a new version with `replace:`).
+    pub async fn remove_list(&self, scope: Scope, list: &str) -> anyhow::Result<Removal> {
         let _guard = self.writer.lock().await;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let Some(stored) = self.stored_name(&mut tx, scope, list).await? else {
-            return Ok(None);
+            return Ok(Removal::NotFound);
         };
         let Some(file) = sources::find_file(&mut tx, scope, &stored).await? else {
-            return Ok(None);
+            return Ok(Removal::NotFound);
         };
+        let readers = sources::sessions_reading_only(&mut tx, file.id, scope).await?;
+        if !readers.is_empty() {
+            return Ok(Removal::ReadBy(
+                readers
+                    .into_iter()
+                    .map(|r| ReadingSession {
+                        guild: r.guild_id as u64,
+                        week: r.week.max(1) as usize,
+                        title: r.title,
+                    })
+                    .collect(),
+            ));
+        }
         let mut ids_guard = self.current_identities(&mut tx).await?;
         let Some(ids) = ids_guard.as_mut() else {
             anyhow::bail!("identity tables missing after loading");
@@ -153,7 +188,7 @@ impl Catalog {
             );
         }
         self.clear_tag_cache();
-        Ok(Some(papers.len()))
+        Ok(Removal::Removed(papers.len()))
     }
 
     /// The stored name of the list users call `list`: an upload's file name or a path.

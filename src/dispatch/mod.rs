@@ -27,7 +27,7 @@ use admin::{help, import};
 use cite_cmd::cite_request;
 use papers::{by_tag, search, show, tags};
 
-pub use admin::report_text;
+pub use admin::{read_by, report_text};
 pub use complete::{complete_list, complete_paper, complete_tag, complete_team};
 pub use course_cmd::{may_change_course, CourseRequest, SessionRequest, ONLY_INSTRUCTORS};
 pub use note_cmd::{ExportBy, NoteRequest};

@@ -172,3 +172,78 @@ async fn a_pasted_post_never_replaces_a_reading_list_or_another_weeks_post() {
         ["Scaling laws", "Attention, revised", "Guest lecture"]
     );
 }
+
+#[tokio::test]
+async fn removing_the_list_a_weeks_readings_come_from_is_refused_naming_the_week() {
+    let club = Club::start().await;
+    let instructor = Invoker::instructor(GUILD_A);
+    let remove = || {
+        club.bot.slash(
+            &instructor,
+            "import",
+            json!([sub("remove", json!([opt("list", "2026-03-03-scaling.md")]))]),
+        )
+    };
+    let refused = remove().await;
+    assert_eq!(flags(&refused) & EPHEMERAL, EPHEMERAL);
+    assert_eq!(
+        content(&refused),
+        "“2026-03-03-scaling.md” stays: it gives week 1 (“Scaling laws”) readings no other list has, and removing it would leave that week without them. Edit or remove it first (`/session edit week: required:` or `/session remove week:`), or import a new version with `replace:`."
+    );
+    let week = club
+        .bot
+        .slash(&alice(GUILD_A), "week", json!([opt("week", "1")]))
+        .await;
+    let week = serde_json::to_string(week.message()).expect("json");
+    assert!(
+        week.contains("Scaling Laws for Neural Language Models"),
+        "{week}"
+    );
+
+    let gone = club
+        .bot
+        .slash(
+            &instructor,
+            "session",
+            json!([sub("remove", json!([opt_int("week", 1)]))]),
+        )
+        .await;
+    assert!(content(&gone).starts_with('✓'), "{}", content(&gone));
+    let removed = remove().await;
+    assert!(
+        content(&removed).starts_with("✓ Removed “2026-03-03-scaling.md”"),
+        "{}",
+        content(&removed)
+    );
+}
+
+#[tokio::test]
+async fn a_list_whose_readings_another_list_also_names_is_removed() {
+    let club = Club::start().await;
+    // The same two papers from a reading list: the week keeps them without the post.
+    club.bot
+        .import(GUILD_A, "discord:reading-list.bib", READING_LIST)
+        .await;
+    let removed = club
+        .bot
+        .slash(
+            &Invoker::instructor(GUILD_A),
+            "import",
+            json!([sub("remove", json!([opt("list", "2026-03-03-scaling.md")]))]),
+        )
+        .await;
+    assert!(
+        content(&removed).starts_with("✓ Removed “2026-03-03-scaling.md”"),
+        "{}",
+        content(&removed)
+    );
+    let week = club
+        .bot
+        .slash(&alice(GUILD_A), "week", json!([opt("week", "1")]))
+        .await;
+    let week = serde_json::to_string(week.message()).expect("json");
+    assert!(
+        week.contains("Scaling Laws for Neural Language Models"),
+        "{week}"
+    );
+}
