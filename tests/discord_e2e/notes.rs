@@ -281,6 +281,24 @@ async fn every_reply_that_can_show_an_unpublished_note_is_seen_only_by_the_calle
             )
             .await,
     ));
+    // Recommendations from what the team noted name the papers of its unpublished notes.
+    // Before the recommender's first snapshot the answer is deferred: the deferral carries
+    // the flag, the follow-up the answer.
+    let id = club
+        .bot
+        .send_slash(&alice(GUILD_A), "recommend", json!([opt_int("for", 1)]));
+    let first = club.bot.answer(id).await;
+    let answer = if first.json()["type"] == 5 {
+        club.bot.follow_up(id).await
+    } else {
+        first.clone()
+    };
+    assert!(
+        content(&answer).contains("what your team noted, read or present"),
+        "{}",
+        content(&answer)
+    );
+    replies.push(("/recommend for:team", first));
     for (command, reply) in &replies {
         assert_eq!(
             flags(reply) & EPHEMERAL,
