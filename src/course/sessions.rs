@@ -4,7 +4,7 @@
 //! course's presenter reminders again.
 
 use super::service::{load_sessions, parse_when, resolve_reading, starts_at};
-use super::{refuse, CourseError, Courses, Session};
+use super::{refuse, CourseError, Courses, Reading, Session};
 use crate::catalog::Catalog;
 use crate::store::courses as store;
 use chrono::Duration;
@@ -151,7 +151,10 @@ impl Courses {
         Ok(session)
     }
 
-    /// Changes week `week`'s title, teams or readings; returns it as edited.
+    /// Changes week `week`'s title, teams or readings; returns it as edited. The typed
+    /// readings are looked up first; the week is then found and changed under one write
+    /// lock, so a removal at the same moment cannot make it edit one week and report
+    /// another.
     pub async fn edit_session(
         &self,
         catalog: &Catalog,
@@ -159,47 +162,58 @@ impl Courses {
         week: usize,
         edit: SessionEdit,
     ) -> Result<Session> {
-        let (_, session) = self.week(guild, week).await?;
-        // A list given replaces the old one; a list not given stays as it was.
-        let mut lists = Vec::new();
-        for (given, required) in [(&edit.required, true), (&edit.optional, false)] {
-            let ids = match given {
-                None => session.reading_ids(required),
-                Some(typed) => {
-                    let mut ids = Vec::new();
-                    for id in typed {
-                        ids.push(resolve_reading(catalog, guild, id).await?);
+        self.require(guild).await?;
+        let title = match edit.title.as_deref().map(str::trim) {
+            Some("") => return refuse("A session needs a title."),
+            Some(t) => Some(crate::view::limits::truncate(t, 200)),
+            None => None,
+        };
+        let mut typed = Vec::new();
+        for given in [&edit.required, &edit.optional] {
+            typed.push(match given {
+                None => None,
+                Some(ids) => {
+                    let mut found = Vec::new();
+                    for id in ids {
+                        found.push(resolve_reading(catalog, guild, id).await?);
                     }
-                    ids
+                    Some(found)
                 }
-            };
-            lists.extend(ids.into_iter().map(|id| (id, required)));
+            });
         }
         let team = |new: Option<String>, old: &Option<String>| match new {
             Some(t) if t.trim().is_empty() || t.trim() == "none" => None,
             Some(t) => Some(t.trim().to_string()),
             None => old.clone(),
         };
-        let title = match edit.title.as_deref().map(str::trim) {
-            Some("") => return refuse("A session needs a title."),
-            Some(t) => crate::view::limits::truncate(t, 200),
-            None => session.title.clone(),
-        };
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let session = nth(load_sessions(&mut tx, guild).await?, week)?;
+        // A list given replaces the old one; a list not given stays as it was.
+        let mut lists = Vec::new();
+        for (given, required) in typed.into_iter().zip([true, false]) {
+            let ids = given.unwrap_or_else(|| session.reading_ids(required));
+            lists.extend(ids.into_iter().map(|id| (id, required)));
+        }
         let edited = Session {
-            title,
+            title: title.unwrap_or_else(|| session.title.clone()),
             notes_team: team(edit.notes_team, &session.notes_team),
             video_team: team(edit.video_team, &session.video_team),
             presenters: team(edit.presenters, &session.presenters),
+            readings: lists
+                .iter()
+                .map(|&(paper_id, required)| Reading { paper_id, required })
+                .collect(),
             ..session
         };
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         store::update_session(&mut tx, guild as i64, &edited.to_row(guild)).await?;
         store::set_readings(&mut tx, edited.id, &lists).await?;
         store::touch_reminders(&mut tx, guild as i64).await?;
         tx.commit().await?;
         self.wake.notify_one();
-        let (_, edited) = self.week(guild, week).await?;
-        Ok(edited)
+        let id = edited.id;
+        let sessions = self.sessions(guild).await?;
+        // Removed since the commit: the edit was made; it is reported as it was written.
+        Ok(sessions.into_iter().find(|s| s.id == id).unwrap_or(edited))
     }
 
     /// Moves week `week` to another date (and time); returns it as moved. The week is
@@ -331,5 +345,35 @@ mod tests {
             "{sessions:?}"
         );
         assert_eq!(sessions.len(), 3);
+    }
+
+    #[tokio::test]
+    async fn an_edit_at_the_moment_of_a_removal_reports_the_session_it_edited() {
+        let app = four_weeks().await;
+        let c = &app.courses;
+        let edit = crate::course::SessionEdit {
+            title: Some("Renamed".into()),
+            ..Default::default()
+        };
+        let (edited, removed) = tokio::join!(
+            c.edit_session(&app.catalog, GUILD, 1, edit),
+            c.remove(GUILD, 1)
+        );
+        let (edited, removed) = (edited.expect("edited"), removed.expect("removed"));
+        assert_eq!(edited.title, "Renamed");
+        let sessions = c.sessions(GUILD).await.expect("sessions");
+        assert_eq!(sessions.len(), 3);
+        // Either the edit came first and the removal took the renamed week, or the
+        // removal came first and the edit renamed the week that became week 1.
+        if removed.id != edited.id {
+            assert!(
+                sessions
+                    .iter()
+                    .any(|s| s.id == edited.id && s.title == "Renamed"),
+                "{sessions:?}"
+            );
+        } else {
+            assert_eq!(removed.title, "Renamed");
+        }
     }
 }
