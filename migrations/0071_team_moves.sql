@@ -8,6 +8,7 @@ CREATE TABLE team_moves (
     user_id   INTEGER NOT NULL,
     -- NULL: the member had joined no team before.
     from_team INTEGER REFERENCES teams (id) ON DELETE SET NULL,
+    -- NULL: the instructor took the member out of their team.
     to_team   INTEGER REFERENCES teams (id) ON DELETE SET NULL,
     moved_by  INTEGER NOT NULL,
     moved_at  INTEGER NOT NULL

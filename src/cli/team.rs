@@ -50,8 +50,9 @@ pub enum TeamCommand {
     Join { team: String },
     /// Leave the team you joined (instructors; a student asks an instructor to move them).
     Leave,
-    /// Move a member (a Discord user id) to a team, or into a first one (instructors).
-    Move { member: u64, team: String },
+    /// Move a member (a Discord user id) to a team, into a first one, or (without TEAM)
+    /// out of theirs (instructors).
+    Move { member: u64, team: Option<String> },
     /// Every team, with its members' count or role.
     List,
     /// Who is in a team.
@@ -203,7 +204,7 @@ pub(super) fn chat_request(
                     "member",
                     &get("member").ok_or("Say who moves: `member:<@id>`.")?,
                 )?,
-                team: team(),
+                team: get("team"),
             }),
             "team list" => Request::Team(TeamRequest::List),
             "team members" => Request::Team(TeamRequest::Members { team: team() }),
@@ -261,7 +262,7 @@ mod tests {
             request("/team move member:<@11> team:team-2"),
             Request::Team(TeamRequest::Move {
                 member: 11,
-                team: "team-2".into(),
+                team: Some("team-2".into()),
             })
         );
         assert!(

@@ -19,7 +19,8 @@ pub struct Moved {
     pub user: u64,
     /// The team the member had joined before, if any.
     pub from: Option<Team>,
-    pub to: Team,
+    /// `None`: taken out of their team (a student who left the course).
+    pub to: Option<Team>,
 }
 
 /// A recorded move, as a roster shows it.
@@ -43,13 +44,14 @@ pub fn leave_refusal(team: &Team) -> String {
 
 impl Courses {
     /// Moves `user` into the team called `name` (instructors), from the team they joined
-    /// if any, and records the move; both in one transaction.
+    /// if any, and records the move; both in one transaction. Without a team, takes them
+    /// out of the team they joined (students cannot leave by themselves).
     pub async fn move_member(
         &self,
         guild: u64,
         by: Member<'_>,
         user: u64,
-        name: &str,
+        name: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Moved> {
         self.require(guild).await?;
@@ -61,6 +63,9 @@ impl Courses {
         if user == 0 {
             return refuse("`member` must be a member of this server.");
         }
+        let Some(name) = name else {
+            return self.take_out(guild, by, user, now).await;
+        };
         let to = self.team_named(guild, name).await?;
         if let Some(role) = to.role {
             return refuse(format!(
@@ -76,14 +81,40 @@ impl Courses {
         let (g, u, at) = (guild as i64, user as i64, now.timestamp());
         store::set_team(&mut tx, g, u, to.id, at).await?;
         let from_id = from.as_ref().map(|f| f.id);
-        store::record(&mut tx, g, u, from_id, to.id, by.user as i64, at).await?;
+        store::record(&mut tx, g, u, from_id, Some(to.id), by.user as i64, at).await?;
         tx.commit().await?;
         let from = match from {
             Some(f) => Some(self.team_named(guild, &f.name).await?),
             None => None,
         };
-        let to = self.team_named(guild, &to.name).await?;
+        let to = Some(self.team_named(guild, &to.name).await?);
         Ok(Moved { user, from, to })
+    }
+
+    /// Takes `user` out of the team they joined, recorded as a move to no team.
+    async fn take_out(
+        &self,
+        guild: u64,
+        by: Member<'_>,
+        user: u64,
+        now: DateTime<Utc>,
+    ) -> Result<Moved> {
+        let (g, u, at) = (guild as i64, user as i64, now.timestamp());
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let Some(from) = teams::joined_team(&mut tx, g, u).await? else {
+            return refuse(format!(
+                "<@{user}> has joined no team (a role team's members change with the role); name a `team:` to put them in one."
+            ));
+        };
+        store::clear_team(&mut tx, g, u).await?;
+        store::record(&mut tx, g, u, Some(from.id), None, by.user as i64, at).await?;
+        tx.commit().await?;
+        let from = self.team_named(guild, &from.name).await?;
+        Ok(Moved {
+            user,
+            from: Some(from),
+            to: None,
+        })
     }
 
     /// The latest moves into or out of `team`, newest first.

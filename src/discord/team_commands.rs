@@ -57,14 +57,14 @@ pub async fn team_leave(ctx: Context<'_>) -> Result<(), BotError> {
     respond(ctx, Request::Team(TeamRequest::Leave)).await
 }
 
-/// Move a member to another team, or into a first one (instructors; recorded)
+/// Move a member to another team, into a first one, or out of theirs (instructors; recorded)
 #[poise::command(slash_command, guild_only, rename = "move")]
 pub async fn team_move(
     ctx: Context<'_>,
     #[description = "The member to move"] member: serenity::User,
-    #[description = "The team they move to"]
+    #[description = "The team they move to (leave it out to take them out of their team)"]
     #[autocomplete = "autocomplete_team"]
-    team: String,
+    team: Option<String>,
 ) -> Result<(), BotError> {
     let member = member.id.get();
     respond(ctx, Request::Team(TeamRequest::Move { member, team })).await

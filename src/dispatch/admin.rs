@@ -159,7 +159,7 @@ pub(super) fn help() -> Reply {
                     "`/week [week:]` · `/schedule` — this week's readings, a week by number or date, the whole term",
                     "`/course info` · `/course status` — the course, its last and next weekly post",
                     "`/course setup|edit|export|import` · `/session import|add|edit|move|skip|remove` — instructors: the course, its weekly post, its sessions, and the course as a file for next term",
-                    "`/team join team:` · `/team list` · `/team members team:` — your course team (one per course); `/team create` · `/team move member: team:` — instructors (a move between teams is theirs, and recorded)",
+                    "`/team join team:` · `/team list` · `/team members team:` — your course team (one per course); `/team create` · `/team move member: [team:]` — instructors (a move between teams is theirs, and recorded)",
                     "`/note add paper: text:` · `/note list paper:` · `/note edit|delete|publish|history note:` — notes your team sees until published; `/notes export` for a file",
                     "`/slot claim paper:` · `/slot release paper:` · `/slot swap a: b:` · `/slot list [week:]` · `/slot export` — presentation slots for your team, and the schedule as a calendar file",
                     "`/slot assign paper: team: [date:]` · `/slot autofill` — instructors: give slots to teams",

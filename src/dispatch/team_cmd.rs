@@ -24,10 +24,10 @@ pub enum TeamRequest {
         team: String,
     },
     Leave,
-    /// An instructor moves `member` (a user id) into `team`.
+    /// An instructor moves `member` (a user id) into `team`, or out of their team.
     Move {
         member: u64,
-        team: String,
+        team: Option<String>,
     },
     List,
     Members {
@@ -79,19 +79,22 @@ pub(super) async fn team(app: &App, caller: &Caller, request: TeamRequest) -> Re
                     done(format!("✓ You left team {}.", t.shown()))
                 }
                 TeamRequest::Move { member, team } => {
-                    let m = c.move_member(guild, who, member, &team, now).await?;
+                    let m = c.move_member(guild, who, member, team.as_deref(), now).await?;
                     let from = match &m.from {
                         Some(f) => format!(" from team {}", f.shown()),
                         None => String::new(),
+                    };
+                    let to = match &m.to {
+                        Some(t) => format!(" to team {}", t.shown()),
+                        None => " out of their team".to_string(),
                     };
                     let notes = match &m.from {
                         Some(f) => format!(" Notes they wrote stay with team {}.", f.shown()),
                         None => String::new(),
                     };
                     done(format!(
-                        "✓ Moved <@{}>{from} to team {}; the move is recorded in `/team members`.{notes}",
-                        m.user,
-                        m.to.shown()
+                        "✓ Moved <@{}>{from}{to}; the move is recorded in `/team members`.{notes}",
+                        m.user
                     ))
                 }
                 TeamRequest::List => list(app, guild, who).await?,

@@ -42,7 +42,7 @@ pub async fn record(
     guild: i64,
     user: i64,
     from: Option<i64>,
-    to: i64,
+    to: Option<i64>,
     by: i64,
     now: i64,
 ) -> sqlx::Result<()> {
@@ -59,6 +59,16 @@ pub async fn record(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Takes a member out of the team they joined; false when they had joined none.
+pub async fn clear_team(conn: &mut SqliteConnection, guild: i64, user: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query("DELETE FROM team_members WHERE guild_id = ? AND user_id = ?")
+        .bind(guild)
+        .bind(user)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// The latest moves into or out of a team, newest first.

@@ -304,4 +304,32 @@ async fn a_student_cannot_walk_through_the_teams_and_an_instructors_move_is_reco
         one.contains("<@500000000000000009> came from no team"),
         "{one}"
     );
+
+    // A member who left the course is taken out by an instructor, recorded too.
+    let out = club
+        .move_member(&instructor, 500_000_000_000_000_003, "")
+        .await;
+    assert_eq!(
+        content(&out),
+        "✓ Moved <@500000000000000003> from team `team-1` out of their team; the move is recorded in `/team members`. Notes they wrote stay with team `team-1`."
+    );
+    let carol_list = club.team(&carol(GUILD_A), "list", json!([])).await;
+    let carol_list = serde_json::to_string(carol_list.message()).expect("json");
+    assert!(carol_list.contains("You are not in a team"), "{carol_list}");
+    let nobody = club
+        .move_member(&instructor, 500_000_000_000_000_003, "")
+        .await;
+    assert!(
+        content(&nobody).starts_with("<@500000000000000003> has joined no team"),
+        "{}",
+        content(&nobody)
+    );
+    let one = club
+        .team(&bob(GUILD_A), "members", json!([opt("team", "team-1")]))
+        .await;
+    let one = serde_json::to_string(one.message()).expect("json");
+    assert!(
+        one.contains("<@500000000000000003> moved to no team"),
+        "{one}"
+    );
 }
