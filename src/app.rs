@@ -189,19 +189,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             what: what @ crate::cli::EvalCommand::Recommend { .. },
         } => crate::cli::run_eval(what, clock, cli.json).await,
         Command::Course { guild, action } => {
-            let Some(guild) = guild else {
-                eprintln!("error: `course` needs `--guild ID` (the Discord server's id)");
+            let Some(guild) = needs_guild(guild, "course") else {
                 return Ok(2);
             };
             course_command(&config, clock, guild, CourseCli::Course(action), cli.json).await
         }
         Command::Session { guild, action } => {
+            let Some(guild) = needs_guild(guild, "session") else {
+                return Ok(2);
+            };
             course_command(&config, clock, guild, CourseCli::Session(action), cli.json).await
         }
         Command::Week { guild, week } => {
             course_command(&config, clock, guild, CourseCli::Week(week), cli.json).await
         }
         Command::Schedule { guild, action } => {
+            let Some(guild) = needs_guild(guild, "schedule") else {
+                return Ok(2);
+            };
             course_command(&config, clock, guild, CourseCli::Schedule(action), cli.json).await
         }
         Command::Team { who, action } => {
@@ -233,6 +238,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             Ok(code)
         }
     }
+}
+
+/// The guild a course command names with `--guild` (before or after its subcommand), or
+/// `None` after saying it is missing: clap cannot require an option that may come on either
+/// side of a subcommand.
+fn needs_guild(guild: Option<u64>, command: &str) -> Option<u64> {
+    if guild.is_none() {
+        eprintln!("error: `{command}` needs `--guild ID` (the Discord server's id)");
+    }
+    guild
 }
 
 async fn course_command(

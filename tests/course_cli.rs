@@ -663,3 +663,111 @@ fn recommending_from_a_week_without_readings_says_so() {
         "{said}"
     );
 }
+
+#[test]
+fn every_course_command_takes_guild_before_or_after_its_subcommand() {
+    let data = tempfile::tempdir().unwrap();
+    let post = format!("{FIXTURES}/course/2026-03-03-scaling.md");
+    // Each command twice: `--guild` before the subcommand, then after it (and after the
+    // member options, as a script appends them).
+    let commands: [(&[&str], &[&str]); 7] = [
+        (
+            &["course", "--guild", "7", "setup"],
+            &[
+                "--channel",
+                "42",
+                "--timezone",
+                "Europe/Berlin",
+                "--schedule",
+                "MON 09:00",
+                "--start",
+                "2026-03-01",
+            ],
+        ),
+        (&["session", "--guild", "7", "import"], &[&post]),
+        (&["schedule", "--guild", "7", "preview"], &[]),
+        (&["team", "--guild", "7", "create"], &["team-1"]),
+        (
+            &["team", "--guild", "7", "--user", "5", "join"],
+            &["team-1"],
+        ),
+        (&["slot", "--guild", "7", "list"], &[]),
+        (&["read", "--guild", "7", "--user", "5", "list"], &[]),
+    ];
+    for (i, (before, rest)) in commands.iter().enumerate() {
+        let first: Vec<&str> = before.iter().chain(rest.iter()).copied().collect();
+        ok(paperclub(data.path(), &first));
+        if i == 0 || i == 4 {
+            // Setting up or joining twice is refused, rightly; `--guild` was still read.
+            continue;
+        }
+        // The same command with the options moved behind the subcommand.
+        let (head, options) = before.split_at(1);
+        let (subcommand, options) = options.split_last().expect("a subcommand");
+        let mut after: Vec<&str> = vec![head[0], subcommand];
+        after.extend(rest.iter().copied());
+        after.extend(options.iter().copied());
+        let text = match i {
+            // A team of that name exists now: the refusal shows the guild was found.
+            3 => refused(&paperclub(data.path(), &after)),
+            _ => ok(paperclub(data.path(), &after)),
+        };
+        if i == 3 {
+            assert!(text.contains("already a team `team-1`"), "{text}");
+        }
+    }
+    let joined = ok(paperclub(
+        data.path(),
+        &["team", "members", "team-1", "--guild", "7"],
+    ));
+    assert!(joined.contains("<@5>"), "{joined}");
+    let imported = ok(paperclub(data.path(), &["schedule", "--guild", "7"]));
+    assert!(imported.contains("Scaling"), "{imported}");
+
+    // Without it, in either place, the command says what is missing.
+    let out = paperclub(data.path(), &["session", "import", &post]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("`session` needs `--guild ID`"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = paperclub(data.path(), &["note", "list", "x"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs `--guild ID`"));
+}
+
+#[test]
+fn on_the_command_line_a_student_may_not_leave_and_an_instructor_moves_them() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path();
+    setup(d, "7");
+    for team in ["team-1", "team-2"] {
+        ok(paperclub(d, &["team", "--guild", "7", "create", team]));
+    }
+    ok(paperclub(
+        d,
+        &["team", "--guild", "7", "--user", "11", "join", "team-1"],
+    ));
+    let leave = refused(&paperclub(
+        d,
+        &["team", "--guild", "7", "--user", "11", "leave"],
+    ));
+    assert!(
+        leave.contains("students do not leave or change teams"),
+        "{leave}"
+    );
+    let moved = ok(paperclub(
+        d,
+        &["team", "move", "11", "team-2", "--guild", "7"],
+    ));
+    assert!(
+        moved.contains("Moved <@11> from team `team-1` to team `team-2`"),
+        "{moved}"
+    );
+    let members = ok(paperclub(d, &["team", "--guild", "7", "members", "team-2"]));
+    assert!(
+        members.contains("<@11> came from team `team-1`"),
+        "{members}"
+    );
+}

@@ -317,7 +317,7 @@ async fn a_removed_list_takes_its_metadata_out_of_the_guilds_view() {
     import(&app, A, "discord:guild-b.bib", GUILD_B).await;
     let global = reply(&app, Scope::GLOBAL, "/paper show paper:2001.08361").await;
     let removed = app.catalog.remove_list(A, "conflict.bib").await.unwrap();
-    assert_eq!(removed, Some(1));
+    assert_eq!(removed, paperclub::catalog::Removal::Removed(1));
     let Resolved::One(p) = app.catalog.resolve(A, "2001.08361").await.unwrap() else {
         panic!("guild A lost the global paper");
     };

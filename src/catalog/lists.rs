@@ -25,6 +25,26 @@ pub struct ListInfo {
     pub imported_at: String,
 }
 
+/// What removing a list did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Removal {
+    /// Removed; it spoke for this many papers.
+    Removed(usize),
+    /// The scope has no list of that name.
+    NotFound,
+    /// Kept: these sessions read papers only this list names.
+    ReadBy(Vec<ReadingSession>),
+}
+
+/// A course session that keeps a list from being removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadingSession {
+    pub guild: u64,
+    /// As `/schedule` numbers weeks.
+    pub week: usize,
+    pub title: String,
+}
+
 /// The name users see for a stored file name.
 pub fn list_name(stored: &str) -> &str {
     stored.strip_prefix(UPLOAD_PREFIX).unwrap_or(stored)
@@ -57,7 +77,9 @@ impl Catalog {
     /// The stored name an upload of `filename` with `text` is imported under. With
     /// `replace`, the named list (it must exist); otherwise the file name, numbered when a
     /// different list already has it. An identical re-upload gets the name of the list it
-    /// repeats, so it is reported unchanged instead of stored twice.
+    /// repeats, so it is reported unchanged instead of stored twice. A `.zip` of course
+    /// posts stores each post under `name/path`: such a name counts as taken too, and
+    /// `replace` may name the archive.
     pub async fn upload_name(
         &self,
         scope: Scope,
@@ -67,6 +89,12 @@ impl Catalog {
     ) -> anyhow::Result<Result<String, String>> {
         let mut conn = self.pool.acquire().await?;
         if let Some(list) = replace {
+            let archive = format!("{UPLOAD_PREFIX}{}", list.trim());
+            let inside =
+                sources::paths_with_prefix(&mut conn, scope, &format!("{archive}/")).await?;
+            if !inside.is_empty() {
+                return Ok(Ok(archive));
+            }
             let stored = self.stored_name(&mut conn, scope, list).await?;
             return Ok(stored.ok_or_else(|| {
                 format!("This server has no list named `{list}`; `/import list` shows them.")
@@ -90,7 +118,8 @@ impl Catalog {
                 numbered(base, n)
             };
             let stored = format!("{UPLOAD_PREFIX}{name}");
-            if !taken.contains(&stored) {
+            let folder = format!("{stored}/");
+            if !taken.iter().any(|t| *t == stored || t.starts_with(&folder)) {
                 return Ok(Ok(stored));
             }
             let same = sources::find_file(&mut conn, scope, &stored).await?;
@@ -103,16 +132,31 @@ impl Catalog {
 
     /// Removes a list of `scope` and everything it stated (tags, links, citations, its
     /// claim on each paper); papers other lists also name stay with what those said.
-    /// `None` when the scope has no such list.
-    pub async fn remove_list(&self, scope: Scope, list: &str) -> anyhow::Result<Option<usize>> {
+    /// Refused, changing nothing, when a course session reads a paper only this list names:
+    /// the session would be left without that reading and nobody told (the instructor
+    /// removes or edits those weeks first, or imports a new version with `replace:`).
+    pub async fn remove_list(&self, scope: Scope, list: &str) -> anyhow::Result<Removal> {
         let _guard = self.writer.lock().await;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let Some(stored) = self.stored_name(&mut tx, scope, list).await? else {
-            return Ok(None);
+            return Ok(Removal::NotFound);
         };
         let Some(file) = sources::find_file(&mut tx, scope, &stored).await? else {
-            return Ok(None);
+            return Ok(Removal::NotFound);
         };
+        let readers = sources::sessions_reading_only(&mut tx, file.id, scope).await?;
+        if !readers.is_empty() {
+            return Ok(Removal::ReadBy(
+                readers
+                    .into_iter()
+                    .map(|r| ReadingSession {
+                        guild: r.guild_id as u64,
+                        week: r.week.max(1) as usize,
+                        title: r.title,
+                    })
+                    .collect(),
+            ));
+        }
         let mut ids_guard = self.current_identities(&mut tx).await?;
         let Some(ids) = ids_guard.as_mut() else {
             anyhow::bail!("identity tables missing after loading");
@@ -144,7 +188,7 @@ impl Catalog {
             );
         }
         self.clear_tag_cache();
-        Ok(Some(papers.len()))
+        Ok(Removal::Removed(papers.len()))
     }
 
     /// The stored name of the list users call `list`: an upload's file name or a path.

@@ -15,7 +15,7 @@ mod views;
 mod write;
 
 pub use import::{decode, MAX_FILE_BYTES};
-pub use lists::{list_name, ListInfo, UPLOAD_PREFIX};
+pub use lists::{list_name, ListInfo, ReadingSession, Removal, UPLOAD_PREFIX};
 pub(crate) use open::lock_file;
 pub use open::IN_USE_LOCK;
 pub use shared::papers_in;

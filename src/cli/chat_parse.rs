@@ -141,7 +141,7 @@ const GROUPS: &[(&str, &str)] = &[
         "setup, edit, info, status, progress, export, import",
     ),
     ("session", "import, add, edit, skip, move, remove, announce"),
-    ("team", "create, join, leave, list, members"),
+    ("team", "create, join, leave, move, list, members"),
     ("note", "add, list, edit, delete, publish, history"),
     ("notes", "export"),
     (

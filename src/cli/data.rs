@@ -2,7 +2,7 @@
 //! `reindex`, `eval`): one core call each, printed as text or, with `--json`, as JSON.
 
 use super::Command;
-use crate::catalog::{Catalog, Resolved};
+use crate::catalog::{Catalog, Removal, Resolved};
 use crate::model::{Paper, Scope};
 use crate::view::{cards, text};
 use std::fmt::Write as _;
@@ -63,18 +63,32 @@ async fn data_command(
             let mut removed = catalog.remove_list(scope(guild), &list).await?;
             // The command line imports a file under its canonical path; any spelling of
             // it names the list.
-            if let (None, Ok(real)) = (removed, std::fs::canonicalize(&list)) {
+            if let (Removal::NotFound, Ok(real)) = (&removed, std::fs::canonicalize(&list)) {
                 removed = catalog
                     .remove_list(scope(guild), &real.display().to_string())
                     .await?;
             }
             Ok(match removed {
-                Some(papers) => {
+                Removal::Removed(papers) => {
                     outln!(out, "removed {list}: it spoke for {papers} papers");
                     0
                 }
-                None => {
+                Removal::NotFound => {
                     outln!(out, "no list named {list}; `paperclub lists` shows them");
+                    1
+                }
+                Removal::ReadBy(sessions) => {
+                    // A global list can keep several guilds' weeks; say whose.
+                    for (guild, group) in sessions
+                        .chunk_by(|a, b| a.guild == b.guild)
+                        .map(|g| (g[0].guild, g))
+                    {
+                        outln!(
+                            out,
+                            "guild {guild}: {}",
+                            crate::dispatch::read_by(&list, group)
+                        );
+                    }
                     1
                 }
             })

@@ -169,8 +169,9 @@ pub enum Command {
     },
     /// A guild's sessions: import course posts, add, skip, move, remove.
     Session {
-        #[arg(long)]
-        guild: u64,
+        /// The guild (before or after the subcommand: `session import PATH --guild 42`).
+        #[arg(long, global = true)]
+        guild: Option<u64>,
         #[command(subcommand)]
         action: SessionCommand,
     },
@@ -182,12 +183,13 @@ pub enum Command {
     },
     /// The term's sessions; `schedule preview` shows what the next post would say.
     Schedule {
-        #[arg(long)]
-        guild: u64,
+        /// The guild (before or after the subcommand: `schedule preview --guild 42`).
+        #[arg(long, global = true)]
+        guild: Option<u64>,
         #[command(subcommand)]
         action: Option<ScheduleCommand>,
     },
-    /// A course's teams: create, join, leave, list, members.
+    /// A course's teams: create, join, leave, move, list, members.
     Team {
         #[command(flatten)]
         who: MemberArgs,

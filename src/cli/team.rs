@@ -9,26 +9,28 @@ use crate::dispatch::{self, Caller, ExportBy, NoteRequest, Request, TeamRequest}
 use crate::model::Scope;
 use clap::{Args, Subcommand};
 
-/// Who runs a team or note command.
+/// Who runs a team or note command. Each option may come before or after the subcommand
+/// (`team --guild 42 join team-1` or `team join team-1 --guild 42`), as scripts write both.
 #[derive(Debug, Clone, Args)]
 pub struct MemberArgs {
-    #[arg(long)]
-    pub guild: u64,
+    /// The guild (required).
+    #[arg(long, global = true)]
+    pub guild: Option<u64>,
     /// Act as this Discord user id (a member, not an instructor, unless --instructor).
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub user: Option<u64>,
     /// Act as a member carrying this role id (repeatable).
-    #[arg(long = "role")]
+    #[arg(long = "role", global = true)]
     pub roles: Vec<u64>,
     /// Act as an instructor even with --user.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub instructor: bool,
 }
 
 impl MemberArgs {
-    fn caller(&self) -> Caller {
+    fn caller(&self, guild: u64) -> Caller {
         Caller {
-            scope: Scope(self.guild),
+            scope: Scope(guild),
             user_id: self.user.unwrap_or(crate::dispatch::TERMINAL_USER),
             roles: self.roles.clone(),
             instructor: self.instructor || self.user.is_none(),
@@ -46,8 +48,11 @@ pub enum TeamCommand {
     },
     /// Join a team (one per course).
     Join { team: String },
-    /// Leave the team you joined.
+    /// Leave the team you joined (instructors; a student asks an instructor to move them).
     Leave,
+    /// Move a member (a Discord user id) to a team, into a first one, or (without TEAM)
+    /// out of theirs (instructors).
+    Move { member: u64, team: Option<String> },
     /// Every team, with its members' count or role.
     List,
     /// Who is in a team.
@@ -104,6 +109,10 @@ pub async fn run_team_command(
         TeamCli::Slot(super::SlotCommand::Export { out }) => out.clone(),
         _ => None,
     };
+    let Some(guild) = who.guild else {
+        eprintln!("error: this command needs `--guild ID` (the Discord server's id)");
+        return Ok(2);
+    };
     let request = match request(command) {
         Ok(r) => r,
         Err(message) => {
@@ -111,7 +120,7 @@ pub async fn run_team_command(
             return Ok(2);
         }
     };
-    let mut reply = dispatch::handle(app, &who.caller(), request).await;
+    let mut reply = dispatch::handle(app, &who.caller(guild), request).await;
     if let (Some(path), Some(file)) = (out, reply.attachments.first()) {
         std::fs::write(&path, &file.bytes)?;
         reply.attachments.clear();
@@ -128,6 +137,7 @@ fn request(command: TeamCli) -> Result<Request, &'static str> {
             },
             TeamCommand::Join { team } => TeamRequest::Join { team },
             TeamCommand::Leave => TeamRequest::Leave,
+            TeamCommand::Move { member, team } => TeamRequest::Move { member, team },
             TeamCommand::List => TeamRequest::List,
             TeamCommand::Members { team } => TeamRequest::Members { team },
         }),
@@ -157,6 +167,7 @@ pub(super) fn chat_options(command: &str) -> Option<&'static [&'static str]> {
     Some(match command {
         "team create" => &["name", "role"],
         "team join" | "team members" => &["team"],
+        "team move" => &["member", "team"],
         "team leave" | "team list" => &[],
         "note add" => &["paper", "text"],
         "note list" => &["paper"],
@@ -188,6 +199,13 @@ pub(super) fn chat_request(
             }),
             "team join" => Request::Team(TeamRequest::Join { team: team() }),
             "team leave" => Request::Team(TeamRequest::Leave),
+            "team move" => Request::Team(TeamRequest::Move {
+                member: discord_id(
+                    "member",
+                    &get("member").ok_or("Say who moves: `member:<@id>`.")?,
+                )?,
+                team: get("team"),
+            }),
             "team list" => Request::Team(TeamRequest::List),
             "team members" => Request::Team(TeamRequest::Members { team: team() }),
             "note add" => Request::Note(NoteRequest::Add {
@@ -239,6 +257,16 @@ mod tests {
                 name: "team-5".into(),
                 role: Some(55),
             })
+        );
+        assert_eq!(
+            request("/team move member:<@11> team:team-2"),
+            Request::Team(TeamRequest::Move {
+                member: 11,
+                team: Some("team-2".into()),
+            })
+        );
+        assert!(
+            matches!(parse_line("/team move team:team-2"), ChatLine::Invalid(m) if m.contains("member:<@id>"))
         );
         assert_eq!(
             request("/notes export session:2"),

@@ -15,6 +15,7 @@ pub mod slot_plan;
 mod slot_spread;
 pub mod slot_swap;
 pub mod slots;
+pub mod team_moves;
 pub mod teams;
 pub mod transfer;
 pub mod when;
@@ -28,6 +29,7 @@ pub use sessions::{split_ids, NewSession, SessionEdit};
 pub use slot_plan::{Plan, Planned};
 pub use slot_swap::{SwapPair, SwapState};
 pub use slots::{PaperRef, Placed, Slot};
+pub use team_moves::{Moved, TeamMove};
 pub use teams::{Member, Membership, Team, TEAM_NAME_MAX};
 
 use crate::store::courses::{CourseRow, SessionRow};

@@ -36,8 +36,8 @@ pub fn calendar(course: &Course, entries: &[IcsEntry<'_>], now: DateTime<Utc>) -
         event
             .uid(&uid(course.guild_id, e.session.id, e.paper_id))
             .timestamp(now)
-            .summary(&format!("{} presents: {}", e.team, e.title))
-            .description(&e.session.week_label(e.week));
+            .summary(&text(&format!("{} presents: {}", e.team, e.title)))
+            .description(&text(&e.session.week_label(e.week)));
         match e.session.time {
             Some(time) => {
                 let start = e.session.date.and_time(time);
@@ -71,6 +71,24 @@ pub fn calendar(course: &Course, entries: &[IcsEntry<'_>], now: DateTime<Utc>) -
         }
         _ => text,
     }
+}
+
+/// A TEXT value as RFC 5545 allows it: the `icalendar` crate escapes backslashes, commas,
+/// semicolons and line feeds, but passes other control characters through, and a bare
+/// carriage return in a title would end the content line early (some calendars then drop
+/// the event or read the rest as a property). A CR or CRLF is a line break (written as
+/// `\n`); any other control character but a tab, which TEXT allows, becomes a space.
+fn text(value: &str) -> String {
+    value
+        .replace("\r\n", "\n")
+        .chars()
+        .map(|c| match c {
+            '\r' => '\n',
+            '\n' | '\t' => c,
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect()
 }
 
 /// The zone's observances from January `first` to December `last`: the offset in force at
@@ -156,6 +174,77 @@ fn offset(secs: i32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::course::when::{parse_zone, Schedule};
+    use chrono::NaiveDate;
+
+    fn course() -> Course {
+        Course {
+            guild_id: 1,
+            channel_id: 2,
+            tz: parse_zone("Europe/Berlin").expect("zone"),
+            schedule: Schedule::parse("MON 09:00").expect("schedule"),
+            schedule_input: "MON 09:00".into(),
+            start: None,
+            end: None,
+            instructor_role: None,
+            grace: Duration::hours(24),
+            notes_public: false,
+            slots_per_team: 3,
+            session_minutes: 75,
+            reminder_days: vec![7, 1],
+            next_post_at: None,
+            next_reminder_at: None,
+            paused_reason: None,
+            claim_error: None,
+        }
+    }
+
+    #[test]
+    fn control_characters_in_a_title_never_reach_the_file_unescaped() {
+        let date = NaiveDate::from_ymd_opt(2026, 3, 3).expect("date");
+        let session = Session {
+            id: 7,
+            date,
+            time: None,
+            starts_at: Utc.from_utc_datetime(&date.and_hms_opt(0, 0, 0).expect("midnight")),
+            title: "Scaling\rDTSTART:19700101\r\nlaws\u{7}; again\u{0}".into(),
+            tags: vec![],
+            notes_team: None,
+            video_team: None,
+            presenters: None,
+            skipped: false,
+            readings: vec![],
+        };
+        let entry = IcsEntry {
+            session: &session,
+            week: 1,
+            paper_id: 3,
+            title: "Loss\rcurves".into(),
+            team: "team-1".into(),
+        };
+        let file = calendar(&course(), &[entry], Utc::now());
+        // Every CR is part of a line ending, and no other control character but the line
+        // endings' LF is in the file.
+        assert!(!file.replace("\r\n", "").contains(['\r', '\n']), "{file:?}");
+        assert!(
+            !file
+                .chars()
+                .any(|c| c.is_control() && c != '\r' && c != '\n'),
+            "{file:?}"
+        );
+        // The breaks are kept as TEXT line breaks, and nothing became a property of its own.
+        let unfolded = file.replace("\r\n ", "");
+        assert!(
+            unfolded
+                .contains("DESCRIPTION:Week 1: Scaling\\nDTSTART:19700101\\nlaws \\; again \r\n"),
+            "{unfolded:?}"
+        );
+        assert!(
+            unfolded.contains("SUMMARY:team-1 presents: Loss\\ncurves\r\n"),
+            "{unfolded:?}"
+        );
+        assert!(!unfolded.contains("\r\nDTSTART:1970"), "{unfolded:?}");
+    }
 
     #[test]
     fn new_york_2026_has_both_changes_and_tokyo_none() {

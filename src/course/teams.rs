@@ -201,7 +201,7 @@ impl Courses {
             }
             Some(Membership::Joined(t)) => {
                 return refuse(format!(
-                    "You are already in team {}; a member is in one team per course. `/team leave` first.",
+                    "You are already in team {}; a member is in one team per course, and moving to another is an instructor's act (`/team move`).",
                     t.shown()
                 ))
             }
@@ -230,7 +230,8 @@ impl Courses {
         self.team_named(guild, &team.name).await
     }
 
-    /// Leaves the team the member joined by command.
+    /// Leaves the team the member joined by command: instructors only, since a student
+    /// who could leave could join another team and read its notes (see `team_moves`).
     pub async fn leave_team(&self, guild: u64, who: Member<'_>) -> Result<Team> {
         match self.membership(guild, who).await? {
             None => refuse("You are not in a team."),
@@ -238,6 +239,9 @@ impl Courses {
                 "You are in team {} through a role; an instructor removes the role to take you out.",
                 t.shown()
             )),
+            Some(Membership::Joined(t)) if !who.instructor => {
+                refuse(super::team_moves::leave_refusal(&t))
+            }
             Some(Membership::Joined(t)) => {
                 let mut conn = self.pool.acquire().await?;
                 store::leave(&mut conn, guild as i64, who.user as i64).await?;

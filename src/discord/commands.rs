@@ -223,11 +223,21 @@ pub async fn import_remove(
     respond(ctx, Request::RemoveList { list }).await
 }
 
-async fn autocomplete_list(
+pub(super) async fn autocomplete_list(
     ctx: Context<'_>,
     partial: &str,
 ) -> serenity::CreateAutocompleteResponse {
     render::choices(dispatch::complete_list(&ctx.data().app.catalog, scope(ctx), partial).await)
+}
+
+/// Refuses a caller who may not change the course, before anything is done for them: a
+/// course or session import checks this first, so a student's file is never downloaded.
+pub(super) async fn require_course_instructor(ctx: Context<'_>) -> Result<(), BotError> {
+    if dispatch::may_change_course(&ctx.data().app, &caller(ctx)).await? {
+        Ok(())
+    } else {
+        Err(BotError::user(dispatch::ONLY_INSTRUCTORS))
+    }
 }
 
 /// Checks an attachment's declared size, defers (privately: imports answer the

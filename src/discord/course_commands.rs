@@ -187,6 +187,7 @@ pub async fn course_import(
     start: Option<String>,
     #[description = "Post here instead of the file's channel"] channel: Option<serenity::ChannelId>,
 ) -> Result<(), BotError> {
+    super::commands::require_course_instructor(ctx).await?;
     if let Some(channel) = channel {
         refuse_unpostable(ctx, channel)?;
     }
@@ -229,10 +230,18 @@ pub async fn session_import(
     ctx: Context<'_>,
     #[description = "A course post (front matter, then Required / More Readings) or a .zip of posts"]
     file: serenity::Attachment,
+    #[description = "The upload this file replaces (otherwise it is an upload of its own)"]
+    #[autocomplete = "super::commands::autocomplete_list"]
+    replace: Option<String>,
 ) -> Result<(), BotError> {
+    super::commands::require_course_instructor(ctx).await?;
     let bytes = super::commands::fetch_attachment(ctx, &file).await?;
-    let files = vec![(format!("discord:{}", file.filename), bytes)];
-    respond(ctx, Request::Session(SessionRequest::Import { files })).await
+    let request = SessionRequest::Upload {
+        filename: file.filename.clone(),
+        bytes,
+        replace,
+    };
+    respond(ctx, Request::Session(request)).await
 }
 
 /// Add a session

@@ -52,9 +52,14 @@ pub async fn recommend(
         limit: limit.map(|n| n as usize),
         ..RecommendRequest::default()
     };
-    // The first snapshot of a large catalog takes longer than Discord's three seconds.
+    // The first snapshot of a large catalog takes longer than Discord's three seconds. A
+    // deferral fixes whether the answer is private, and `for:` answers privately.
     if !ctx.data().app.recommender.is_ready() {
-        ctx.defer().await?;
+        if request.for_whom.is_some() {
+            ctx.defer_ephemeral().await?;
+        } else {
+            ctx.defer().await?;
+        }
     }
     respond(ctx, Request::Recommend(request)).await
 }

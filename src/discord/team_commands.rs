@@ -7,11 +7,18 @@ use super::{render, BotError, Context};
 use crate::dispatch::{self, ExportBy, NoteRequest, Request, TeamRequest};
 use poise::serenity_prelude as serenity;
 
-/// Course teams: create (instructors), join, leave, list
+/// Course teams: create and move (instructors), join, list
 #[poise::command(
     slash_command,
     guild_only,
-    subcommands("team_create", "team_join", "team_leave", "team_list", "team_members"),
+    subcommands(
+        "team_create",
+        "team_join",
+        "team_leave",
+        "team_move",
+        "team_list",
+        "team_members"
+    ),
     subcommand_required
 )]
 pub async fn team(_ctx: Context<'_>) -> Result<(), BotError> {
@@ -44,10 +51,23 @@ pub async fn team_join(
     respond(ctx, Request::Team(TeamRequest::Join { team })).await
 }
 
-/// Leave the team you joined
+/// Leave the team you joined (instructors; students ask an instructor to move them)
 #[poise::command(slash_command, guild_only, rename = "leave")]
 pub async fn team_leave(ctx: Context<'_>) -> Result<(), BotError> {
     respond(ctx, Request::Team(TeamRequest::Leave)).await
+}
+
+/// Move a member to another team, into a first one, or out of theirs (instructors; recorded)
+#[poise::command(slash_command, guild_only, rename = "move")]
+pub async fn team_move(
+    ctx: Context<'_>,
+    #[description = "The member to move"] member: serenity::User,
+    #[description = "The team they move to (leave it out to take them out of their team)"]
+    #[autocomplete = "autocomplete_team"]
+    team: Option<String>,
+) -> Result<(), BotError> {
+    let member = member.id.get();
+    respond(ctx, Request::Team(TeamRequest::Move { member, team })).await
 }
 
 /// Every team of the course, and yours

@@ -1,8 +1,9 @@
 //! Instructor imports, the import report as users read it, and help.
 
 use super::{Caller, Result};
-use crate::catalog::{decode, list_name, Catalog, ImportReport};
+use crate::catalog::{decode, list_name, Catalog, ImportReport, ReadingSession, Removal};
 use crate::markdown;
+use crate::view::limits::truncate;
 use crate::view::{Embed, Reply};
 
 const INSTRUCTORS_ONLY: &str =
@@ -69,11 +70,12 @@ pub(super) async fn remove_list(catalog: &Catalog, caller: &Caller, list: &str) 
         return Ok(Reply::error(INSTRUCTORS_ONLY));
     }
     Ok(match catalog.remove_list(caller.scope, list).await? {
-        None => Reply::error(format!(
+        Removal::NotFound => Reply::error(format!(
             "This server has no list named {}; `/import list` shows them.",
             super::quoted(list)
         )),
-        Some(papers) => Reply {
+        Removal::ReadBy(sessions) => Reply::error(read_by(list, &sessions)),
+        Removal::Removed(papers) => Reply {
             content: Some(format!(
                 "✓ Removed {} and what it said about {papers} paper{}; papers other lists name stay.",
                 super::quoted(list),
@@ -83,6 +85,27 @@ pub(super) async fn remove_list(catalog: &Catalog, caller: &Caller, list: &str) 
             ..Reply::default()
         },
     })
+}
+
+/// Why a list stays: the weeks that would lose readings, named by number and title.
+pub fn read_by(list: &str, sessions: &[ReadingSession]) -> String {
+    let weeks: Vec<String> = sessions
+        .iter()
+        .map(|s| {
+            format!(
+                "week {} (“{}”)",
+                s.week,
+                markdown::escape(&truncate(&s.title, 80))
+            )
+        })
+        .collect();
+    format!(
+        "{} stays: it gives {} readings no other list has, and removing it would leave {} without them. Edit or remove {} first (`/session edit week: required:` or `/session remove week:`), or import a new version with `replace:`.",
+        super::quoted(list),
+        weeks.join(", "),
+        if sessions.len() == 1 { "that week" } else { "those weeks" },
+        if sessions.len() == 1 { "it" } else { "them" },
+    )
 }
 
 /// The import report as users read it (command line and Discord).
@@ -136,7 +159,7 @@ pub(super) fn help() -> Reply {
                     "`/week [week:]` · `/schedule` — this week's readings, a week by number or date, the whole term",
                     "`/course info` · `/course status` — the course, its last and next weekly post; each post announces every session from its time up to the next post's, in the course's time zone",
                     "`/course setup|edit|export|import` · `/session import|add|edit|move|skip|remove|announce` — instructors: the course, its weekly post, its sessions, and the course as a file for next term",
-                    "`/team join team:` · `/team leave` · `/team list` · `/team members team:` — your course team (one per course); `/team create` — instructors",
+                    "`/team join team:` · `/team list` · `/team members team:` — your course team (one per course); `/team create` · `/team move member: [team:]` — instructors (a move between teams is theirs, and recorded)",
                     "`/note add paper: text:` · `/note list paper:` · `/note edit|delete|publish|history note:` — notes your team sees until published; `/notes export` for a file",
                     "`/slot claim paper:` · `/slot release paper:` · `/slot swap a: b:` · `/slot list [week:]` · `/slot export` — presentation slots for your team, and the schedule as a calendar file",
                     "`/slot assign paper: team: [date:]` · `/slot autofill` — instructors: give slots to teams",

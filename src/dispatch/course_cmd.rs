@@ -4,15 +4,16 @@
 
 use super::week_cmd::{title, when};
 
+mod posts;
 mod views;
 use super::{Caller, Result};
 use crate::app::App;
 use crate::course::{Course, CourseError, CourseSettings, NewSession, SessionEdit};
-use crate::markdown::escape;
 use crate::model::Scope;
 use crate::view::limits::truncate;
 use crate::view::Reply;
 use chrono::{DateTime, Utc};
+use posts::{import_text, upload};
 pub(super) use views::unannounced_note;
 use views::{info, preview, status};
 
@@ -44,9 +45,17 @@ pub enum CourseRequest {
 /// `/session ...`
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SessionRequest {
-    /// Course posts (one file each, or already unpacked).
+    /// Course posts (one file each, or already unpacked), named by their paths.
     Import {
         files: Vec<(String, Vec<u8>)>,
+    },
+    /// One uploaded post or `.zip` of posts, named as `/import file` names uploads: a
+    /// second `message.txt` becomes `message (2).txt` instead of replacing a list or
+    /// another week's post, unless `replace` names the upload it replaces.
+    Upload {
+        filename: String,
+        bytes: Vec<u8>,
+        replace: Option<String>,
     },
     Add(NewSession),
     Edit {
@@ -70,8 +79,14 @@ pub enum SessionRequest {
     },
 }
 
-const ONLY_INSTRUCTORS: &str =
+pub const ONLY_INSTRUCTORS: &str =
     "Only instructors (Manage Server, or the course's instructor role) can change the course.";
+
+/// Whether the caller may change this guild's course, for a surface that must know before
+/// it does anything on the caller's behalf (such as downloading the file they attached).
+pub async fn may_change_course(app: &App, caller: &Caller) -> anyhow::Result<bool> {
+    instructor(app, caller).await
+}
 
 /// Whether the caller may change this guild's course.
 pub(super) async fn instructor(app: &App, caller: &Caller) -> Result<bool> {
@@ -181,6 +196,11 @@ pub(super) async fn session(app: &App, caller: &Caller, request: SessionRequest)
                         ..Reply::default()
                     }
                 }
+                SessionRequest::Upload {
+                    filename,
+                    bytes,
+                    replace,
+                } => upload(app, guild, &filename, bytes, replace.as_deref()).await?,
                 SessionRequest::Add(new) => {
                     let s = c.add_session(&app.catalog, guild, new).await?;
                     // The session is committed: a failure to number it must not read as a
@@ -334,42 +354,4 @@ async fn configured(app: &App, what: &str, c: &Course) -> std::result::Result<Re
     }
     text.push_str(&views::unannounced_note(app, c.guild_id, None, app.clock.now()).await?);
     Ok(done(text))
-}
-
-/// The import report of `/session import`.
-fn import_text(done: &[crate::course::SessionImport]) -> String {
-    let mut out = String::new();
-    for d in done {
-        match (&d.error, d.date) {
-            // The file name is the uploader's; the reason is the bot's own markdown, with
-            // anything typed in it already in a code span.
-            (Some(e), _) => out.push_str(&format!("✗ {}: {e}\n", escape(&d.file))),
-            (None, date) => out.push_str(&format!(
-                "✓ {}: “{}” on {} — {} required, {} optional readings\n",
-                escape(&d.file),
-                escape(&truncate(&d.title, 120)),
-                date.map_or("?".into(), |d| d.to_string()),
-                d.required,
-                d.optional
-            )),
-        }
-        for t in &d.unplaced {
-            out.push_str(&format!(
-                "  ⚠ reading not found in the catalog: {}\n",
-                escape(&truncate(t, 120))
-            ));
-        }
-        for w in &d.catalog.warnings {
-            out.push_str(&format!(
-                "  ⚠ {}:{}: {}\n",
-                escape(&d.file),
-                w.line,
-                escape(&w.message)
-            ));
-        }
-    }
-    if out.is_empty() {
-        out.push_str("No course posts given.");
-    }
-    out
 }

@@ -27,9 +27,9 @@ use admin::{help, import};
 use cite_cmd::cite_request;
 use papers::{by_tag, search, show, tags};
 
-pub use admin::report_text;
+pub use admin::{read_by, report_text};
 pub use complete::{complete_list, complete_paper, complete_tag, complete_team};
-pub use course_cmd::{CourseRequest, SessionRequest};
+pub use course_cmd::{may_change_course, CourseRequest, SessionRequest, ONLY_INSTRUCTORS};
 pub use note_cmd::{ExportBy, NoteRequest};
 pub use papers::MORE_LIKE_THIS;
 pub use read_cmd::ReadRequest;
@@ -195,7 +195,9 @@ impl Request {
             Request::Course(CourseRequest::Export { .. }) => "course export",
             Request::Course(CourseRequest::Import { .. }) => "course import",
             Request::Course(CourseRequest::Preview { .. }) => "schedule preview",
-            Request::Session(SessionRequest::Import { .. }) => "session import",
+            Request::Session(SessionRequest::Import { .. } | SessionRequest::Upload { .. }) => {
+                "session import"
+            }
             Request::Session(SessionRequest::Add(_)) => "session add",
             Request::Session(SessionRequest::Skip { .. }) => "session skip",
             Request::Session(SessionRequest::Edit { .. }) => "session edit",
@@ -207,6 +209,7 @@ impl Request {
             Request::Team(TeamRequest::Create { .. }) => "team create",
             Request::Team(TeamRequest::Join { .. }) => "team join",
             Request::Team(TeamRequest::Leave) => "team leave",
+            Request::Team(TeamRequest::Move { .. }) => "team move",
             Request::Team(TeamRequest::List) => "team list",
             Request::Team(TeamRequest::Members { .. }) => "team members",
             Request::Note(NoteRequest::Add { .. }) => "note add",

@@ -157,12 +157,25 @@ fn header(n: &Note) -> String {
     )
 }
 
-/// The notes on one paper, newest kept when they do not all fit in one embed.
+/// The notes on one paper, newest kept when they do not all fit in one embed. Private,
+/// as every reply that can hold an unpublished note: a student's list shows their team's
+/// notes and an instructor's every team's, which the channel must not see. The empty
+/// answer is the same private embed, so nothing tells the channel whether notes exist (and
+/// the command line does not read it as a refusal).
 fn list_reply(title: &str, notes: &[Note]) -> Reply {
+    let heading = truncate(&format!("Notes on {title}"), limits::EMBED_TITLE);
     if notes.is_empty() {
-        return Reply::text(format!(
-            "No notes you can see on “{title}” yet; write one with `/note add`."
-        ));
+        return Reply {
+            embeds: vec![Embed {
+                title: Some(heading),
+                description: Some(format!(
+                    "No notes you can see on “{title}” yet; write one with `/note add`."
+                )),
+                ..Embed::default()
+            }],
+            ephemeral: true,
+            ..Reply::default()
+        };
     }
     let budget = limits::EMBED_DESCRIPTION - 200;
     let mut shown: Vec<String> = Vec::new();
@@ -179,7 +192,7 @@ fn list_reply(title: &str, notes: &[Note]) -> Reply {
     shown.reverse();
     Reply {
         embeds: vec![Embed {
-            title: Some(truncate(&format!("Notes on {title}"), limits::EMBED_TITLE)),
+            title: Some(heading),
             description: Some(truncate(&shown.join("\n\n"), limits::EMBED_DESCRIPTION)),
             footer: Some(match left {
                 0 => format!("{} note(s)", notes.len()),
@@ -187,6 +200,7 @@ fn list_reply(title: &str, notes: &[Note]) -> Reply {
             }),
             ..Embed::default()
         }],
+        ephemeral: true,
         ..Reply::default()
     }
 }

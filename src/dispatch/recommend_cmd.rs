@@ -65,7 +65,13 @@ pub struct Recommendations {
 
 pub(super) async fn recommend(app: &App, caller: &Caller, r: RecommendRequest) -> Result<Reply> {
     match recommendations(app, caller, &r).await {
-        Ok(found) => Ok(render(&found)),
+        // `for:` starts from the caller's or their team's notes, unpublished ones too: the
+        // seeds and every "why" naming them would tell the channel what the team is
+        // writing about, so the answer is the caller's alone.
+        Ok(found) => Ok(Reply {
+            ephemeral: r.for_whom.is_some(),
+            ..render(&found)
+        }),
         Err(CourseError::User(message)) => Ok(Reply::error(message)),
         Err(CourseError::Internal(e)) => Err(e),
     }

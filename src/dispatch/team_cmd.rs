@@ -1,12 +1,13 @@
-//! `/team create|join|leave|list|members`. Instructors create teams; members join one team
-//! per course, or belong to a team through its Discord role. Role teams are shown as
-//! "everyone with @role": the bot cannot list a role's members without the privileged
-//! members intent.
+//! `/team create|join|leave|move|list|members`. Instructors create teams; members join one
+//! team per course, or belong to a team through its Discord role; moving a member to
+//! another team is an instructor's act, recorded and shown in the team's roster. Role teams
+//! are shown as "everyone with @role": the bot cannot list a role's members without the
+//! privileged members intent.
 
 use super::course_cmd::{done, instructor, user_error};
 use super::{Caller, Result};
 use crate::app::App;
-use crate::course::{CourseError, Member, Membership, Team};
+use crate::course::{CourseError, Member, Membership, Team, TeamMove};
 use crate::markdown::escape;
 use crate::model::Scope;
 use crate::store::teams::name_key;
@@ -15,11 +16,23 @@ use crate::view::{Embed, Reply};
 /// `/team ...`
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TeamRequest {
-    Create { name: String, role: Option<u64> },
-    Join { team: String },
+    Create {
+        name: String,
+        role: Option<u64>,
+    },
+    Join {
+        team: String,
+    },
     Leave,
+    /// An instructor moves `member` (a user id) into `team`, or out of their team.
+    Move {
+        member: u64,
+        team: Option<String>,
+    },
     List,
-    Members { team: String },
+    Members {
+        team: String,
+    },
 }
 
 pub(super) const NOT_IN_A_SERVER: &str =
@@ -65,6 +78,25 @@ pub(super) async fn team(app: &App, caller: &Caller, request: TeamRequest) -> Re
                     let t = c.leave_team(guild, who).await?;
                     done(format!("✓ You left team {}.", t.shown()))
                 }
+                TeamRequest::Move { member, team } => {
+                    let m = c.move_member(guild, who, member, team.as_deref(), now).await?;
+                    let from = match &m.from {
+                        Some(f) => format!(" from team {}", f.shown()),
+                        None => String::new(),
+                    };
+                    let to = match &m.to {
+                        Some(t) => format!(" to team {}", t.shown()),
+                        None => " out of their team".to_string(),
+                    };
+                    let notes = match &m.from {
+                        Some(f) => format!(" Notes they wrote stay with team {}.", f.shown()),
+                        None => String::new(),
+                    };
+                    done(format!(
+                        "✓ Moved <@{}>{from}{to}; the move is recorded in `/team members`.{notes}",
+                        m.user
+                    ))
+                }
                 TeamRequest::List => list(app, guild, who).await?,
                 TeamRequest::Members { team } => {
                     let (t, members) = c.team_members(guild, &team).await?;
@@ -74,6 +106,12 @@ pub(super) async fn team(app: &App, caller: &Caller, request: TeamRequest) -> Re
                     }
                     if lines.is_empty() {
                         lines.push("Nobody yet; members join with `/team join`.".into());
+                    }
+                    let moves = c.team_moves(guild, &t).await?;
+                    if !moves.is_empty() {
+                        lines.push(String::new());
+                        lines.push("**Moves** (by instructors, newest first)".into());
+                        lines.extend(moves.iter().map(|m| move_line(m, &t)));
                     }
                     Reply {
                         embeds: vec![Embed {
@@ -87,6 +125,28 @@ pub(super) async fn team(app: &App, caller: &Caller, request: TeamRequest) -> Re
             })
         }
         .await,
+    )
+}
+
+/// One recorded move as a roster line: who came from where, or left for where.
+fn move_line(m: &TeamMove, team: &Team) -> String {
+    let named = |n: &Option<String>| match n {
+        Some(n) => format!("team {}", crate::markdown::code(n)),
+        None => "no team".to_string(),
+    };
+    let into =
+        m.to.as_deref()
+            .is_some_and(|n| name_key(n) == name_key(&team.name));
+    let what = if into {
+        format!("came from {}", named(&m.from))
+    } else {
+        format!("moved to {}", named(&m.to))
+    };
+    format!(
+        "• <@{}> {what} <t:{}:d>, moved by <@{}>",
+        m.user,
+        m.at.timestamp(),
+        m.by
     )
 }
 

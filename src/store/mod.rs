@@ -17,6 +17,7 @@ pub mod recommend;
 pub mod slots;
 pub mod sources;
 pub mod tags;
+pub mod team_moves;
 pub mod teams;
 pub mod views;
 

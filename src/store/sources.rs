@@ -145,3 +145,39 @@ pub async fn delete_file(conn: &mut SqliteConnection, file_id: i64) -> sqlx::Res
         .await?;
     Ok(papers)
 }
+
+/// A course session that reads a paper only one file speaks for (within what the
+/// session's guild sees), with its week number as `/schedule` counts weeks.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ReaderRow {
+    pub guild_id: i64,
+    pub week: i64,
+    pub title: String,
+}
+
+/// The sessions that would lose a reading if `file` went: a reading whose paper no other
+/// file of the session's guild or of the global catalog names (the guild would no longer
+/// see it). A guild's file can only matter to that guild's sessions; a global file, to
+/// every guild's.
+pub async fn sessions_reading_only(
+    conn: &mut SqliteConnection,
+    file: i64,
+    scope: Scope,
+) -> sqlx::Result<Vec<ReaderRow>> {
+    sqlx::query_as(
+        "SELECT DISTINCT s.guild_id, s.title,
+            (SELECT COUNT(*) FROM sessions w WHERE w.guild_id = s.guild_id
+             AND (w.starts_at, w.id) <= (s.starts_at, s.id)) AS week
+         FROM session_readings r JOIN sessions s ON s.id = r.session_id
+         WHERE r.paper_id IN (SELECT paper_id FROM sources WHERE file_id = ?1)
+           AND (?2 = 0 OR s.guild_id = ?2)
+           AND NOT EXISTS (SELECT 1 FROM sources o JOIN files f ON f.id = o.file_id
+                           WHERE o.paper_id = r.paper_id AND o.file_id != ?1
+                             AND f.scope IN (0, s.guild_id))
+         ORDER BY s.guild_id, week",
+    )
+    .bind(file)
+    .bind(scope.0 as i64)
+    .fetch_all(conn)
+    .await
+}

@@ -95,6 +95,21 @@ impl Club {
             .await
     }
 
+    /// `/team move member: team:` as `who`; an empty `team` leaves the option out.
+    pub async fn move_member(&self, who: &Invoker, member: u64, team: &str) -> Recorded {
+        let (member, resolved) = support::payloads::user_option("member", member);
+        let mut options = vec![member];
+        if !team.is_empty() {
+            options.push(opt("team", team));
+        }
+        let options = json!([sub("move", Value::Array(options))]);
+        let id = self
+            .bot
+            .send_slash_resolved(who, "team", options, Some(resolved))
+            .0;
+        self.bot.answer(id).await
+    }
+
     pub async fn note(&self, who: &Invoker, action: &str, options: Value) -> Recorded {
         self.bot
             .slash(who, "note", json!([sub(action, options)]))

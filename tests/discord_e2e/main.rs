@@ -18,6 +18,7 @@ mod registration;
 mod slots;
 mod teams;
 mod transfer;
+mod uploads;
 
 use serde_json::{json, Value};
 use std::sync::Arc;

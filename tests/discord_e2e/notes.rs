@@ -228,3 +228,83 @@ async fn a_course_that_makes_notes_class_visible_shows_unpublished_notes_to_ever
     club.add(&alice(GUILD_B), "B stays private").await;
     assert!(!club.list(&bob(GUILD_B)).await.contains("B stays private"));
 }
+
+#[tokio::test]
+async fn every_reply_that_can_show_an_unpublished_note_is_seen_only_by_the_caller() {
+    let club = Club::start().await;
+    club.team(&alice(GUILD_A), "join", json!([opt("team", "team-1")]))
+        .await;
+    let nothing_yet = club
+        .note(&alice(GUILD_A), "list", json!([opt("paper", KAPLAN)]))
+        .await;
+    let added = club.add(&alice(GUILD_A), "Our unpublished plan").await;
+    let mut replies = vec![
+        ("/note list (no notes yet)", nothing_yet),
+        ("/note add", added),
+    ];
+    for who in [alice(GUILD_A), Invoker::instructor(GUILD_A)] {
+        let listed = club.note(&who, "list", json!([opt("paper", KAPLAN)])).await;
+        let shown = serde_json::to_string(listed.message()).expect("json");
+        assert!(shown.contains("Our unpublished plan"), "{shown}");
+        replies.push(("/note list", listed));
+    }
+    replies.push((
+        "/note history",
+        club.note(&alice(GUILD_A), "history", json!([opt_int("note", 1)]))
+            .await,
+    ));
+    for option in [
+        opt_int("session", 1),
+        opt("paper", KAPLAN),
+        opt("team", "team-1"),
+    ] {
+        let reply = club
+            .bot
+            .slash(
+                &alice(GUILD_A),
+                "notes",
+                json!([sub("export", json!([option]))]),
+            )
+            .await;
+        replies.push(("/notes export", reply));
+    }
+    replies.push((
+        "/course export notes:true",
+        club.bot
+            .slash(
+                &Invoker::instructor(GUILD_A),
+                "course",
+                json!([sub(
+                    "export",
+                    json!([{"name": "notes", "type": 5, "value": true}])
+                )]),
+            )
+            .await,
+    ));
+    // Recommendations from what the team noted name the papers of its unpublished notes.
+    // Before the recommender's first snapshot the answer is deferred: the deferral carries
+    // the flag, the follow-up the answer.
+    let id = club
+        .bot
+        .send_slash(&alice(GUILD_A), "recommend", json!([opt_int("for", 1)]));
+    let first = club.bot.answer(id).await;
+    let answer = if first.json()["type"] == 5 {
+        club.bot.follow_up(id).await
+    } else {
+        first.clone()
+    };
+    assert!(
+        content(&answer).contains("what your team noted, read or present"),
+        "{}",
+        content(&answer)
+    );
+    replies.push(("/recommend for:team", first));
+    for (command, reply) in &replies {
+        assert_eq!(
+            flags(reply) & EPHEMERAL,
+            EPHEMERAL,
+            "{command} must answer privately: {}",
+            serde_json::to_string(reply.message()).expect("json")
+        );
+    }
+}

@@ -1,5 +1,6 @@
 //! Teams through the real client and the fake Discord: one team per member with the
-//! refusal naming it, names matched in any case, a role team shown as "everyone with
+//! refusal naming it, moves between teams only by instructors and recorded (a student
+//! cannot walk through the teams reading their notes), names matched in any case, a role team shown as "everyone with
 //! @role" that cannot be joined, team autocomplete, and nothing of guild A in guild B.
 
 use super::club::*;
@@ -51,13 +52,26 @@ async fn a_member_is_in_one_team_and_a_refusal_names_the_team_they_are_in() {
         content(&unknown)
     );
     let left = club.team(&alice(GUILD_A), "leave", json!([])).await;
-    assert_eq!(content(&left), "✓ You left team `team-1`.");
-    let again = club.team(&alice(GUILD_A), "leave", json!([])).await;
-    assert_eq!(content(&again), "You are not in a team.");
+    assert!(
+        content(&left).starts_with("You are in team `team-1`, and students do not leave"),
+        "{}",
+        content(&left)
+    );
+    let nowhere = club.team(&bob(GUILD_A), "leave", json!([])).await;
+    assert_eq!(content(&nowhere), "You are not in a team.");
     let moved = club
-        .team(&alice(GUILD_A), "join", json!([opt("team", "team-2")]))
+        .move_member(
+            &Invoker::instructor(GUILD_A),
+            500_000_000_000_000_001,
+            "team-2",
+        )
         .await;
-    assert_eq!(content(&moved), "✓ You joined team `team-2`.");
+    assert!(
+        content(&moved)
+            .starts_with("✓ Moved <@500000000000000001> from team `team-1` to team `team-2`"),
+        "{}",
+        content(&moved)
+    );
 
     let members = club
         .team(&bob(GUILD_A), "members", json!([opt("team", "team-2")]))
@@ -192,4 +206,130 @@ async fn guild_b_sees_nothing_of_guild_as_teams_and_notes() {
         )
         .await;
     assert_eq!(choices.json()["data"]["choices"], json!([]));
+}
+
+#[tokio::test]
+async fn a_student_cannot_walk_through_the_teams_and_an_instructors_move_is_recorded() {
+    let club = Club::start().await;
+    let instructor = Invoker::instructor(GUILD_A);
+    club.team(&alice(GUILD_A), "join", json!([opt("team", "team-1")]))
+        .await;
+    club.team(&bob(GUILD_A), "join", json!([opt("team", "team-2")]))
+        .await;
+    club.add(&bob(GUILD_A), "Team two's draft").await;
+
+    // Alice may neither leave nor join another team, nor move herself.
+    let leave = club.team(&alice(GUILD_A), "leave", json!([])).await;
+    assert_eq!(flags(&leave) & EPHEMERAL, EPHEMERAL);
+    assert_eq!(
+        content(&leave),
+        "You are in team `team-1`, and students do not leave or change teams by themselves: a team's unpublished notes, slots and swaps are its own. Ask an instructor to move you (`/team move member: team:`)."
+    );
+    let join = club
+        .team(&alice(GUILD_A), "join", json!([opt("team", "team-2")]))
+        .await;
+    assert!(
+        content(&join).contains("moving to another is an instructor's act (`/team move`)"),
+        "{}",
+        content(&join)
+    );
+    let herself = club
+        .move_member(&alice(GUILD_A), 500_000_000_000_000_001, "team-2")
+        .await;
+    assert!(
+        content(&herself).starts_with("Only instructors"),
+        "{}",
+        content(&herself)
+    );
+    assert!(!club
+        .list(&alice(GUILD_A))
+        .await
+        .contains("Team two's draft"));
+    let (_, file) = club.export(&alice(GUILD_A), opt("team", "team-2")).await;
+    assert!(!file.contains("Team two's draft"), "{file}");
+
+    // A student with no team still joins one by themself.
+    let carol_joins = club
+        .team(&carol(GUILD_A), "join", json!([opt("team", "team-1")]))
+        .await;
+    assert_eq!(content(&carol_joins), "✓ You joined team `team-1`.");
+
+    // The instructor's move: Alice is in team-2 now and reads its notes; it is recorded.
+    let moved = club
+        .move_member(&instructor, 500_000_000_000_000_001, "Team-2")
+        .await;
+    assert_eq!(
+        content(&moved),
+        "✓ Moved <@500000000000000001> from team `team-1` to team `team-2`; the move is recorded in `/team members`. Notes they wrote stay with team `team-1`."
+    );
+    assert_eq!(moved.message()["allowed_mentions"]["parse"], json!([]));
+    assert!(club
+        .list(&alice(GUILD_A))
+        .await
+        .contains("Team two's draft"));
+    let again = club
+        .move_member(&instructor, 500_000_000_000_000_001, "team-2")
+        .await;
+    assert_eq!(
+        content(&again),
+        "<@500000000000000001> is already in team `team-2`."
+    );
+    let newcomer = club
+        .move_member(&instructor, 500_000_000_000_000_009, "team-1")
+        .await;
+    assert!(
+        content(&newcomer).starts_with("✓ Moved <@500000000000000009> to team `team-1`"),
+        "{}",
+        content(&newcomer)
+    );
+
+    let two = club
+        .team(&bob(GUILD_A), "members", json!([opt("team", "team-2")]))
+        .await;
+    let two = serde_json::to_string(two.message()).expect("json");
+    assert!(
+        two.contains("<@500000000000000001> came from team `team-1`"),
+        "{two}"
+    );
+    assert!(two.contains("moved by <@400000000000000002>"), "{two}");
+    let one = club
+        .team(&bob(GUILD_A), "members", json!([opt("team", "team-1")]))
+        .await;
+    let one = serde_json::to_string(one.message()).expect("json");
+    assert!(
+        one.contains("<@500000000000000001> moved to team `team-2`"),
+        "{one}"
+    );
+    assert!(
+        one.contains("<@500000000000000009> came from no team"),
+        "{one}"
+    );
+
+    // A member who left the course is taken out by an instructor, recorded too.
+    let out = club
+        .move_member(&instructor, 500_000_000_000_000_003, "")
+        .await;
+    assert_eq!(
+        content(&out),
+        "✓ Moved <@500000000000000003> from team `team-1` out of their team; the move is recorded in `/team members`. Notes they wrote stay with team `team-1`."
+    );
+    let carol_list = club.team(&carol(GUILD_A), "list", json!([])).await;
+    let carol_list = serde_json::to_string(carol_list.message()).expect("json");
+    assert!(carol_list.contains("You are not in a team"), "{carol_list}");
+    let nobody = club
+        .move_member(&instructor, 500_000_000_000_000_003, "")
+        .await;
+    assert!(
+        content(&nobody).starts_with("<@500000000000000003> has joined no team"),
+        "{}",
+        content(&nobody)
+    );
+    let one = club
+        .team(&bob(GUILD_A), "members", json!([opt("team", "team-1")]))
+        .await;
+    let one = serde_json::to_string(one.message()).expect("json");
+    assert!(
+        one.contains("<@500000000000000003> moved to no team"),
+        "{one}"
+    );
 }

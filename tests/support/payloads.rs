@@ -260,6 +260,13 @@ pub fn attachment(name: &str, id: u64, filename: &str, size: usize, url: &str) -
     (option, resolved)
 }
 
+/// A user option (type 6) and its resolved user.
+pub fn user_option(name: &str, id: u64) -> (Value, Value) {
+    let option = json!({"name": name, "type": 6, "value": id.to_string()});
+    let resolved = json!({"users": {id.to_string(): user(id, "member")}});
+    (option, resolved)
+}
+
 /// A channel option (type 7) and its resolved channel.
 pub fn channel_option(name: &str, channel: u64) -> (Value, Value) {
     let option = json!({"name": name, "type": 7, "value": channel.to_string()});
