@@ -96,8 +96,17 @@ fn answer(shared: &Shared, r: &Recorded) -> Response {
             let channel = channel.parse().unwrap_or(payloads::CHANNEL_A);
             post_message(shared, channel, r.json(), id())
         }
+        ("GET", ["api", "v10", "users", "@me"]) => axum::Json(payloads::bot_user()).into_response(),
+        ("GET", ["api", "v10", "channels", channel]) => {
+            let channel: u64 = channel.parse().unwrap_or_default();
+            get_channel(shared, channel)
+        }
         ("GET", ["api", "v10", "channels", channel, "messages"]) => {
             let channel: u64 = channel.parse().unwrap_or_default();
+            if lock(&shared.history_denied).contains(&channel) {
+                let body = json!({"message": "Missing Access", "code": 50001});
+                return (StatusCode::FORBIDDEN, axum::Json(body)).into_response();
+            }
             let limit = r
                 .query
                 .as_deref()
@@ -121,9 +130,33 @@ fn answer(shared: &Shared, r: &Recorded) -> Response {
     }
 }
 
+/// `GET /channels/{id}`: a channel of a guild the bot is in; 403 Missing Access for one of
+/// another guild; 404 Unknown Channel for none.
+fn get_channel(shared: &Shared, channel: u64) -> Response {
+    let ours = shared
+        .guilds
+        .iter()
+        .find(|&&g| payloads::channels_of(g).contains(&channel));
+    if let Some(&guild) = ours {
+        return axum::Json(payloads::channel(channel, guild)).into_response();
+    }
+    let (status, body) = if lock(&shared.foreign_channels).contains_key(&channel) {
+        (
+            StatusCode::FORBIDDEN,
+            json!({"message": "Missing Access", "code": 50001}),
+        )
+    } else {
+        (
+            StatusCode::NOT_FOUND,
+            json!({"message": "Unknown Channel", "code": 10003}),
+        )
+    };
+    (status, axum::Json(body)).into_response()
+}
+
 /// A channel post as Discord takes it: an injected fault first; a payload Discord would
-/// refuse is a 400; a nonce already used in the channel with `enforce_nonce` returns the
-/// first message instead of posting again.
+/// refuse is a 400; a nonce used in the channel within the nonce window, with
+/// `enforce_nonce`, returns the first message instead of posting again.
 fn post_message(shared: &Shared, channel: u64, body: &Value, id: u64) -> Response {
     if let Some((status, answer)) = lock(&shared.faults)
         .get_mut(&channel)
@@ -149,11 +182,18 @@ fn post_message(shared: &Shared, channel: u64, body: &Value, id: u64) -> Respons
     }
     let mut channels = lock(&shared.channels);
     let posted = channels.entry(channel).or_default();
-    if body["enforce_nonce"] == true {
-        if let Some(first) = posted
-            .iter()
-            .find(|m| m["nonce"].as_str() == nonce.as_deref())
-        {
+    if let (Some(n), true) = (&nonce, body["enforce_nonce"] == true) {
+        let window = *lock(&shared.nonce_window);
+        let mut nonces = lock(&shared.nonces);
+        let first_use = *nonces
+            .entry((channel, n.clone()))
+            .or_insert_with(Instant::now);
+        let remembered = first_use.elapsed() < window;
+        if !remembered {
+            nonces.insert((channel, n.clone()), Instant::now());
+        }
+        let first = posted.iter().rev().find(|m| m["nonce"].as_str() == Some(n));
+        if let (true, Some(first)) = (remembered, first) {
             return axum::Json(first.clone()).into_response();
         }
     }
