@@ -208,3 +208,35 @@ async fn killed_right_after_the_claim_the_restarted_bot_posts_exactly_once() {
     assert_eq!(fake.channel_messages(CHANNEL_A).len(), 1);
     assert_eq!(posts_to_channel(&fake), 1);
 }
+
+#[tokio::test]
+async fn a_backup_restored_after_its_post_went_out_does_not_send_that_post_again() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let keep = tempfile::tempdir().expect("temp dir");
+    course(data.path());
+    let copy = keep.path().join("before-the-post.db");
+    let copy_arg = copy.to_str().expect("path");
+    let backup = paperclub(data.path(), "2026-02-27T12:00:00Z", &["backup", copy_arg]);
+    assert!(backup.status.success(), "{backup:?}");
+
+    let fake = FakeDiscord::start(&[GUILD_A, GUILD_B]).await;
+    let first = bot(data.path(), &fake, "2026-03-02T07:59:58Z", None);
+    wait_for_sent(data.path(), "2026-03-02T08:00:30Z").await;
+    stop(first);
+    assert_eq!(fake.channel_messages(CHANNEL_A).len(), 1);
+
+    // Two hours later the copy from before the post comes back; Discord has long forgotten
+    // the post's nonce, and the week is still inside its grace window.
+    fake.set_nonce_window(Duration::ZERO);
+    let restore = paperclub(data.path(), "2026-03-02T10:00:00Z", &["restore", copy_arg]);
+    assert!(restore.status.success(), "{restore:?}");
+    let second = bot(data.path(), &fake, "2026-03-02T10:00:05Z", None);
+    let status = wait_for_sent(data.path(), "2026-03-02T10:00:30Z").await;
+    stop(second);
+
+    let messages = fake.channel_messages(CHANNEL_A);
+    assert_eq!(messages.len(), 1, "exactly one copy: {messages:#?}");
+    assert_eq!(posts_to_channel(&fake), 1, "found by its marker, not sent");
+    let id = messages[0]["id"].as_str().expect("id");
+    assert!(status.contains(id), "status links the one post: {status}");
+}

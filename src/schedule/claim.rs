@@ -88,7 +88,8 @@ async fn claim_weekly(
             continue;
         };
         let when: Vec<DateTime<Utc>> = missed.iter().map(|m| m.1).collect();
-        let parts = weekly_messages(tx, guild, sessions, session_id, id, &when).await?;
+        let key = render::PostKey::new(g, WEEKLY, post.occurrence_at, Some(session_id));
+        let parts = weekly_messages(tx, guild, sessions, session_id, &key, &when).await?;
         save_parts(tx, id, &parts).await?;
         let reported: Vec<i64> = missed.drain(..).map(|m| m.0).collect();
         posts::mark_reported(tx, &reported).await?;
@@ -143,7 +144,8 @@ async fn claim_reminders(
             let id = posts::insert_post(tx, &post, now.timestamp()).await?;
             if state == "claimed" {
                 let required = readings(tx, guild, session, true).await?;
-                save_parts(tx, id, &render::reminder(id, week, session, &required)).await?;
+                let key = render::PostKey::new(g, post.kind, post.occurrence_at, post.session);
+                save_parts(tx, id, &render::reminder(&key, week, session, &required)).await?;
                 info!(
                     guild_id = guild,
                     post = id,
@@ -158,13 +160,13 @@ async fn claim_reminders(
     Ok(due.len())
 }
 
-/// The messages of weekly post `post` announcing `session_id` (post 0: a preview).
+/// The messages of the weekly post `key` announcing `session_id`.
 pub(super) async fn weekly_messages(
     conn: &mut SqliteConnection,
     guild: u64,
     sessions: &[Session],
     session_id: i64,
-    post: i64,
+    key: &render::PostKey,
     missed: &[DateTime<Utc>],
 ) -> Result<Vec<String>, CourseError> {
     let (week, session) = find_session(sessions, session_id)?;
@@ -177,7 +179,7 @@ pub(super) async fn weekly_messages(
         optional: &optional,
         missed,
     };
-    Ok(render::render(post, &input))
+    Ok(render::render(key, &input))
 }
 
 /// A session and its 1-based week number.

@@ -1,9 +1,10 @@
 //! Delivering a claimed post: take its lease, send the parts Discord has not confirmed
-//! (each with its nonce), after a crash first looking for a part's marker in the channel,
-//! and record each message id as Discord confirms it. A refusal (channel gone, permission
+//! (each with its nonce), first looking for a part's marker in the channel when it may have
+//! gone out already (a crash, or a backup restored since), and record each message id as
+//! Discord confirms it. A refusal (channel gone, permission
 //! lost) stops the course; anything else leaves the post for a later attempt.
 
-use super::render;
+use super::render::{self, PostKey};
 use super::{Mentions, PostError, Poster};
 use crate::course::Courses;
 use crate::store::courses as store;
@@ -46,11 +47,17 @@ pub(super) async fn deliver<P: Poster>(
     let mentions: Mentions = serde_json::from_str(&row.mentions)?;
     let mut sent: Vec<String> = serde_json::from_str(&row.message_ids)?;
     let channel = row.channel_id as u64;
+    let key = PostKey::new(row.guild_id, &row.kind, row.occurrence_at, row.session_id);
+    let restored = {
+        let mut conn = courses.pool.acquire().await?;
+        crate::store::backup::last_restore(&mut conn).await?
+    };
     // A second attempt may follow a crash after Discord accepted a message we never
-    // recorded: look for it before sending again.
-    let recovering = row.attempts > 1;
+    // recorded; a post due before a restore may have gone out from the database that the
+    // restore replaced (its nonce long forgotten by Discord): look before sending.
+    let recovering = row.attempts > 1 || restored.is_some_and(|at| row.occurrence_at <= at);
     for part in sent.len()..parts.len() {
-        let marker = render::marker(post, part + 1, parts.len());
+        let marker = render::marker(&key, part + 1, parts.len());
         let mut result = if recovering {
             poster
                 .find(channel, &marker)
@@ -60,7 +67,7 @@ pub(super) async fn deliver<P: Poster>(
             Ok(None)
         };
         if let Ok(None) = result {
-            let nonce = render::nonce(post, part + 1);
+            let nonce = render::nonce(&key, part + 1);
             result = send_with_waits(poster, channel, &parts[part], &nonce, &mentions)
                 .await
                 .map(|id| Some(id.to_string()));

@@ -5,9 +5,11 @@
 //!
 //! Exactly once: an occurrence is claimed (a `posts` row, unique per guild and occurrence,
 //! and at most one live post per session) before anything is sent; each message carries a
-//! nonce derived from the claim, which Discord deduplicates for a few minutes, and a marker
-//! line; a delivery that was interrupted looks for its marker in the channel before sending
-//! again. A delivery holds a lease in the row, so two processes never deliver at once.
+//! nonce derived from the claim (guild, kind, occurrence; never the row id, which a restore
+//! reuses), which Discord deduplicates for a few minutes, and a marker line; a delivery
+//! that was interrupted, or whose occurrence is older than the last restore of a backup,
+//! looks for its marker in the channel before sending. A delivery holds a lease in the
+//! row, so two processes never deliver at once.
 
 mod claim;
 mod deliver;

@@ -7,6 +7,7 @@
 use super::claim::{claim, weekly_messages};
 use super::deliver::{deliver, Delivered};
 use super::plan::{plan, Outcome};
+use super::render::PostKey;
 use super::Poster;
 use crate::course::{CourseError, Courses};
 use crate::store::courses as store;
@@ -142,7 +143,8 @@ pub async fn preview(
     let decided = plan(&course, &sessions, &announced, occurrence);
     let messages = match decided.decisions.first().map(|d| d.outcome) {
         Some(Outcome::Post(id)) => {
-            Some(weekly_messages(&mut conn, guild, &sessions, id, 0, &[]).await?)
+            let key = PostKey::new(guild as i64, "weekly", occurrence.timestamp(), None);
+            Some(weekly_messages(&mut conn, guild, &sessions, id, &key, &[]).await?)
         }
         _ => None,
     };
