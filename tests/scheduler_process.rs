@@ -13,7 +13,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 use support::bot::TOKEN;
 use support::fake_discord::FakeDiscord;
-use support::payloads::{CHANNEL_A, GUILD_A, GUILD_B};
+use support::payloads::{CHANNEL_A, GUILD_A, GUILD_B, STUDENT_ID};
 
 fn paperclub(data: &Path, now: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_paperclub"))
@@ -207,6 +207,37 @@ async fn killed_right_after_the_claim_the_restarted_bot_posts_exactly_once() {
     stop(third);
     assert_eq!(fake.channel_messages(CHANNEL_A).len(), 1);
     assert_eq!(posts_to_channel(&fake), 1);
+}
+
+#[tokio::test]
+async fn killed_after_the_send_the_restarted_bot_ignores_a_students_copy_of_the_marker() {
+    let data = tempfile::tempdir().expect("temp dir");
+    course(data.path());
+    let fake = FakeDiscord::start(&[GUILD_A, GUILD_B]).await;
+    let mut first = bot(
+        data.path(),
+        &fake,
+        "2026-03-02T07:59:58Z",
+        Some("after-send"),
+    );
+    let status = wait_for_exit(&mut first).await;
+    assert_eq!(status.signal(), Some(9), "killed by SIGKILL: {status:?}");
+    let posted = fake.channel_messages(CHANNEL_A);
+    assert_eq!(posted.len(), 1, "Discord took the message");
+    // A student copies the post's marker line into the channel: newer than the post.
+    let text = posted[0]["content"].as_str().expect("content");
+    let marker = text.lines().last().expect("the marker line");
+    fake.post_as(STUDENT_ID, CHANNEL_A, &format!("same here\n{marker}"));
+
+    let second = bot(data.path(), &fake, "2026-03-02T08:03:00Z", None);
+    let status = wait_for_sent(data.path(), "2026-03-02T08:03:30Z").await;
+    stop(second);
+    assert_eq!(posts_to_channel(&fake), 1, "found, not sent again");
+    let id = posted[0]["id"].as_str().expect("id");
+    assert!(
+        status.contains(&format!("/{CHANNEL_A}/{id}")),
+        "status links the bot's message, not the student's: {status}"
+    );
 }
 
 #[tokio::test]

@@ -1,7 +1,8 @@
 //! The real [`Poster`]: the weekly post's messages sent through Discord's REST API with a
 //! nonce Discord enforces (a repeated send within a few minutes returns the first message
 //! instead of posting twice) and no mentions; and a look through the channel's recent
-//! messages for a marker, for a delivery that was interrupted after Discord took it.
+//! messages for a marker among the bot's own, for a delivery that may have gone out before
+//! (a crash, a restored backup).
 
 use super::render::no_mentions;
 use crate::schedule::{Mentions, PostError, Poster};
@@ -14,11 +15,31 @@ const LOOK_BACK: u8 = 100;
 
 pub struct DiscordPoster {
     http: Arc<serenity::Http>,
+    /// The bot's own user id, asked once: only its messages carry a real marker.
+    me: tokio::sync::OnceCell<serenity::UserId>,
 }
 
 impl DiscordPoster {
     pub fn new(http: Arc<serenity::Http>) -> DiscordPoster {
-        DiscordPoster { http }
+        DiscordPoster {
+            http,
+            me: tokio::sync::OnceCell::new(),
+        }
+    }
+
+    async fn me(&self) -> Result<serenity::UserId, PostError> {
+        self.me
+            .get_or_try_init(|| async {
+                self.http
+                    .get_current_user()
+                    .await
+                    .map(|u| u.id)
+                    .map_err(|e| {
+                        PostError::Failed(format!("could not ask Discord who paperclub is: {e}"))
+                    })
+            })
+            .await
+            .copied()
     }
 }
 
@@ -60,13 +81,22 @@ impl Poster for DiscordPoster {
     }
 
     async fn find(&self, channel: u64, marker: &str) -> Result<Option<u64>, PostError> {
-        let recent = channel_id(channel)?
+        let id = channel_id(channel)?;
+        let me = self.me().await?;
+        let recent = id
             .messages(&self.http, serenity::GetMessages::new().limit(LOOK_BACK))
             .await
             .map_err(|e| classify(channel, e))?;
+        // Anyone can type the marker line; only the bot's own plain message is the post (a
+        // command's reply is the bot's too, and may quote what a member typed).
         Ok(recent
             .iter()
-            .find(|m| m.content.contains(marker))
+            .find(|m| {
+                m.author.id == me
+                    && m.webhook_id.is_none()
+                    && m.kind == serenity::MessageType::Regular
+                    && m.content.contains(marker)
+            })
             .map(|m| m.id.get()))
     }
 }

@@ -1,7 +1,7 @@
 //! Delivering a claimed post: take its lease, send the parts Discord has not confirmed
-//! (each with its nonce), first looking for a part's marker in the channel when it may have
-//! gone out already (a crash, or a backup restored since), and record each message id as
-//! Discord confirms it. A refusal (channel gone, permission
+//! (each with its nonce), first looking for a part's marker among the bot's messages in the
+//! channel when it may have gone out already (a crash, or a backup restored since), and
+//! record each message id as Discord confirms it. A refusal (channel gone, permission
 //! lost) stops the course; anything else leaves the post for a later attempt.
 
 use super::render::{self, PostKey};

@@ -8,7 +8,7 @@
 //! nonce derived from the claim (guild, kind, occurrence; never the row id, which a restore
 //! reuses), which Discord deduplicates for a few minutes, and a marker line; a delivery
 //! that was interrupted, or whose occurrence is older than the last restore of a backup,
-//! looks for its marker in the channel before sending. A delivery holds a lease in the
+//! looks for its marker among the bot's own messages in the channel before sending. A delivery holds a lease in the
 //! row, so two processes never deliver at once.
 
 mod claim;
@@ -58,7 +58,8 @@ pub trait Poster: Send + Sync {
         mentions: &Mentions,
     ) -> impl Future<Output = Result<u64, PostError>> + Send;
 
-    /// The id of a recent message in `channel` whose text contains `marker`.
+    /// The id of a recent message the bot itself sent in `channel` whose text contains
+    /// `marker`; anyone else's message never counts (anyone can type a marker line).
     fn find(
         &self,
         channel: u64,
