@@ -2,6 +2,7 @@
 //! its options into a [`Request`] and goes through the same `respond` as every command;
 //! instructor checks happen in the core (the course's own instructor role lives there).
 
+use super::channels;
 use super::commands::respond;
 use super::{BotError, Context};
 use crate::course::{split_ids, CourseSettings, NewSession, SessionEdit};
@@ -56,7 +57,7 @@ pub async fn course_setup(
     #[max = 1440]
     session_minutes: Option<u32>,
 ) -> Result<(), BotError> {
-    refuse_unpostable(ctx, channel)?;
+    let note = check_channel(ctx, channel).await?;
     let settings = CourseSettings {
         channel: Some(channel.get()),
         timezone: Some(timezone),
@@ -70,7 +71,8 @@ pub async fn course_setup(
         slots_per_team: None,
         session_minutes,
     };
-    respond(ctx, Request::Course(CourseRequest::Setup(settings))).await
+    respond(ctx, Request::Course(CourseRequest::Setup(settings))).await?;
+    send_note(ctx, note).await
 }
 
 /// Change the course's settings; also resumes posting after a failure (instructors)
@@ -108,9 +110,10 @@ pub async fn course_edit(
     #[max = 1440]
     session_minutes: Option<u32>,
 ) -> Result<(), BotError> {
-    if let Some(channel) = channel {
-        refuse_unpostable(ctx, channel)?;
-    }
+    let note = match channel {
+        Some(channel) => check_channel(ctx, channel).await?,
+        None => None,
+    };
     let settings = CourseSettings {
         channel: channel.map(|c| c.get()),
         timezone,
@@ -124,26 +127,44 @@ pub async fn course_edit(
         slots_per_team,
         session_minutes,
     };
-    respond(ctx, Request::Course(CourseRequest::Edit(settings))).await
+    respond(ctx, Request::Course(CourseRequest::Edit(settings))).await?;
+    send_note(ctx, note).await
 }
 
-/// Refuses a channel the bot may not post in, judged from what Discord told it about the
-/// guild (its roles, the channel's overwrites, the bot's own member). Unknown to the cache:
-/// allowed; the first post that Discord refuses then stops the course with the reason.
-fn refuse_unpostable(ctx: Context<'_>, channel: serenity::ChannelId) -> Result<(), BotError> {
-    let may_post = (|| {
+/// Refuses a channel where paperclub lacks a permission the weekly post needs (judged from
+/// the guild's roles, the channel's overwrites and the bot's own member in the cache). When
+/// the cache cannot tell, returns a note saying so instead of guessing.
+async fn check_channel(
+    ctx: Context<'_>,
+    channel: serenity::ChannelId,
+) -> Result<Option<String>, BotError> {
+    let perms = (|| {
         let guild = ctx.guild()?;
         let target = guild.channels.get(&channel)?;
         let member = guild.members.get(&ctx.cache().current_user().id)?;
-        let perms = guild.user_permissions_in(target, member);
-        Some(perms.view_channel() && perms.send_messages())
+        Some(guild.user_permissions_in(target, member))
     })();
-    match may_post {
-        Some(false) => Err(BotError::user(format!(
-            "paperclub may not post in <#{channel}>: give it View Channel, Send Messages and Read Message History there, or choose another channel."
+    let Some(perms) = perms else {
+        return Ok(Some(format!(
+            "Note: paperclub could not check its permissions in <#{channel}> (Discord has not told it about that channel or its own membership). Make sure it has View Channel, Send Messages and Read Message History there."
+        )));
+    };
+    match channels::missing(perms, channels::NEEDED).as_slice() {
+        [] => Ok(None),
+        lacking => Err(BotError::user(format!(
+            "paperclub may not post in <#{channel}>: it lacks {} there. Give it View Channel, Send Messages and Read Message History in that channel, or choose another channel.",
+            lacking.join(", ")
         ))),
-        _ => Ok(()),
     }
+}
+
+/// A note from [`check_channel`], after the command's own answer.
+async fn send_note(ctx: Context<'_>, note: Option<String>) -> Result<(), BotError> {
+    if let Some(note) = note {
+        ctx.send(poise::CreateReply::default().content(note).ephemeral(true))
+            .await?;
+    }
+    Ok(())
 }
 
 /// The course's settings
@@ -187,9 +208,10 @@ pub async fn course_import(
     start: Option<String>,
     #[description = "Post here instead of the file's channel"] channel: Option<serenity::ChannelId>,
 ) -> Result<(), BotError> {
-    if let Some(channel) = channel {
-        refuse_unpostable(ctx, channel)?;
-    }
+    let note = match channel {
+        Some(c) => check_channel(ctx, c).await?,
+        None => None,
+    };
     let bytes = super::commands::fetch_attachment(ctx, &file).await?;
     let options = crate::course::transfer::ImportOptions {
         replace: replace.unwrap_or(false),
@@ -201,7 +223,8 @@ pub async fn course_import(
         bytes,
         options,
     };
-    respond(ctx, Request::Course(request)).await
+    respond(ctx, Request::Course(request)).await?;
+    send_note(ctx, note).await
 }
 
 /// The course's sessions (instructors)

@@ -86,7 +86,14 @@ impl Poster for DiscordPoster {
         let recent = id
             .messages(&self.http, serenity::GetMessages::new().limit(LOOK_BACK))
             .await
-            .map_err(|e| classify(channel, e))?;
+            .map_err(|e| match status(&e) {
+                // Reading the history is its own permission; without it the bot may
+                // still be allowed to post.
+                Some(403) => PostError::NoHistory(format!(
+                    "cannot read message history in <#{channel}>; grant paperclub Read Message History there (without it, a post interrupted by a crash or a restore may be sent twice)"
+                )),
+                _ => classify(channel, e),
+            })?;
         // Anyone can type the marker line; only the bot's own plain message is the post (a
         // command's reply is the bot's too, and may quote what a member typed).
         Ok(recent
@@ -109,6 +116,16 @@ fn channel_id(channel: u64) -> Result<serenity::ChannelId, PostError> {
             "the course has no channel (id 0); choose one with `/course edit channel:`".into(),
         )),
         c => Ok(serenity::ChannelId::new(c)),
+    }
+}
+
+/// The HTTP status of Discord's answer, if it answered.
+fn status(error: &serenity::Error) -> Option<u16> {
+    match error {
+        serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(r)) => {
+            Some(r.status_code.as_u16())
+        }
+        _ => None,
     }
 }
 

@@ -1,8 +1,10 @@
 //! Delivering a claimed post: take its lease, send the parts Discord has not confirmed
 //! (each with its nonce), first looking for a part's marker among the bot's messages in the
 //! channel when it may have gone out already (a crash, or a backup restored since), and
-//! record each message id as Discord confirms it. A refusal (channel gone, permission
-//! lost) stops the course; anything else leaves the post for a later attempt.
+//! record each message id as Discord confirms it. A refusal (channel gone, permission to
+//! post lost) stops the course; a look the bot may not make (no Read Message History) is
+//! reported and the part sent with its nonce; anything else leaves the post for a later
+//! attempt.
 
 use super::render::{self, PostKey};
 use super::{Mentions, PostError, Poster};
@@ -56,6 +58,8 @@ pub(super) async fn deliver<P: Poster>(
     // recorded; a post due before a restore may have gone out from the database that the
     // restore replaced (its nonce long forgotten by Discord): look before sending.
     let recovering = row.attempts > 1 || restored.is_some_and(|at| row.occurrence_at <= at);
+    // Kept on the sent post, so `/course status` shows it.
+    let mut warning: Option<String> = None;
     for part in sent.len()..parts.len() {
         let marker = render::marker(&key, part + 1, parts.len());
         let mut result = if recovering {
@@ -66,6 +70,17 @@ pub(super) async fn deliver<P: Poster>(
         } else {
             Ok(None)
         };
+        if let Err(PostError::NoHistory(reason)) = &result {
+            // Not a refusal to post: send, guarded by the nonce alone, and say so.
+            if warning.is_none() {
+                warn!(
+                    guild_id = row.guild_id,
+                    post, reason, "cannot look for an earlier post"
+                );
+            }
+            warning = Some(reason.clone());
+            result = Ok(None);
+        }
         if let Ok(None) = result {
             let nonce = render::nonce(&key, part + 1);
             result = send_with_waits(poster, channel, &parts[part], &nonce, &mentions)
@@ -91,9 +106,11 @@ pub(super) async fn deliver<P: Poster>(
                 );
                 return Ok(Delivered::Failed);
             }
-            Err(PostError::RateLimited(_)) | Err(PostError::Failed(_)) => {
+            Err(PostError::RateLimited(_))
+            | Err(PostError::Failed(_))
+            | Err(PostError::NoHistory(_)) => {
                 let reason = match result {
-                    Err(PostError::Failed(e)) => e,
+                    Err(PostError::Failed(e)) | Err(PostError::NoHistory(e)) => e,
                     _ => "Discord kept rate-limiting the channel".to_string(),
                 };
                 let mut conn = courses.pool.acquire().await?;
@@ -103,7 +120,7 @@ pub(super) async fn deliver<P: Poster>(
         }
     }
     let mut conn = courses.pool.acquire().await?;
-    posts::finish_post(&mut conn, post, "sent", None, now.timestamp()).await?;
+    posts::finish_post(&mut conn, post, "sent", warning.as_deref(), now.timestamp()).await?;
     info!(
         guild_id = row.guild_id,
         post,

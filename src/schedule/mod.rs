@@ -44,6 +44,9 @@ pub enum PostError {
     Refused(String),
     /// Anything else (network, Discord's 5xx): try again later.
     Failed(String),
+    /// The bot may not read the channel's history (Read Message History is missing), so a
+    /// look for an earlier message cannot be made; posting itself may still be allowed.
+    NoHistory(String),
 }
 
 /// Sends the weekly post's messages to a channel.

@@ -1,11 +1,14 @@
 //! Where and when the weekly post may go, end to end through the real client and poster:
 //! only the bot's own message counts as a post already sent (a student typing the marker
-//! line does not stop it).
+//! line does not stop it); a bot that may not read the channel's history still posts and
+//! says what to grant, and set-up refuses such a channel.
 
 use super::course::{at, CourseBot};
 use super::*;
 use paperclub::schedule::render::{marker, PostKey};
-use support::payloads::{CHANNEL_A, STUDENT_ID};
+use support::payloads::{
+    channel_option, CHANNEL_A, CHANNEL_LOCKED, CHANNEL_NO_HISTORY, STUDENT_ID,
+};
 
 /// The first weekly post of guild A's course: Monday 2 March 2026, 09:00 Berlin.
 const FIRST_POST: &str = "2026-03-02T08:00:00Z";
@@ -26,6 +29,25 @@ async fn status(c: &CourseBot) -> String {
         )
         .await;
     serde_json::to_string(reply.message()).expect("json")
+}
+
+/// `/course <action>` in guild A with `options` and a resolved channel.
+async fn course_with_channel(
+    c: &CourseBot,
+    action: &str,
+    channel: u64,
+    more: Vec<Value>,
+) -> String {
+    let (option, resolved) = channel_option("channel", channel);
+    let mut options = vec![option];
+    options.extend(more);
+    let options = json!([sub(action, Value::Array(options))]);
+    let who = Invoker::instructor(GUILD_A);
+    let id = c
+        .bot
+        .send_slash_resolved(&who, "course", options, Some(resolved))
+        .0;
+    content(&c.bot.answer(id).await).to_string()
 }
 
 #[tokio::test]
@@ -73,5 +95,60 @@ async fn a_students_message_with_the_marker_line_does_not_stop_the_weekly_post()
     assert!(
         status.contains(&link),
         "status links the bot's post: {status}"
+    );
+}
+
+#[tokio::test]
+async fn without_read_message_history_the_post_still_goes_out_and_status_says_what_to_grant() {
+    let c = CourseBot::start().await;
+    c.setup(&Invoker::instructor(GUILD_A), "Europe/Berlin")
+        .await;
+    c.import_post().await;
+    c.bot.fake.deny_history(CHANNEL_A);
+    c.bot
+        .fake
+        .fail_next_post(CHANNEL_A, 502, json!({"message": "Bad Gateway", "code": 0}));
+    c.tick_at(FIRST_POST).await;
+    // The retry's look in the channel answers 403: reported, not a refusal to post.
+    let report = c.tick_at("2026-03-02T08:02:00Z").await;
+    assert_eq!((report.sent, report.failed), (1, 0), "{report:?}");
+    assert_eq!(c.bot.fake.channel_messages(CHANNEL_A).len(), 1);
+    assert!(c
+        .bot
+        .fake
+        .requests()
+        .iter()
+        .any(|r| r.method == "GET" && r.path.ends_with("/messages") && r.status == 403));
+    let status = status(&c).await;
+    assert!(!status.contains("Posting stopped"), "{status}");
+    assert!(
+        status.contains("cannot read message history") && status.contains("Read Message History"),
+        "{status}"
+    );
+    let course = c.bot.app.courses.course(GUILD_A).await.unwrap().unwrap();
+    assert_eq!(course.paused_reason, None);
+}
+
+#[tokio::test]
+async fn setup_refuses_a_channel_where_the_bot_could_not_read_its_own_posts_back() {
+    let c = CourseBot::start().await;
+    let setup = || {
+        vec![
+            opt("timezone", "Europe/Berlin"),
+            opt("schedule", "MON 09:00"),
+        ]
+    };
+    // Everyone may post in this channel, but nobody may read its history.
+    let refused = course_with_channel(&c, "setup", CHANNEL_NO_HISTORY, setup()).await;
+    assert!(
+        refused.contains(&format!("may not post in <#{CHANNEL_NO_HISTORY}>"))
+            && refused.contains("it lacks Read Message History there"),
+        "{refused}"
+    );
+    assert!(c.bot.app.courses.course(GUILD_A).await.unwrap().is_none());
+    let refused = course_with_channel(&c, "setup", CHANNEL_LOCKED, setup()).await;
+    assert!(
+        refused.contains("it lacks Send Messages, Read Message History there"),
+        "{refused}"
     );
 }
