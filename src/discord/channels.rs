@@ -1,5 +1,8 @@
-//! The permissions paperclub needs: in a course's channel (checked by course set-up, edit
-//! and import before the channel is stored), and for the invite link that grants them.
+//! Which guild a channel belongs to, and whether paperclub may post there: the gateway
+//! cache first, else `GET /channels/{id}` (a channel never moves between guilds, so an
+//! answer is kept). Course set-up, edit and import check a channel here before it is
+//! stored, and the poster again before every send, so no course posts (with its role pings)
+//! into another server's channel, whatever the course row says.
 
 use poise::serenity_prelude as serenity;
 use serenity::Permissions;
@@ -22,6 +25,73 @@ pub fn invite_url(application: u64) -> String {
         "https://discord.com/oauth2/authorize?client_id={application}&scope=bot+applications.commands&permissions={}",
         INVITE.bits()
     )
+}
+
+/// Why a channel's guild is unknown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unknown {
+    /// Not a server channel (a direct message).
+    NoGuild,
+    /// Discord has no such channel (404).
+    Gone,
+    /// Discord will not show it to paperclub (403): another server's, or View Channel is
+    /// missing.
+    Hidden,
+    /// Discord could not be asked (network, 5xx, rate limit): try again later.
+    Failed(String),
+}
+
+/// The guild `channel` belongs to: `expected` when the cache lists it among that guild's
+/// channels or threads, else Discord's answer.
+pub async fn guild_of(
+    http: &serenity::Http,
+    cache: Option<&serenity::Cache>,
+    expected: u64,
+    channel: serenity::ChannelId,
+) -> Result<u64, Unknown> {
+    let cached = (|| {
+        let guild = cache?.guild(serenity::GuildId::new(expected.max(1)))?;
+        let listed =
+            guild.channels.contains_key(&channel) || guild.threads.iter().any(|t| t.id == channel);
+        Some(listed)
+    })();
+    if cached == Some(true) {
+        return Ok(expected);
+    }
+    match http.get_channel(channel).await {
+        Ok(serenity::Channel::Guild(c)) => Ok(c.guild_id.get()),
+        Ok(_) => Err(Unknown::NoGuild),
+        Err(serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(r))) => {
+            match r.status_code.as_u16() {
+                404 => Err(Unknown::Gone),
+                403 => Err(Unknown::Hidden),
+                status => Err(Unknown::Failed(format!("Discord answered {status}"))),
+            }
+        }
+        Err(e) => Err(Unknown::Failed(format!("could not reach Discord: {e}"))),
+    }
+}
+
+/// Why `channel` is no place for guild `guild`'s course, in words an instructor can act
+/// on; `None` when it is one of the guild's channels.
+pub fn refusal(channel: u64, guild: u64, found: &Result<u64, Unknown>) -> Option<String> {
+    let fix = "choose a channel of this server";
+    match found {
+        Ok(g) if *g == guild => None,
+        Ok(_) => Some(format!(
+            "<#{channel}> belongs to another server, not this one: {fix}."
+        )),
+        Err(Unknown::NoGuild) => Some(format!(
+            "<#{channel}> is not a server channel: {fix}."
+        )),
+        Err(Unknown::Gone) => Some(format!("channel {channel} does not exist: {fix}.")),
+        Err(Unknown::Hidden) => Some(format!(
+            "paperclub cannot see <#{channel}>: it is another server's channel, or paperclub lacks View Channel there. Give it View Channel, Send Messages and Read Message History, or {fix}."
+        )),
+        Err(Unknown::Failed(why)) => Some(format!(
+            "paperclub could not ask Discord which server <#{channel}> belongs to ({why}); try again in a minute."
+        )),
+    }
 }
 
 /// The names of `needed` permissions missing from `have`, as Discord's settings call them.
@@ -51,5 +121,20 @@ mod tests {
         assert!(missing(INVITE, NEEDED).is_empty());
         let send_only = Permissions::VIEW_CHANNEL | Permissions::SEND_MESSAGES;
         assert_eq!(missing(send_only, NEEDED), vec!["Read Message History"]);
+    }
+
+    #[test]
+    fn a_channel_of_another_guild_is_refused_saying_what_to_do() {
+        assert_eq!(refusal(5, 1, &Ok(1)), None);
+        let other = refusal(5, 1, &Ok(2)).expect("refused");
+        assert!(other.contains("<#5> belongs to another server"), "{other}");
+        assert!(refusal(5, 1, &Err(Unknown::Hidden))
+            .expect("refused")
+            .contains("cannot see <#5>"));
+        assert!(
+            refusal(5, 1, &Err(Unknown::Failed("Discord answered 502".into())))
+                .expect("refused")
+                .contains("try again")
+        );
     }
 }

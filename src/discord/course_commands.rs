@@ -131,13 +131,24 @@ pub async fn course_edit(
     send_note(ctx, note).await
 }
 
-/// Refuses a channel where paperclub lacks a permission the weekly post needs (judged from
-/// the guild's roles, the channel's overwrites and the bot's own member in the cache). When
-/// the cache cannot tell, returns a note saying so instead of guessing.
+/// Refuses a channel that is not this server's (judged from the gateway cache, else asked
+/// of Discord) or where paperclub lacks a permission the weekly post needs (judged from the
+/// guild's roles, the channel's overwrites and the bot's own member in the cache). When the
+/// cache cannot tell the permissions, returns a note saying so instead of guessing.
 async fn check_channel(
     ctx: Context<'_>,
     channel: serenity::ChannelId,
 ) -> Result<Option<String>, BotError> {
+    let guild = ctx.guild_id().map_or(0, |g| g.get());
+    let found = {
+        let discord = ctx.serenity_context();
+        channels::guild_of(&discord.http, Some(&discord.cache), guild, channel).await
+    };
+    if let Some(reason) = channels::refusal(channel.get(), guild, &found) {
+        return Err(BotError::user(format!(
+            "paperclub will not post there: {reason}"
+        )));
+    }
     let perms = (|| {
         let guild = ctx.guild()?;
         let target = guild.channels.get(&channel)?;
@@ -206,13 +217,18 @@ pub async fn course_import(
     #[description = "Move the course to start on this day, YYYY-MM-DD; sessions move as much"]
     #[max_length = 20]
     start: Option<String>,
-    #[description = "Post here instead of the file's channel"] channel: Option<serenity::ChannelId>,
+    #[description = "Post here (default: the course's current channel, else the file's if it is this server's)"]
+    channel: Option<serenity::ChannelId>,
 ) -> Result<(), BotError> {
-    let note = match channel {
+    let bytes = super::commands::fetch_attachment(ctx, &file).await?;
+    let target = match channel {
+        Some(c) => Some(c),
+        None => channel_from_file(ctx, &bytes).await,
+    };
+    let note = match target {
         Some(c) => check_channel(ctx, c).await?,
         None => None,
     };
-    let bytes = super::commands::fetch_attachment(ctx, &file).await?;
     let options = crate::course::transfer::ImportOptions {
         replace: replace.unwrap_or(false),
         channel: channel.map(|c| c.get()),
@@ -225,6 +241,22 @@ pub async fn course_import(
     };
     respond(ctx, Request::Course(request)).await?;
     send_note(ctx, note).await
+}
+
+/// The channel an import without `channel:` would post in, if it needs checking: a server
+/// with a course keeps its channel (checked when it was set); one without takes the file's,
+/// which may be another server's.
+async fn channel_from_file(ctx: Context<'_>, bytes: &[u8]) -> Option<serenity::ChannelId> {
+    let guild = ctx.guild_id().map_or(0, |g| g.get());
+    let current = ctx.data().app.courses.course(guild).await;
+    if !matches!(current, Ok(None)) {
+        return None;
+    }
+    crate::course::transfer::format::CourseFile::parse(bytes)
+        .ok()
+        .map(|f| f.course.channel)
+        .filter(|&c| c != 0)
+        .map(serenity::ChannelId::new)
 }
 
 /// The course's sessions (instructors)

@@ -60,7 +60,7 @@ pub fn spawn_scheduler(
     client: &serenity::Client,
     stop: impl Future<Output = ()> + Send + 'static,
 ) -> tokio::task::JoinHandle<()> {
-    let poster = Arc::new(DiscordPoster::new(client.http.clone()));
+    let poster = Arc::new(DiscordPoster::new(client.http.clone()).with_cache(client.cache.clone()));
     tokio::spawn(crate::schedule::run(
         app.courses.clone(),
         app.clock.clone(),

@@ -1,13 +1,15 @@
 //! The real [`Poster`]: the weekly post's messages sent through Discord's REST API with a
 //! nonce Discord enforces (a repeated send within a few minutes returns the first message
-//! instead of posting twice) and no mentions; and a look through the channel's recent
-//! messages for a marker among the bot's own, for a delivery that may have gone out before
-//! (a crash, a restored backup).
+//! instead of posting twice) and no mentions, only into a channel of the course's own
+//! guild; and a look through the channel's recent messages for a marker among the bot's
+//! own, for a delivery that may have gone out before (a crash, a restored backup).
 
+use super::channels::{self, Unknown};
 use super::render::no_mentions;
 use crate::schedule::{Mentions, PostError, Poster};
 use poise::serenity_prelude as serenity;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// How far back a restarted delivery looks for its own message.
@@ -15,15 +17,58 @@ const LOOK_BACK: u8 = 100;
 
 pub struct DiscordPoster {
     http: Arc<serenity::Http>,
+    cache: Option<Arc<serenity::Cache>>,
     /// The bot's own user id, asked once: only its messages carry a real marker.
     me: tokio::sync::OnceCell<serenity::UserId>,
+    /// The guild of each channel seen (a channel never changes guild).
+    guilds: Mutex<HashMap<u64, u64>>,
 }
 
 impl DiscordPoster {
     pub fn new(http: Arc<serenity::Http>) -> DiscordPoster {
         DiscordPoster {
             http,
+            cache: None,
             me: tokio::sync::OnceCell::new(),
+            guilds: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Reads channels' guilds from the gateway cache before asking Discord.
+    pub fn with_cache(mut self, cache: Arc<serenity::Cache>) -> DiscordPoster {
+        self.cache = Some(cache);
+        self
+    }
+
+    /// `channel` as an id, once it is known to belong to `guild`; a channel of another
+    /// guild (or none) stops the course with the reason.
+    async fn course_channel(
+        &self,
+        guild: u64,
+        channel: u64,
+    ) -> Result<serenity::ChannelId, PostError> {
+        let id = channel_id(channel)?;
+        let known = self
+            .guilds
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&channel)
+            .copied();
+        let found = match known {
+            Some(g) => Ok(g),
+            None => channels::guild_of(&self.http, self.cache.as_deref(), guild, id).await,
+        };
+        if let Ok(g) = found {
+            self.guilds
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(channel, g);
+        }
+        match (&found, channels::refusal(channel, guild, &found)) {
+            (_, None) => Ok(id),
+            (Err(Unknown::Failed(why)), _) => Err(PostError::Failed(why.clone())),
+            // `/course status` adds how to resume.
+            (_, Some(reason)) => Err(PostError::Refused(reason.trim_end_matches('.').into())),
         }
     }
 
@@ -46,6 +91,7 @@ impl DiscordPoster {
 impl Poster for DiscordPoster {
     async fn send(
         &self,
+        guild: u64,
         channel: u64,
         content: &str,
         nonce: &str,
@@ -73,15 +119,16 @@ impl Poster for DiscordPoster {
             .allowed_mentions(allowed)
             .nonce(serenity::Nonce::String(nonce.to_string()))
             .enforce_nonce(true);
-        channel_id(channel)?
+        self.course_channel(guild, channel)
+            .await?
             .send_message(&self.http, message)
             .await
             .map(|m| m.id.get())
             .map_err(|e| classify(channel, e))
     }
 
-    async fn find(&self, channel: u64, marker: &str) -> Result<Option<u64>, PostError> {
-        let id = channel_id(channel)?;
+    async fn find(&self, guild: u64, channel: u64, marker: &str) -> Result<Option<u64>, PostError> {
+        let id = self.course_channel(guild, channel).await?;
         let me = self.me().await?;
         let recent = id
             .messages(&self.http, serenity::GetMessages::new().limit(LOOK_BACK))

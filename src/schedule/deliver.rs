@@ -1,10 +1,10 @@
 //! Delivering a claimed post: take its lease, send the parts Discord has not confirmed
 //! (each with its nonce), first looking for a part's marker among the bot's messages in the
 //! channel when it may have gone out already (a crash, or a backup restored since), and
-//! record each message id as Discord confirms it. A refusal (channel gone, permission to
-//! post lost) stops the course; a look the bot may not make (no Read Message History) is
-//! reported and the part sent with its nonce; anything else leaves the post for a later
-//! attempt.
+//! record each message id as Discord confirms it. A refusal (channel gone or of another
+//! guild, permission to post lost) stops the course; a look the bot may not make (no Read
+//! Message History) is reported and the part sent with its nonce; anything else leaves the
+//! post for a later attempt.
 
 use super::render::{self, PostKey};
 use super::{Mentions, PostError, Poster};
@@ -48,7 +48,7 @@ pub(super) async fn deliver<P: Poster>(
     let parts: Vec<String> = serde_json::from_str(&row.parts)?;
     let mentions: Mentions = serde_json::from_str(&row.mentions)?;
     let mut sent: Vec<String> = serde_json::from_str(&row.message_ids)?;
-    let channel = row.channel_id as u64;
+    let (guild, channel) = (row.guild_id as u64, row.channel_id as u64);
     let key = PostKey::new(row.guild_id, &row.kind, row.occurrence_at, row.session_id);
     let restored = {
         let mut conn = courses.pool.acquire().await?;
@@ -64,7 +64,7 @@ pub(super) async fn deliver<P: Poster>(
         let marker = render::marker(&key, part + 1, parts.len());
         let mut result = if recovering {
             poster
-                .find(channel, &marker)
+                .find(guild, channel, &marker)
                 .await
                 .map(|found| found.map(|id| id.to_string()))
         } else {
@@ -83,7 +83,7 @@ pub(super) async fn deliver<P: Poster>(
         }
         if let Ok(None) = result {
             let nonce = render::nonce(&key, part + 1);
-            result = send_with_waits(poster, channel, &parts[part], &nonce, &mentions)
+            result = send_with_waits(poster, guild, channel, &parts[part], &nonce, &mentions)
                 .await
                 .map(|id| Some(id.to_string()));
         }
@@ -133,6 +133,7 @@ pub(super) async fn deliver<P: Poster>(
 /// Sends one message, waiting out Discord's 429s a few times.
 async fn send_with_waits<P: Poster>(
     poster: &P,
+    guild: u64,
     channel: u64,
     content: &str,
     nonce: &str,
@@ -140,7 +141,7 @@ async fn send_with_waits<P: Poster>(
 ) -> Result<u64, PostError> {
     let mut waits = 0;
     loop {
-        match poster.send(channel, content, nonce, mentions).await {
+        match poster.send(guild, channel, content, nonce, mentions).await {
             Err(PostError::RateLimited(after)) if waits < MAX_RATE_LIMIT_WAITS => {
                 waits += 1;
                 tokio::time::sleep(after.min(std::time::Duration::from_secs(60))).await;

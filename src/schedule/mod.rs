@@ -8,8 +8,8 @@
 //! nonce derived from the claim (guild, kind, occurrence; never the row id, which a restore
 //! reuses), which Discord deduplicates for a few minutes, and a marker line; a delivery
 //! that was interrupted, or whose occurrence is older than the last restore of a backup,
-//! looks for its marker among the bot's own messages in the channel before sending. A delivery holds a lease in the
-//! row, so two processes never deliver at once.
+//! looks for its marker among the bot's own messages in the channel before sending. A
+//! delivery holds a lease in the row, so two processes never deliver at once.
 
 mod claim;
 mod deliver;
@@ -49,12 +49,15 @@ pub enum PostError {
     NoHistory(String),
 }
 
-/// Sends the weekly post's messages to a channel.
+/// Sends the weekly post's messages to a course's channel. Both calls name the course's
+/// guild: a channel of any other guild is [`PostError::Refused`], so a course row pointing
+/// elsewhere (an imported file, an edited database) never posts there.
 pub trait Poster: Send + Sync {
     /// Sends one message with `nonce`, allowed to ping exactly `mentions`; returns its
     /// message id.
     fn send(
         &self,
+        guild: u64,
         channel: u64,
         content: &str,
         nonce: &str,
@@ -65,6 +68,7 @@ pub trait Poster: Send + Sync {
     /// `marker`; anyone else's message never counts (anyone can type a marker line).
     fn find(
         &self,
+        guild: u64,
         channel: u64,
         marker: &str,
     ) -> impl Future<Output = Result<Option<u64>, PostError>> + Send;

@@ -1,13 +1,15 @@
 //! Where and when the weekly post may go, end to end through the real client and poster:
 //! only the bot's own message counts as a post already sent (a student typing the marker
 //! line does not stop it); a bot that may not read the channel's history still posts and
-//! says what to grant, and set-up refuses such a channel.
+//! says what to grant; and no course posts into another server's channel, whether it was
+//! given at setup, edit or import or written into the course's row.
 
 use super::course::{at, CourseBot};
 use super::*;
+use paperclub::course::CourseSettings;
 use paperclub::schedule::render::{marker, PostKey};
 use support::payloads::{
-    channel_option, CHANNEL_A, CHANNEL_LOCKED, CHANNEL_NO_HISTORY, STUDENT_ID,
+    channel_option, CHANNEL_A, CHANNEL_B, CHANNEL_LOCKED, CHANNEL_NO_HISTORY, STUDENT_ID,
 };
 
 /// The first weekly post of guild A's course: Monday 2 March 2026, 09:00 Berlin.
@@ -31,6 +33,16 @@ async fn status(c: &CourseBot) -> String {
     serde_json::to_string(reply.message()).expect("json")
 }
 
+fn posts_to(c: &CourseBot, channel: u64) -> usize {
+    let path = format!("/api/v10/channels/{channel}/messages");
+    c.bot
+        .fake
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == path)
+        .count()
+}
+
 /// `/course <action>` in guild A with `options` and a resolved channel.
 async fn course_with_channel(
     c: &CourseBot,
@@ -48,6 +60,47 @@ async fn course_with_channel(
         .send_slash_resolved(&who, "course", options, Some(resolved))
         .0;
     content(&c.bot.answer(id).await).to_string()
+}
+
+/// `/course import` of a course file naming `file_channel`, in `guild`, with `extra`
+/// options (and the resolved channel of a `channel:` among them); the answer's text.
+async fn import_course(
+    c: &CourseBot,
+    guild: u64,
+    file_channel: u64,
+    extra: Vec<Value>,
+    resolved_channel: Option<u64>,
+) -> String {
+    let bytes = format!(
+        r#"{{"format": "paperclub-course", "version": 1,
+  "course": {{"channel": "{file_channel}", "timezone": "Europe/Berlin", "schedule": "MON 09:00"}}}}"#
+    );
+    let url = c.bot.fake.serve_file("course.json", bytes.as_bytes());
+    let (file, mut resolved) = attachment(
+        "file",
+        c.bot.fake.next_id(),
+        "course.json",
+        bytes.len(),
+        &url,
+    );
+    if let Some(channel) = resolved_channel {
+        resolved["channels"] = channel_option("channel", channel).1["channels"].clone();
+    }
+    let mut options = vec![file];
+    options.extend(extra);
+    let options = json!([sub("import", Value::Array(options))]);
+    let who = Invoker::instructor(guild);
+    let id = c
+        .bot
+        .send_slash_resolved(&who, "course", options, Some(resolved))
+        .0;
+    let answer = c.bot.answer(id).await;
+    // A refusal before the download is the answer itself; an import answers in a follow-up.
+    if answer.json()["type"] == 5 {
+        content(&c.bot.follow_up(id).await).to_string()
+    } else {
+        content(&answer).to_string()
+    }
 }
 
 #[tokio::test]
@@ -151,4 +204,90 @@ async fn setup_refuses_a_channel_where_the_bot_could_not_read_its_own_posts_back
         refused.contains("it lacks Send Messages, Read Message History there"),
         "{refused}"
     );
+}
+
+#[tokio::test]
+async fn a_channel_of_another_server_is_refused_at_setup_edit_and_import() {
+    let c = CourseBot::start().await;
+    let setup = vec![
+        opt("timezone", "Europe/Berlin"),
+        opt("schedule", "MON 09:00"),
+    ];
+    let refused = course_with_channel(&c, "setup", CHANNEL_B, setup).await;
+    assert!(
+        refused.contains(&format!("<#{CHANNEL_B}> belongs to another server")),
+        "{refused}"
+    );
+    assert!(c.bot.app.courses.course(GUILD_A).await.unwrap().is_none());
+
+    c.setup(&Invoker::instructor(GUILD_A), "Europe/Berlin")
+        .await;
+    let refused = course_with_channel(&c, "edit", CHANNEL_B, vec![]).await;
+    assert!(refused.contains("belongs to another server"), "{refused}");
+    let channel = |c: &CourseBot| {
+        let courses = c.bot.app.courses.clone();
+        async move { courses.course(GUILD_A).await.unwrap().unwrap().channel_id }
+    };
+    assert_eq!(channel(&c).await, CHANNEL_A);
+
+    // A course file names another server's channel: a server with a course keeps its own.
+    let replace = json!({"name": "replace", "type": 5, "value": true});
+    let kept = import_course(&c, GUILD_A, CHANNEL_B, vec![replace.clone()], None).await;
+    assert!(kept.starts_with("✓ Replaced the course"), "{kept}");
+    assert_eq!(channel(&c).await, CHANNEL_A);
+    // ... and `channel:` naming it is refused.
+    let (option, _) = channel_option("channel", CHANNEL_B);
+    let refused = import_course(
+        &c,
+        GUILD_A,
+        CHANNEL_A,
+        vec![replace, option],
+        Some(CHANNEL_B),
+    )
+    .await;
+    assert!(refused.contains("belongs to another server"), "{refused}");
+    assert_eq!(channel(&c).await, CHANNEL_A);
+    // A server with no course would take the file's channel: refused when it is another's.
+    let refused = import_course(&c, GUILD_B, CHANNEL_A, vec![], None).await;
+    assert!(
+        refused.contains(&format!("<#{CHANNEL_A}> belongs to another server")),
+        "{refused}"
+    );
+    assert!(c.bot.app.courses.course(GUILD_B).await.unwrap().is_none());
+    // A channel of a server the bot is not in: Discord will not show it.
+    c.bot
+        .fake
+        .add_foreign_channel(200_000_000_000_000_999, 100_000_000_000_000_999);
+    let refused = import_course(&c, GUILD_B, 200_000_000_000_000_999, vec![], None).await;
+    assert!(refused.contains("paperclub cannot see"), "{refused}");
+}
+
+#[tokio::test]
+async fn a_course_row_pointing_into_another_server_is_paused_at_send_time_and_nothing_is_sent() {
+    let c = CourseBot::start().await;
+    c.setup(&Invoker::instructor(GUILD_A), "Europe/Berlin")
+        .await;
+    c.import_post().await;
+    // As an old import or a hand-edited database would leave it.
+    let settings = CourseSettings {
+        channel: Some(CHANNEL_B),
+        ..CourseSettings::default()
+    };
+    c.bot
+        .app
+        .courses
+        .configure(GUILD_A, settings, false, at("2026-02-21T12:00:00Z"))
+        .await
+        .expect("stored without the Discord check");
+    let report = c.tick_at(FIRST_POST).await;
+    assert_eq!(report.failed, 1, "{report:?}");
+    assert_eq!(posts_to(&c, CHANNEL_B), 0, "nothing sent into guild B");
+    assert!(c.bot.fake.channel_messages(CHANNEL_B).is_empty());
+    let status = status(&c).await;
+    assert!(
+        status.contains("Posting stopped") && status.contains("belongs to another server"),
+        "{status}"
+    );
+    c.tick_at("2026-03-02T09:00:00Z").await;
+    assert_eq!(posts_to(&c, CHANNEL_B), 0);
 }
