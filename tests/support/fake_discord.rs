@@ -136,6 +136,8 @@ pub(super) struct Shared {
     /// Channels of guilds the bot is not in: `GET /channels/{id}` answers 403 Missing
     /// Access, as Discord does.
     pub(super) foreign_channels: Mutex<HashMap<u64, u64>>,
+    /// The guild of each channel of the guilds the bot is in.
+    pub(super) channel_guilds: HashMap<u64, u64>,
     /// Interactions sent, for Discord's rules on answering them.
     pub(super) interactions: Mutex<Interactions>,
     pub(super) http_url: String,
@@ -180,6 +182,10 @@ impl FakeDiscord {
             nonce_window: Mutex::new(NONCE_WINDOW),
             history_denied: Mutex::new(std::collections::HashSet::new()),
             foreign_channels: Mutex::new(HashMap::new()),
+            channel_guilds: guilds
+                .iter()
+                .flat_map(|&g| super::payloads::channels_of(g).map(|c| (c, g)))
+                .collect(),
             interactions: Mutex::new(Interactions::default()),
             http_url: format!("http://{}", http.local_addr().expect("addr")),
             ws_url: format!("ws://{}", ws.local_addr().expect("addr")),

@@ -101,7 +101,7 @@ pub fn channels_of(guild: u64) -> [u64; 3] {
         GUILD_A => [CHANNEL_A, CHANNEL_LOCKED, CHANNEL_NO_HISTORY],
         GUILD_B => [CHANNEL_B, CHANNEL_B_LOCKED, CHANNEL_B_NO_HISTORY],
         // Any other guild a test makes up gets ids of its own.
-        other => [100, 200, 300].map(|k| other + 100_000_000_000_000_000 + k),
+        other => [1, 2, 3].map(|k| 300_000_000_000_000_000 + other.wrapping_mul(10) + k),
     }
 }
 

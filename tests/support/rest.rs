@@ -133,11 +133,7 @@ fn answer(shared: &Shared, r: &Recorded) -> Response {
 /// `GET /channels/{id}`: a channel of a guild the bot is in; 403 Missing Access for one of
 /// another guild; 404 Unknown Channel for none.
 fn get_channel(shared: &Shared, channel: u64) -> Response {
-    let ours = shared
-        .guilds
-        .iter()
-        .find(|&&g| payloads::channels_of(g).contains(&channel));
-    if let Some(&guild) = ours {
+    if let Some(&guild) = shared.channel_guilds.get(&channel) {
         return axum::Json(payloads::channel(channel, guild)).into_response();
     }
     let (status, body) = if lock(&shared.foreign_channels).contains_key(&channel) {
