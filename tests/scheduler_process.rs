@@ -271,3 +271,32 @@ async fn a_backup_restored_after_its_post_went_out_does_not_send_that_post_again
     let id = messages[0]["id"].as_str().expect("id");
     assert!(status.contains(id), "status links the one post: {status}");
 }
+
+#[tokio::test]
+async fn killed_after_the_send_without_read_message_history_the_nonce_keeps_one_copy_and_posting_goes_on(
+) {
+    let data = tempfile::tempdir().expect("temp dir");
+    course(data.path());
+    let fake = FakeDiscord::start(&[GUILD_A, GUILD_B]).await;
+    fake.deny_history(CHANNEL_A);
+    let mut first = bot(
+        data.path(),
+        &fake,
+        "2026-03-02T07:59:58Z",
+        Some("after-send"),
+    );
+    let status = wait_for_exit(&mut first).await;
+    assert_eq!(status.signal(), Some(9), "killed by SIGKILL: {status:?}");
+
+    // The restarted bot may not look in the channel: it sends again with the same nonce,
+    // which Discord (within minutes) answers with the first message.
+    let second = bot(data.path(), &fake, "2026-03-02T08:03:00Z", None);
+    let status = wait_for_sent(data.path(), "2026-03-02T08:03:30Z").await;
+    stop(second);
+    let messages = fake.channel_messages(CHANNEL_A);
+    assert_eq!(messages.len(), 1, "{messages:#?}");
+    assert!(
+        status.contains("cannot read message history") && !status.contains("Posting stopped"),
+        "reported, not paused: {status}"
+    );
+}
