@@ -1,9 +1,11 @@
-//! Which guild a channel belongs to, and whether paperclub may post there: the gateway
-//! cache first, else `GET /channels/{id}` (a channel never moves between guilds, so an
-//! answer is kept). Course set-up, edit and import check a channel here before it is
-//! stored, and the poster again before every send, so no course posts (with its role pings)
-//! into another server's channel, whatever the course row says.
+//! Which guild a channel belongs to (the gateway cache first, else `GET /channels/{id}`; a
+//! channel never moves between guilds, so the poster keeps an answer) and whether paperclub
+//! has there the permissions the weekly post needs, which the invite link grants. Course
+//! set-up, edit and import check a channel here before it is stored, and the poster checks
+//! its guild again before every send, so no course posts (with its role pings) into another
+//! server's channel, whatever the course row says.
 
+use super::{BotError, Context};
 use poise::serenity_prelude as serenity;
 use serenity::Permissions;
 
@@ -107,6 +109,72 @@ pub fn missing(have: Permissions, needed: Permissions) -> Vec<&'static str> {
     .filter(|(p, _)| needed.contains(*p) && !have.contains(*p))
     .map(|(_, name)| name)
     .collect()
+}
+
+/// Refuses a channel that is not this server's (judged from the gateway cache, else asked
+/// of Discord) or where paperclub lacks a permission the weekly post needs (judged from the
+/// guild's roles, the channel's overwrites and the bot's own member in the cache). When the
+/// cache cannot tell the permissions, returns a note saying so instead of guessing.
+pub(super) async fn check_channel(
+    ctx: Context<'_>,
+    channel: serenity::ChannelId,
+) -> Result<Option<String>, BotError> {
+    let guild = ctx.guild_id().map_or(0, |g| g.get());
+    let found = {
+        let discord = ctx.serenity_context();
+        guild_of(&discord.http, Some(&discord.cache), guild, channel).await
+    };
+    if let Some(reason) = refusal(channel.get(), guild, &found) {
+        return Err(BotError::user(format!(
+            "paperclub will not post there: {reason}"
+        )));
+    }
+    let perms = (|| {
+        let guild = ctx.guild()?;
+        let target = guild.channels.get(&channel)?;
+        let member = guild.members.get(&ctx.cache().current_user().id)?;
+        Some(guild.user_permissions_in(target, member))
+    })();
+    let Some(perms) = perms else {
+        return Ok(Some(format!(
+            "Note: paperclub could not check its permissions in <#{channel}> (Discord has not told it about that channel or its own membership). Make sure it has View Channel, Send Messages and Read Message History there."
+        )));
+    };
+    match missing(perms, NEEDED).as_slice() {
+        [] => Ok(None),
+        lacking => Err(BotError::user(format!(
+            "paperclub may not post in <#{channel}>: it lacks {} there. Give it View Channel, Send Messages and Read Message History in that channel, or choose another channel.",
+            lacking.join(", ")
+        ))),
+    }
+}
+
+/// A note from [`check_channel`], after the command's own answer.
+pub(super) async fn send_note(ctx: Context<'_>, note: Option<String>) -> Result<(), BotError> {
+    if let Some(note) = note {
+        ctx.send(poise::CreateReply::default().content(note).ephemeral(true))
+            .await?;
+    }
+    Ok(())
+}
+
+/// The channel an import without `channel:` would post in, if it needs checking: a server
+/// with a course keeps its channel (checked when it was set); one without takes the file's,
+/// which may be another server's.
+pub(super) async fn channel_from_file(
+    ctx: Context<'_>,
+    bytes: &[u8],
+) -> Option<serenity::ChannelId> {
+    let guild = ctx.guild_id().map_or(0, |g| g.get());
+    let current = ctx.data().app.courses.course(guild).await;
+    if !matches!(current, Ok(None)) {
+        return None;
+    }
+    crate::course::transfer::format::CourseFile::parse(bytes)
+        .ok()
+        .map(|f| f.course.channel)
+        .filter(|&c| c != 0)
+        .map(serenity::ChannelId::new)
 }
 
 #[cfg(test)]

@@ -57,7 +57,7 @@ pub async fn course_setup(
     #[max = 1440]
     session_minutes: Option<u32>,
 ) -> Result<(), BotError> {
-    let note = check_channel(ctx, channel).await?;
+    let note = channels::check_channel(ctx, channel).await?;
     let settings = CourseSettings {
         channel: Some(channel.get()),
         timezone: Some(timezone),
@@ -72,7 +72,7 @@ pub async fn course_setup(
         session_minutes,
     };
     respond(ctx, Request::Course(CourseRequest::Setup(settings))).await?;
-    send_note(ctx, note).await
+    channels::send_note(ctx, note).await
 }
 
 /// Change the course's settings; also resumes posting after a failure (instructors)
@@ -111,7 +111,7 @@ pub async fn course_edit(
     session_minutes: Option<u32>,
 ) -> Result<(), BotError> {
     let note = match channel {
-        Some(channel) => check_channel(ctx, channel).await?,
+        Some(channel) => channels::check_channel(ctx, channel).await?,
         None => None,
     };
     let settings = CourseSettings {
@@ -128,54 +128,7 @@ pub async fn course_edit(
         session_minutes,
     };
     respond(ctx, Request::Course(CourseRequest::Edit(settings))).await?;
-    send_note(ctx, note).await
-}
-
-/// Refuses a channel that is not this server's (judged from the gateway cache, else asked
-/// of Discord) or where paperclub lacks a permission the weekly post needs (judged from the
-/// guild's roles, the channel's overwrites and the bot's own member in the cache). When the
-/// cache cannot tell the permissions, returns a note saying so instead of guessing.
-async fn check_channel(
-    ctx: Context<'_>,
-    channel: serenity::ChannelId,
-) -> Result<Option<String>, BotError> {
-    let guild = ctx.guild_id().map_or(0, |g| g.get());
-    let found = {
-        let discord = ctx.serenity_context();
-        channels::guild_of(&discord.http, Some(&discord.cache), guild, channel).await
-    };
-    if let Some(reason) = channels::refusal(channel.get(), guild, &found) {
-        return Err(BotError::user(format!(
-            "paperclub will not post there: {reason}"
-        )));
-    }
-    let perms = (|| {
-        let guild = ctx.guild()?;
-        let target = guild.channels.get(&channel)?;
-        let member = guild.members.get(&ctx.cache().current_user().id)?;
-        Some(guild.user_permissions_in(target, member))
-    })();
-    let Some(perms) = perms else {
-        return Ok(Some(format!(
-            "Note: paperclub could not check its permissions in <#{channel}> (Discord has not told it about that channel or its own membership). Make sure it has View Channel, Send Messages and Read Message History there."
-        )));
-    };
-    match channels::missing(perms, channels::NEEDED).as_slice() {
-        [] => Ok(None),
-        lacking => Err(BotError::user(format!(
-            "paperclub may not post in <#{channel}>: it lacks {} there. Give it View Channel, Send Messages and Read Message History in that channel, or choose another channel.",
-            lacking.join(", ")
-        ))),
-    }
-}
-
-/// A note from [`check_channel`], after the command's own answer.
-async fn send_note(ctx: Context<'_>, note: Option<String>) -> Result<(), BotError> {
-    if let Some(note) = note {
-        ctx.send(poise::CreateReply::default().content(note).ephemeral(true))
-            .await?;
-    }
-    Ok(())
+    channels::send_note(ctx, note).await
 }
 
 /// The course's settings
@@ -223,10 +176,10 @@ pub async fn course_import(
     let bytes = super::commands::fetch_attachment(ctx, &file).await?;
     let target = match channel {
         Some(c) => Some(c),
-        None => channel_from_file(ctx, &bytes).await,
+        None => channels::channel_from_file(ctx, &bytes).await,
     };
     let note = match target {
-        Some(c) => check_channel(ctx, c).await?,
+        Some(c) => channels::check_channel(ctx, c).await?,
         None => None,
     };
     let options = crate::course::transfer::ImportOptions {
@@ -240,23 +193,7 @@ pub async fn course_import(
         options,
     };
     respond(ctx, Request::Course(request)).await?;
-    send_note(ctx, note).await
-}
-
-/// The channel an import without `channel:` would post in, if it needs checking: a server
-/// with a course keeps its channel (checked when it was set); one without takes the file's,
-/// which may be another server's.
-async fn channel_from_file(ctx: Context<'_>, bytes: &[u8]) -> Option<serenity::ChannelId> {
-    let guild = ctx.guild_id().map_or(0, |g| g.get());
-    let current = ctx.data().app.courses.course(guild).await;
-    if !matches!(current, Ok(None)) {
-        return None;
-    }
-    crate::course::transfer::format::CourseFile::parse(bytes)
-        .ok()
-        .map(|f| f.course.channel)
-        .filter(|&c| c != 0)
-        .map(serenity::ChannelId::new)
+    channels::send_note(ctx, note).await
 }
 
 /// The course's sessions (instructors)
