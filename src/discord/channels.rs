@@ -149,6 +149,27 @@ pub(super) async fn check_channel(
     }
 }
 
+/// Refuses to go on when the guild's course posts into a channel that is not this
+/// server's (stored by the command line, which cannot ask Discord), or that is gone; no
+/// course, or a channel Discord cannot be asked about right now, passes.
+pub(super) async fn check_current_channel(ctx: Context<'_>) -> Result<(), BotError> {
+    let guild = ctx.guild_id().map_or(0, |g| g.get());
+    let channel = match ctx.data().app.courses.course(guild).await {
+        Ok(Some(course)) if course.channel_id != 0 => serenity::ChannelId::new(course.channel_id),
+        _ => return Ok(()),
+    };
+    let found = {
+        let discord = ctx.serenity_context();
+        guild_of(&discord.http, Some(&discord.cache), guild, channel).await
+    };
+    match (&found, refusal(channel.get(), guild, &found)) {
+        (Err(Unknown::Failed(_)), _) | (_, None) => Ok(()),
+        (_, Some(reason)) => Err(BotError::user(format!(
+            "{reason} Give it as `channel:` to resume posting."
+        ))),
+    }
+}
+
 /// A note from [`check_channel`], after the command's own answer.
 pub(super) async fn send_note(ctx: Context<'_>, note: Option<String>) -> Result<(), BotError> {
     if let Some(note) = note {

@@ -112,7 +112,12 @@ pub async fn course_edit(
 ) -> Result<(), BotError> {
     let note = match channel {
         Some(channel) => channels::check_channel(ctx, channel).await?,
-        None => None,
+        // An edit also resumes posting: not into a channel of another server (a course
+        // imported on the command line may name one).
+        None => {
+            channels::check_current_channel(ctx).await?;
+            None
+        }
     };
     let settings = CourseSettings {
         channel: channel.map(|c| c.get()),

@@ -290,4 +290,20 @@ async fn a_course_row_pointing_into_another_server_is_paused_at_send_time_and_no
     );
     c.tick_at("2026-03-02T09:00:00Z").await;
     assert_eq!(posts_to(&c, CHANNEL_B), 0);
+
+    // Resuming with an edit that keeps that channel is refused, saying what to give.
+    let who = Invoker::instructor(GUILD_A);
+    let edit = json!([sub("edit", json!([opt_int("grace_hours", 48)]))]);
+    let refused = c.bot.slash(&who, "course", edit).await;
+    assert!(
+        content(&refused).contains(&format!("<#{CHANNEL_B}> belongs to another server"))
+            && content(&refused).contains("`channel:`"),
+        "{}",
+        content(&refused)
+    );
+    // With one of this server's channels the course posts again.
+    let resumed = course_with_channel(&c, "edit", CHANNEL_A, vec![]).await;
+    assert!(resumed.starts_with('✓'), "{resumed}");
+    let course = c.bot.app.courses.course(GUILD_A).await.unwrap().unwrap();
+    assert_eq!((course.channel_id, course.paused_reason), (CHANNEL_A, None));
 }
