@@ -207,6 +207,42 @@ async fn setup_refuses_a_channel_where_the_bot_could_not_read_its_own_posts_back
 }
 
 #[tokio::test]
+async fn setup_says_plainly_when_it_could_not_check_the_bots_permissions() {
+    let c = CourseBot::start().await;
+    // This server's channel, made after the gateway told the bot about the server.
+    let fresh = 200_000_000_000_000_077;
+    c.bot.fake.add_unlisted_channel(fresh, GUILD_A);
+    let (option, resolved) = channel_option("channel", fresh);
+    let options = json!([sub(
+        "setup",
+        json!([
+            option,
+            opt("timezone", "Europe/Berlin"),
+            opt("schedule", "MON 09:00")
+        ])
+    )]);
+    let who = Invoker::instructor(GUILD_A);
+    let id = c
+        .bot
+        .send_slash_resolved(&who, "course", options, Some(resolved))
+        .0;
+    let done = c.bot.answer(id).await;
+    assert!(
+        content(&done).starts_with("✓ Course set up"),
+        "{}",
+        content(&done)
+    );
+    let note = c.bot.follow_up(id).await;
+    assert_eq!(flags(&note) & EPHEMERAL, EPHEMERAL);
+    assert!(
+        content(&note).contains(&format!("could not check its permissions in <#{fresh}>"))
+            && content(&note).contains("Read Message History"),
+        "{}",
+        content(&note)
+    );
+}
+
+#[tokio::test]
 async fn a_channel_of_another_server_is_refused_at_setup_edit_and_import() {
     let c = CourseBot::start().await;
     let setup = vec![

@@ -138,6 +138,9 @@ pub(super) struct Shared {
     pub(super) foreign_channels: Mutex<HashMap<u64, u64>>,
     /// The guild of each channel of the guilds the bot is in.
     pub(super) channel_guilds: HashMap<u64, u64>,
+    /// Channels of the bot's guilds that GUILD_CREATE did not list (a thread, a channel
+    /// made since): only `GET /channels/{id}` knows them.
+    pub(super) unlisted_channels: Mutex<HashMap<u64, u64>>,
     /// Interactions sent, for Discord's rules on answering them.
     pub(super) interactions: Mutex<Interactions>,
     pub(super) http_url: String,
@@ -182,6 +185,7 @@ impl FakeDiscord {
             nonce_window: Mutex::new(NONCE_WINDOW),
             history_denied: Mutex::new(std::collections::HashSet::new()),
             foreign_channels: Mutex::new(HashMap::new()),
+            unlisted_channels: Mutex::new(HashMap::new()),
             channel_guilds: guilds
                 .iter()
                 .flat_map(|&g| super::payloads::channels_of(g).map(|c| (c, g)))
@@ -260,6 +264,11 @@ impl FakeDiscord {
     /// The bot loses Read Message History in `channel`: `GET .../messages` answers 403.
     pub fn deny_history(&self, channel: u64) {
         lock(&self.shared.history_denied).insert(channel);
+    }
+
+    /// `channel` belongs to `guild`, a server the bot is in, but the gateway never listed it.
+    pub fn add_unlisted_channel(&self, channel: u64, guild: u64) {
+        lock(&self.shared.unlisted_channels).insert(channel, guild);
     }
 
     /// `channel` belongs to `guild`, a server the bot is not in.

@@ -136,6 +136,10 @@ fn get_channel(shared: &Shared, channel: u64) -> Response {
     if let Some(&guild) = shared.channel_guilds.get(&channel) {
         return axum::Json(payloads::channel(channel, guild)).into_response();
     }
+    if let Some(&guild) = lock(&shared.unlisted_channels).get(&channel) {
+        let listed = json!({"id": channel.to_string(), "name": "new", "type": 0, "guild_id": guild.to_string(), "position": 9, "permission_overwrites": []});
+        return axum::Json(listed).into_response();
+    }
     let (status, body) = if lock(&shared.foreign_channels).contains_key(&channel) {
         (
             StatusCode::FORBIDDEN,
