@@ -96,6 +96,7 @@ impl Poster for Recorder {
         _guild: u64,
         channel: u64,
         marker: &str,
+        _since: i64,
     ) -> Result<Option<u64>, PostError> {
         let sent = self.sent.lock().unwrap();
         Ok(sent

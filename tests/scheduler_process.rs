@@ -300,3 +300,33 @@ async fn killed_after_the_send_without_read_message_history_the_nonce_keeps_one_
         "reported, not paused: {status}"
     );
 }
+
+#[tokio::test]
+async fn killed_after_the_send_in_a_busy_channel_the_restarted_bot_pages_back_to_its_post() {
+    let data = tempfile::tempdir().expect("temp dir");
+    course(data.path());
+    let fake = FakeDiscord::start(&[GUILD_A, GUILD_B]).await;
+    let mut first = bot(
+        data.path(),
+        &fake,
+        "2026-03-02T07:59:58Z",
+        Some("after-send"),
+    );
+    let status = wait_for_exit(&mut first).await;
+    assert_eq!(status.signal(), Some(9), "killed by SIGKILL: {status:?}");
+    // The class talks for a while (more than one page of history), and Discord forgets
+    // the post's nonce.
+    for n in 0..250 {
+        fake.post_as(STUDENT_ID, CHANNEL_A, &format!("message {n}"));
+    }
+    fake.set_nonce_window(Duration::ZERO);
+
+    let second = bot(data.path(), &fake, "2026-03-02T08:03:00Z", None);
+    wait_for_sent(data.path(), "2026-03-02T08:03:30Z").await;
+    stop(second);
+    assert_eq!(
+        posts_to_channel(&fake),
+        1,
+        "found three pages back, not sent again"
+    );
+}

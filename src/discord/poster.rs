@@ -12,8 +12,14 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// How far back a restarted delivery looks for its own message.
-const LOOK_BACK: u8 = 100;
+/// Messages per page of a look for the bot's own message (Discord's maximum).
+const PAGE: u8 = 100;
+/// Pages read at most, newest first, back to the post's occurrence: a busy channel (or a
+/// backup restored a day later) may have many messages after the post.
+const PAGES: usize = 10;
+/// A message dated this long before the occurrence cannot be its post (the post is claimed
+/// at or after the occurrence; this allows for the host's clock running ahead of Discord's).
+const CLOCK_SLACK: i64 = 300;
 
 pub struct DiscordPoster {
     http: Arc<serenity::Http>,
@@ -127,31 +133,55 @@ impl Poster for DiscordPoster {
             .map_err(|e| classify(channel, e))
     }
 
-    async fn find(&self, guild: u64, channel: u64, marker: &str) -> Result<Option<u64>, PostError> {
+    async fn find(
+        &self,
+        guild: u64,
+        channel: u64,
+        marker: &str,
+        since: i64,
+    ) -> Result<Option<u64>, PostError> {
         let id = self.course_channel(guild, channel).await?;
         let me = self.me().await?;
-        let recent = id
-            .messages(&self.http, serenity::GetMessages::new().limit(LOOK_BACK))
-            .await
-            .map_err(|e| match status(&e) {
-                // Reading the history is its own permission; without it the bot may
-                // still be allowed to post.
-                Some(403) => PostError::NoHistory(format!(
-                    "cannot read message history in <#{channel}>; grant paperclub Read Message History there (without it, a post interrupted by a crash or a restore may be sent twice)"
-                )),
-                _ => classify(channel, e),
-            })?;
-        // Anyone can type the marker line; only the bot's own plain message is the post (a
-        // command's reply is the bot's too, and may quote what a member typed).
-        Ok(recent
-            .iter()
-            .find(|m| {
+        let mut before: Option<serenity::MessageId> = None;
+        for _ in 0..PAGES {
+            let mut query = serenity::GetMessages::new().limit(PAGE);
+            if let Some(oldest) = before {
+                query = query.before(oldest);
+            }
+            let page = id
+                .messages(&self.http, query)
+                .await
+                .map_err(|e| match status(&e) {
+                    // Reading the history is its own permission; without it the bot may
+                    // still be allowed to post.
+                    Some(403) => PostError::NoHistory(format!(
+                        "cannot read message history in <#{channel}>; grant paperclub Read Message History there (without it, a post interrupted by a crash or a restore may be sent twice)"
+                    )),
+                    _ => classify(channel, e),
+                })?;
+            // Anyone can type the marker line; only the bot's own plain message is the post
+            // (a command's reply is the bot's too, and may quote what a member typed).
+            let found = page.iter().find(|m| {
                 m.author.id == me
                     && m.webhook_id.is_none()
                     && m.kind == serenity::MessageType::Regular
                     && m.content.contains(marker)
-            })
-            .map(|m| m.id.get()))
+            });
+            if let Some(m) = found {
+                return Ok(Some(m.id.get()));
+            }
+            // Newest first: the last message is the oldest of the page.
+            match page.last() {
+                Some(oldest)
+                    if page.len() == usize::from(PAGE)
+                        && oldest.timestamp.unix_timestamp() >= since - CLOCK_SLACK =>
+                {
+                    before = Some(oldest.id);
+                }
+                _ => break,
+            }
+        }
+        Ok(None)
     }
 }
 

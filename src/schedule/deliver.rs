@@ -64,7 +64,7 @@ pub(super) async fn deliver<P: Poster>(
         let marker = render::marker(&key, part + 1, parts.len());
         let mut result = if recovering {
             poster
-                .find(guild, channel, &marker)
+                .find(guild, channel, &marker, row.occurrence_at)
                 .await
                 .map(|found| found.map(|id| id.to_string()))
         } else {

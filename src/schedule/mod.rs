@@ -64,12 +64,14 @@ pub trait Poster: Send + Sync {
         mentions: &Mentions,
     ) -> impl Future<Output = Result<u64, PostError>> + Send;
 
-    /// The id of a recent message the bot itself sent in `channel` whose text contains
-    /// `marker`; anyone else's message never counts (anyone can type a marker line).
+    /// The id of a message the bot itself sent in `channel` since `since` (unix seconds)
+    /// whose text contains `marker`; anyone else's message never counts (anyone can type a
+    /// marker line).
     fn find(
         &self,
         guild: u64,
         channel: u64,
         marker: &str,
+        since: i64,
     ) -> impl Future<Output = Result<Option<u64>, PostError>> + Send;
 }

@@ -203,7 +203,8 @@ pub fn message_by(id: u64, channel_id: u64, body: &Value, author: u64) -> Value 
         "channel_id": channel_id.to_string(),
         "author": {"id": author.to_string(), "username": "member", "discriminator": "0", "avatar": null},
         "content": body["content"].as_str().unwrap_or_default(),
-        "timestamp": "2024-01-01T00:00:00.000000+00:00",
+        // When the fake took it, as Discord stamps a message.
+        "timestamp": chrono::Utc::now().to_rfc3339(),
         "edited_timestamp": null,
         "tts": false,
         "mention_everyone": false,

@@ -114,12 +114,24 @@ fn answer(shared: &Shared, r: &Recorded) -> Response {
                 .and_then(|n| n.parse::<usize>().ok())
                 .unwrap_or(50)
                 .min(100);
+            let before = r
+                .query
+                .as_deref()
+                .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("before=")))
+                .and_then(|id| id.parse::<u64>().ok())
+                .unwrap_or(u64::MAX);
             let all = lock(&shared.channels)
                 .get(&channel)
                 .cloned()
                 .unwrap_or_default();
-            // Newest first, as Discord returns them.
-            let recent: Vec<Value> = all.into_iter().rev().take(limit).collect();
+            let id_of = |m: &Value| m["id"].as_str().and_then(|i| i.parse::<u64>().ok());
+            // Newest first, as Discord returns them; `before` pages back (ids grow).
+            let recent: Vec<Value> = all
+                .into_iter()
+                .rev()
+                .filter(|m| id_of(m).is_some_and(|id| id < before))
+                .take(limit)
+                .collect();
             axum::Json(Value::Array(recent)).into_response()
         }
         ("GET", ["files", name]) => match lock(&shared.files).get(*name) {
