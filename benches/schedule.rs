@@ -49,7 +49,7 @@ async fn bench() -> anyhow::Result<()> {
             "TUE 09:00"
         };
         let settings = CourseSettings {
-            channel: Some(1_000_000 + guild),
+            channel: Some(support::payloads::channels_of(guild)[0]),
             timezone: Some("Europe/Berlin".into()),
             schedule: Some(schedule.into()),
             start: Some("2026-03-01".into()),
@@ -75,7 +75,9 @@ async fn bench() -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
 
-    let fake = FakeDiscord::start(&[]).await;
+    // The bot is in every guild (the poster checks each channel belongs to its course's).
+    let guilds: Vec<u64> = (1..=GUILDS).collect();
+    let fake = FakeDiscord::start(&guilds).await;
     let http = serenity::all::HttpBuilder::new(support::bot::TOKEN)
         .proxy(fake.http_url())
         .ratelimiter_disabled(true)

@@ -146,7 +146,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             Ok(0)
         }
         Command::Restore { path } => {
-            let info = crate::backup::restore(&config.data_dir, &path).await?;
+            let info = crate::backup::restore(&config.data_dir, &path, clock.now()).await?;
             // Opening the folder rebuilds the index from the restored database.
             let app = App::open(&config.data_dir, clock).await?;
             app.catalog.close().await;

@@ -2,10 +2,12 @@
 //! database, taken while the bot keeps running; the search index is not copied, being
 //! derived from it. A restore first checks the copy (SQLite's integrity check, a schema
 //! this build knows), refuses while any process uses the data folder, then swaps the file
-//! in atomically and drops the index so the next start rebuilds it from the copy.
+//! in atomically, records the restore in it (so posts due before now look for themselves
+//! in their channel before being sent: they may have gone out from the replaced database),
+//! and drops the index so the next start rebuilds it from the copy.
 
 use crate::catalog::IN_USE_LOCK;
-use crate::store::backup::{inspect, newest_migration, vacuum_into, CopyInfo};
+use crate::store::backup::{inspect, newest_migration, record_restore, vacuum_into, CopyInfo};
 use anyhow::{bail, Context};
 use fs4::fs_std::FileExt;
 use std::path::Path;
@@ -24,8 +26,13 @@ pub async fn backup(pool: &sqlx::SqlitePool, dest: &Path) -> anyhow::Result<Copy
     inspect(dest).await
 }
 
-/// Replaces the database in `data_dir` with the copy at `src`, after checking it.
-pub async fn restore(data_dir: &Path, src: &Path) -> anyhow::Result<CopyInfo> {
+/// Replaces the database in `data_dir` with the copy at `src`, after checking it; `now`
+/// is recorded as the time of the restore.
+pub async fn restore(
+    data_dir: &Path,
+    src: &Path,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<CopyInfo> {
     let info = inspect(src)
         .await
         .with_context(|| format!("{} is not a readable paperclub database", src.display()))?;
@@ -61,6 +68,15 @@ pub async fn restore(data_dir: &Path, src: &Path) -> anyhow::Result<CopyInfo> {
         let _ = std::fs::remove_file(data_dir.join(stale));
     }
     std::fs::rename(&staging, data_dir.join(DB))?;
+    // Still under the lock: no process may start on the copy before it knows of the restore.
+    let pool = crate::store::connect(&data_dir.join(DB)).await?;
+    let recorded = async {
+        let mut conn = pool.acquire().await?;
+        record_restore(&mut conn, now.timestamp(), &src.display().to_string()).await
+    }
+    .await;
+    pool.close().await;
+    recorded.context("recording the restore in the restored database")?;
     let index = data_dir.join("index");
     if index.exists() {
         std::fs::remove_dir_all(&index)

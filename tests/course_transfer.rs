@@ -364,3 +364,44 @@ fn imports_refuse_an_existing_course_and_bad_files_and_report_what_the_guild_can
     let missing = paperclub(d, &["course", "info"]);
     assert_eq!(missing.status.code(), Some(2), "{}", text(&missing));
 }
+
+#[test]
+fn an_import_keeps_the_guilds_channel_unless_one_is_given() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path();
+    course(d);
+    // A file from another server names that server's channel.
+    let mut file = export(d, "7", false);
+    file["course"]["channel"] = "990000000000000001".into();
+    let file = write(d, "theirs.json", &file);
+    let path = file.to_str().unwrap();
+    let info = |guild: &str| ok(paperclub(d, &["course", "--guild", guild, "info"]));
+
+    ok(paperclub(
+        d,
+        &["course", "import", path, "--guild", "7", "--replace"],
+    ));
+    let kept = info("7");
+    assert!(
+        kept.contains("<#42>") && !kept.contains("990000000000000001"),
+        "{kept}"
+    );
+    ok(paperclub(
+        d,
+        &[
+            "course",
+            "import",
+            path,
+            "--guild",
+            "7",
+            "--replace",
+            "--channel",
+            "43",
+        ],
+    ));
+    assert!(info("7").contains("<#43>"), "{}", info("7"));
+    // A guild with no course has no channel of its own: the file's is taken (and the bot
+    // refuses to post there unless it is that guild's, see discord_e2e posting).
+    ok(paperclub(d, &["course", "import", path, "--guild", "8"]));
+    assert!(info("8").contains("<#990000000000000001>"), "{}", info("8"));
+}

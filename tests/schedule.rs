@@ -70,6 +70,7 @@ impl Recorder {
 impl Poster for Recorder {
     async fn send(
         &self,
+        _guild: u64,
         channel: u64,
         content: &str,
         _nonce: &str,
@@ -93,7 +94,13 @@ impl Poster for Recorder {
         Ok(sent.len() as u64)
     }
 
-    async fn find(&self, channel: u64, marker: &str) -> Result<Option<u64>, PostError> {
+    async fn find(
+        &self,
+        _guild: u64,
+        channel: u64,
+        marker: &str,
+        _since: i64,
+    ) -> Result<Option<u64>, PostError> {
         let sent = self.sent.lock().unwrap();
         Ok(sent
             .iter()

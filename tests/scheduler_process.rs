@@ -13,7 +13,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 use support::bot::TOKEN;
 use support::fake_discord::FakeDiscord;
-use support::payloads::{CHANNEL_A, GUILD_A, GUILD_B};
+use support::payloads::{CHANNEL_A, GUILD_A, GUILD_B, STUDENT_ID};
 
 fn paperclub(data: &Path, now: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_paperclub"))
@@ -310,4 +310,126 @@ async fn a_tuesday_thursday_seminar_gets_one_monday_post_a_week_across_sigkills(
             assert!(!post.contains(&format!("Seminar {other}")), "{post}");
         }
     }
+}
+
+#[tokio::test]
+async fn killed_after_the_send_the_restarted_bot_ignores_a_students_copy_of_the_marker() {
+    let data = tempfile::tempdir().expect("temp dir");
+    course(data.path());
+    let fake = FakeDiscord::start(&[GUILD_A, GUILD_B]).await;
+    let mut first = bot(
+        data.path(),
+        &fake,
+        "2026-03-02T07:59:58Z",
+        Some("after-send"),
+    );
+    let status = wait_for_exit(&mut first).await;
+    assert_eq!(status.signal(), Some(9), "killed by SIGKILL: {status:?}");
+    let posted = fake.channel_messages(CHANNEL_A);
+    assert_eq!(posted.len(), 1, "Discord took the message");
+    // A student copies the post's marker line into the channel: newer than the post.
+    let text = posted[0]["content"].as_str().expect("content");
+    let marker = text.lines().last().expect("the marker line");
+    fake.post_as(STUDENT_ID, CHANNEL_A, &format!("same here\n{marker}"));
+
+    let second = bot(data.path(), &fake, "2026-03-02T08:03:00Z", None);
+    let status = wait_for_sent(data.path(), "2026-03-02T08:03:30Z").await;
+    stop(second);
+    assert_eq!(posts_to_channel(&fake), 1, "found, not sent again");
+    let id = posted[0]["id"].as_str().expect("id");
+    assert!(
+        status.contains(&format!("/{CHANNEL_A}/{id}")),
+        "status links the bot's message, not the student's: {status}"
+    );
+}
+
+#[tokio::test]
+async fn a_backup_restored_after_its_post_went_out_does_not_send_that_post_again() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let keep = tempfile::tempdir().expect("temp dir");
+    course(data.path());
+    let copy = keep.path().join("before-the-post.db");
+    let copy_arg = copy.to_str().expect("path");
+    let backup = paperclub(data.path(), "2026-02-27T12:00:00Z", &["backup", copy_arg]);
+    assert!(backup.status.success(), "{backup:?}");
+
+    let fake = FakeDiscord::start(&[GUILD_A, GUILD_B]).await;
+    let first = bot(data.path(), &fake, "2026-03-02T07:59:58Z", None);
+    wait_for_sent(data.path(), "2026-03-02T08:00:30Z").await;
+    stop(first);
+    assert_eq!(fake.channel_messages(CHANNEL_A).len(), 1);
+
+    // Two hours later the copy from before the post comes back; Discord has long forgotten
+    // the post's nonce, and the week is still inside its grace window.
+    fake.set_nonce_window(Duration::ZERO);
+    let restore = paperclub(data.path(), "2026-03-02T10:00:00Z", &["restore", copy_arg]);
+    assert!(restore.status.success(), "{restore:?}");
+    let second = bot(data.path(), &fake, "2026-03-02T10:00:05Z", None);
+    let status = wait_for_sent(data.path(), "2026-03-02T10:00:30Z").await;
+    stop(second);
+
+    let messages = fake.channel_messages(CHANNEL_A);
+    assert_eq!(messages.len(), 1, "exactly one copy: {messages:#?}");
+    assert_eq!(posts_to_channel(&fake), 1, "found by its marker, not sent");
+    let id = messages[0]["id"].as_str().expect("id");
+    assert!(status.contains(id), "status links the one post: {status}");
+}
+
+#[tokio::test]
+async fn killed_after_the_send_without_read_message_history_the_nonce_keeps_one_copy_and_posting_goes_on(
+) {
+    let data = tempfile::tempdir().expect("temp dir");
+    course(data.path());
+    let fake = FakeDiscord::start(&[GUILD_A, GUILD_B]).await;
+    fake.deny_history(CHANNEL_A);
+    let mut first = bot(
+        data.path(),
+        &fake,
+        "2026-03-02T07:59:58Z",
+        Some("after-send"),
+    );
+    let status = wait_for_exit(&mut first).await;
+    assert_eq!(status.signal(), Some(9), "killed by SIGKILL: {status:?}");
+
+    // The restarted bot may not look in the channel: it sends again with the same nonce,
+    // which Discord (within minutes) answers with the first message.
+    let second = bot(data.path(), &fake, "2026-03-02T08:03:00Z", None);
+    let status = wait_for_sent(data.path(), "2026-03-02T08:03:30Z").await;
+    stop(second);
+    let messages = fake.channel_messages(CHANNEL_A);
+    assert_eq!(messages.len(), 1, "{messages:#?}");
+    assert!(
+        status.contains("cannot read message history") && !status.contains("Posting stopped"),
+        "reported, not paused: {status}"
+    );
+}
+
+#[tokio::test]
+async fn killed_after_the_send_in_a_busy_channel_the_restarted_bot_pages_back_to_its_post() {
+    let data = tempfile::tempdir().expect("temp dir");
+    course(data.path());
+    let fake = FakeDiscord::start(&[GUILD_A, GUILD_B]).await;
+    let mut first = bot(
+        data.path(),
+        &fake,
+        "2026-03-02T07:59:58Z",
+        Some("after-send"),
+    );
+    let status = wait_for_exit(&mut first).await;
+    assert_eq!(status.signal(), Some(9), "killed by SIGKILL: {status:?}");
+    // The class talks for a while (more than one page of history), and Discord forgets
+    // the post's nonce.
+    for n in 0..250 {
+        fake.post_as(STUDENT_ID, CHANNEL_A, &format!("message {n}"));
+    }
+    fake.set_nonce_window(Duration::ZERO);
+
+    let second = bot(data.path(), &fake, "2026-03-02T08:03:00Z", None);
+    wait_for_sent(data.path(), "2026-03-02T08:03:30Z").await;
+    stop(second);
+    assert_eq!(
+        posts_to_channel(&fake),
+        1,
+        "found three pages back, not sent again"
+    );
 }

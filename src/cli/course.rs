@@ -104,7 +104,8 @@ pub enum CourseCommand {
         /// Move the course to start on this date; every session moves as many days.
         #[arg(long)]
         start: Option<String>,
-        /// Post to this channel id instead of the file's.
+        /// Post to this channel id. Without it the guild keeps its current channel; a guild
+        /// with no course takes the file's (the bot refuses it if it is another server's).
         #[arg(long)]
         channel: Option<u64>,
     },

@@ -2,6 +2,7 @@
 //! its options into a [`Request`] and goes through the same `respond` as every command;
 //! instructor checks happen in the core (the course's own instructor role lives there).
 
+use super::channels;
 use super::commands::respond;
 use super::{BotError, Context};
 use crate::course::{split_ids, CourseSettings, NewSession, SessionEdit};
@@ -56,7 +57,7 @@ pub async fn course_setup(
     #[max = 1440]
     session_minutes: Option<u32>,
 ) -> Result<(), BotError> {
-    refuse_unpostable(ctx, channel)?;
+    let note = channels::check_channel(ctx, channel).await?;
     let settings = CourseSettings {
         channel: Some(channel.get()),
         timezone: Some(timezone),
@@ -70,7 +71,8 @@ pub async fn course_setup(
         slots_per_team: None,
         session_minutes,
     };
-    respond(ctx, Request::Course(CourseRequest::Setup(settings))).await
+    respond(ctx, Request::Course(CourseRequest::Setup(settings))).await?;
+    channels::send_note(ctx, note).await
 }
 
 /// Change the course's settings; also resumes posting after a failure (instructors)
@@ -108,9 +110,15 @@ pub async fn course_edit(
     #[max = 1440]
     session_minutes: Option<u32>,
 ) -> Result<(), BotError> {
-    if let Some(channel) = channel {
-        refuse_unpostable(ctx, channel)?;
-    }
+    let note = match channel {
+        Some(channel) => channels::check_channel(ctx, channel).await?,
+        // An edit also resumes posting: not into a channel of another server (a course
+        // imported on the command line may name one).
+        None => {
+            channels::check_current_channel(ctx).await?;
+            None
+        }
+    };
     let settings = CourseSettings {
         channel: channel.map(|c| c.get()),
         timezone,
@@ -124,26 +132,8 @@ pub async fn course_edit(
         slots_per_team,
         session_minutes,
     };
-    respond(ctx, Request::Course(CourseRequest::Edit(settings))).await
-}
-
-/// Refuses a channel the bot may not post in, judged from what Discord told it about the
-/// guild (its roles, the channel's overwrites, the bot's own member). Unknown to the cache:
-/// allowed; the first post that Discord refuses then stops the course with the reason.
-fn refuse_unpostable(ctx: Context<'_>, channel: serenity::ChannelId) -> Result<(), BotError> {
-    let may_post = (|| {
-        let guild = ctx.guild()?;
-        let target = guild.channels.get(&channel)?;
-        let member = guild.members.get(&ctx.cache().current_user().id)?;
-        let perms = guild.user_permissions_in(target, member);
-        Some(perms.view_channel() && perms.send_messages())
-    })();
-    match may_post {
-        Some(false) => Err(BotError::user(format!(
-            "paperclub may not post in <#{channel}>: give it View Channel, Send Messages and Read Message History there, or choose another channel."
-        ))),
-        _ => Ok(()),
-    }
+    respond(ctx, Request::Course(CourseRequest::Edit(settings))).await?;
+    channels::send_note(ctx, note).await
 }
 
 /// The course's settings
@@ -185,13 +175,19 @@ pub async fn course_import(
     #[description = "Move the course to start on this day, YYYY-MM-DD; sessions move as much"]
     #[max_length = 20]
     start: Option<String>,
-    #[description = "Post here instead of the file's channel"] channel: Option<serenity::ChannelId>,
+    #[description = "Post here (default: the course's current channel, else the file's if it is this server's)"]
+    channel: Option<serenity::ChannelId>,
 ) -> Result<(), BotError> {
     super::commands::require_course_instructor(ctx).await?;
-    if let Some(channel) = channel {
-        refuse_unpostable(ctx, channel)?;
-    }
     let bytes = super::commands::fetch_attachment(ctx, &file).await?;
+    let target = match channel {
+        Some(c) => Some(c),
+        None => channels::channel_from_file(ctx, &bytes).await,
+    };
+    let note = match target {
+        Some(c) => channels::check_channel(ctx, c).await?,
+        None => None,
+    };
     let options = crate::course::transfer::ImportOptions {
         replace: replace.unwrap_or(false),
         channel: channel.map(|c| c.get()),
@@ -202,7 +198,8 @@ pub async fn course_import(
         bytes,
         options,
     };
-    respond(ctx, Request::Course(request)).await
+    respond(ctx, Request::Course(request)).await?;
+    channels::send_note(ctx, note).await
 }
 
 /// The course's sessions (instructors)

@@ -4,6 +4,7 @@
 //! pagination buttons, error reporting, and a clean shutdown that lets interactions in
 //! flight finish. Nothing here decides what a command means; that is the core's job.
 
+mod channels;
 mod commands;
 mod course_commands;
 mod error;
@@ -59,7 +60,7 @@ pub fn spawn_scheduler(
     client: &serenity::Client,
     stop: impl Future<Output = ()> + Send + 'static,
 ) -> tokio::task::JoinHandle<()> {
-    let poster = Arc::new(DiscordPoster::new(client.http.clone()));
+    let poster = Arc::new(DiscordPoster::new(client.http.clone()).with_cache(client.cache.clone()));
     tokio::spawn(crate::schedule::run(
         app.courses.clone(),
         app.clock.clone(),
@@ -174,8 +175,10 @@ async fn build(
     let setup_data = data.clone();
     let framework = poise::Framework::builder()
         .options(options())
-        .setup(move |ctx, _ready, framework| {
+        .setup(move |ctx, ready, framework| {
+            let invite = channels::invite_url(ready.application.id.get());
             Box::pin(async move {
+                info!(%invite, "ready; add paperclub to a server with this link");
                 register(ctx, &framework.options().commands, dev_guild).await;
                 Ok(setup_data)
             })

@@ -65,7 +65,8 @@ pub async fn announce(
         session: session.id,
         moved_from: before,
     }];
-    let parts = weekly_messages(&mut tx, guild, &sessions, &due, id, &[]).await?;
+    let key = super::render::PostKey::new(post.guild, post.kind, post.occurrence_at, post.session);
+    let parts = weekly_messages(&mut tx, guild, &sessions, &due, &key, &[]).await?;
     let json = serde_json::to_string(&parts).map_err(anyhow::Error::from)?;
     posts::set_parts(&mut tx, id, &json).await?;
     tx.commit().await?;

@@ -181,7 +181,9 @@ async fn claim_occurrence(
     posts::add_post_sessions(conn, id, &rows).await?;
     if state == "claimed" {
         let when: Vec<DateTime<Utc>> = missed.iter().map(|m| m.1).collect();
-        let parts = weekly_messages(conn, course.guild_id, sessions, &announces, id, &when).await?;
+        let key = render::PostKey::new(post.guild, WEEKLY, post.occurrence_at, None);
+        let parts =
+            weekly_messages(conn, course.guild_id, sessions, &announces, &key, &when).await?;
         save_parts(conn, id, &parts).await?;
         let reported: Vec<i64> = missed.iter().map(|m| m.0).collect();
         posts::mark_reported(conn, &reported).await?;
@@ -265,18 +267,19 @@ async fn claim_reminder(
     let id = posts::insert_post(conn, &post, now.timestamp()).await?;
     if state == "claimed" {
         let required = readings(conn, course.guild_id, session, true).await?;
-        save_parts(conn, id, &render::reminder(id, week, session, &required)).await?;
+        let key = render::PostKey::new(post.guild, post.kind, post.occurrence_at, post.session);
+        save_parts(conn, id, &render::reminder(&key, week, session, &required)).await?;
     }
     Ok(())
 }
 
-/// The messages of weekly post `post` announcing `announces` (post 0: a preview).
+/// The messages of the weekly post `key` announcing `announces`.
 pub(super) async fn weekly_messages(
     conn: &mut SqliteConnection,
     guild: u64,
     sessions: &[Session],
     announces: &[Announce],
-    post: i64,
+    key: &render::PostKey,
     missed: &[DateTime<Utc>],
 ) -> Result<Vec<String>, CourseError> {
     let mut papers = Vec::with_capacity(announces.len());
@@ -302,7 +305,7 @@ pub(super) async fn weekly_messages(
         sessions: &posts,
         missed,
     };
-    Ok(render::render(post, &input))
+    Ok(render::render(key, &input))
 }
 
 /// A session and its 1-based week number.

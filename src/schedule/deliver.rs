@@ -1,9 +1,12 @@
 //! Delivering a claimed post: take its lease, send the parts Discord has not confirmed
-//! (each with its nonce), after a crash first looking for a part's marker in the channel,
-//! and record each message id as Discord confirms it. A refusal (channel gone, permission
-//! lost) stops the course; anything else leaves the post for a later attempt.
+//! (each with its nonce), first looking for a part's marker among the bot's messages in the
+//! channel when it may have gone out already (a crash, or a backup restored since), and
+//! record each message id as Discord confirms it. A refusal (channel gone or of another
+//! guild, permission to post lost) stops the course; a look the bot may not make (no Read
+//! Message History) is reported and the part sent with its nonce; anything else leaves the
+//! post for a later attempt.
 
-use super::render;
+use super::render::{self, PostKey};
 use super::{Mentions, PostError, Poster};
 use crate::course::Courses;
 use crate::store::courses as store;
@@ -45,23 +48,42 @@ pub(super) async fn deliver<P: Poster>(
     let parts: Vec<String> = serde_json::from_str(&row.parts)?;
     let mentions: Mentions = serde_json::from_str(&row.mentions)?;
     let mut sent: Vec<String> = serde_json::from_str(&row.message_ids)?;
-    let channel = row.channel_id as u64;
+    let (guild, channel) = (row.guild_id as u64, row.channel_id as u64);
+    let key = PostKey::new(row.guild_id, &row.kind, row.occurrence_at, row.session_id);
+    let restored = {
+        let mut conn = courses.pool.acquire().await?;
+        crate::store::backup::last_restore(&mut conn).await?
+    };
     // A second attempt may follow a crash after Discord accepted a message we never
-    // recorded: look for it before sending again.
-    let recovering = row.attempts > 1;
+    // recorded; a post due before a restore may have gone out from the database that the
+    // restore replaced (its nonce long forgotten by Discord): look before sending.
+    let recovering = row.attempts > 1 || restored.is_some_and(|at| row.occurrence_at <= at);
+    // Kept on the sent post, so `/course status` shows it.
+    let mut warning: Option<String> = None;
     for part in sent.len()..parts.len() {
-        let marker = render::marker(post, part + 1, parts.len());
+        let marker = render::marker(&key, part + 1, parts.len());
         let mut result = if recovering {
             poster
-                .find(channel, &marker)
+                .find(guild, channel, &marker, row.occurrence_at)
                 .await
                 .map(|found| found.map(|id| id.to_string()))
         } else {
             Ok(None)
         };
+        if let Err(PostError::NoHistory(reason)) = &result {
+            // Not a refusal to post: send, guarded by the nonce alone, and say so.
+            if warning.is_none() {
+                warn!(
+                    guild_id = row.guild_id,
+                    post, reason, "cannot look for an earlier post"
+                );
+            }
+            warning = Some(reason.clone());
+            result = Ok(None);
+        }
         if let Ok(None) = result {
-            let nonce = render::nonce(post, part + 1);
-            result = send_with_waits(poster, channel, &parts[part], &nonce, &mentions)
+            let nonce = render::nonce(&key, part + 1);
+            result = send_with_waits(poster, guild, channel, &parts[part], &nonce, &mentions)
                 .await
                 .map(|id| Some(id.to_string()));
         }
@@ -84,9 +106,11 @@ pub(super) async fn deliver<P: Poster>(
                 );
                 return Ok(Delivered::Failed);
             }
-            Err(PostError::RateLimited(_)) | Err(PostError::Failed(_)) => {
+            Err(PostError::RateLimited(_))
+            | Err(PostError::Failed(_))
+            | Err(PostError::NoHistory(_)) => {
                 let reason = match result {
-                    Err(PostError::Failed(e)) => e,
+                    Err(PostError::Failed(e)) | Err(PostError::NoHistory(e)) => e,
                     _ => "Discord kept rate-limiting the channel".to_string(),
                 };
                 let mut conn = courses.pool.acquire().await?;
@@ -96,7 +120,7 @@ pub(super) async fn deliver<P: Poster>(
         }
     }
     let mut conn = courses.pool.acquire().await?;
-    posts::finish_post(&mut conn, post, "sent", None, now.timestamp()).await?;
+    posts::finish_post(&mut conn, post, "sent", warning.as_deref(), now.timestamp()).await?;
     info!(
         guild_id = row.guild_id,
         post,
@@ -109,6 +133,7 @@ pub(super) async fn deliver<P: Poster>(
 /// Sends one message, waiting out Discord's 429s a few times.
 async fn send_with_waits<P: Poster>(
     poster: &P,
+    guild: u64,
     channel: u64,
     content: &str,
     nonce: &str,
@@ -116,7 +141,7 @@ async fn send_with_waits<P: Poster>(
 ) -> Result<u64, PostError> {
     let mut waits = 0;
     loop {
-        match poster.send(channel, content, nonce, mentions).await {
+        match poster.send(guild, channel, content, nonce, mentions).await {
             Err(PostError::RateLimited(after)) if waits < MAX_RATE_LIMIT_WAITS => {
                 waits += 1;
                 tokio::time::sleep(after.min(std::time::Duration::from_secs(60))).await;

@@ -6,10 +6,13 @@
 //! lives in `crate::discord`; tests use their own.
 //!
 //! Exactly once: an occurrence is claimed (a `posts` row, unique per guild and occurrence,
-//! with the sessions it announces and the date each had) before anything is sent; each message carries a
-//! nonce derived from the claim, which Discord deduplicates for a few minutes, and a marker
-//! line; a delivery that was interrupted looks for its marker in the channel before sending
-//! again. A delivery holds a lease in the row, so two processes never deliver at once.
+//! with the sessions it announces and the date each had) before anything is sent; each
+//! message carries a nonce derived from the claim (guild, kind, occurrence; never the row
+//! id, which a restore reuses), which Discord deduplicates for a few minutes, and a marker
+//! line; a delivery that was interrupted, or whose occurrence is older than the last
+//! restore of a backup, looks for its marker among the bot's own messages in the channel
+//! before sending. A delivery holds a lease in the row, so two processes never deliver at
+//! once.
 
 mod announce;
 mod claim;
@@ -48,24 +51,34 @@ pub enum PostError {
     Refused(String),
     /// Anything else (network, Discord's 5xx): try again later.
     Failed(String),
+    /// The bot may not read the channel's history (Read Message History is missing), so a
+    /// look for an earlier message cannot be made; posting itself may still be allowed.
+    NoHistory(String),
 }
 
-/// Sends the weekly post's messages to a channel.
+/// Sends the weekly post's messages to a course's channel. Both calls name the course's
+/// guild: a channel of any other guild is [`PostError::Refused`], so a course row pointing
+/// elsewhere (an imported file, an edited database) never posts there.
 pub trait Poster: Send + Sync {
     /// Sends one message with `nonce`, allowed to ping exactly `mentions`; returns its
     /// message id.
     fn send(
         &self,
+        guild: u64,
         channel: u64,
         content: &str,
         nonce: &str,
         mentions: &Mentions,
     ) -> impl Future<Output = Result<u64, PostError>> + Send;
 
-    /// The id of a recent message in `channel` whose text contains `marker`.
+    /// The id of a message the bot itself sent in `channel` since `since` (unix seconds)
+    /// whose text contains `marker`; anyone else's message never counts (anyone can type a
+    /// marker line).
     fn find(
         &self,
+        guild: u64,
         channel: u64,
         marker: &str,
+        since: i64,
     ) -> impl Future<Output = Result<Option<u64>, PostError>> + Send;
 }

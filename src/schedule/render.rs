@@ -69,18 +69,63 @@ pub struct PostInput<'a> {
     pub missed: &'a [DateTime<Utc>],
 }
 
-/// The marker line of part `part` (1-based) of `parts` of post `post`.
-pub fn marker(post: i64, part: usize, parts: usize) -> String {
-    format!("paperclub weekly post {post} · {part}/{parts}")
+/// What names one post for Discord, whatever its row: the guild, the kind (`weekly`,
+/// `reminder-7`), the occurrence's instant and, for a reminder, its session. The row id
+/// would not do: a restored backup hands the ids of posts made after it to new ones, and a
+/// claim made again after a restore must find the message the first one sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostKey {
+    pub guild: i64,
+    pub kind: String,
+    pub occurrence_at: i64,
+    pub session: Option<i64>,
 }
 
-/// The nonce Discord deduplicates a message by (at most 25 characters).
-pub fn nonce(post: i64, part: usize) -> String {
-    format!("pc{post}p{part}")
+impl PostKey {
+    /// A weekly post is one per occurrence (its sessions may change until it is claimed),
+    /// so its session is left out; a reminder is one per session and occurrence.
+    pub fn new(guild: i64, kind: &str, occurrence_at: i64, session: Option<i64>) -> PostKey {
+        PostKey {
+            guild,
+            kind: kind.to_string(),
+            occurrence_at,
+            session: session.filter(|_| kind != "weekly"),
+        }
+    }
+
+    /// 64 bits of FNV-1a over the key: the same in every build and on every machine
+    /// (std's hasher promises neither).
+    fn digest(&self) -> u64 {
+        let text = format!(
+            "{}|{}|{}|{}",
+            self.guild,
+            self.kind,
+            self.occurrence_at,
+            self.session.unwrap_or(0)
+        );
+        text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+    }
+}
+
+/// The marker line of part `part` (1-based) of `parts` of the post `key`.
+pub fn marker(key: &PostKey, part: usize, parts: usize) -> String {
+    let kind = if key.kind == "weekly" {
+        "weekly post"
+    } else {
+        key.kind.as_str()
+    };
+    format!("paperclub {kind} {:016x} · {part}/{parts}", key.digest())
+}
+
+/// The nonce Discord deduplicates a message by (at most 25 characters: 2 + 16 + 1 + 3).
+pub fn nonce(key: &PostKey, part: usize) -> String {
+    format!("pc{:016x}p{}", key.digest(), part.min(999))
 }
 
 /// The post's messages, each within Discord's 2,000 characters with its marker.
-pub fn render(post: i64, input: &PostInput<'_>) -> Vec<String> {
+pub fn render(key: &PostKey, input: &PostInput<'_>) -> Vec<String> {
     let mut lines = Vec::new();
     for (i, session) in input.sessions.iter().enumerate() {
         if i > 0 {
@@ -100,7 +145,7 @@ pub fn render(post: i64, input: &PostInput<'_>) -> Vec<String> {
             when.join(", ")
         ));
     }
-    pack(post, &lines)
+    pack(key, &lines)
 }
 
 fn session_lines(input: &SessionPost<'_>) -> Vec<String> {
@@ -174,7 +219,7 @@ pub fn day(date: chrono::NaiveDate) -> String {
 }
 
 /// A presenter reminder: who presents which week when, and the readings to prepare.
-pub fn reminder(post: i64, week: usize, s: &Session, required: &[Paper]) -> Vec<String> {
+pub fn reminder(key: &PostKey, week: usize, s: &Session, required: &[Paper]) -> Vec<String> {
     let ts = s.starts_at.timestamp();
     let when = match s.time {
         Some(_) => format!("<t:{ts}:F>"),
@@ -195,7 +240,7 @@ pub fn reminder(post: i64, week: usize, s: &Session, required: &[Paper]) -> Vec<
                 .map(|(i, p)| reading_line(i + 1, p)),
         );
     }
-    pack(post, &lines)
+    pack(key, &lines)
 }
 
 fn reading_line(n: usize, p: &Paper) -> String {
@@ -210,9 +255,9 @@ fn reading_line(n: usize, p: &Paper) -> String {
 }
 
 /// Packs lines into messages of at most 2,000 characters including the marker line.
-fn pack(post: i64, lines: &[String]) -> Vec<String> {
+fn pack(key: &PostKey, lines: &[String]) -> Vec<String> {
     // Room for "\n-# " and the longest marker.
-    let budget = CONTENT - 4 - marker(post, 99, 99).chars().count();
+    let budget = CONTENT - 4 - marker(key, 99, 99).chars().count();
     let mut parts: Vec<String> = vec![String::new()];
     for line in lines {
         let line = truncate(line, budget);
@@ -231,7 +276,7 @@ fn pack(post: i64, lines: &[String]) -> Vec<String> {
     parts
         .into_iter()
         .enumerate()
-        .map(|(i, text)| format!("{}\n-# {}", text.trim_end(), marker(post, i + 1, n)))
+        .map(|(i, text)| format!("{}\n-# {}", text.trim_end(), marker(key, i + 1, n)))
         .collect()
 }
 
@@ -259,6 +304,35 @@ mod tests {
         }
     }
 
+    fn weekly(at: i64) -> PostKey {
+        PostKey::new(7, "weekly", at, Some(1))
+    }
+
+    #[test]
+    fn a_posts_marker_and_nonce_name_the_claim_not_the_row() {
+        let key = weekly(1_772_438_400);
+        // The same claim made again (after a restore, in another row, for another session
+        // list) has the same marker and nonce.
+        assert_eq!(marker(&key, 1, 2), marker(&weekly(1_772_438_400), 1, 2));
+        assert_eq!(key, PostKey::new(7, "weekly", 1_772_438_400, None));
+        assert!(marker(&key, 1, 2).starts_with("paperclub weekly post "));
+        // Anything else that differs makes another post.
+        let others = [
+            weekly(1_773_043_200),
+            PostKey::new(8, "weekly", 1_772_438_400, None),
+            PostKey::new(7, "reminder-7", 1_772_438_400, Some(1)),
+            PostKey::new(7, "reminder-7", 1_772_438_400, Some(2)),
+        ];
+        for other in &others {
+            assert_ne!(marker(&key, 1, 1), marker(other, 1, 1), "{other:?}");
+            assert_ne!(nonce(&key, 1), nonce(other, 1), "{other:?}");
+        }
+        assert_ne!(nonce(&key, 1), nonce(&key, 2));
+        for part in [1, 9, 99, 1000] {
+            assert!(nonce(&key, part).chars().count() <= 25);
+        }
+    }
+
     fn session() -> Session {
         Session {
             id: 1,
@@ -281,7 +355,7 @@ mod tests {
     fn required_before_optional_with_links_keys_teams_and_a_marker() {
         let s = session();
         let parts = render(
-            7,
+            &weekly(1_772_438_400),
             &PostInput {
                 sessions: &[SessionPost {
                     week: 3,
@@ -322,15 +396,16 @@ mod tests {
             }
         );
         assert_eq!(presenters_text("<@&55> *and* me"), "<@&55> \\*and\\* me");
-        assert!(text.ends_with("-# paperclub weekly post 7 · 1/1"));
+        assert!(text.ends_with(&format!("-# {}", marker(&weekly(1_772_438_400), 1, 1))));
     }
 
     #[test]
     fn a_long_week_splits_into_messages_within_discords_limit() {
         let s = session();
         let many: Vec<Paper> = (0..60).map(paper).collect();
+        let key = weekly(1_773_043_200);
         let parts = render(
-            8,
+            &key,
             &PostInput {
                 sessions: &[SessionPost {
                     week: 1,
@@ -345,7 +420,7 @@ mod tests {
         assert!(parts.len() > 1);
         for (i, p) in parts.iter().enumerate() {
             assert!(p.chars().count() <= CONTENT);
-            assert!(p.ends_with(&marker(8, i + 1, parts.len())));
+            assert!(p.ends_with(&marker(&key, i + 1, parts.len())));
         }
         let all = parts.join("\n");
         for i in 0..60 {
@@ -360,7 +435,7 @@ mod tests {
         b.date = NaiveDate::from_ymd_opt(2026, 3, 5).unwrap();
         let was = NaiveDate::from_ymd_opt(2026, 2, 26).unwrap();
         let parts = render(
-            9,
+            &weekly(1_773_648_000),
             &PostInput {
                 sessions: &[
                     SessionPost {

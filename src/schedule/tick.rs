@@ -7,6 +7,7 @@
 use super::claim::{announced, claim, weekly_messages};
 use super::deliver::{deliver, Delivered};
 use super::plan::{window, Announced};
+use super::render::PostKey;
 use super::Poster;
 use crate::course::{CourseError, Courses};
 use crate::store::courses as store;
@@ -184,7 +185,10 @@ pub async fn preview(
     }
     let messages = match due.is_empty() {
         true => None,
-        false => Some(weekly_messages(&mut conn, guild, &sessions, &due, 0, &missed).await?),
+        false => {
+            let key = PostKey::new(guild as i64, "weekly", occurrence.timestamp(), None);
+            Some(weekly_messages(&mut conn, guild, &sessions, &due, &key, &missed).await?)
+        }
     };
     Ok(Some((occurrence, messages)))
 }

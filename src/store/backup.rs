@@ -1,5 +1,6 @@
 //! The database file as a whole: a consistent copy taken while other processes keep writing
-//! (`VACUUM INTO` reads one snapshot), and what a copy holds, read without changing it.
+//! (`VACUUM INTO` reads one snapshot), what a copy holds, read without changing it, and the
+//! record of restores (posts due before one may already be in their channel).
 
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Connection, SqliteConnection};
@@ -54,6 +55,27 @@ pub async fn inspect(path: &Path) -> anyhow::Result<CopyInfo> {
         papers,
         courses,
     })
+}
+
+/// Records that a copy of `source` was restored at `at` (unix seconds).
+pub async fn record_restore(
+    conn: &mut SqliteConnection,
+    at: i64,
+    source: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO restores (restored_at, source) VALUES (?, ?)")
+        .bind(at)
+        .bind(source)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// When the last restore happened, if any.
+pub async fn last_restore(conn: &mut SqliteConnection) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("SELECT MAX(restored_at) FROM restores")
+        .fetch_one(conn)
+        .await
 }
 
 /// The newest migration this build knows.

@@ -8,7 +8,7 @@ use paperclub::app::App;
 use paperclub::clock::{Clock, ManualClock};
 use paperclub::course::CourseSettings;
 use support::bot::spawn_app_on;
-use support::payloads::CHANNEL_A;
+use support::payloads::channels_of;
 
 pub const POST: &[u8] = include_bytes!("../fixtures/course/2026-03-03-scaling.md");
 pub const KAPLAN: &str = "arXiv:2001.08361";
@@ -50,7 +50,7 @@ impl Club {
     pub async fn over(app: App, clock: Arc<ManualClock>) -> Club {
         for guild in [GUILD_A, GUILD_B] {
             let settings = CourseSettings {
-                channel: Some(CHANNEL_A),
+                channel: Some(channels_of(guild)[0]),
                 timezone: Some("Europe/Berlin".into()),
                 schedule: Some("MON 09:00".into()),
                 start: Some("2026-03-01".into()),

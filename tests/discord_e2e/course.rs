@@ -13,20 +13,20 @@ use support::payloads::{channel_option, CHANNEL_A, CHANNEL_LOCKED};
 
 const POST: &[u8] = include_bytes!("../fixtures/course/2026-03-03-scaling.md");
 
-fn at(s: &str) -> DateTime<Utc> {
+pub(super) fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s)
         .expect("instant")
         .with_timezone(&Utc)
 }
 
-struct CourseBot {
-    bot: TestBot,
-    clock: Arc<ManualClock>,
-    poster: Arc<DiscordPoster>,
+pub(super) struct CourseBot {
+    pub(super) bot: TestBot,
+    pub(super) clock: Arc<ManualClock>,
+    pub(super) poster: Arc<DiscordPoster>,
 }
 
 impl CourseBot {
-    async fn start() -> CourseBot {
+    pub(super) async fn start() -> CourseBot {
         let clock = Arc::new(ManualClock::new(at("2026-02-20T12:00:00Z")));
         let app = App::in_memory(clock.clone()).await.expect("app");
         let fake = FakeDiscord::start(&[GUILD_A, GUILD_B]).await;
@@ -42,11 +42,11 @@ impl CourseBot {
         }
     }
 
-    async fn setup(&self, who: &Invoker, zone: &str) -> Recorded {
+    pub(super) async fn setup(&self, who: &Invoker, zone: &str) -> Recorded {
         self.setup_with(who, zone, "none").await
     }
 
-    async fn setup_with(&self, who: &Invoker, zone: &str, reminders: &str) -> Recorded {
+    pub(super) async fn setup_with(&self, who: &Invoker, zone: &str, reminders: &str) -> Recorded {
         let (channel, resolved) = channel_option("channel", CHANNEL_A);
         let options = json!([sub(
             "setup",
@@ -65,7 +65,7 @@ impl CourseBot {
         self.bot.answer(id).await
     }
 
-    async fn import_post(&self) -> Recorded {
+    pub(super) async fn import_post(&self) -> Recorded {
         let url = self.bot.fake.serve_file("2026-03-03-scaling.md", POST);
         let (file, resolved) = attachment(
             "file",
@@ -84,7 +84,7 @@ impl CourseBot {
         self.bot.follow_up(id).await
     }
 
-    async fn tick_at(&self, now: &str) -> paperclub::schedule::TickReport {
+    pub(super) async fn tick_at(&self, now: &str) -> paperclub::schedule::TickReport {
         self.clock.set(at(now));
         let app = &self.bot.app;
         paperclub::schedule::tick(&app.courses, &self.poster, at(now))

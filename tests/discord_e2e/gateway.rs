@@ -215,7 +215,7 @@ mod payloads_deserialize_as_serenity_types {
                     assert_eq!(ready.ready.guilds.len(), 2);
                 }
                 ("GUILD_CREATE", Event::GuildCreate(g)) => {
-                    assert_eq!(g.guild.channels.len(), 2, "a channel was dropped: {frame}");
+                    assert_eq!(g.guild.channels.len(), 3, "a channel was dropped: {frame}");
                     assert_eq!(g.guild.roles.len(), 1, "the role was dropped: {frame}");
                     assert_eq!(
                         g.guild.members.len(),
@@ -274,6 +274,22 @@ mod payloads_deserialize_as_serenity_types {
             serde_json::from_value(payloads::gateway_bot("ws://127.0.0.1:1")).expect("BotGateway");
         let guild: serenity::all::Guild =
             serde_json::from_value(payloads::guild(GUILD_A)).expect("Guild");
-        assert_eq!(guild.channels.len(), 2);
+        assert_eq!(guild.channels.len(), 3);
+        let me: serenity::all::CurrentUser =
+            serde_json::from_value(payloads::bot_user()).expect("CurrentUser");
+        assert_eq!(me.id.get(), payloads::BOT_ID);
+        let channel: serenity::all::Channel =
+            serde_json::from_value(payloads::channel(payloads::CHANNEL_B, GUILD_B))
+                .expect("Channel");
+        let channel = channel.guild().expect("a guild channel");
+        assert_eq!(channel.guild_id.get(), GUILD_B);
+        let by_student = payloads::message_by(
+            6,
+            payloads::CHANNEL_A,
+            &json!({"content": "hi"}),
+            payloads::STUDENT_ID,
+        );
+        let by_student: Message = serde_json::from_value(by_student).expect("Message");
+        assert_eq!(by_student.author.id.get(), payloads::STUDENT_ID);
     }
 }

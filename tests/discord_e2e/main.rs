@@ -12,6 +12,7 @@ mod import;
 mod notes;
 mod pages;
 mod papers;
+mod posting;
 mod progress;
 mod recommend;
 mod registration;

@@ -19,6 +19,8 @@ use tokio::task::JoinHandle;
 
 /// How long `expect` waits before failing the test.
 pub const WAIT: Duration = Duration::from_secs(5);
+/// How long Discord remembers a message's nonce ("a few minutes").
+pub const NONCE_WINDOW: Duration = Duration::from_secs(5 * 60);
 
 /// One request the bot made.
 #[derive(Debug, Clone)]
@@ -125,6 +127,20 @@ pub(super) struct Shared {
     pub(super) channels: Mutex<HashMap<u64, Vec<Value>>>,
     /// Answers to give the next posts to a channel instead of posting: (status, body).
     pub(super) faults: Mutex<HashMap<u64, std::collections::VecDeque<(u16, Value)>>>,
+    /// When each nonce was first used in a channel: Discord forgets a nonce after a few
+    /// minutes, and a message sent again with it after that is posted again.
+    pub(super) nonces: Mutex<HashMap<(u64, String), Instant>>,
+    pub(super) nonce_window: Mutex<Duration>,
+    /// Channels whose history the bot may not read (`GET .../messages` answers 403).
+    pub(super) history_denied: Mutex<std::collections::HashSet<u64>>,
+    /// Channels of guilds the bot is not in: `GET /channels/{id}` answers 403 Missing
+    /// Access, as Discord does.
+    pub(super) foreign_channels: Mutex<HashMap<u64, u64>>,
+    /// The guild of each channel of the guilds the bot is in.
+    pub(super) channel_guilds: HashMap<u64, u64>,
+    /// Channels of the bot's guilds that GUILD_CREATE did not list (a thread, a channel
+    /// made since): only `GET /channels/{id}` knows them.
+    pub(super) unlisted_channels: Mutex<HashMap<u64, u64>>,
     /// Interactions sent, for Discord's rules on answering them.
     pub(super) interactions: Mutex<Interactions>,
     pub(super) http_url: String,
@@ -165,6 +181,15 @@ impl FakeDiscord {
             files: Mutex::new(HashMap::new()),
             channels: Mutex::new(HashMap::new()),
             faults: Mutex::new(HashMap::new()),
+            nonces: Mutex::new(HashMap::new()),
+            nonce_window: Mutex::new(NONCE_WINDOW),
+            history_denied: Mutex::new(std::collections::HashSet::new()),
+            foreign_channels: Mutex::new(HashMap::new()),
+            unlisted_channels: Mutex::new(HashMap::new()),
+            channel_guilds: guilds
+                .iter()
+                .flat_map(|&g| super::payloads::channels_of(g).map(|c| (c, g)))
+                .collect(),
             interactions: Mutex::new(Interactions::default()),
             http_url: format!("http://{}", http.local_addr().expect("addr")),
             ws_url: format!("ws://{}", ws.local_addr().expect("addr")),
@@ -213,6 +238,42 @@ impl FakeDiscord {
             .entry(channel)
             .or_default()
             .push_back((status, body));
+    }
+
+    /// Discord forgets nonces after `window` from now on (to stand in for minutes passing).
+    pub fn set_nonce_window(&self, window: Duration) {
+        *lock(&self.shared.nonce_window) = window;
+    }
+
+    /// Someone who is not the bot writes `content` in `channel`; returns the message.
+    pub fn post_as(&self, author: u64, channel: u64, content: &str) -> Value {
+        let body = serde_json::json!({ "content": content });
+        let message = super::payloads::message_by(self.next_id(), channel, &body, author);
+        self.push_message(channel, message.clone());
+        message
+    }
+
+    /// Adds `message` to `channel`'s history as if it had been posted there.
+    pub fn push_message(&self, channel: u64, message: Value) {
+        lock(&self.shared.channels)
+            .entry(channel)
+            .or_default()
+            .push(message);
+    }
+
+    /// The bot loses Read Message History in `channel`: `GET .../messages` answers 403.
+    pub fn deny_history(&self, channel: u64) {
+        lock(&self.shared.history_denied).insert(channel);
+    }
+
+    /// `channel` belongs to `guild`, a server the bot is in, but the gateway never listed it.
+    pub fn add_unlisted_channel(&self, channel: u64, guild: u64) {
+        lock(&self.shared.unlisted_channels).insert(channel, guild);
+    }
+
+    /// `channel` belongs to `guild`, a server the bot is not in.
+    pub fn add_foreign_channel(&self, channel: u64, guild: u64) {
+        lock(&self.shared.foreign_channels).insert(channel, guild);
     }
 
     /// Waits until `channel` holds `count` messages.

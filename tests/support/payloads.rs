@@ -10,12 +10,22 @@ pub const BOT_ID: u64 = 900_000_000_000_000_001;
 pub const GUILD_A: u64 = 100_000_000_000_000_001;
 pub const GUILD_B: u64 = 100_000_000_000_000_002;
 pub const CHANNEL_A: u64 = 200_000_000_000_000_001;
-/// A channel where @everyone, the bot included, may read but not send.
+/// A channel of guild A where @everyone, the bot included, may view but not send or read
+/// the history.
 pub const CHANNEL_LOCKED: u64 = 200_000_000_000_000_002;
+/// A channel of guild A where everyone may post but not read the history back.
+pub const CHANNEL_NO_HISTORY: u64 = 200_000_000_000_000_003;
+/// Guild B's own channels: a channel belongs to one guild, as on Discord.
+pub const CHANNEL_B: u64 = 200_000_000_000_000_011;
+pub const CHANNEL_B_LOCKED: u64 = 200_000_000_000_000_012;
+pub const CHANNEL_B_NO_HISTORY: u64 = 200_000_000_000_000_013;
+/// Somebody in the channel who is not the bot.
+pub const STUDENT_ID: u64 = 400_000_000_000_000_001;
 pub const INSTRUCTOR_ROLE: u64 = 300_000_000_000_000_001;
 
 /// Discord permission bits used by the tests.
 pub const VIEW_AND_SEND: u64 = (1 << 10) | (1 << 11);
+pub const READ_MESSAGE_HISTORY: u64 = 1 << 16;
 pub const MANAGE_GUILD: u64 = 1 << 5;
 
 /// Who sends an interaction, and from where.
@@ -33,7 +43,7 @@ impl Invoker {
     /// A student in `guild`: may read and write, nothing more.
     pub fn student(guild: u64) -> Invoker {
         Invoker {
-            user_id: 400_000_000_000_000_001,
+            user_id: STUDENT_ID,
             name: "student".into(),
             guild_id: Some(guild),
             permissions: VIEW_AND_SEND,
@@ -84,6 +94,37 @@ pub fn ready(guilds: &[u64], ws_url: &str) -> Value {
     })
 }
 
+/// A guild's channels: where posts go, one where the bot may neither send nor read the
+/// history, and one where it may send but not read the history.
+pub fn channels_of(guild: u64) -> [u64; 3] {
+    match guild {
+        GUILD_A => [CHANNEL_A, CHANNEL_LOCKED, CHANNEL_NO_HISTORY],
+        GUILD_B => [CHANNEL_B, CHANNEL_B_LOCKED, CHANNEL_B_NO_HISTORY],
+        // Any other guild a test makes up gets ids of its own.
+        other => [1, 2, 3].map(|k| 300_000_000_000_000_000 + other.wrapping_mul(10) + k),
+    }
+}
+
+/// A guild channel as `GET /channels/{id}` returns it (and GUILD_CREATE lists it).
+pub fn channel(id: u64, guild: u64) -> Value {
+    let [readings, locked, no_history] = channels_of(guild);
+    let deny = |bits: u64| json!([{"id": guild.to_string(), "type": 0, "allow": "0", "deny": bits.to_string()}]);
+    let (name, position, overwrites) = if id == locked {
+        // Nobody may send or read back the history there.
+        (
+            "announcements",
+            1,
+            deny((1u64 << 11) | READ_MESSAGE_HISTORY),
+        )
+    } else if id == no_history {
+        ("drop-box", 2, deny(READ_MESSAGE_HISTORY))
+    } else {
+        debug_assert_eq!(id, readings);
+        ("readings", 0, json!([]))
+    };
+    json!({"id": id.to_string(), "name": name, "type": 0, "guild_id": guild.to_string(), "position": position, "permission_overwrites": overwrites})
+}
+
 pub fn guild(id: u64) -> Value {
     json!({
         "id": id.to_string(),
@@ -105,15 +146,13 @@ pub fn guild(id: u64) -> Value {
         "preferred_locale": "en-US",
         "afk_timeout": 300,
         "features": [],
-        // @everyone (its id is the guild's) may view and send; the bot is a plain member.
-        "roles": [{"id": id.to_string(), "name": "@everyone", "color": 0, "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null}, "icon": null, "unicode_emoji": null, "hoist": false, "position": 0, "permissions": VIEW_AND_SEND.to_string(), "managed": false, "mentionable": false, "flags": 0}],
+        // @everyone (its id is the guild's) may view, send and read the history; the bot is
+        // a plain member.
+        "roles": [{"id": id.to_string(), "name": "@everyone", "color": 0, "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null}, "icon": null, "unicode_emoji": null, "hoist": false, "position": 0, "permissions": (VIEW_AND_SEND | READ_MESSAGE_HISTORY).to_string(), "managed": false, "mentionable": false, "flags": 0}],
         "emojis": [],
         "stickers": [],
         "members": [{"user": {"id": BOT_ID.to_string(), "username": "paperclub", "discriminator": "0", "bot": true, "avatar": null}, "roles": [], "joined_at": "2024-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false, "flags": 0}],
-        "channels": [
-            {"id": CHANNEL_A.to_string(), "name": "readings", "type": 0, "guild_id": id.to_string(), "position": 0, "permission_overwrites": []},
-            {"id": CHANNEL_LOCKED.to_string(), "name": "announcements", "type": 0, "guild_id": id.to_string(), "position": 1, "permission_overwrites": [{"id": id.to_string(), "type": 0, "allow": "0", "deny": (1u64 << 11).to_string()}]},
-        ],
+        "channels": channels_of(id).iter().map(|&c| channel(c, id)).collect::<Vec<_>>(),
         "threads": [],
         "presences": [],
         "voice_states": [],
@@ -144,14 +183,28 @@ pub fn application_info() -> Value {
     })
 }
 
+/// The current user (`GET /users/@me`): the bot.
+pub fn bot_user() -> Value {
+    json!({"id": BOT_ID.to_string(), "username": "paperclub", "discriminator": "0", "bot": true, "avatar": null, "global_name": null, "verified": true, "mfa_enabled": false, "flags": 0})
+}
+
 /// The Message Discord returns for a message the bot posted (or an interaction reply).
 pub fn message(id: u64, channel_id: u64, body: &Value) -> Value {
+    let mut m = message_by(id, channel_id, body, BOT_ID);
+    m["author"]["username"] = json!("paperclub");
+    m["author"]["bot"] = json!(true);
+    m
+}
+
+/// A message written by the user `author` (a member of the channel, not the bot).
+pub fn message_by(id: u64, channel_id: u64, body: &Value, author: u64) -> Value {
     json!({
         "id": id.to_string(),
         "channel_id": channel_id.to_string(),
-        "author": {"id": BOT_ID.to_string(), "username": "paperclub", "discriminator": "0", "bot": true, "avatar": null},
+        "author": {"id": author.to_string(), "username": "member", "discriminator": "0", "avatar": null},
         "content": body["content"].as_str().unwrap_or_default(),
-        "timestamp": "2024-01-01T00:00:00.000000+00:00",
+        // When the fake took it, as Discord stamps a message.
+        "timestamp": chrono::Utc::now().to_rfc3339(),
         "edited_timestamp": null,
         "tts": false,
         "mention_everyone": false,
@@ -173,7 +226,8 @@ fn interaction(id: u64, kind: u8, who: &Invoker, data: Value) -> Value {
         "type": kind,
         "token": format!("token-{id}"),
         "version": 1,
-        "channel_id": CHANNEL_A.to_string(),
+        // Sent from the guild's own readings channel (or, in a DM, a channel of no guild).
+        "channel_id": who.guild_id.map_or(CHANNEL_A, |g| channels_of(g)[0]).to_string(),
         "locale": "en-US",
         "entitlements": [],
         "attachment_size_limit": 26_214_400,

@@ -96,8 +96,17 @@ fn answer(shared: &Shared, r: &Recorded) -> Response {
             let channel = channel.parse().unwrap_or(payloads::CHANNEL_A);
             post_message(shared, channel, r.json(), id())
         }
+        ("GET", ["api", "v10", "users", "@me"]) => axum::Json(payloads::bot_user()).into_response(),
+        ("GET", ["api", "v10", "channels", channel]) => {
+            let channel: u64 = channel.parse().unwrap_or_default();
+            get_channel(shared, channel)
+        }
         ("GET", ["api", "v10", "channels", channel, "messages"]) => {
             let channel: u64 = channel.parse().unwrap_or_default();
+            if lock(&shared.history_denied).contains(&channel) {
+                let body = json!({"message": "Missing Access", "code": 50001});
+                return (StatusCode::FORBIDDEN, axum::Json(body)).into_response();
+            }
             let limit = r
                 .query
                 .as_deref()
@@ -105,12 +114,24 @@ fn answer(shared: &Shared, r: &Recorded) -> Response {
                 .and_then(|n| n.parse::<usize>().ok())
                 .unwrap_or(50)
                 .min(100);
+            let before = r
+                .query
+                .as_deref()
+                .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("before=")))
+                .and_then(|id| id.parse::<u64>().ok())
+                .unwrap_or(u64::MAX);
             let all = lock(&shared.channels)
                 .get(&channel)
                 .cloned()
                 .unwrap_or_default();
-            // Newest first, as Discord returns them.
-            let recent: Vec<Value> = all.into_iter().rev().take(limit).collect();
+            let id_of = |m: &Value| m["id"].as_str().and_then(|i| i.parse::<u64>().ok());
+            // Newest first, as Discord returns them; `before` pages back (ids grow).
+            let recent: Vec<Value> = all
+                .into_iter()
+                .rev()
+                .filter(|m| id_of(m).is_some_and(|id| id < before))
+                .take(limit)
+                .collect();
             axum::Json(Value::Array(recent)).into_response()
         }
         ("GET", ["files", name]) => match lock(&shared.files).get(*name) {
@@ -121,9 +142,33 @@ fn answer(shared: &Shared, r: &Recorded) -> Response {
     }
 }
 
+/// `GET /channels/{id}`: a channel of a guild the bot is in; 403 Missing Access for one of
+/// another guild; 404 Unknown Channel for none.
+fn get_channel(shared: &Shared, channel: u64) -> Response {
+    if let Some(&guild) = shared.channel_guilds.get(&channel) {
+        return axum::Json(payloads::channel(channel, guild)).into_response();
+    }
+    if let Some(&guild) = lock(&shared.unlisted_channels).get(&channel) {
+        let listed = json!({"id": channel.to_string(), "name": "new", "type": 0, "guild_id": guild.to_string(), "position": 9, "permission_overwrites": []});
+        return axum::Json(listed).into_response();
+    }
+    let (status, body) = if lock(&shared.foreign_channels).contains_key(&channel) {
+        (
+            StatusCode::FORBIDDEN,
+            json!({"message": "Missing Access", "code": 50001}),
+        )
+    } else {
+        (
+            StatusCode::NOT_FOUND,
+            json!({"message": "Unknown Channel", "code": 10003}),
+        )
+    };
+    (status, axum::Json(body)).into_response()
+}
+
 /// A channel post as Discord takes it: an injected fault first; a payload Discord would
-/// refuse is a 400; a nonce already used in the channel with `enforce_nonce` returns the
-/// first message instead of posting again.
+/// refuse is a 400; a nonce used in the channel within the nonce window, with
+/// `enforce_nonce`, returns the first message instead of posting again.
 fn post_message(shared: &Shared, channel: u64, body: &Value, id: u64) -> Response {
     if let Some((status, answer)) = lock(&shared.faults)
         .get_mut(&channel)
@@ -149,11 +194,18 @@ fn post_message(shared: &Shared, channel: u64, body: &Value, id: u64) -> Respons
     }
     let mut channels = lock(&shared.channels);
     let posted = channels.entry(channel).or_default();
-    if body["enforce_nonce"] == true {
-        if let Some(first) = posted
-            .iter()
-            .find(|m| m["nonce"].as_str() == nonce.as_deref())
-        {
+    if let (Some(n), true) = (&nonce, body["enforce_nonce"] == true) {
+        let window = *lock(&shared.nonce_window);
+        let mut nonces = lock(&shared.nonces);
+        let first_use = *nonces
+            .entry((channel, n.clone()))
+            .or_insert_with(Instant::now);
+        let remembered = first_use.elapsed() < window;
+        if !remembered {
+            nonces.insert((channel, n.clone()), Instant::now());
+        }
+        let first = posted.iter().rev().find(|m| m["nonce"].as_str() == Some(n));
+        if let (true, Some(first)) = (remembered, first) {
             return axum::Json(first.clone()).into_response();
         }
     }

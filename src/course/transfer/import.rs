@@ -21,7 +21,8 @@ type Result<T> = std::result::Result<T, CourseError>;
 pub struct ImportOptions {
     /// Replace the guild's course (and everything of it) if it has one.
     pub replace: bool,
-    /// Post to this channel instead of the file's (another server has other channels).
+    /// Post to this channel. Without it the guild's course keeps its channel; only a guild
+    /// without a course takes the file's (which the bot checks is the guild's own).
     pub channel: Option<u64>,
     /// Move the course to start on this date (YYYY-MM-DD): every session moves by as many
     /// days as the start does.
@@ -73,7 +74,8 @@ impl Courses {
         };
         let shift = shift_days(&file, options.start.as_deref())?;
         report.shifted_days = shift.num_days();
-        let course = course_from(guild, &file.course, &options, shift, now)?;
+        let current = existing.as_ref().map(|c| c.channel_id);
+        let course = course_from(guild, &file.course, &options, current, shift, now)?;
         let plan = self
             .plan(catalog, guild, &course, &file, shift, &mut report)
             .await?;
@@ -286,10 +288,12 @@ fn course_from(
     guild: u64,
     spec: &CourseSpec,
     options: &ImportOptions,
+    current_channel: Option<u64>,
     shift: Duration,
     now: DateTime<Utc>,
 ) -> Result<Course> {
-    // The channel given with the import is the importer's own, not the file's.
+    // The channel given with the import is the importer's own, not the file's; a file from
+    // another server names that server's channel, so the guild's current one comes next.
     if options.channel == Some(0) {
         return Err(CourseError::User(
             "`channel` must be a Discord channel id (digits), not 0.".into(),
@@ -297,7 +301,7 @@ fn course_from(
     }
     let date = |d: Option<NaiveDate>| d.map(|d| (d + shift).to_string()).unwrap_or_default();
     let settings = CourseSettings {
-        channel: Some(options.channel.unwrap_or(spec.channel)),
+        channel: Some(options.channel.or(current_channel).unwrap_or(spec.channel)),
         timezone: Some(spec.timezone.clone()),
         schedule: Some(spec.schedule.clone()),
         start: Some(date(spec.start)),

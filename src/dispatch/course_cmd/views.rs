@@ -83,6 +83,11 @@ pub(super) async fn status(app: &App, guild: u64) -> std::result::Result<Reply, 
         }
         None => lines.push("Last post: none yet".into()),
     }
+    // Sent, but with something to fix (the bot could not read the channel's history).
+    let newest_sent = posts.iter().find(|p| p.state == "sent");
+    if let Some(warning) = newest_sent.and_then(|p| p.reason.as_deref()) {
+        lines.push(format!("⚠️ {}", escape(&truncate(warning, 300))));
+    }
     lines.push(match (&c.paused_reason, c.next_post_at) {
         (Some(r), _) => format!(
             "⛔ Posting stopped: {}. Fix it, then `/course edit` to resume.",
