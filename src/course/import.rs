@@ -51,7 +51,8 @@ impl Courses {
             }
         }
         // Undated posts take the schedule's occurrences after the last dated session (or
-        // the course's start), one each, in file order.
+        // the course's start), one each, in file order; never one already handled, whose
+        // week's post has gone (the window rule would announce the session nowhere).
         let mut cursor = {
             let mut conn = self.pool.acquire().await?;
             let last = store::last_session_date(&mut conn, guild as i64).await?;
@@ -65,6 +66,7 @@ impl Courses {
                         .and_then(|d| course.local_instant(d, NaiveTime::MIN))
                 })
                 .unwrap_or(now);
+            let from = course.next_post_at.map_or(from, |next| from.max(next));
             from - chrono::Duration::seconds(1)
         };
         for (name, bytes) in posts {

@@ -522,3 +522,53 @@ async fn status_names_the_next_post_with_something_to_announce_and_none_after_th
     );
     app.catalog.close().await;
 }
+
+#[tokio::test]
+async fn undated_posts_imported_after_this_weeks_post_start_next_week_and_are_all_announced() {
+    let f = Fixture::new().await;
+    // Monday 2 March, 14:00 Berlin: this week's 09:00 post is past, as when `chat` sets up
+    // its example course on a Monday afternoon.
+    f.clock.set(at("2026-03-02T13:00:00Z"));
+    let app = f.app().await;
+    let settings = CourseSettings {
+        channel: Some(400),
+        timezone: Some("Europe/Berlin".into()),
+        schedule: Some("MON 09:00".into()),
+        start: Some("2026-03-02".into()),
+        reminders: Some("none".into()),
+        ..CourseSettings::default()
+    };
+    app.courses
+        .configure(40, settings, true, app.clock.now())
+        .await
+        .unwrap();
+    let post = |title: &str| {
+        (
+            format!("{title}.md"),
+            format!("---\ntitle: {title}\n---\n").into_bytes(),
+        )
+    };
+    let done = app
+        .courses
+        .import_posts(
+            &app.catalog,
+            40,
+            vec![post("First"), post("Second")],
+            app.clock.now(),
+        )
+        .await
+        .unwrap();
+    let dates: Vec<_> = done.iter().map(|d| d.date.map(|d| d.to_string())).collect();
+    assert_eq!(
+        dates,
+        [
+            Some("2026-03-09".to_string()),
+            Some("2026-03-16".to_string())
+        ]
+    );
+    let outlook = schedule::outlook(&app.courses, 40, app.clock.now())
+        .await
+        .unwrap();
+    assert!(outlook.unannounced.is_empty(), "{:?}", outlook.unannounced);
+    app.catalog.close().await;
+}
