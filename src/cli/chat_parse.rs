@@ -38,6 +38,7 @@ fn options_of(command: &str) -> Option<&'static [&'static str]> {
             "instructor_role",
             "grace_hours",
             "notes_public",
+            "teams_locked",
             "reminders",
             "slots_per_team",
             "session_minutes",
@@ -402,6 +403,12 @@ fn course_settings(get: &dyn Fn(&str) -> Option<String>) -> Result<CourseSetting
             .transpose()
     };
     let grace_hours = number("grace_hours", 336)?;
+    let flag = |name: &str| match get(name).as_deref() {
+        None => Ok(None),
+        Some("true" | "yes" | "1") => Ok(Some(true)),
+        Some("false" | "no" | "0") => Ok(Some(false)),
+        Some(v) => Err(format!("`{name}` is true or false, got `{v}`")),
+    };
     Ok(CourseSettings {
         channel: id("channel")?,
         timezone: get("timezone"),
@@ -410,12 +417,8 @@ fn course_settings(get: &dyn Fn(&str) -> Option<String>) -> Result<CourseSetting
         end: get("end"),
         instructor_role: id("instructor_role")?,
         grace_hours,
-        notes_public: match get("notes_public").as_deref() {
-            None => None,
-            Some("true" | "yes" | "1") => Some(true),
-            Some("false" | "no" | "0") => Some(false),
-            Some(v) => return Err(format!("`notes_public` is true or false, got `{v}`")),
-        },
+        notes_public: flag("notes_public")?,
+        teams_locked: flag("teams_locked")?,
         reminders: get("reminders"),
         slots_per_team: number("slots_per_team", u32::MAX.into())?,
         session_minutes: number("session_minutes", u32::MAX.into())?,

@@ -39,6 +39,9 @@ pub struct SettingsArgs {
     /// Notes visible to the whole class at once (true) or to their team until published.
     #[arg(long)]
     pub notes_public: Option<bool>,
+    /// Students may not join a team by themselves (instructors place them with `team move`).
+    #[arg(long)]
+    pub teams_locked: Option<bool>,
     /// Presenter reminders in days before a session: `7,1` (default), or `none`.
     #[arg(long)]
     pub reminders: Option<String>,
@@ -61,6 +64,7 @@ impl From<SettingsArgs> for CourseSettings {
             instructor_role: a.instructor_role,
             grace_hours: a.grace_hours,
             notes_public: a.notes_public,
+            teams_locked: a.teams_locked,
             reminders: a.reminders,
             slots_per_team: a.slots_per_team,
             session_minutes: a.session_minutes,

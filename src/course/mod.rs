@@ -71,6 +71,8 @@ pub struct Course {
     pub grace: Duration,
     /// Notes are visible to the whole class as soon as they are written.
     pub notes_public: bool,
+    /// A student without a team may not join one by themself (an instructor places them).
+    pub teams_locked: bool,
     /// How many presentation slots one team may hold.
     pub slots_per_team: u32,
     /// How long a session lasts (its presentations' end in the `.ics`), in minutes.
@@ -103,6 +105,7 @@ impl Course {
             instructor_role: row.instructor_role.map(|r| r as u64),
             grace: Duration::hours(row.grace_hours),
             notes_public: row.notes_public,
+            teams_locked: row.teams_locked,
             slots_per_team: row.slots_per_team.clamp(0, i64::from(u32::MAX)) as u32,
             session_minutes: row.session_minutes.clamp(1, i64::from(u32::MAX)) as u32,
             reminder_days: parse_reminder_days(&row.reminder_days).map_err(anyhow::Error::msg)?,
@@ -125,6 +128,7 @@ impl Course {
             instructor_role: self.instructor_role.map(|r| r as i64),
             grace_hours: self.grace.num_hours(),
             notes_public: self.notes_public,
+            teams_locked: self.teams_locked,
             slots_per_team: i64::from(self.slots_per_team),
             session_minutes: i64::from(self.session_minutes),
             reminder_days: self

@@ -30,6 +30,8 @@ pub struct CourseSettings {
     pub grace_hours: Option<u32>,
     /// Every note visible to the class at once (default: to its team until published).
     pub notes_public: Option<bool>,
+    /// Students may not join a team by themselves; an instructor places them.
+    pub teams_locked: Option<bool>,
     /// Presenter reminders in days before a session: `7,1`, or `none`.
     pub reminders: Option<String>,
     /// How many presentation slots one team may hold.
@@ -252,6 +254,10 @@ pub(crate) fn apply(
             .filter(|&r| r != 0)
             .or(current.as_ref().and_then(|c| c.instructor_role)),
         grace: Duration::hours(grace as i64),
+        teams_locked: s
+            .teams_locked
+            .or(current.as_ref().map(|c| c.teams_locked))
+            .unwrap_or(false),
         notes_public: s
             .notes_public
             .or(current.as_ref().map(|c| c.notes_public))

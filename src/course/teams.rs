@@ -187,7 +187,10 @@ impl Courses {
         name: &str,
         now: DateTime<Utc>,
     ) -> Result<Team> {
-        self.require(guild).await?;
+        let course = self.require(guild).await?;
+        if course.teams_locked && !who.instructor {
+            return refuse("Teams are locked for this course: an instructor places members (`/team move member: team:`).");
+        }
         let team = self.team_named(guild, name).await?;
         if let Some(role) = team.role {
             return refuse(format!(

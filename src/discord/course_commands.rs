@@ -67,6 +67,7 @@ pub async fn course_setup(
         instructor_role: instructor_role.map(|r| r.get()),
         grace_hours,
         notes_public: None,
+        teams_locked: None,
         reminders,
         slots_per_team: None,
         session_minutes,
@@ -98,6 +99,8 @@ pub async fn course_edit(
     grace_hours: Option<u32>,
     #[description = "Notes visible to the whole class at once (default: their team until published)"]
     notes_public: Option<bool>,
+    #[description = "Students may not join a team by themselves; instructors place them with /team move"]
+    teams_locked: Option<bool>,
     #[description = "Presenter reminders, days before a session: 7,1 or none"]
     #[max_length = 40]
     reminders: Option<String>,
@@ -128,6 +131,7 @@ pub async fn course_edit(
         instructor_role: instructor_role.map(|r| r.get()),
         grace_hours,
         notes_public,
+        teams_locked,
         reminders,
         slots_per_team,
         session_minutes,

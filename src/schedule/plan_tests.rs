@@ -16,6 +16,7 @@ fn course(next: &str) -> Course {
         instructor_role: None,
         grace: Duration::hours(24),
         notes_public: false,
+        teams_locked: false,
         slots_per_team: 3,
         session_minutes: 75,
         reminder_days: vec![7, 1],

@@ -17,6 +17,7 @@ pub struct CourseRow {
     pub instructor_role: Option<i64>,
     pub grace_hours: i64,
     pub notes_public: bool,
+    pub teams_locked: bool,
     pub slots_per_team: i64,
     pub session_minutes: i64,
     pub reminder_days: String,
@@ -54,7 +55,7 @@ pub struct ReadingRow {
 }
 
 const COURSE_COLUMNS: &str = "guild_id, channel_id, timezone, schedule_input, schedule, start_date,
-    end_date, instructor_role, grace_hours, reminder_days, notes_public, slots_per_team, session_minutes,
+    end_date, instructor_role, grace_hours, reminder_days, notes_public, teams_locked, slots_per_team, session_minutes,
     next_post_at, next_reminder_at, paused_reason, claim_error";
 
 pub async fn course(conn: &mut SqliteConnection, guild: i64) -> sqlx::Result<Option<CourseRow>> {
@@ -72,15 +73,16 @@ pub async fn save_course(conn: &mut SqliteConnection, c: &CourseRow, now: i64) -
     sqlx::query(
         "INSERT INTO courses (guild_id, channel_id, timezone, schedule_input, schedule,
              start_date, end_date, instructor_role, grace_hours, reminder_days, notes_public,
-             slots_per_team, session_minutes, next_post_at, next_reminder_at, paused_reason,
-             created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
+             teams_locked, slots_per_team, session_minutes, next_post_at, next_reminder_at,
+             paused_reason, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
          ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id,
              timezone = excluded.timezone, schedule_input = excluded.schedule_input,
              schedule = excluded.schedule, start_date = excluded.start_date,
              end_date = excluded.end_date, instructor_role = excluded.instructor_role,
              grace_hours = excluded.grace_hours, reminder_days = excluded.reminder_days,
-             notes_public = excluded.notes_public, slots_per_team = excluded.slots_per_team,
+             notes_public = excluded.notes_public, teams_locked = excluded.teams_locked,
+             slots_per_team = excluded.slots_per_team,
              session_minutes = excluded.session_minutes,
              next_post_at = excluded.next_post_at, next_reminder_at = excluded.next_reminder_at,
              paused_reason = NULL, claim_error = NULL, claim_failures = 0,
@@ -97,6 +99,7 @@ pub async fn save_course(conn: &mut SqliteConnection, c: &CourseRow, now: i64) -
     .bind(c.grace_hours)
     .bind(&c.reminder_days)
     .bind(c.notes_public)
+    .bind(c.teams_locked)
     .bind(c.slots_per_team)
     .bind(c.session_minutes)
     .bind(c.next_post_at)

@@ -333,3 +333,58 @@ async fn a_student_cannot_walk_through_the_teams_and_an_instructors_move_is_reco
         "{one}"
     );
 }
+
+#[tokio::test]
+async fn a_course_that_locks_its_teams_lets_only_instructors_place_members() {
+    let club = Club::start().await;
+    let instructor = Invoker::instructor(GUILD_A);
+    let lock = |on: bool| {
+        json!([sub(
+            "edit",
+            json!([{"name": "teams_locked", "type": 5, "value": on}])
+        )])
+    };
+    let student = club.bot.slash(&alice(GUILD_A), "course", lock(true)).await;
+    assert!(
+        content(&student).contains("Only instructors"),
+        "{}",
+        content(&student)
+    );
+    let locked = club.bot.slash(&instructor, "course", lock(true)).await;
+    assert!(
+        content(&locked).starts_with("✓ Course updated"),
+        "{}",
+        content(&locked)
+    );
+    let info = club
+        .bot
+        .slash(&alice(GUILD_A), "course", json!([sub("info", json!([]))]))
+        .await;
+    assert!(format!("{info:?}").contains("locked: instructors place members"));
+
+    let join = club
+        .team(&carol(GUILD_A), "join", json!([opt("team", "team-1")]))
+        .await;
+    assert_eq!(flags(&join) & EPHEMERAL, EPHEMERAL);
+    assert!(
+        content(&join).starts_with("Teams are locked for this course"),
+        "{}",
+        content(&join)
+    );
+    let placed = club
+        .move_member(&instructor, 500_000_000_000_000_003, "team-1")
+        .await;
+    assert!(content(&placed).starts_with('✓'), "{}", content(&placed));
+    let members = club
+        .team(&carol(GUILD_A), "members", json!([opt("team", "team-1")]))
+        .await;
+    let members = serde_json::to_string(members.message()).expect("json");
+    assert!(members.contains("<@500000000000000003>"), "{members}");
+
+    // Unlocked again, a student without a team joins by themself.
+    club.bot.slash(&instructor, "course", lock(false)).await;
+    let bob_joins = club
+        .team(&bob(GUILD_A), "join", json!([opt("team", "team-2")]))
+        .await;
+    assert_eq!(content(&bob_joins), "✓ You joined team `team-2`.");
+}

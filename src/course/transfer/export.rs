@@ -160,6 +160,7 @@ fn course_spec(c: &Course) -> CourseSpec {
                 .join(",")
         },
         notes_public: c.notes_public,
+        teams_locked: c.teams_locked,
         slots_per_team: c.slots_per_team,
         session_minutes: c.session_minutes,
     }

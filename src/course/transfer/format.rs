@@ -94,6 +94,9 @@ pub struct CourseSpec {
     pub reminders: String,
     #[serde(default)]
     pub notes_public: bool,
+    /// Students may not join a team by themselves (absent in older files: false).
+    #[serde(default)]
+    pub teams_locked: bool,
     /// How many presentation slots one team may hold.
     #[serde(default = "default_slots_per_team")]
     pub slots_per_team: u32,

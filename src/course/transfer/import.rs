@@ -309,6 +309,7 @@ fn course_from(
         instructor_role: spec.instructor_role,
         grace_hours: Some(spec.grace_hours),
         notes_public: Some(spec.notes_public),
+        teams_locked: Some(spec.teams_locked),
         reminders: Some(spec.reminders.clone()),
         slots_per_team: Some(spec.slots_per_team),
         session_minutes: Some(spec.session_minutes),

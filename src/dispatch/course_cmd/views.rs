@@ -39,6 +39,15 @@ pub(super) async fn info(app: &App, guild: u64) -> std::result::Result<Reply, Co
             }
             .into(),
         ),
+        field(
+            "Teams",
+            if c.teams_locked {
+                "locked: instructors place members"
+            } else {
+                "members join one themselves"
+            }
+            .into(),
+        ),
         field("Slots per team", c.slots_per_team.to_string()),
         field("Session length", format!("{} min", c.session_minutes)),
         field("Next post", next_post(&c, &outlook.next)),
