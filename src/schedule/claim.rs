@@ -19,6 +19,10 @@ use std::collections::HashSet;
 use tracing::{info, warn};
 
 const OFFLINE: &str = "paperclub was offline past the grace window";
+/// A week past its grace window, due before a restored backup was taken in: it may have
+/// gone out from the database the restore replaced, so no later post calls it missed.
+const BEFORE_RESTORE: &str =
+    "due before a backup was restored; it may have been posted from the replaced database";
 const WEEKLY: &str = "weekly";
 
 /// What one course's claim did.
@@ -94,14 +98,17 @@ async fn claim_weekly(
         .iter()
         .filter_map(|p| Some((p.id, crate::course::from_unix(p.occurrence_at)?)))
         .collect();
+    let restored = crate::store::backup::last_restore(tx).await?;
     let mut next = decided.next;
     for d in &decided.decisions {
+        let unknown = restored.is_some_and(|at| d.occurrence.timestamp() <= at);
         let mut item = tx.begin().await?;
-        match claim_occurrence(&mut item, course, sessions, d, &missed, now).await {
+        match claim_occurrence(&mut item, course, sessions, d, &missed, unknown, now).await {
             Ok(post) => {
                 item.commit().await?;
                 match d.outcome {
                     Outcome::Nothing => {}
+                    Outcome::Missed(_) if unknown => claimed.missed += 1,
                     Outcome::Missed(_) => {
                         missed.push((post, d.occurrence));
                         claimed.missed += 1;
@@ -130,13 +137,15 @@ async fn claim_weekly(
 }
 
 /// Records one occurrence's post (claimed and rendered, missed, or nothing to announce) and
-/// the sessions it announces; returns the post's id.
+/// the sessions it announces; returns the post's id. A week missed before a restore
+/// (`unknown`) is recorded as already reported: the next post does not call it missed.
 async fn claim_occurrence(
     conn: &mut SqliteConnection,
     course: &Course,
     sessions: &[Session],
     d: &Decision,
     missed: &[(i64, DateTime<Utc>)],
+    unknown: bool,
     now: DateTime<Utc>,
 ) -> Result<i64, CourseError> {
     let (announces, state): (Vec<Announce>, &str) = match &d.outcome {
@@ -161,6 +170,7 @@ async fn claim_occurrence(
         state,
         mentions: "{}",
         reason: match state {
+            "missed" if unknown => Some(BEFORE_RESTORE),
             "missed" => Some(OFFLINE),
             "nothing" => Some("no session in this week's window"),
             _ => None,
@@ -179,6 +189,9 @@ async fn claim_occurrence(
         })
         .collect::<Result<_, CourseError>>()?;
     posts::add_post_sessions(conn, id, &rows).await?;
+    if state == "missed" && unknown {
+        posts::mark_reported(conn, &[id]).await?;
+    }
     if state == "claimed" {
         let when: Vec<DateTime<Utc>> = missed.iter().map(|m| m.1).collect();
         let key = render::PostKey::new(post.guild, WEEKLY, post.occurrence_at, None);
