@@ -3,53 +3,14 @@
 //! the same database, the clock), and whichever surface the command line asked for (a data
 //! command, the chat REPL, the Discord bot with its scheduler, or the benchmark).
 
-use crate::catalog::Catalog;
 use crate::cli::{Cli, Command, CourseCli, MemberArgs, TeamCli};
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::course::Courses;
 use crate::dispatch::Caller;
 use crate::model::Scope;
-use crate::recommend::Recommender;
+use crate::state::App;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-/// The application state: what every command, surface and the scheduler share.
-#[derive(Clone)]
-pub struct App {
-    pub catalog: Arc<Catalog>,
-    pub courses: Courses,
-    pub clock: Arc<dyn Clock>,
-    /// Recommendations' snapshot of the catalog, kept per process until it changes.
-    pub recommender: Arc<Recommender>,
-}
-
-impl App {
-    /// The state over an open catalog; courses share its database.
-    pub fn new(catalog: Arc<Catalog>, clock: Arc<dyn Clock>) -> App {
-        App {
-            courses: Courses::new(catalog.pool().clone()),
-            catalog,
-            clock,
-            recommender: Arc::new(Recommender::default()),
-        }
-    }
-
-    /// The state over a catalog alone, on the system clock (tests of catalog commands).
-    pub fn with_system_clock(catalog: Catalog) -> App {
-        App::new(Arc::new(catalog), Arc::new(crate::clock::SystemClock))
-    }
-
-    /// Opens (creating and migrating) the data folder.
-    pub async fn open(data_dir: &Path, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
-        Ok(App::new(Arc::new(Catalog::open(data_dir).await?), clock))
-    }
-
-    /// A fresh application in memory (tests, benchmarks).
-    pub async fn in_memory(clock: Arc<dyn Clock>) -> anyhow::Result<App> {
-        Ok(App::new(Arc::new(Catalog::open_in_memory().await?), clock))
-    }
-}
 
 /// The example catalog that `chat` imports into an empty data folder.
 pub fn examples_dir() -> PathBuf {

@@ -25,5 +25,6 @@ pub mod recommend;
 pub mod relevance;
 pub mod schedule;
 pub mod search;
+pub mod state;
 pub mod store;
 pub mod view;

@@ -17,8 +17,8 @@ mod render;
 mod slot_commands;
 mod team_commands;
 
-use crate::app::App;
 use crate::config::DiscordConfig;
+use crate::state::App;
 use anyhow::Context as _;
 use poise::serenity_prelude as serenity;
 use std::future::Future;
