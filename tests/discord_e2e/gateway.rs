@@ -64,7 +64,7 @@ async fn shutdown_finishes_interactions_in_flight_turns_new_ones_away_and_closes
     let config = config_for(&fake);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let running = tokio::spawn(async move {
-        paperclub::discord::run(&config, app, async {
+        paperclub::app::serve(&config, app, async {
             let _ = stopped.await;
         })
         .await
