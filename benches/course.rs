@@ -10,12 +10,12 @@
 mod support;
 
 use chrono::{DateTime, Duration as Days, Utc};
-use paperclub::app::App;
 use paperclub::bench::{self as core_bench, synth};
 use paperclub::clock::{Clock, ManualClock};
 use paperclub::course::{CourseSettings, Member, NewSession};
 use paperclub::dispatch::{self, Caller, NoteRequest, Request};
 use paperclub::model::Scope;
+use paperclub::state::App;
 use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -145,9 +145,9 @@ const FIRST_TEAM_ROLE: u64 = 300_000_000_000_001_000;
 /// member of a role team claims a reading in the next guild (so every claim succeeds and
 /// writes a row), timed from INTERACTION_CREATE to the callback.
 async fn slot_claims() -> anyhow::Result<bool> {
-    use paperclub::app::App;
     use paperclub::clock::ManualClock;
     use paperclub::course::{CourseSettings, NewSession};
+    use paperclub::state::App;
     let now = chrono::DateTime::parse_from_rfc3339("2026-02-20T12:00:00Z")?.to_utc();
     let app = App::in_memory(Arc::new(ManualClock::new(now))).await?;
     let papers = WEEKS * READINGS;

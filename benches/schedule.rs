@@ -9,11 +9,11 @@
 mod support;
 
 use chrono::{DateTime, Utc};
-use paperclub::app::App;
 use paperclub::clock::ManualClock;
 use paperclub::course::{CourseSettings, NewSession};
 use paperclub::discord::DiscordPoster;
 use paperclub::schedule;
+use paperclub::state::App;
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -1,60 +1,25 @@
-//! The one place that wires the application: configuration, the one application state
-//! every surface shares ([`App`]: the catalog over SQLite + index, the course service on
-//! the same database, the clock), and whichever surface the command line asked for (a data
-//! command, the chat REPL, the Discord bot with its scheduler, or the benchmark).
+//! The start-up, the one place that wires the application: it reads the configuration,
+//! opens the application state ([`crate::state::App`]) and starts whichever surface the
+//! command line asked for (a data command, the chat REPL, the Discord bot, or the
+//! benchmark), with the background work that surface needs: `paperclub run` starts the
+//! scheduler beside the Discord client, the embedding filler and the recommender's
+//! warm-up ([`serve`]); the chat REPL starts none of them, so it never claims or sends a
+//! post. Nothing below imports this module.
 
-use crate::catalog::Catalog;
+mod examples;
+mod serve;
+
+pub use examples::{examples_dir, EXAMPLE_GUILD};
+pub use serve::{serve, shutdown_signal};
+
 use crate::cli::{Cli, Command, CourseCli, MemberArgs, TeamCli};
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::course::Courses;
 use crate::dispatch::Caller;
 use crate::model::Scope;
-use crate::recommend::Recommender;
+use crate::state::App;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-/// The application state: what every command, surface and the scheduler share.
-#[derive(Clone)]
-pub struct App {
-    pub catalog: Arc<Catalog>,
-    pub courses: Courses,
-    pub clock: Arc<dyn Clock>,
-    /// Recommendations' snapshot of the catalog, kept per process until it changes.
-    pub recommender: Arc<Recommender>,
-}
-
-impl App {
-    /// The state over an open catalog; courses share its database.
-    pub fn new(catalog: Arc<Catalog>, clock: Arc<dyn Clock>) -> App {
-        App {
-            courses: Courses::new(catalog.pool().clone()),
-            catalog,
-            clock,
-            recommender: Arc::new(Recommender::default()),
-        }
-    }
-
-    /// The state over a catalog alone, on the system clock (tests of catalog commands).
-    pub fn with_system_clock(catalog: Catalog) -> App {
-        App::new(Arc::new(catalog), Arc::new(crate::clock::SystemClock))
-    }
-
-    /// Opens (creating and migrating) the data folder.
-    pub async fn open(data_dir: &Path, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
-        Ok(App::new(Arc::new(Catalog::open(data_dir).await?), clock))
-    }
-
-    /// A fresh application in memory (tests, benchmarks).
-    pub async fn in_memory(clock: Arc<dyn Clock>) -> anyhow::Result<App> {
-        Ok(App::new(Arc::new(Catalog::open_in_memory().await?), clock))
-    }
-}
-
-/// The example catalog that `chat` imports into an empty data folder.
-pub fn examples_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
-}
 
 /// Runs the parsed command line; returns the process exit code.
 pub async fn run(cli: Cli) -> anyhow::Result<i32> {
@@ -79,10 +44,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             instructor,
             no_examples,
         } => {
-            let app = App::open(&config.data_dir, clock).await?;
-            if !no_examples && app.catalog.stats(Scope::GLOBAL).await?.files == 0 {
-                import_examples(&app).await?;
-            }
             let caller = Caller {
                 scope: guild.map_or(Scope(EXAMPLE_GUILD), Scope),
                 user_id: user.unwrap_or(crate::dispatch::TERMINAL_USER),
@@ -91,9 +52,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
                 // unless they play a member (`--user`), as the other course commands do.
                 instructor: instructor || user.is_none(),
             };
-            crate::cli::run_chat(&app, &caller).await?;
-            app.catalog.close().await;
-            Ok(0)
+            chat(&config, clock, &caller, no_examples).await
         }
         Command::Run {
             discord_api,
@@ -105,80 +64,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             if dev_guild.is_some() {
                 config.discord.dev_guild = dev_guild;
             }
-            // A model that cannot load is an error now, not a silent ranking without it.
-            let embedder = match &config.embeddings.model {
-                Some(dir) => Some(Arc::new(
-                    crate::embed::Embedder::load(dir)?.with_threads(1)?,
-                )),
-                None => None,
-            };
-            let app = App::open(&config.data_dir, clock).await?;
-            if let Some(embedder) = embedder {
-                tokio::spawn(crate::embed::keep_filled(
-                    app.catalog.pool().clone(),
-                    embedder,
-                    crate::embed::LOOK_EVERY,
-                ));
-            }
-            // A large catalog's recommendation snapshot takes seconds to build: build it
-            // now rather than in the first /recommend's three-second window.
-            let warm = app.clone();
-            tokio::spawn(async move {
-                if let Err(e) = warm.recommender.snapshot(warm.catalog.pool()).await {
-                    tracing::warn!(error = %e, "building the recommendation snapshot failed");
-                }
-            });
-            crate::discord::run(&config.discord, app, crate::discord::shutdown_signal()).await?;
+            serve::run_bot(&config, clock).await?;
             Ok(0)
         }
-        Command::Backup { path } => {
-            let app = App::open(&config.data_dir, clock).await?;
-            let info = crate::backup::backup(app.catalog.pool(), &path).await;
-            app.catalog.close().await;
-            let info = info?;
-            println!(
-                "✓ backup written to {}: {} papers, {} courses, integrity {}",
-                path.display(),
-                info.papers,
-                info.courses,
-                info.integrity
-            );
-            Ok(0)
-        }
-        Command::Restore { path } => {
-            let info = crate::backup::restore(&config.data_dir, &path, clock.now()).await?;
-            // Opening the folder rebuilds the index from the restored database.
-            let app = App::open(&config.data_dir, clock).await?;
-            app.catalog.close().await;
-            println!(
-                "✓ restored {} into {}: {} papers, {} courses; search index rebuilt",
-                path.display(),
-                config.data_dir.display(),
-                info.papers,
-                info.courses
-            );
-            Ok(0)
-        }
-        Command::Embed { model } => {
-            let Some(dir) = model.or(config.embeddings.model) else {
-                eprintln!(
-                    "error: `embed` needs a model folder: `--model DIR`, PAPERCLUB_MODEL, or \
-                     `[embeddings] model` in the config file"
-                );
-                return Ok(2);
-            };
-            let embedder = match crate::embed::Embedder::load(&dir) {
-                Ok(e) => Arc::new(e),
-                Err(e) => {
-                    eprintln!("error: {e:#}");
-                    return Ok(2);
-                }
-            };
-            let app = App::open(&config.data_dir, clock).await?;
-            let filled = crate::cli::run_embed(&app, embedder).await;
-            app.catalog.close().await;
-            filled
-        }
+        Command::Backup { path } => backup(&config, clock, &path).await,
+        Command::Restore { path } => restore(&config, clock, &path).await,
+        Command::Embed { model } => embed(&config, clock, model).await,
         Command::Recommend(args) => {
             let app = App::open(&config.data_dir, clock).await?;
             let code = crate::cli::run_recommend(&app, &args, cli.json).await;
@@ -188,38 +79,123 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Eval {
             what: what @ crate::cli::EvalCommand::Recommend { .. },
         } => crate::cli::run_eval(what, clock, cli.json).await,
+        command => catalog_or_course_command(&config, clock, command, cli.json).await,
+    }
+}
+
+/// The chat REPL over the data folder, with the examples imported into an empty one
+/// unless `no_examples`.
+async fn chat(
+    config: &Config,
+    clock: Arc<dyn Clock>,
+    caller: &Caller,
+    no_examples: bool,
+) -> anyhow::Result<i32> {
+    let app = App::open(&config.data_dir, clock).await?;
+    if !no_examples && app.catalog.stats(Scope::GLOBAL).await?.files == 0 {
+        examples::import_examples(&app).await?;
+    }
+    crate::cli::run_chat(&app, caller).await?;
+    app.catalog.close().await;
+    Ok(0)
+}
+
+async fn backup(config: &Config, clock: Arc<dyn Clock>, path: &Path) -> anyhow::Result<i32> {
+    let app = App::open(&config.data_dir, clock).await?;
+    let info = crate::backup::backup(app.catalog.pool(), path).await;
+    app.catalog.close().await;
+    let info = info?;
+    println!(
+        "✓ backup written to {}: {} papers, {} courses, integrity {}",
+        path.display(),
+        info.papers,
+        info.courses,
+        info.integrity
+    );
+    Ok(0)
+}
+
+async fn restore(config: &Config, clock: Arc<dyn Clock>, path: &Path) -> anyhow::Result<i32> {
+    let info = crate::backup::restore(&config.data_dir, path, clock.now()).await?;
+    // Opening the folder rebuilds the index from the restored database.
+    let app = App::open(&config.data_dir, clock).await?;
+    app.catalog.close().await;
+    println!(
+        "✓ restored {} into {}: {} papers, {} courses; search index rebuilt",
+        path.display(),
+        config.data_dir.display(),
+        info.papers,
+        info.courses
+    );
+    Ok(0)
+}
+
+async fn embed(
+    config: &Config,
+    clock: Arc<dyn Clock>,
+    model: Option<PathBuf>,
+) -> anyhow::Result<i32> {
+    let Some(dir) = model.or_else(|| config.embeddings.model.clone()) else {
+        eprintln!(
+            "error: `embed` needs a model folder: `--model DIR`, PAPERCLUB_MODEL, or \
+             `[embeddings] model` in the config file"
+        );
+        return Ok(2);
+    };
+    let embedder = match crate::embed::Embedder::load(&dir) {
+        Ok(e) => Arc::new(e),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return Ok(2);
+        }
+    };
+    let app = App::open(&config.data_dir, clock).await?;
+    let filled = crate::cli::run_embed(&app, embedder).await;
+    app.catalog.close().await;
+    filled
+}
+
+/// The course, team and member commands, each in its guild, and the catalog's data
+/// commands (`import`, `search`, ...), which run on the catalog alone.
+async fn catalog_or_course_command(
+    config: &Config,
+    clock: Arc<dyn Clock>,
+    command: Command,
+    json: bool,
+) -> anyhow::Result<i32> {
+    match command {
         Command::Course { guild, action } => {
             let Some(guild) = needs_guild(guild, "course") else {
                 return Ok(2);
             };
-            course_command(&config, clock, guild, CourseCli::Course(action), cli.json).await
+            course_command(config, clock, guild, CourseCli::Course(action), json).await
         }
         Command::Session { guild, action } => {
             let Some(guild) = needs_guild(guild, "session") else {
                 return Ok(2);
             };
-            course_command(&config, clock, guild, CourseCli::Session(action), cli.json).await
+            course_command(config, clock, guild, CourseCli::Session(action), json).await
         }
         Command::Week { guild, week } => {
-            course_command(&config, clock, guild, CourseCli::Week(week), cli.json).await
+            course_command(config, clock, guild, CourseCli::Week(week), json).await
         }
         Command::Schedule { guild, action } => {
             let Some(guild) = needs_guild(guild, "schedule") else {
                 return Ok(2);
             };
-            course_command(&config, clock, guild, CourseCli::Schedule(action), cli.json).await
+            course_command(config, clock, guild, CourseCli::Schedule(action), json).await
         }
         Command::Team { who, action } => {
-            team_command(&config, clock, &who, TeamCli::Team(action), cli.json).await
+            team_command(config, clock, &who, TeamCli::Team(action), json).await
         }
         Command::Note { who, action } => {
-            team_command(&config, clock, &who, TeamCli::Note(action), cli.json).await
+            team_command(config, clock, &who, TeamCli::Note(action), json).await
         }
         Command::Notes { who, action } => {
-            team_command(&config, clock, &who, TeamCli::Notes(action), cli.json).await
+            team_command(config, clock, &who, TeamCli::Notes(action), json).await
         }
         Command::Slot { who, action } => {
-            team_command(&config, clock, &who, TeamCli::Slot(action), cli.json).await
+            team_command(config, clock, &who, TeamCli::Slot(action), json).await
         }
         Command::Read { who, action } => {
             // Without a member, the marks would be user 0's, whom no one is.
@@ -229,11 +205,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
                 );
                 return Ok(2);
             }
-            team_command(&config, clock, &who, TeamCli::Read(action), cli.json).await
+            team_command(config, clock, &who, TeamCli::Read(action), json).await
         }
         command => {
             let app = App::open(&config.data_dir, clock).await?;
-            let code = crate::cli::run_data_command(&app.catalog, command, cli.json).await?;
+            let code = crate::cli::run_data_command(&app.catalog, command, json).await?;
             app.catalog.close().await;
             Ok(code)
         }
@@ -275,71 +251,3 @@ async fn team_command(
     app.catalog.close().await;
     code
 }
-
-/// The guild `chat` plays when none is given: the example course lives there.
-pub const EXAMPLE_GUILD: u64 = 1;
-
-/// Imports the bundled example catalog, and sets up a small example course (in
-/// [`EXAMPLE_GUILD`]) from the example course post, so `chat` shows both.
-async fn import_examples(app: &App) -> anyhow::Result<()> {
-    let dir = examples_dir();
-    let files = crate::cli::collect_files(std::slice::from_ref(&dir))?;
-    let mut contents = Vec::new();
-    for file in &files {
-        contents.push((file.display().to_string(), std::fs::read(file)?));
-    }
-    let reports = app
-        .catalog
-        .import_files(Scope::GLOBAL, contents, None)
-        .await;
-    let papers: usize = reports.iter().map(|r| r.new).sum();
-    eprintln!(
-        "Imported the example catalog ({papers} papers from {} files in {}).",
-        files.len(),
-        dir.display()
-    );
-    example_course(app, &dir.join("course")).await
-}
-
-/// The example course: weekly posts on Mondays at 09:00 in Berlin, starting this week, with
-/// the sessions in `examples/course/`.
-async fn example_course(app: &App, dir: &Path) -> anyhow::Result<()> {
-    use crate::course::{CourseError, CourseSettings};
-    let now = app.clock.now();
-    let settings = CourseSettings {
-        channel: Some(EXAMPLE_CHANNEL),
-        timezone: Some("Europe/Berlin".into()),
-        schedule: Some("MON 09:00".into()),
-        start: Some(now.date_naive().to_string()),
-        ..CourseSettings::default()
-    };
-    let internal = |e: CourseError| anyhow::anyhow!("example course: {e}");
-    app.courses
-        .configure(EXAMPLE_GUILD, settings, true, now)
-        .await
-        .map_err(internal)?;
-    let mut posts = Vec::new();
-    for file in crate::cli::collect_files(&[dir.to_path_buf()])? {
-        posts.push((file.display().to_string(), std::fs::read(&file)?));
-    }
-    posts.sort();
-    let done = app
-        .courses
-        .import_posts(&app.catalog, EXAMPLE_GUILD, posts, now)
-        .await
-        .map_err(internal)?;
-    for team in ["team-1", "team-2"] {
-        app.courses
-            .create_team(EXAMPLE_GUILD, team, None, now)
-            .await
-            .map_err(internal)?;
-    }
-    eprintln!(
-        "Set up an example course in guild {EXAMPLE_GUILD} with {} weekly sessions and two teams (try /schedule, /week, /course info, /team list, /slot autofill).",
-        done.len()
-    );
-    Ok(())
-}
-
-/// The example course's channel id (any id: `chat` prints posts instead of sending them).
-const EXAMPLE_CHANNEL: u64 = 100;

@@ -2,8 +2,10 @@
 //!
 //! The crate is a core (catalog, ingest, search, cite, course, schedule, view, dispatch)
 //! that never touches Discord, plus two thin surfaces over the same dispatcher: `discord`
-//! (serenity + poise) and `cli` (clap and the chat REPL). `app` is the one place that wires
-//! them together: it builds the one application state every surface shares.
+//! (serenity + poise) and `cli` (clap and the chat REPL). `state` holds the one
+//! application state every surface shares; `app` is the start-up, the one place that wires
+//! a surface to it and starts the background work. Imports run one way, from `app` down to
+//! the services (`architecture_tests` checks it).
 
 pub mod app;
 pub mod backup;
@@ -25,5 +27,9 @@ pub mod recommend;
 pub mod relevance;
 pub mod schedule;
 pub mod search;
+pub mod state;
 pub mod store;
 pub mod view;
+
+#[cfg(test)]
+mod architecture_tests;

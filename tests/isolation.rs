@@ -4,12 +4,12 @@
 //! autocomplete and key lookup — stays byte for byte what it was, while guild A sees its
 //! own merged view.
 
-use paperclub::app::App;
 use paperclub::catalog::{Catalog, Resolved};
 use paperclub::cite::CiteFormat;
 use paperclub::cli::{collect_files, parse_line, ChatLine};
 use paperclub::dispatch::{self, complete_paper, complete_tag, Caller};
 use paperclub::model::Scope;
+use paperclub::state::App;
 use paperclub::view::Reply;
 use std::sync::Arc;
 

@@ -2,11 +2,11 @@
 //! `/cite` checks its 200-paper limit before it loads or looks up anything. (What that
 //! saves is a speed question for the benchmarks; these tests pin the behaviour.)
 
-use paperclub::app::App;
 use paperclub::catalog::Catalog;
 use paperclub::cite::CiteFormat;
 use paperclub::dispatch::{self, Caller, Request};
 use paperclub::model::Scope;
+use paperclub::state::App;
 use paperclub::view::text;
 
 const CALLER: Caller = Caller {

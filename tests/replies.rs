@@ -41,7 +41,7 @@ async fn reply(line: &str) -> String {
         instructor: true,
     };
     let catalog = std::sync::Arc::new(example_catalog().await);
-    let app = paperclub::app::App::new(
+    let app = paperclub::state::App::new(
         catalog.clone(),
         std::sync::Arc::new(paperclub::clock::SystemClock),
     );
@@ -104,7 +104,7 @@ async fn hostile_reply(line: &str) -> String {
         roles: Vec::new(),
         instructor: true,
     };
-    let app = paperclub::app::App::with_system_clock(catalog);
+    let app = paperclub::state::App::with_system_clock(catalog);
     let reply = dispatch::handle(&app, &caller, request).await;
     app.catalog.close().await;
     text::render(&reply)
@@ -164,7 +164,7 @@ async fn a_bibtex_citation_cannot_close_its_code_block() {
         format: paperclub::cite::CiteFormat::Bibtex,
     };
     let reply = dispatch::handle(
-        &paperclub::app::App::with_system_clock(catalog),
+        &paperclub::state::App::with_system_clock(catalog),
         &caller,
         request,
     )
@@ -190,7 +190,7 @@ async fn an_import_report_quotes_the_file_and_its_warnings_escaped() {
         replace: None,
     };
     let reply = dispatch::handle(
-        &paperclub::app::App::with_system_clock(catalog),
+        &paperclub::state::App::with_system_clock(catalog),
         &caller,
         request,
     )

@@ -5,12 +5,12 @@
 //! same through the fake Discord, `scheduler_process.rs` with SIGKILL.)
 
 use chrono::{DateTime, Utc};
-use paperclub::app::App;
 use paperclub::clock::ManualClock;
 use paperclub::course::{CourseSettings, NewSession};
 use paperclub::dispatch::{self, Caller, CourseRequest, Request};
 use paperclub::model::Scope;
 use paperclub::schedule::{self, Mentions, PostError, Poster};
+use paperclub::state::App;
 use paperclub::view::text;
 use std::collections::VecDeque;
 use std::path::Path;

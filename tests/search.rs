@@ -151,7 +151,7 @@ async fn paper_search_in_discord_shows_the_pasted_paper_first() {
         page: 0,
     };
     let reply = dispatch::handle(
-        &paperclub::app::App::with_system_clock(catalog),
+        &paperclub::state::App::with_system_clock(catalog),
         &caller,
         request,
     )

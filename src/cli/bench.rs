@@ -65,7 +65,7 @@ async fn recommend_bench(
     label: &str,
 ) -> anyhow::Result<()> {
     use crate::dispatch::{recommendations, Caller, RecommendRequest};
-    let app = crate::app::App::new(Arc::clone(catalog), Arc::new(crate::clock::SystemClock));
+    let app = crate::state::App::new(Arc::clone(catalog), Arc::new(crate::clock::SystemClock));
     let caller = Caller {
         scope: Scope::GLOBAL,
         user_id: 0,

@@ -3,8 +3,8 @@
 //! lines). Reads standard input line by line, so it works interactively and in scripts.
 
 use super::chat_parse::{parse_line, ChatLine};
-use crate::app::App;
 use crate::dispatch::{self, Caller};
+use crate::state::App;
 use crate::view::text;
 use std::io::{BufRead, IsTerminal, Write};
 

@@ -3,10 +3,10 @@
 //! `--json`, the reply model as JSON). The person at the terminal owns the data folder, so
 //! acts as an instructor of the guild named with `--guild`.
 
-use crate::app::App;
 use crate::course::{CourseSettings, NewSession, SessionEdit};
 use crate::dispatch::{self, Caller, CourseRequest, Request, SessionRequest};
 use crate::model::Scope;
+use crate::state::App;
 use crate::view::text;
 use clap::{Args, Subcommand};
 use std::io::Write as _;

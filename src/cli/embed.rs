@@ -2,8 +2,8 @@
 //! says how many it computed. The same [`crate::embed::fill`] the bot runs in the
 //! background; stopping it halfway keeps every finished batch.
 
-use crate::app::App;
 use crate::embed::{fill, Embedder};
+use crate::state::App;
 use std::sync::Arc;
 
 pub async fn run_embed(app: &App, embedder: Arc<Embedder>) -> anyhow::Result<i32> {

@@ -3,12 +3,12 @@
 //! TF-IDF baseline).
 
 use super::EvalCommand;
-use crate::app::App;
 use crate::clock::Clock;
 use crate::course::{split_ids, CourseError};
 use crate::dispatch::{self, Caller, RecommendRequest, Recommendations, Recommended};
 use crate::model::Scope;
 use crate::recommend::{eval, Weights};
+use crate::state::App;
 use clap::Args;
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -155,7 +155,7 @@ pub async fn run_eval(what: EvalCommand, clock: Arc<dyn Clock>, json: bool) -> a
     }
     files.sort();
     let app = App::in_memory(clock).await?;
-    let reports = eval::run(&app, files, &weights, embedder).await?;
+    let reports = eval::run(&app.catalog, files, &weights, embedder).await?;
     let out = if json {
         let text = match &reports[..] {
             [one] => serde_json::to_string_pretty(one)?,

@@ -4,9 +4,9 @@
 //! as the course's instructor, as the other course commands do.
 
 use super::course::print_reply;
-use crate::app::App;
 use crate::dispatch::{self, Caller, ExportBy, NoteRequest, Request, TeamRequest};
 use crate::model::Scope;
+use crate::state::App;
 use clap::{Args, Subcommand};
 
 /// Who runs a team or note command. Each option may come before or after the subcommand

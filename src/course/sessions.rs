@@ -268,20 +268,27 @@ fn nth(sessions: Vec<Session>, week: usize) -> Result<Session> {
 
 #[cfg(test)]
 mod tests {
-    use crate::app::App;
-    use crate::clock::ManualClock;
-    use crate::course::{CourseSettings, NewSession};
+    use crate::catalog::Catalog;
+    use crate::course::{CourseSettings, Courses, NewSession};
     use chrono::{DateTime, NaiveDate, Utc};
-    use std::sync::Arc;
 
     const GUILD: u64 = 7;
 
+    /// The catalog and the course service on one in-memory database (the course module
+    /// sits below the application state, so its tests build the two services directly).
+    struct Fixture {
+        catalog: Catalog,
+        courses: Courses,
+    }
+
     /// A course with a session on each of the first four Tuesdays of March 2026.
-    async fn four_weeks() -> App {
+    async fn four_weeks() -> Fixture {
         let now: DateTime<Utc> = "2026-02-20T12:00:00Z".parse().expect("instant");
-        let app = App::in_memory(Arc::new(ManualClock::new(now)))
-            .await
-            .expect("app");
+        let catalog = Catalog::open_in_memory().await.expect("catalog");
+        let app = Fixture {
+            courses: Courses::new(catalog.pool().clone()),
+            catalog,
+        };
         let settings = CourseSettings {
             channel: Some(42),
             timezone: Some("Europe/Berlin".into()),

@@ -17,8 +17,8 @@ mod render;
 mod slot_commands;
 mod team_commands;
 
-use crate::app::App;
 use crate::config::DiscordConfig;
+use crate::state::App;
 use anyhow::Context as _;
 use poise::serenity_prelude as serenity;
 use std::future::Future;
@@ -49,97 +49,56 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 /// Builds the client: REST and gateway through `config.api_base` when set, commands
 /// registered in `config.dev_guild` when set (globally otherwise) once the bot is ready.
 pub async fn build_client(config: &DiscordConfig, app: App) -> anyhow::Result<serenity::Client> {
-    Ok(build(config, app).await?.0)
+    Ok(Bot::build(config, app).await?.client)
 }
 
-/// Starts the weekly-post scheduler on the client's REST connection. Called once per
-/// process, next to the client, never from a gateway event (READY repeats on every
-/// reconnect); it stops when `stop` resolves.
-pub fn spawn_scheduler(
-    app: &App,
-    client: &serenity::Client,
-    stop: impl Future<Output = ()> + Send + 'static,
-) -> tokio::task::JoinHandle<()> {
-    let poster = Arc::new(DiscordPoster::new(client.http.clone()).with_cache(client.cache.clone()));
-    tokio::spawn(crate::schedule::run(
-        app.courses.clone(),
-        app.clock.clone(),
-        poster,
-        stop,
-    ))
+/// A built bot, not yet connected: the client, and the lifecycle its gate counts
+/// interactions in, so a shutdown can let those in flight finish.
+pub struct Bot {
+    client: serenity::Client,
+    lifecycle: Arc<Lifecycle>,
 }
 
-/// Runs the bot and its scheduler until `shutdown` resolves (see [`shutdown_signal`]),
-/// then stops taking interactions, lets those in flight finish, closes the gateway and the
-/// catalog.
-pub async fn run(
-    config: &DiscordConfig,
-    app: App,
-    shutdown: impl Future<Output = ()>,
-) -> anyhow::Result<()> {
-    let catalog = app.catalog.clone();
-    let (mut client, lifecycle) = build(config, app.clone()).await?;
-    let shard_manager = client.shard_manager.clone();
-    let stop_scheduler = Arc::new(tokio::sync::Notify::new());
-    let scheduler = spawn_scheduler(&app, &client, {
-        let stop = stop_scheduler.clone();
-        async move { stop.notified().await }
-    });
-    // serenity reconnects and resumes on its own inside `start`; we only stop it on request.
-    let start = client.start();
-    tokio::pin!(start);
-    let result = tokio::select! {
-        result = &mut start => result.context("the Discord client stopped"),
-        () = shutdown => {
-            info!("shutting down: no new interactions, finishing those in flight");
-            lifecycle.stop();
-            if tokio::time::timeout(DRAIN_TIMEOUT, lifecycle.drained()).await.is_err() {
-                warn!(in_flight = lifecycle.in_flight(), "interactions still running at shutdown");
-            }
-            shard_manager.shutdown_all().await;
-            match tokio::time::timeout(Duration::from_secs(5), &mut start).await {
-                Ok(result) => result.context("the Discord client stopped with an error"),
-                Err(_) => Ok(()),
-            }
-        }
-    };
-    stop_scheduler.notify_one();
-    if tokio::time::timeout(DRAIN_TIMEOUT, scheduler)
-        .await
-        .is_err()
-    {
-        warn!("the scheduler did not stop in time");
+impl Bot {
+    /// The bot over `app` (see [`build_client`] for what `config` changes).
+    pub async fn build(config: &DiscordConfig, app: App) -> anyhow::Result<Bot> {
+        let (client, lifecycle) = build(config, app).await?;
+        Ok(Bot { client, lifecycle })
     }
-    catalog.close().await;
-    info!("stopped");
-    result
-}
 
-/// Resolves on SIGINT (Ctrl-C) or, on Unix, SIGTERM (systemd, containers).
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(e) = tokio::signal::ctrl_c().await {
-            warn!(error = %e, "cannot listen for Ctrl-C");
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    /// The real poster on the client's REST connection and gateway cache, for the
+    /// scheduler the start-up runs beside the bot.
+    pub fn poster(&self) -> DiscordPoster {
+        DiscordPoster::new(self.client.http.clone()).with_cache(self.client.cache.clone())
+    }
+
+    /// Runs the bot until `shutdown` resolves, then stops taking interactions, lets those
+    /// in flight finish and closes the gateway. The catalog stays open: the start-up that
+    /// opened it closes it once its other tasks have stopped too.
+    pub async fn run(self, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
+        let Bot {
+            mut client,
+            lifecycle,
+        } = self;
+        let shard_manager = client.shard_manager.clone();
+        // serenity reconnects and resumes on its own inside `start`; we only stop it on request.
+        let start = client.start();
+        tokio::pin!(start);
+        tokio::select! {
+            result = &mut start => result.context("the Discord client stopped"),
+            () = shutdown => {
+                info!("shutting down: no new interactions, finishing those in flight");
+                lifecycle.stop();
+                if tokio::time::timeout(DRAIN_TIMEOUT, lifecycle.drained()).await.is_err() {
+                    warn!(in_flight = lifecycle.in_flight(), "interactions still running at shutdown");
+                }
+                shard_manager.shutdown_all().await;
+                match tokio::time::timeout(Duration::from_secs(5), &mut start).await {
+                    Ok(result) => result.context("the Discord client stopped with an error"),
+                    Err(_) => Ok(()),
+                }
             }
-            Err(e) => {
-                warn!(error = %e, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
     }
 }
 

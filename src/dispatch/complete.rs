@@ -52,7 +52,7 @@ pub async fn complete_paper(catalog: &Catalog, scope: Scope, partial: &str) -> V
 }
 
 /// Team names for autocomplete (value is the name; names are matched in any case).
-pub async fn complete_team(app: &crate::app::App, scope: Scope, partial: &str) -> Vec<Choice> {
+pub async fn complete_team(app: &crate::state::App, scope: Scope, partial: &str) -> Vec<Choice> {
     match app
         .courses
         .teams_starting(scope.0, partial.trim(), limits::CHOICES)

@@ -1,10 +1,10 @@
 //! The commands every surface offers, as data: the Discord adapter and the chat REPL both
 //! turn user input into a [`Request`], call [`handle`], and render the [`Reply`].
 
-use crate::app::App;
 use crate::cite::CiteFormat;
 use crate::markdown;
 use crate::model::Scope;
+use crate::state::App;
 use crate::view::limits::truncate;
 use crate::view::{Pager, Reply};
 use tracing::Instrument;

@@ -5,10 +5,10 @@
 use super::course_cmd::{done, user_error};
 use super::team_cmd::{member, NOT_IN_A_SERVER};
 use super::{Caller, Result};
-use crate::app::App;
 use crate::course::{CourseError, Member, Note};
 use crate::markdown::escape;
 use crate::model::{Paper, Scope};
+use crate::state::App;
 use crate::view::limits::{self, truncate};
 use crate::view::{Embed, Reply};
 

@@ -6,7 +6,7 @@
 //! older than [`KEPT_FOR_DAYS`] are pruned as new ones come and answer "expired".
 
 use super::{handle, Caller, Request};
-use crate::app::App;
+use crate::state::App;
 use crate::store::paged::{self, PagedRow};
 use crate::view::Reply;
 use chrono::Duration;

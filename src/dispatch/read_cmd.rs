@@ -5,10 +5,10 @@
 use super::course_cmd::{done, user_error};
 use super::team_cmd::NOT_IN_A_SERVER;
 use super::{Caller, Result};
-use crate::app::App;
 use crate::course::{CourseError, WeekReadings};
 use crate::markdown::escape;
 use crate::model::Scope;
+use crate::state::App;
 use crate::view::limits::truncate;
 use crate::view::{Embed, Reply};
 use std::collections::HashMap;

@@ -4,11 +4,11 @@
 //! its one-line reason. The command line's `--json` takes the same [`Recommendations`].
 
 use super::{quoted, Caller, Result};
-use crate::app::App;
 use crate::catalog::Resolved;
 use crate::course::{refuse, CourseError, Member};
 use crate::model::{Paper, Scope};
 use crate::recommend::{history, Ask};
+use crate::state::App;
 use crate::view::cards::list_line;
 use crate::view::{Embed, Reply};
 use serde::Serialize;

@@ -7,10 +7,10 @@
 use super::course_cmd::{done, instructor, user_error};
 use super::team_cmd::{member, NOT_IN_A_SERVER};
 use super::{Caller, Result};
-use crate::app::App;
 use crate::course::slots::{week_of, Assignment};
 use crate::course::{CourseError, Member, Placed, Plan, Session, SwapPair, SwapState};
 use crate::model::Scope;
+use crate::state::App;
 use crate::view::{Button, ButtonStyle, Embed, Reply};
 use std::collections::HashMap;
 

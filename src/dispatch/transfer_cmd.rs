@@ -3,11 +3,11 @@
 //! attachment of the reply, so every surface that can send or save files can offer it.
 
 use super::course_cmd::done;
-use crate::app::App;
 use crate::course::transfer::format::CourseFile;
 use crate::course::transfer::{CourseImport, ImportOptions};
 use crate::course::CourseError;
 use crate::markdown::escape;
+use crate::state::App;
 use crate::view::limits::truncate;
 use crate::view::{Attachment, Reply};
 

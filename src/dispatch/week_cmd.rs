@@ -3,10 +3,10 @@
 
 use super::course_cmd::{next_post_footer, user_error};
 use super::{Caller, Result};
-use crate::app::App;
 use crate::course::{week_start, Session};
 use crate::markdown::escape;
 use crate::model::{Paper, Scope};
+use crate::state::App;
 use crate::view::limits::truncate;
 use crate::view::{Embed, Field, Reply};
 

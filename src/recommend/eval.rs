@@ -7,8 +7,7 @@
 
 use super::graph::{Graph, GraphRows};
 use super::{load_rows, Ask, Snapshot, Weights};
-use crate::app::App;
-use crate::catalog::Resolved;
+use crate::catalog::{Catalog, Resolved};
 use crate::embed::{self, Embedder};
 use crate::ingest::{self, Format, RawEntry, ReadingRole};
 use crate::model::Scope;
@@ -117,11 +116,11 @@ pub fn ndcg(ranked: &[i64], expected: &HashSet<i64>) -> f64 {
     }
 }
 
-/// Imports `files` (name, bytes) into `app`'s catalog (it should be empty), computes its
+/// Imports `files` (name, bytes) into `catalog` (it should be empty), computes its
 /// vectors with `embedder` when given, and evaluates every course post among them with
 /// each of `weights`: one report each, in order.
 pub async fn run(
-    app: &App,
+    catalog: &Catalog,
     files: Vec<(String, Vec<u8>)>,
     weights: &[Weights],
     embedder: Option<Arc<Embedder>>,
@@ -141,7 +140,7 @@ pub async fn run(
                 .then(|| (name.clone(), text))
         })
         .collect();
-    for report in app.catalog.import_files(Scope::GLOBAL, files, None).await {
+    for report in catalog.import_files(Scope::GLOBAL, files, None).await {
         if let Some(e) = report.error {
             anyhow::bail!("{}: {e}", report.file);
         }
@@ -152,20 +151,20 @@ pub async fn run(
                 eprintln!("embedded {done} of {todo} papers");
             }
         };
-        embed::fill(app.catalog.pool(), embedder, usize::MAX, &report).await?;
+        embed::fill(catalog.pool(), embedder, usize::MAX, &report).await?;
     }
-    let rows = load_rows(app.catalog.pool()).await?;
+    let rows = load_rows(catalog.pool()).await?;
     let snapshot = Snapshot::build(&rows, 0);
     let mut reports = Vec::new();
     for &w in weights {
-        reports.push(evaluate(app, &rows, &snapshot, &posts, w).await?);
+        reports.push(evaluate(catalog, &rows, &snapshot, &posts, w).await?);
     }
     Ok(reports)
 }
 
 /// Every post's figures with `weights`, over the imported catalog.
 async fn evaluate(
-    app: &App,
+    catalog: &Catalog,
     rows: &GraphRows,
     snapshot: &Snapshot,
     posts: &[(String, String)],
@@ -173,13 +172,13 @@ async fn evaluate(
 ) -> anyhow::Result<Report> {
     let mut out = Vec::new();
     for (name, text) in posts {
-        let Some(file_id) = file_id(app, name).await? else {
+        let Some(file_id) = file_id(catalog, name).await? else {
             continue;
         };
         let parsed = ingest::parse(Format::Course, text);
-        let seeds = paper_ids(app, &parsed.entries, ReadingRole::Required).await?;
+        let seeds = paper_ids(catalog, &parsed.entries, ReadingRole::Required).await?;
         let seed_set: HashSet<i64> = seeds.iter().copied().collect();
-        let expected: HashSet<i64> = paper_ids(app, &parsed.entries, ReadingRole::Optional)
+        let expected: HashSet<i64> = paper_ids(catalog, &parsed.entries, ReadingRole::Optional)
             .await?
             .into_iter()
             .filter(|id| !seed_set.contains(id))
@@ -234,8 +233,8 @@ async fn evaluate(
     })
 }
 
-async fn file_id(app: &App, name: &str) -> anyhow::Result<Option<i64>> {
-    let mut conn = app.catalog.pool().acquire().await?;
+async fn file_id(catalog: &Catalog, name: &str) -> anyhow::Result<Option<i64>> {
+    let mut conn = catalog.pool().acquire().await?;
     Ok(
         crate::store::sources::find_file(&mut conn, Scope::GLOBAL, name)
             .await?
@@ -244,7 +243,11 @@ async fn file_id(app: &App, name: &str) -> anyhow::Result<Option<i64>> {
 }
 
 /// The catalog's ids of the readings in `role`, by arXiv id, else DOI, else title.
-async fn paper_ids(app: &App, entries: &[RawEntry], role: ReadingRole) -> anyhow::Result<Vec<i64>> {
+async fn paper_ids(
+    catalog: &Catalog,
+    entries: &[RawEntry],
+    role: ReadingRole,
+) -> anyhow::Result<Vec<i64>> {
     let mut ids = Vec::new();
     for e in entries.iter().filter(|e| e.role == Some(role)) {
         let key = e
@@ -252,7 +255,7 @@ async fn paper_ids(app: &App, entries: &[RawEntry], role: ReadingRole) -> anyhow
             .clone()
             .or_else(|| e.doi.clone())
             .unwrap_or_else(|| e.title.clone());
-        if let Resolved::One(p) = app.catalog.resolve(Scope::GLOBAL, &key).await? {
+        if let Resolved::One(p) = catalog.resolve(Scope::GLOBAL, &key).await? {
             if !ids.contains(&p.id) {
                 ids.push(p.id);
             }

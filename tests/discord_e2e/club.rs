@@ -4,9 +4,9 @@
 
 use super::*;
 use chrono::{DateTime, Utc};
-use paperclub::app::App;
 use paperclub::clock::{Clock, ManualClock};
 use paperclub::course::CourseSettings;
+use paperclub::state::App;
 use support::bot::spawn_app_on;
 use support::payloads::channels_of;
 

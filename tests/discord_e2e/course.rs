@@ -5,9 +5,9 @@
 
 use super::*;
 use chrono::{DateTime, Utc};
-use paperclub::app::App;
 use paperclub::clock::ManualClock;
 use paperclub::discord::DiscordPoster;
+use paperclub::state::App;
 use support::bot::spawn_app_on;
 use support::payloads::{channel_option, CHANNEL_A, CHANNEL_LOCKED};
 

@@ -58,13 +58,13 @@ async fn heartbeats_are_acknowledged_so_the_connection_stays_up() {
 #[tokio::test]
 async fn shutdown_finishes_interactions_in_flight_turns_new_ones_away_and_closes_the_gateway() {
     let fake = FakeDiscord::start(&[GUILD_A]).await;
-    let app = paperclub::app::App::in_memory(Arc::new(paperclub::clock::SystemClock))
+    let app = paperclub::state::App::in_memory(Arc::new(paperclub::clock::SystemClock))
         .await
         .expect("app");
     let config = config_for(&fake);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let running = tokio::spawn(async move {
-        paperclub::discord::run(&config, app, async {
+        paperclub::app::serve(&config, app, async {
             let _ = stopped.await;
         })
         .await

@@ -5,8 +5,8 @@
 use super::club::at;
 use super::*;
 use chrono::Duration as Days;
-use paperclub::app::App;
 use paperclub::clock::ManualClock;
+use paperclub::state::App;
 use support::bot::spawn_app_on;
 
 #[tokio::test]

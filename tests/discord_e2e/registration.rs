@@ -159,7 +159,7 @@ async fn a_missing_token_is_a_clear_error_not_a_panic() {
     let fake = FakeDiscord::start(&[GUILD_A]).await;
     let mut config = config_for(&fake);
     config.token = None;
-    let app = paperclub::app::App::in_memory(Arc::new(paperclub::clock::SystemClock))
+    let app = paperclub::state::App::in_memory(Arc::new(paperclub::clock::SystemClock))
         .await
         .expect("app");
     let error = paperclub::discord::build_client(&config, app)

@@ -7,9 +7,9 @@
 
 use super::club::*;
 use super::*;
-use paperclub::app::App;
 use paperclub::clock::ManualClock;
 use paperclub::course::NewSession;
+use paperclub::state::App;
 use support::bot::spawn_app_on;
 
 const HOFFMANN: &str = "arXiv:2203.15556";

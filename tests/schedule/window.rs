@@ -6,10 +6,10 @@
 
 use super::{ask, at, Fixture, Script};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
-use paperclub::app::App;
 use paperclub::course::{CourseSettings, NewSession};
 use paperclub::dispatch::{CourseRequest, Request};
 use paperclub::schedule::{self, PostError};
+use paperclub::state::App;
 
 /// A course with no sessions and no reminders, set up at the fixture clock's time.
 async fn course(app: &App, guild: u64, channel: u64, zone: &str, schedule: &str) {

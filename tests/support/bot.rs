@@ -5,10 +5,10 @@
 use super::fake_discord::{FakeDiscord, Recorded};
 use super::limits::assert_within_limits;
 use super::payloads::{self, Invoker, GUILD_A, GUILD_B};
-use paperclub::app::App;
 use paperclub::catalog::Catalog;
 use paperclub::config::{DiscordConfig, Secret};
 use paperclub::discord;
+use paperclub::state::App;
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::Instant;

@@ -2,11 +2,11 @@
 //! uploaded in Discord, where an upload is named as `/import file` names one, and the
 //! report of what each post became.
 
-use crate::app::App;
 use crate::catalog::list_name;
 use crate::course::CourseError;
 use crate::markdown::escape;
 use crate::model::Scope;
+use crate::state::App;
 use crate::view::limits::truncate;
 use crate::view::Reply;
 

@@ -3,9 +3,9 @@
 //! which sessions no post will announce.
 
 use super::stamp;
-use crate::app::App;
 use crate::course::{Course, CourseError};
 use crate::markdown::escape;
+use crate::state::App;
 use crate::store::posts;
 use crate::view::limits::truncate;
 use crate::view::{Embed, Field, Reply};

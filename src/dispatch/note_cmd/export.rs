@@ -2,11 +2,11 @@
 //! team: each paper's APA citation, then the notes on it the caller may see.
 
 use super::CourseResult;
-use crate::app::App;
 use crate::cite::{cite_markdown, CiteFormat};
 use crate::course::{refuse, Member, Note};
 use crate::markdown::escape;
 use crate::model::{Paper, Scope};
+use crate::state::App;
 use crate::view::{Attachment, Reply};
 use std::collections::HashMap;
 use std::fmt::Write as _;

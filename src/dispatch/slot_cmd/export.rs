@@ -1,11 +1,11 @@
 //! `/slot export`: the guild's presentations as an iCalendar file, sent as an attachment
 //! (privately: it is the caller's to import into a calendar app).
 
-use crate::app::App;
 use crate::course::slot_ics::{self, IcsEntry};
 use crate::course::slots::week_of;
 use crate::course::CourseError;
 use crate::model::Scope;
+use crate::state::App;
 use crate::view::{Attachment, Reply};
 use std::collections::HashMap;
 

@@ -5,8 +5,8 @@
 //! week takes its presentations with it; `/session remove`'s reply names them.
 
 use super::titles;
-use crate::app::App;
 use crate::course::{CourseError, Session};
+use crate::state::App;
 
 /// The line to add to the skip's reply (empty when no presentation was affected).
 /// `skipped` is the week's session as it was before the skip.
