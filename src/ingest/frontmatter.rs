@@ -3,7 +3,7 @@
 //! YAML that does not parse; the last case falls back to reading `key: value` lines.
 
 use super::{SessionMeta, Warning};
-use serde_yaml::Value;
+use yaml_serde::Value;
 
 /// The session described by the front matter and the index of the first body line (0 when
 /// there is no front matter; then the session is `None`).
@@ -33,7 +33,7 @@ pub fn read(text: &str, warnings: &mut Vec<Warning>) -> (Option<SessionMeta>, us
         return (None, 0);
     };
     let yaml = lines.get(open + 1..close).unwrap_or(&[]).join("\n");
-    let meta = match serde_yaml::from_str::<Value>(&yaml) {
+    let meta = match yaml_serde::from_str::<Value>(&yaml) {
         Ok(Value::Mapping(map)) => from_mapping(&map),
         Ok(Value::Null) => SessionMeta::default(),
         Ok(_) => {
@@ -65,7 +65,7 @@ pub fn read(text: &str, warnings: &mut Vec<Warning>) -> (Option<SessionMeta>, us
     (Some(meta), close + 1)
 }
 
-fn from_mapping(map: &serde_yaml::Mapping) -> SessionMeta {
+fn from_mapping(map: &yaml_serde::Mapping) -> SessionMeta {
     let get = |k: &str| map.get(Value::String(k.to_string())).and_then(scalar);
     let tags = match map.get(Value::String("tags".to_string())) {
         Some(Value::Sequence(items)) => items.iter().filter_map(scalar).collect(),
