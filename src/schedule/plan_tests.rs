@@ -286,3 +286,87 @@ fn back_after_a_week_only_the_closest_reminder_goes_out() {
     let (due, _, next) = reminders(&c, &s, &done, at("2026-03-16T10:00:00Z"));
     assert!(due.is_empty() && next.is_none());
 }
+
+/// A small deterministic generator (no test dependency for one loop).
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % n
+    }
+}
+
+#[test]
+fn under_any_schedule_and_any_ticks_every_session_is_announced_once_in_its_own_window() {
+    let mut rng = Lcg(7);
+    let schedules = [
+        "MON 09:00",
+        "TUE,THU 09:00",
+        "MON,WED 08:00",
+        "0 9 * * *",
+        "0 9 1 * *",
+    ];
+    for round in 0..60 {
+        let mut c = course("2026-03-02T08:00:00Z");
+        c.schedule = Schedule::parse(schedules[round % schedules.len()]).unwrap();
+        c.next_post_at = c.next_occurrence(at("2026-02-27T12:00:00Z"));
+        // Sessions over ten weeks from the day after the first post (one before it has no
+        // post, and is named when created): some with a time, some all day, some two on a
+        // day.
+        let first = c.next_post_at.unwrap().with_timezone(&c.tz).date_naive() + Duration::days(1);
+        let sessions: Vec<Session> = (0..12)
+            .map(|i| {
+                let date = first + Duration::days(rng.below(70) as i64);
+                let mut s = session(i + 1, &date.to_string());
+                if rng.below(2) == 0 {
+                    let time = NaiveTime::from_hms_opt(8 + rng.below(10) as u32, 0, 0).unwrap();
+                    s.time = Some(time);
+                    s.starts_at = c.local_instant(date, time).unwrap();
+                }
+                s
+            })
+            .collect();
+        // Ticks at random moments (never more than the grace window apart), each applying
+        // what the plan claims, as the scheduler's claim does.
+        let mut announced = Announced::new();
+        let mut posted: Vec<(i64, DateTime<Utc>)> = Vec::new();
+        let mut now = at("2026-02-27T12:00:00Z");
+        while now < at("2026-05-20T00:00:00Z") {
+            now += Duration::minutes(1 + rng.below(23 * 60) as i64);
+            let p = plan(&c, &sessions, &announced, now);
+            for d in &p.decisions {
+                let Outcome::Post(due) = &d.outcome else {
+                    assert_eq!(d.outcome, Outcome::Nothing, "round {round}: nothing missed");
+                    continue;
+                };
+                for a in due {
+                    let s = sessions.iter().find(|s| s.id == a.session).unwrap();
+                    announced.insert(s.id, (s.date, s.time));
+                    posted.push((s.id, d.occurrence));
+                }
+            }
+            c.next_post_at = p.next;
+        }
+        for s in &sessions {
+            let times: Vec<_> = posted.iter().filter(|(id, _)| *id == s.id).collect();
+            assert_eq!(
+                times.len(),
+                1,
+                "round {round}: session {} posted {times:?}",
+                s.id
+            );
+            let occurrence = times[0].1;
+            let at = s.announce_at(c.tz);
+            let next = c.next_occurrence(occurrence);
+            assert!(
+                occurrence <= at && next.is_none_or(|n| at < n),
+                "round {round}: {} at {at} posted at {occurrence}, next post {next:?}",
+                s.id
+            );
+        }
+    }
+}
