@@ -83,6 +83,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             if !no_examples && app.catalog.stats(Scope::GLOBAL).await?.files == 0 {
                 import_examples(&app).await?;
             }
+            // The chat answers at once; the model arrives (or is said to be missing) behind it.
+            let spec = config.embeddings.spec();
+            if crate::embed::arrive::will_fetch(&spec) {
+                eprintln!("Fetching the sentence-embedding model {spec} in the background.");
+            }
+            crate::embed::arrive::in_background(app.catalog.pool().clone(), spec, |why| {
+                eprintln!("{why}")
+            });
             let caller = Caller {
                 scope: guild.map_or(Scope(EXAMPLE_GUILD), Scope),
                 user_id: user.unwrap_or(crate::dispatch::TERMINAL_USER),
@@ -105,21 +113,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             if dev_guild.is_some() {
                 config.discord.dev_guild = dev_guild;
             }
-            // A model that cannot load is an error now, not a silent ranking without it.
-            let embedder = match &config.embeddings.model {
-                Some(dir) => Some(Arc::new(
-                    crate::embed::Embedder::load(dir)?.with_threads(1)?,
-                )),
-                None => None,
-            };
             let app = App::open(&config.data_dir, clock).await?;
-            if let Some(embedder) = embedder {
-                tokio::spawn(crate::embed::keep_filled(
-                    app.catalog.pool().clone(),
-                    embedder,
-                    crate::embed::LOOK_EVERY,
-                ));
-            }
+            // Fetched and loaded beside the bot, which connects meanwhile; without it the
+            // bot logs why once and ranks without meaning.
+            crate::embed::arrive::in_background(
+                app.catalog.pool().clone(),
+                config.embeddings.spec(),
+                |why| tracing::warn!("{why}"),
+            );
             // A large catalog's recommendation snapshot takes seconds to build: build it
             // now rather than in the first /recommend's three-second window.
             let warm = app.clone();
@@ -160,25 +161,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             Ok(0)
         }
         Command::Embed { model } => {
-            let Some(dir) = model.or(config.embeddings.model) else {
-                eprintln!(
-                    "error: `embed` needs a model folder: `--model DIR`, PAPERCLUB_MODEL, or \
-                     `[embeddings] model` in the config file"
-                );
-                return Ok(2);
-            };
-            let embedder = match crate::embed::Embedder::load(&dir) {
-                Ok(e) => Arc::new(e),
-                Err(e) => {
-                    eprintln!("error: {e:#}");
-                    return Ok(2);
-                }
-            };
+            let spec = model
+                .as_deref()
+                .map_or_else(|| config.embeddings.spec(), crate::embed::ModelSpec::parse);
             let app = App::open(&config.data_dir, clock).await?;
-            let filled = crate::cli::run_embed(&app, embedder).await;
+            let code = crate::cli::run_embed(&app, &spec).await;
             app.catalog.close().await;
-            filled
+            code
         }
+        Command::Model { action } => crate::cli::run_model(&config, clock, action, cli.json).await,
         Command::Recommend(args) => {
             let app = App::open(&config.data_dir, clock).await?;
             let code = crate::cli::run_recommend(&app, &args, cli.json).await;
