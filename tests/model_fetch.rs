@@ -367,3 +367,23 @@ fn every_test_that_starts_the_binary_keeps_it_off_the_network() {
         );
     }
 }
+
+#[test]
+fn a_hub_that_never_answers_is_given_up_after_the_stall_limit() {
+    let s = setup();
+    // Connections land in the backlog and are never answered: a black-holed network.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", silent.local_addr().unwrap());
+    let spec = pinned();
+    let started = std::time::Instant::now();
+    let out = run(
+        s.data.path(),
+        s.home.path(),
+        &url,
+        &[("PAPERCLUB_MODEL", spec.as_str())],
+        &["model", "fetch"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("no answer for 20 s"), "{}", text(&out));
+    assert!(started.elapsed() < std::time::Duration::from_secs(40));
+}

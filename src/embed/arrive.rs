@@ -104,3 +104,37 @@ pub fn in_background(
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    #[tokio::test]
+    async fn a_model_that_cannot_be_had_is_said_once_and_nothing_else_stops() {
+        let catalog = crate::catalog::Catalog::open_in_memory().await.unwrap();
+        let said = Arc::new(Mutex::new(Vec::<String>::new()));
+        let into = Arc::clone(&said);
+        let spec = ModelSpec::Folder("/no/such/model/folder".into());
+        in_background(catalog.pool().clone(), spec, move |why| {
+            into.lock().unwrap().push(why.to_string());
+        })
+        .await
+        .unwrap();
+        let said = said.lock().unwrap();
+        assert_eq!(said.len(), 1, "{said:?}");
+        assert!(
+            said[0].starts_with("Working without meaning"),
+            "{}",
+            said[0]
+        );
+        assert!(said[0].contains("/no/such/model/folder"), "{}", said[0]);
+        assert!(said[0].contains("next start tries again"), "{}", said[0]);
+    }
+
+    #[tokio::test]
+    async fn none_says_nothing_and_fetches_nothing() {
+        assert!(locate(&ModelSpec::Off, false).await.unwrap().is_none());
+        assert!(!will_fetch(&ModelSpec::Off));
+    }
+}
