@@ -86,7 +86,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             // The chat answers at once; the model arrives (or is said to be missing) behind it.
             let spec = config.embeddings.spec();
             if crate::embed::arrive::will_fetch(&spec) {
-                eprintln!("Fetching the sentence-embedding model {spec} in the background.");
+                eprintln!(
+                    "Fetching the sentence-embedding model {} in the background.",
+                    spec.name()
+                );
             }
             crate::embed::arrive::in_background(app.catalog.pool().clone(), spec, |why| {
                 eprintln!("{why}")

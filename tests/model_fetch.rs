@@ -243,7 +243,7 @@ fn with_the_hub_unreachable_the_chat_answers_at_once_and_says_once_it_works_with
         1,
         "{stderr}"
     );
-    assert!(stderr.contains("could not fetch"), "{stderr}");
+    assert!(stderr.contains("could not be fetched from"), "{stderr}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("Scaling Laws"));
 
     let embed = run(

@@ -31,14 +31,14 @@ pub async fn locate(spec: &ModelSpec, bar: bool) -> anyhow::Result<Option<PathBu
     }
     anyhow::ensure!(
         !hub::offline(),
-        "HF_HUB_OFFLINE is set and {spec} is not in the cache ({})",
+        "HF_HUB_OFFLINE is set and the cache ({}) does not hold it",
         cache.display()
     );
     tracing::info!(model = %spec, from = %hub::endpoint(), cache = %cache.display(), "fetching the sentence-embedding model");
     let started = std::time::Instant::now();
     let dir = hub::fetch(repo, revision, bar)
         .await
-        .map_err(|e| anyhow::anyhow!("could not fetch {spec} from {}: {e:#}", hub::endpoint()))?;
+        .map_err(|e| anyhow::anyhow!("it could not be fetched from {} ({e:#})", hub::endpoint()))?;
     tracing::info!(model = %spec, dir = %dir.display(), secs = started.elapsed().as_secs(), "sentence-embedding model fetched");
     Ok(Some(dir))
 }
@@ -78,10 +78,11 @@ pub async fn load(
 /// The one plain sentence a process says when it goes on without meaning.
 pub fn without_meaning(spec: &ModelSpec, why: &anyhow::Error) -> String {
     format!(
-        "Working without meaning: the sentence-embedding model {spec} is not available \
-         ({why:#}). Recommendations rank by words, tags, citations and groupings as before; \
-         the next start tries again (`paperclub model fetch` to try now, `[embeddings] \
-         model = \"none\"` or PAPERCLUB_MODEL=none to stop trying)."
+        "Working without meaning: the sentence-embedding model {} is not available: {why:#}. \
+         Recommendations rank by words, tags, citations and groupings as before; the next \
+         start tries again (`paperclub model fetch` tries now; `[embeddings] model = \
+         \"none\"` or PAPERCLUB_MODEL=none stops trying).",
+        spec.name()
     )
 }
 

@@ -135,7 +135,7 @@ pub async fn fetch(repo: &str, revision: &str, bar: bool) -> anyhow::Result<Path
                 let path = watch
                     .bound(download)
                     .await
-                    .map_err(|e| anyhow::anyhow!("fetching {file}: {e}"))?;
+                    .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
                 watch.done();
                 if let Err(e) = check_fetched(&path, file, pinned) {
                     forget(&path);
@@ -176,6 +176,17 @@ fn forget(path: &Path) {
     let _ = std::fs::remove_file(path);
 }
 
+/// The innermost cause of a client error ("Connection refused", "dns error: ..."), which
+/// says more to an operator than the request's URL around it; the error itself when it
+/// has none (an HTTP status says what it is).
+fn cause(e: &dyn std::error::Error) -> String {
+    let mut inner = e;
+    while let Some(next) = inner.source() {
+        inner = next;
+    }
+    inner.to_string()
+}
+
 /// hf-hub's progress callbacks, kept to see whether bytes still arrive and to draw a bar.
 #[derive(Clone)]
 struct Watch {
@@ -205,14 +216,14 @@ impl Watch {
     }
 
     /// Runs `work` until it ends or nothing arrives for [`STALL`].
-    async fn bound<T, E: std::fmt::Display>(
+    async fn bound<T, E: std::error::Error>(
         &self,
         work: impl std::future::Future<Output = Result<T, E>>,
     ) -> anyhow::Result<T> {
         tokio::pin!(work);
         loop {
             tokio::select! {
-                done = &mut work => return done.map_err(|e| anyhow::anyhow!("{e}")),
+                done = &mut work => return done.map_err(|e| anyhow::anyhow!("{}", cause(&e))),
                 () = tokio::time::sleep(Duration::from_millis(250)) => {
                     if self.idle() > STALL {
                         self.done();

@@ -71,6 +71,14 @@ impl ModelSpec {
         }
     }
 
+    /// A short name for messages: the repo id without its revision, or the folder.
+    pub fn name(&self) -> String {
+        match self {
+            ModelSpec::Hub { repo, .. } => repo.clone(),
+            other => other.to_string(),
+        }
+    }
+
     /// Whether this is the pinned default.
     pub fn is_default(&self) -> bool {
         *self == ModelSpec::default()
