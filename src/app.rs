@@ -85,15 +85,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             }
             // The chat answers at once; the model arrives (or is said to be missing) behind it.
             let spec = config.embeddings.spec();
-            if crate::embed::arrive::will_fetch(&spec) {
+            let fetching = crate::embed::arrive::will_fetch(&spec);
+            if fetching {
                 eprintln!(
                     "Fetching the sentence-embedding model {} in the background.",
                     spec.name()
                 );
             }
-            crate::embed::arrive::in_background(app.catalog.pool().clone(), spec, |why| {
-                eprintln!("{why}")
-            });
+            let pool = app.catalog.pool().clone();
+            crate::embed::arrive::in_background(pool, spec, |s| eprintln!("{s}"), fetching);
             let caller = Caller {
                 scope: guild.map_or(Scope(EXAMPLE_GUILD), Scope),
                 user_id: user.unwrap_or(crate::dispatch::TERMINAL_USER),
@@ -123,6 +123,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
                 app.catalog.pool().clone(),
                 config.embeddings.spec(),
                 |why| tracing::warn!("{why}"),
+                false,
             );
             // A large catalog's recommendation snapshot takes seconds to build: build it
             // now rather than in the first /recommend's three-second window.

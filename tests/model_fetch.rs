@@ -387,3 +387,68 @@ fn a_hub_that_never_answers_is_given_up_after_the_stall_limit() {
     assert!(text(&out).contains("no answer for 20 s"), "{}", text(&out));
     assert!(started.elapsed() < std::time::Duration::from_secs(40));
 }
+
+/// `chat` on the setup's folder for `wait` with `/tags` typed; its output.
+fn chat(s: &Setup, endpoint: &str, spec: &str, wait: std::time::Duration) -> Output {
+    let mut chat = command(
+        s.data.path(),
+        s.home.path(),
+        endpoint,
+        &[("PAPERCLUB_MODEL", spec)],
+    )
+    .args(["chat", "--no-examples"])
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    let mut stdin = chat.stdin.take().unwrap();
+    stdin.write_all(b"/tags\n").unwrap();
+    std::thread::sleep(wait);
+    drop(stdin);
+    chat.wait_with_output().unwrap()
+}
+
+#[test]
+fn the_chat_fetches_the_model_behind_its_answers_and_the_next_chat_finds_it_in_the_cache() {
+    let s = setup();
+    let fake = FakeHub::start(vec![hub::tiny_repo(REPO, COMMIT)], Damage::None);
+    let spec = pinned();
+    let first = chat(&s, &fake.url, &spec, std::time::Duration::from_secs(3));
+    assert!(first.status.success(), "{}", text(&first));
+    let said = String::from_utf8_lossy(&first.stderr).into_owned();
+    assert!(
+        said.contains(
+            "Fetching the sentence-embedding model paperclub-tests/tiny-bert in the background."
+        ),
+        "{said}"
+    );
+    assert_eq!(said.matches("is ready").count(), 1, "{said}");
+    assert!(String::from_utf8_lossy(&first.stdout).contains("Scaling Laws"));
+    let asked = fake.requests();
+    assert!(asked > 0);
+
+    let second = chat(&s, &fake.url, &spec, std::time::Duration::from_secs(1));
+    assert!(second.status.success(), "{}", text(&second));
+    let said = String::from_utf8_lossy(&second.stderr).into_owned();
+    assert!(
+        !said.contains("Fetching") && !said.contains("without meaning"),
+        "{said}"
+    );
+    assert_eq!(
+        fake.requests(),
+        asked,
+        "the second chat asked the Hub again"
+    );
+    // The chat's background filler gave the catalog its vectors.
+    let env = [("PAPERCLUB_MODEL", spec.as_str())];
+    let status = run(
+        s.data.path(),
+        s.home.path(),
+        &fake.url,
+        &env,
+        &["--json", "model", "status"],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(report["papers_with_vectors"], report["papers"], "{report}");
+}

@@ -88,16 +88,24 @@ pub fn without_meaning(spec: &ModelSpec, why: &anyhow::Error) -> String {
 
 /// Gets the model without holding anything up, then keeps the catalog's vectors filled
 /// on one thread (the other cores answer requests); `say` tells the operator, once, when
-/// the model cannot be had.
+/// the model cannot be had, and, with `say_ready`, when it is ready.
 pub fn in_background(
     pool: SqlitePool,
     spec: ModelSpec,
     say: impl Fn(&str) + Send + 'static,
+    say_ready: bool,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         match load(&spec, false, Some(1)).await {
             Ok(Some(embedder)) => {
                 tracing::info!(model = %spec, id = %embedder.id, "sentence-embedding model ready");
+                if say_ready {
+                    say(&format!(
+                        "The sentence-embedding model {} is ready: recommendations use meaning \
+                         as the papers get their vectors.",
+                        spec.name()
+                    ));
+                }
                 super::keep_filled(pool, embedder, super::LOOK_EVERY).await;
             }
             Ok(None) => tracing::info!("meaning is off (model = none)"),
@@ -117,9 +125,14 @@ mod tests {
         let said = Arc::new(Mutex::new(Vec::<String>::new()));
         let into = Arc::clone(&said);
         let spec = ModelSpec::Folder("/no/such/model/folder".into());
-        in_background(catalog.pool().clone(), spec, move |why| {
-            into.lock().unwrap().push(why.to_string());
-        })
+        in_background(
+            catalog.pool().clone(),
+            spec,
+            move |why| {
+                into.lock().unwrap().push(why.to_string());
+            },
+            true,
+        )
         .await
         .unwrap();
         let said = said.lock().unwrap();

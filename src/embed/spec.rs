@@ -75,7 +75,8 @@ impl ModelSpec {
     pub fn name(&self) -> String {
         match self {
             ModelSpec::Hub { repo, .. } => repo.clone(),
-            other => other.to_string(),
+            ModelSpec::Folder(dir) => dir.display().to_string(),
+            ModelSpec::Off => "none".into(),
         }
     }
 
