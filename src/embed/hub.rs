@@ -162,6 +162,11 @@ fn check_fetched(path: &Path, file: &str, pinned: bool) -> anyhow::Result<()> {
     check_digest(&bytes, etag)?;
     if pinned && file == "model.safetensors" {
         let (size, sha) = DEFAULT_WEIGHTS;
+        anyhow::ensure!(
+            bytes.len() as u64 == size,
+            "not the pinned weights: {} bytes, the pinned ones have {size}",
+            bytes.len()
+        );
         check_digest(&bytes, sha)
             .map_err(|e| anyhow::anyhow!("not the pinned weights ({size} bytes): {e}"))?;
     }
