@@ -25,7 +25,7 @@ pub fn check_digest(bytes: &[u8], expected: &str) -> anyhow::Result<()> {
     };
     anyhow::ensure!(
         actual == expected,
-        "its digest is {actual}, the Hub names it {expected}"
+        "its digest is {actual}, {expected} was expected"
     );
     Ok(())
 }
