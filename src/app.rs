@@ -18,7 +18,7 @@ use crate::config::Config;
 use crate::dispatch::Caller;
 use crate::model::Scope;
 use crate::state::App;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 /// Runs the parsed command line; returns the process exit code.
@@ -70,6 +70,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Backup { path } => backup(&config, clock, &path).await,
         Command::Restore { path } => restore(&config, clock, &path).await,
         Command::Embed { model } => embed(&config, clock, model).await,
+        Command::Model { action } => crate::cli::run_model(&config, clock, action, cli.json).await,
         Command::Recommend(args) => {
             let app = App::open(&config.data_dir, clock).await?;
             let code = crate::cli::run_recommend(&app, &args, cli.json).await;
@@ -95,6 +96,17 @@ async fn chat(
     if !no_examples && app.catalog.stats(Scope::GLOBAL).await?.files == 0 {
         examples::import_examples(&app).await?;
     }
+    // The chat answers at once; the model arrives (or is said to be missing) behind it.
+    let spec = config.embeddings.spec();
+    let fetching = crate::embed::arrive::will_fetch(&spec);
+    if fetching {
+        eprintln!(
+            "Fetching the sentence-embedding model {} in the background.",
+            spec.name()
+        );
+    }
+    let pool = app.catalog.pool().clone();
+    crate::embed::arrive::in_background(pool, spec, |s| eprintln!("{s}"), fetching);
     crate::cli::run_chat(&app, caller).await?;
     app.catalog.close().await;
     Ok(0)
@@ -133,26 +145,15 @@ async fn restore(config: &Config, clock: Arc<dyn Clock>, path: &Path) -> anyhow:
 async fn embed(
     config: &Config,
     clock: Arc<dyn Clock>,
-    model: Option<PathBuf>,
+    model: Option<String>,
 ) -> anyhow::Result<i32> {
-    let Some(dir) = model.or_else(|| config.embeddings.model.clone()) else {
-        eprintln!(
-            "error: `embed` needs a model folder: `--model DIR`, PAPERCLUB_MODEL, or \
-             `[embeddings] model` in the config file"
-        );
-        return Ok(2);
-    };
-    let embedder = match crate::embed::Embedder::load(&dir) {
-        Ok(e) => Arc::new(e),
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            return Ok(2);
-        }
-    };
+    let spec = model
+        .as_deref()
+        .map_or_else(|| config.embeddings.spec(), crate::embed::ModelSpec::parse);
     let app = App::open(&config.data_dir, clock).await?;
-    let filled = crate::cli::run_embed(&app, embedder).await;
+    let code = crate::cli::run_embed(&app, &spec).await;
     app.catalog.close().await;
-    filled
+    code
 }
 
 /// The course, team and member commands, each in its guild, and the catalog's data

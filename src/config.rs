@@ -46,10 +46,21 @@ pub struct DiscordConfig {
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
 #[serde(default, deny_unknown_fields)]
 pub struct EmbeddingsConfig {
-    /// A sentence-embedding model folder (`config.json`, `model.safetensors`,
-    /// `tokenizer.json`, e.g. all-MiniLM-L6-v2). Unset: recommendations rank by words,
-    /// tags, citations and groupings only.
-    pub model: Option<PathBuf>,
+    /// The sentence-embedding model: a folder (`config.json`, `model.safetensors`,
+    /// `tokenizer.json`), a Hugging Face Hub repo id (`owner/name[@revision]`, fetched on
+    /// first need), or `none` (rank by words, tags, citations and groupings only). Unset:
+    /// all-MiniLM-L6-v2 at a pinned commit, fetched on first need.
+    pub model: Option<String>,
+}
+
+impl EmbeddingsConfig {
+    /// The model as configured, the pinned default when unset.
+    pub fn spec(&self) -> crate::embed::ModelSpec {
+        self.model
+            .as_deref()
+            .map(crate::embed::ModelSpec::parse)
+            .unwrap_or_default()
+    }
 }
 
 /// All settings.
@@ -100,7 +111,7 @@ impl Config {
             self.data_dir = PathBuf::from(v);
         }
         if let Some(v) = get("PAPERCLUB_MODEL").filter(|v| !v.is_empty()) {
-            self.embeddings.model = Some(PathBuf::from(v));
+            self.embeddings.model = Some(v);
         }
         if let Some(v) = get("DISCORD_TOKEN").filter(|v| !v.trim().is_empty()) {
             self.discord.token = Some(Secret::new(v.trim()));
@@ -135,7 +146,10 @@ mod tests {
         .unwrap();
         assert_eq!(c.data_dir, PathBuf::from("/srv/pc"));
         assert_eq!(c.discord.dev_guild, Some(42));
-        assert_eq!(c.embeddings.model, Some(PathBuf::from("/srv/minilm")));
+        assert_eq!(
+            c.embeddings.spec(),
+            crate::embed::ModelSpec::Folder("/srv/minilm".into())
+        );
         assert!(!format!("{c:?}").contains("abc.def"));
     }
 

@@ -11,6 +11,9 @@ const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 
 fn paperclub(data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_paperclub"))
+        // No test reaches the Hub: the default model is fetched by none of them.
+        .env("PAPERCLUB_MODEL", "none")
+        .env("HF_HUB_OFFLINE", "1")
         .arg("--data-dir")
         .arg(data)
         .args(args)
@@ -66,6 +69,9 @@ fn a_backup_restores_the_course_and_the_catalog_and_nothing_restores_over_a_runn
 
     // Taken while a chat holds the folder open.
     let mut chat = Command::new(env!("CARGO_BIN_EXE_paperclub"))
+        // No test reaches the Hub: the default model is fetched by none of them.
+        .env("PAPERCLUB_MODEL", "none")
+        .env("HF_HUB_OFFLINE", "1")
         .arg("--data-dir")
         .arg(data.path())
         .args(["chat", "--no-examples"])

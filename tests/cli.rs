@@ -9,6 +9,9 @@ const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/cata
 
 fn paperclub(data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_paperclub"))
+        // No test reaches the Hub: the default model is fetched by none of them.
+        .env("PAPERCLUB_MODEL", "none")
+        .env("HF_HUB_OFFLINE", "1")
         .arg("--data-dir")
         .arg(data)
         .args(args)
@@ -161,6 +164,9 @@ fn cite_prints_bibtex_and_the_csl_styles() {
 fn chat_reads_commands_from_a_pipe_and_answers_like_the_bot() {
     let dir = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_paperclub"))
+        // No test reaches the Hub: the default model is fetched by none of them.
+        .env("PAPERCLUB_MODEL", "none")
+        .env("HF_HUB_OFFLINE", "1")
         .arg("--data-dir")
         .arg(dir.path())
         .arg("chat")
@@ -207,6 +213,9 @@ fn chat_reads_commands_from_a_pipe_and_answers_like_the_bot() {
 /// `paperclub chat` on `data` with `args`, fed `input`; its standard output.
 fn chat(data: &Path, args: &[&str], input: &str) -> String {
     let mut child = Command::new(env!("CARGO_BIN_EXE_paperclub"))
+        // No test reaches the Hub: the default model is fetched by none of them.
+        .env("PAPERCLUB_MODEL", "none")
+        .env("HF_HUB_OFFLINE", "1")
         .arg("--data-dir")
         .arg(data)
         .arg("chat")
@@ -317,6 +326,9 @@ fn a_reader_that_goes_away_early_is_not_a_crash() {
         &["chat", "--no-examples"][..],
     ] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_paperclub"))
+            // No test reaches the Hub: the default model is fetched by none of them.
+            .env("PAPERCLUB_MODEL", "none")
+            .env("HF_HUB_OFFLINE", "1")
             .arg("--data-dir")
             .arg(dir.path())
             .args(args)
@@ -387,6 +399,9 @@ fn the_same_file_by_two_spellings_is_one_file() {
     let lists = folder.path().join("lists");
     let run = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_paperclub"))
+            // No test reaches the Hub: the default model is fetched by none of them.
+            .env("PAPERCLUB_MODEL", "none")
+            .env("HF_HUB_OFFLINE", "1")
             .current_dir(folder.path())
             .arg("--data-dir")
             .arg(data.path())
@@ -575,6 +590,9 @@ fn lists_shows_a_guilds_files_and_remove_takes_back_what_one_stated() {
     let data = tempfile::tempdir().unwrap();
     let run = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_paperclub"))
+            // No test reaches the Hub: the default model is fetched by none of them.
+            .env("PAPERCLUB_MODEL", "none")
+            .env("HF_HUB_OFFLINE", "1")
             .current_dir(folder.path())
             .arg("--data-dir")
             .arg(data.path())

@@ -107,6 +107,9 @@ fn slot_member(team: usize) -> u64 {
 
 fn paperclub(data: &Path, args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_paperclub"))
+        // No test reaches the Hub: the default model is fetched by none of them.
+        .env("PAPERCLUB_MODEL", "none")
+        .env("HF_HUB_OFFLINE", "1")
         .arg("--data-dir")
         .arg(data)
         .args(args)
@@ -199,6 +202,9 @@ fn course(data: &Path) {
 
 fn bot(data: &Path, fake: &FakeDiscord) -> Child {
     Command::new(env!("CARGO_BIN_EXE_paperclub"))
+        // No test reaches the Hub: the default model is fetched by none of them.
+        .env("PAPERCLUB_MODEL", "none")
+        .env("HF_HUB_OFFLINE", "1")
         .arg("--data-dir")
         .arg(data)
         .args(["run", "--discord-api", fake.http_url(), "--dev-guild"])

@@ -12,6 +12,9 @@ const OUYANG: &str = "arXiv:2203.02155";
 
 fn paperclub(data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_paperclub"))
+        // No test reaches the Hub: the default model is fetched by none of them.
+        .env("PAPERCLUB_MODEL", "none")
+        .env("HF_HUB_OFFLINE", "1")
         .arg("--data-dir")
         .arg(data)
         .args(args)

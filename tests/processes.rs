@@ -27,6 +27,9 @@ fn command(data: &Path, fault: Option<&str>, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_paperclub"));
     cmd.arg("--data-dir")
         .arg(data)
+        // No test reaches the Hub: the default model is fetched by none of them.
+        .env("PAPERCLUB_MODEL", "none")
+        .env("HF_HUB_OFFLINE", "1")
         .args(args)
         .env_remove("PAPERCLUB_CONFIG")
         .env_remove("DISCORD_TOKEN")

@@ -17,6 +17,9 @@ use support::payloads::{CHANNEL_A, GUILD_A, GUILD_B, STUDENT_ID};
 
 fn paperclub(data: &Path, now: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_paperclub"))
+        // No test reaches the Hub: the default model is fetched by none of them.
+        .env("PAPERCLUB_MODEL", "none")
+        .env("HF_HUB_OFFLINE", "1")
         .arg("--data-dir")
         .arg(data)
         .args(args)
@@ -74,6 +77,9 @@ fn bot(data: &Path, fake: &FakeDiscord, now: &str, fault: Option<&str>) -> Child
     command
         .arg("--data-dir")
         .arg(data)
+        // No test reaches the Hub: the default model is fetched by none of them.
+        .env("PAPERCLUB_MODEL", "none")
+        .env("HF_HUB_OFFLINE", "1")
         .args(["run", "--discord-api", fake.http_url(), "--dev-guild"])
         .arg(GUILD_A.to_string())
         .env("DISCORD_TOKEN", TOKEN)

@@ -20,21 +20,15 @@ const SCHEDULER_STOP: Duration = Duration::from_secs(10);
 /// Loads the embedding model, opens the data folder, starts the background work and runs
 /// the bot until SIGINT or SIGTERM.
 pub(super) async fn run_bot(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
-    // A model that cannot load is an error now, not a silent ranking without it.
-    let embedder = match &config.embeddings.model {
-        Some(dir) => Some(Arc::new(
-            crate::embed::Embedder::load(dir)?.with_threads(1)?,
-        )),
-        None => None,
-    };
     let app = App::open(&config.data_dir, clock).await?;
-    if let Some(embedder) = embedder {
-        tokio::spawn(crate::embed::keep_filled(
-            app.catalog.pool().clone(),
-            embedder,
-            crate::embed::LOOK_EVERY,
-        ));
-    }
+    // Fetched and loaded beside the bot, which connects meanwhile; without it the bot logs
+    // why once and ranks without meaning.
+    crate::embed::arrive::in_background(
+        app.catalog.pool().clone(),
+        config.embeddings.spec(),
+        |why| tracing::warn!("{why}"),
+        false,
+    );
     // A large catalog's recommendation snapshot takes seconds to build: build it
     // now rather than in the first /recommend's three-second window.
     let warm = app.clone();

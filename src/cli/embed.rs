@@ -1,12 +1,27 @@
 //! `paperclub embed`: computes the vectors the catalog lacks now, with a progress bar, and
 //! says how many it computed. The same [`crate::embed::fill`] the bot runs in the
-//! background; stopping it halfway keeps every finished batch.
+//! background; stopping it halfway keeps every finished batch. The model is fetched first
+//! when the cache lacks it.
 
-use crate::embed::{fill, Embedder};
+use crate::embed::{arrive, fill, ModelSpec};
 use crate::state::App;
+use std::io::IsTerminal;
 use std::sync::Arc;
 
-pub async fn run_embed(app: &App, embedder: Arc<Embedder>) -> anyhow::Result<i32> {
+pub async fn run_embed(app: &App, spec: &ModelSpec) -> anyhow::Result<i32> {
+    let embedder = match arrive::load(spec, std::io::stderr().is_terminal(), None).await {
+        Ok(Some(e)) => e,
+        Ok(None) => {
+            eprintln!(
+                "error: meaning is off (model = none); `embed --model REPO_OR_DIR` names one"
+            );
+            return Ok(2);
+        }
+        Err(e) => {
+            eprintln!("error: {}", arrive::without_meaning(spec, &e));
+            return Ok(2);
+        }
+    };
     let started = std::time::Instant::now();
     let bar = std::sync::Mutex::new(None::<indicatif::ProgressBar>);
     let progress = |done: usize, todo: usize| {

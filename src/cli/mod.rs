@@ -11,6 +11,7 @@ mod data;
 mod embed;
 mod eval;
 mod import;
+mod model;
 mod progress;
 mod recommend;
 mod slot;
@@ -19,6 +20,7 @@ mod team;
 pub use bench::run_bench;
 pub use course::{run_course_command, CourseCli, CourseCommand, ScheduleCommand, SessionCommand};
 pub use embed::run_embed;
+pub use model::{run_model, ModelCommand};
 pub use progress::ReadCommand;
 pub use recommend::{run_eval, run_recommend, RecommendArgs};
 pub use slot::SlotCommand;
@@ -124,11 +126,17 @@ pub enum Command {
     /// Rebuild the search index from the database.
     Reindex,
     /// Compute the embedding vectors the catalog lacks, for recommendations by meaning
-    /// (the bot does this in the background when a model is configured).
+    /// (the bot and the chat do this in the background); fetches the model first if needed.
     Embed {
-        /// The model folder; default: `embeddings.model` of the config, or PAPERCLUB_MODEL.
+        /// A folder or Hub repo id (`owner/name[@revision]`); default: `embeddings.model`
+        /// of the config, PAPERCLUB_MODEL, or all-MiniLM-L6-v2.
         #[arg(long)]
-        model: Option<PathBuf>,
+        model: Option<String>,
+    },
+    /// The sentence-embedding model: `fetch` it now, or its `status` here.
+    Model {
+        #[command(subcommand)]
+        action: ModelCommand,
     },
     /// Measure search or recommendation quality against a TF-IDF baseline (eval/README.md).
     Eval {

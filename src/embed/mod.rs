@@ -5,18 +5,25 @@
 //! mean-pooled over the tokens and normalised, as sentence-transformers does. It is
 //! optional: without a model, recommendations rank by TF-IDF alone. Vectors are computed
 //! in the background ([`fill`]) and stored in SQLite, so a request never runs the model.
+//! Which model ([`spec`]), and its arrival from the Hugging Face Hub on first need
+//! ([`hub`], [`arrive`]), live beside it.
 
+pub mod arrive;
 mod fill;
+pub mod hub;
+pub mod spec;
 #[cfg(test)]
 mod tests;
 #[doc(hidden)]
 pub mod tiny;
+mod verify;
 
 use anyhow::Context;
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{BertModel, Config};
 pub use fill::{fill, keep_filled, Filled, LOOK_EVERY};
+pub use spec::ModelSpec;
 use std::path::Path;
 use tokenizers::{PaddingParams, Tokenizer, TruncationParams};
 

@@ -45,3 +45,17 @@ pub async fn vectors(conn: &mut SqliteConnection) -> sqlx::Result<Vec<(i64, Vec<
     .fetch_all(conn)
     .await
 }
+
+/// `(papers with a vector of model, papers with a source)`: what `model status` reports.
+/// A vector of an older text still counts; the next fill replaces it.
+pub async fn coverage(conn: &mut SqliteConnection, model: &str) -> sqlx::Result<(i64, i64)> {
+    sqlx::query_as(
+        "SELECT
+           (SELECT COUNT(*) FROM embeddings WHERE model = ?
+              AND paper_id IN (SELECT paper_id FROM sources)),
+           (SELECT COUNT(*) FROM papers WHERE id IN (SELECT paper_id FROM sources))",
+    )
+    .bind(model)
+    .fetch_one(conn)
+    .await
+}

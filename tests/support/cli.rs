@@ -12,13 +12,15 @@ pub const NOW: &str = "2026-02-20T12:00:00Z";
 
 pub fn paperclub(data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_paperclub"))
+        // No test reaches the Hub: the default model is fetched by none of them.
+        .env("PAPERCLUB_MODEL", "none")
+        .env("HF_HUB_OFFLINE", "1")
         .arg("--data-dir")
         .arg(data)
         .args(args)
         .env("PAPERCLUB_NOW", NOW)
         .env_remove("PAPERCLUB_CONFIG")
         .env_remove("PAPERCLUB_FAULT")
-        .env_remove("PAPERCLUB_MODEL")
         .output()
         .expect("run paperclub")
 }
