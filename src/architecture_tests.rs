@@ -4,7 +4,8 @@
 //! core never depends on the top of the house; and the arrows between top-level modules
 //! run one way, with no circle. Only `crate::` paths count (the crate does not climb out
 //! of a top-level module with `super::`); line comments are left out, and a string that spells
-//! a path counts, which errs on the side of failing.
+//! a path counts, which errs on the side of failing. SQL is written only in `store/`, and
+//! `dispatch` reaches the database through the services, never `store` itself.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -204,5 +205,89 @@ fn the_top_level_modules_import_one_another_without_a_circle() {
         circular.is_empty(),
         "import arrows on a circle: {}",
         circular.join(", ")
+    );
+}
+
+/// Files that may hold SQL outside `store/`: the benchmark's FTS5 rival builds its own
+/// in-memory database, whose SQL is the thing measured, not the application's store.
+const SQL_ELSEWHERE: [&str; 1] = ["bench/fts5.rs"];
+
+/// Spellings of SQL in code, upper case so that prose in strings does not match.
+const SQL_MARKS: [&str; 9] = [
+    "sqlx::query",
+    "query_as(",
+    "query_scalar(",
+    "SELECT ",
+    "INSERT INTO",
+    "INSERT OR",
+    "DELETE FROM",
+    "CREATE TABLE",
+    " SET ",
+];
+
+/// `code` up to its unit-test module: tests may set up rows with SQL of their own.
+fn without_test_module(code: &str) -> &str {
+    code.find("#[cfg(test)]\nmod ").map_or(code, |i| &code[..i])
+}
+
+/// The source files outside `store/` whose code (comments and tests left out) spells SQL.
+fn files_with_sql() -> Vec<String> {
+    let lib = std::fs::read_to_string(src().join("lib.rs")).expect("src/lib.rs");
+    let mut found = Vec::new();
+    for module in top_level_modules(&lib) {
+        if module == "store" {
+            continue;
+        }
+        for file in files_of(&module) {
+            let name = file
+                .strip_prefix(src())
+                .expect("a file below src")
+                .to_string_lossy()
+                .replace('\\', "/");
+            // A `tests.rs` is a test module of its parent, declared under `#[cfg(test)]`.
+            if SQL_ELSEWHERE.contains(&name.as_str()) || name.ends_with("tests.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&file).expect("a source file");
+            let code = without_comments(&text);
+            if SQL_MARKS
+                .iter()
+                .any(|mark| without_test_module(&code).contains(mark))
+            {
+                found.push(name);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn sql_lives_only_in_store_and_dispatch_does_not_reach_it() {
+    let sql = files_with_sql();
+    // Tests may count rows in the store to check what a command left behind.
+    let mut dispatch_to_store: Vec<String> = files_of("dispatch")
+        .into_iter()
+        .filter(|file| !file.ends_with("tests.rs"))
+        .filter(|file| {
+            let text = std::fs::read_to_string(file).expect("a source file");
+            let code = without_comments(&text);
+            crate_paths(without_test_module(&code)).contains("store")
+        })
+        .map(|file| {
+            file.strip_prefix(src())
+                .expect("below src")
+                .display()
+                .to_string()
+        })
+        .collect();
+    dispatch_to_store.sort();
+    // Both lists in one message, so one run names every file to mend.
+    assert!(
+        sql.is_empty() && dispatch_to_store.is_empty(),
+        "SQL outside `src/store/` (move it into a `store` function): [{}]; \
+         `dispatch` names `store` (call a service instead) in: [{}]",
+        sql.join(", "),
+        dispatch_to_store.join(", ")
     );
 }

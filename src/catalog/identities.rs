@@ -41,9 +41,7 @@ impl Identities {
         for row in papers::identity_rows(&mut *conn).await? {
             ids.remember(&row);
         }
-        let aliases: Vec<String> = sqlx::query_scalar("SELECT alias FROM key_aliases")
-            .fetch_all(&mut *conn)
-            .await?;
+        let aliases = papers::key_aliases(&mut *conn).await?;
         ids.keys
             .extend(aliases.into_iter().map(|a| a.to_lowercase()));
         // A guild's view may show a key of its own, and identifiers only the guild gave.
@@ -51,10 +49,8 @@ impl Identities {
             ids.keys.insert(key.to_lowercase());
             ids.add_ids(id, &arxiv, &doi);
         }
-        let tags: Vec<(String, i64)> = sqlx::query_as("SELECT key, id FROM tags")
-            .fetch_all(conn)
-            .await?;
-        ids.tag_ids.extend(tags);
+        let tags = crate::store::tags::ids(conn).await?;
+        ids.tag_ids.extend(tags.into_iter().map(|t| (t.key, t.id)));
         Ok(ids)
     }
 

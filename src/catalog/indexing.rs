@@ -7,8 +7,8 @@
 use crate::model::Scope;
 use crate::search::IndexDoc;
 use crate::store::papers::{self, PaperRow};
-use crate::store::{ids_json, views};
-use sqlx::{Row, SqlitePool};
+use crate::store::{sources, tags, views};
+use sqlx::SqlitePool;
 use std::collections::HashMap;
 
 const BATCH: usize = 5000;
@@ -16,7 +16,7 @@ const BATCH: usize = 5000;
 /// Documents for every paper visible anywhere.
 pub async fn all_docs(pool: &SqlitePool) -> anyhow::Result<Vec<IndexDoc>> {
     let mut conn = pool.acquire().await?;
-    let ids = crate::store::sources::visible_paper_ids(&mut conn).await?;
+    let ids = sources::visible_paper_ids(&mut conn).await?;
     drop(conn);
     Ok(docs_for(pool, &ids).await?.0)
 }
@@ -30,34 +30,21 @@ pub async fn docs_for(pool: &SqlitePool, ids: &[i64]) -> anyhow::Result<(Vec<Ind
     let mut docs = Vec::with_capacity(ids.len());
     let mut gone = Vec::new();
     for chunk in ids.chunks(BATCH) {
-        let param = ids_json(chunk);
+        let mut conn = pool.acquire().await?;
         let mut scopes: HashMap<i64, Vec<Scope>> = HashMap::new();
-        for r in sqlx::query(
-            "SELECT DISTINCT paper_id, scope FROM sources WHERE paper_id IN (SELECT value FROM json_each(?))",
-        )
-        .bind(&param)
-        .fetch_all(pool)
-        .await?
-        {
-            scopes.entry(r.get(0)).or_default().push(Scope(r.get::<i64, _>(1) as u64));
+        for r in sources::scopes_of(&mut conn, chunk).await? {
+            scopes
+                .entry(r.paper_id)
+                .or_default()
+                .push(Scope(r.scope as u64));
         }
         // Names as the scope that tagged sees them (the global spelling where there is one).
         let mut tags: HashMap<i64, Vec<(Scope, String)>> = HashMap::new();
-        for r in sqlx::query(&format!(
-            "SELECT DISTINCT pt.paper_id, s.scope, {} FROM paper_tags pt
-             JOIN sources s ON s.id = pt.source_id JOIN tags t ON t.id = pt.tag_id
-             WHERE pt.paper_id IN (SELECT value FROM json_each(?))",
-            views::tag_name_sql("s.scope")
-        ))
-        .bind(&param)
-        .fetch_all(pool)
-        .await?
-        {
-            tags.entry(r.get(0))
+        for r in tags::names_on_papers(&mut conn, chunk).await? {
+            tags.entry(r.paper_id)
                 .or_default()
-                .push((Scope(r.get::<i64, _>(1) as u64), r.get(2)));
+                .push((Scope(r.scope as u64), r.name));
         }
-        let mut conn = pool.acquire().await?;
         let mut rows = papers::get_many(&mut conn, chunk).await?;
         let mut seen = views::views_of(&mut conn, chunk).await?;
         drop(conn);

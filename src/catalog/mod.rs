@@ -8,6 +8,7 @@ mod indexing;
 mod lists;
 pub mod merge;
 mod open;
+mod paged;
 mod queries;
 mod shared;
 mod sync;
@@ -18,6 +19,7 @@ pub use import::{decode, MAX_FILE_BYTES};
 pub use lists::{list_name, ListInfo, ReadingSession, Removal, UPLOAD_PREFIX};
 pub(crate) use open::lock_file;
 pub use open::IN_USE_LOCK;
+pub use paged::PagedRequest;
 pub use shared::papers_in;
 
 use crate::ingest::Warning;

@@ -6,7 +6,7 @@ use crate::ingest::ids::{arxiv_id, doi, normalize_title, pasted, tag_key, PaperR
 use crate::model::{Paper, Scope};
 use crate::search::SearchQuery;
 use crate::store::papers::{self, IdColumn};
-use crate::store::{changes, tags};
+use crate::store::{changes, counts, tags};
 use std::sync::Arc;
 
 /// The score of a paper named by a pasted identifier when nothing else matched; with text
@@ -292,35 +292,15 @@ impl Catalog {
         let index_generation = self.index.committed_generation()?;
         let index_behind = changes::count_after(&mut conn, index_generation.unwrap_or(0)).await?;
         drop(conn);
-        let s = scope.0 as i64;
-        let one = |sql: &'static str| {
-            let pool = self.pool.clone();
-            async move {
-                let n: i64 = sqlx::query_scalar(sql).bind(s).fetch_one(&pool).await?;
-                anyhow::Ok(n as usize)
-            }
-        };
+        let counts = counts::of_scope(&mut *self.pool.acquire().await?, scope).await?;
         Ok(Stats {
-            papers: one("SELECT COUNT(DISTINCT paper_id) FROM sources WHERE scope IN (0, ?)")
-                .await?,
+            papers: counts.papers as usize,
             tags: self.tag_list(scope).await?.len(),
-            sources: one("SELECT COUNT(*) FROM sources WHERE scope IN (0, ?)").await?,
-            files: one("SELECT COUNT(*) FROM files WHERE scope IN (0, ?)").await?,
-            with_bibtex: one(
-                "SELECT COUNT(*) FROM papers p WHERE p.bibtex IS NOT NULL AND EXISTS
-                 (SELECT 1 FROM sources s WHERE s.paper_id = p.id AND s.scope IN (0, ?))",
-            )
-            .await?,
-            with_abstract: one(
-                "SELECT COUNT(*) FROM papers p WHERE p.abstract IS NOT NULL AND EXISTS
-                 (SELECT 1 FROM sources s WHERE s.paper_id = p.id AND s.scope IN (0, ?))",
-            )
-            .await?,
-            cites: one(
-                "SELECT COUNT(*) FROM cites c JOIN sources s ON s.id = c.source_id
-                 WHERE s.scope IN (0, ?)",
-            )
-            .await?,
+            sources: counts.sources as usize,
+            files: counts.files as usize,
+            with_bibtex: counts.with_bibtex as usize,
+            with_abstract: counts.with_abstract as usize,
+            cites: counts.cites as usize,
             generation,
             index_generation,
             index_behind: index_behind as usize,

@@ -20,6 +20,8 @@ pub mod teams;
 pub mod transfer;
 pub mod when;
 
+/// A post the scheduler made or tried, as the course's status shows it.
+pub use crate::store::posts::PostRow;
 pub use notes::{Note, Revision, NOTES_PER_HOUR, NOTE_MAX_CHARS};
 pub use progress::{ClassProgress, MyProgress, ReadMark, WeekReadings};
 pub(crate) use service::load_sessions;
@@ -30,7 +32,7 @@ pub use slot_plan::{Plan, Planned};
 pub use slot_swap::{SwapPair, SwapState};
 pub use slots::{PaperRef, Placed, Slot};
 pub use team_moves::{Moved, TeamMove};
-pub use teams::{Member, Membership, Team, TEAM_NAME_MAX};
+pub use teams::{name_key, Member, Membership, Team, TEAM_NAME_MAX};
 
 use crate::store::courses::{CourseRow, SessionRow};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};

@@ -4,6 +4,8 @@
 //! each command they run, and a role team's roster reads "everyone with @role".
 
 use super::{refuse, CourseError, Courses};
+/// The folded name teams are matched on, for surfaces that compare names as the store does.
+pub use crate::store::teams::name_key;
 use crate::store::teams::{self as store, TeamRow};
 use crate::view::limits::truncate;
 use chrono::{DateTime, Utc};

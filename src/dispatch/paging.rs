@@ -6,8 +6,8 @@
 //! older than [`KEPT_FOR_DAYS`] are pruned as new ones come and answer "expired".
 
 use super::{handle, Caller, Request};
+use crate::catalog::PagedRequest as PagedRow;
 use crate::state::App;
-use crate::store::paged::{self, PagedRow};
 use crate::view::Reply;
 use chrono::Duration;
 
@@ -30,16 +30,10 @@ pub async fn remember(
     };
     let now = app.clock.now();
     let cutoff = (now - Duration::days(KEPT_FOR_DAYS)).timestamp();
-    let mut tx = app.catalog.pool().begin_with("BEGIN IMMEDIATE").await?;
-    let id = paged::insert(
-        &mut tx,
-        caller.scope.0 as i64,
-        &row,
-        now.timestamp(),
-        cutoff,
-    )
-    .await?;
-    tx.commit().await?;
+    let id = app
+        .catalog
+        .remember_paged(caller.scope, &row, now.timestamp(), cutoff)
+        .await?;
     Ok(u64::try_from(id).ok())
 }
 
@@ -69,8 +63,7 @@ async fn recall(app: &App, caller: &Caller, id: u64) -> anyhow::Result<Option<Pa
         return Ok(None);
     };
     let cutoff = (app.clock.now() - Duration::days(KEPT_FOR_DAYS)).timestamp();
-    let mut conn = app.catalog.pool().acquire().await?;
-    Ok(paged::get(&mut conn, caller.scope.0 as i64, id, cutoff).await?)
+    app.catalog.paged_request(caller.scope, id, cutoff).await
 }
 
 fn to_row(caller: &Caller, request: &Request) -> Option<PagedRow> {

@@ -6,11 +6,10 @@
 
 use super::course_cmd::{done, instructor, user_error};
 use super::{Caller, Result};
-use crate::course::{CourseError, Member, Membership, Team, TeamMove};
+use crate::course::{name_key, CourseError, Member, Membership, Team, TeamMove};
 use crate::markdown::escape;
 use crate::model::Scope;
 use crate::state::App;
-use crate::store::teams::name_key;
 use crate::view::{Embed, Reply};
 
 /// `/team ...`

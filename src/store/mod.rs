@@ -6,6 +6,7 @@ pub mod backup;
 pub mod bulk;
 pub mod changes;
 pub mod checkpoint;
+pub mod counts;
 pub mod courses;
 pub mod embeddings;
 pub mod notes;

@@ -375,3 +375,10 @@ pub async fn texts_visible(
     .fetch_all(conn)
     .await
 }
+
+/// Every key alias (the old keys that still name a paper), for the importer's key tables.
+pub async fn key_aliases(conn: &mut SqliteConnection) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar("SELECT alias FROM key_aliases")
+        .fetch_all(conn)
+        .await
+}

@@ -181,3 +181,24 @@ pub async fn sessions_reading_only(
     .fetch_all(conn)
     .await
 }
+
+/// A scope that has a source of a paper.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PaperScope {
+    pub paper_id: i64,
+    pub scope: i64,
+}
+
+/// Each scope with a source of one of these papers, once per paper.
+pub async fn scopes_of(
+    conn: &mut SqliteConnection,
+    papers: &[i64],
+) -> sqlx::Result<Vec<PaperScope>> {
+    sqlx::query_as(
+        "SELECT DISTINCT paper_id, scope FROM sources
+         WHERE paper_id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(super::ids_json(papers))
+    .fetch_all(conn)
+    .await
+}

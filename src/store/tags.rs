@@ -70,3 +70,42 @@ pub async fn count_papers_with(
     .await?;
     Ok(n as usize)
 }
+
+/// A tag's folded key and its id.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TagId {
+    pub key: String,
+    pub id: i64,
+}
+
+/// Every tag's key and id, for the importer's identity tables.
+pub async fn ids(conn: &mut SqliteConnection) -> sqlx::Result<Vec<TagId>> {
+    sqlx::query_as("SELECT key, id FROM tags")
+        .fetch_all(conn)
+        .await
+}
+
+/// A tag on a paper as the scope whose source tagged it sees its name.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PaperTagName {
+    pub paper_id: i64,
+    pub scope: i64,
+    pub name: String,
+}
+
+/// The tags on these papers, each named as its tagging scope sees it (the global spelling
+/// where there is one).
+pub async fn names_on_papers(
+    conn: &mut SqliteConnection,
+    papers: &[i64],
+) -> sqlx::Result<Vec<PaperTagName>> {
+    sqlx::query_as(&format!(
+        "SELECT DISTINCT pt.paper_id, s.scope, {} AS name FROM paper_tags pt
+         JOIN sources s ON s.id = pt.source_id JOIN tags t ON t.id = pt.tag_id
+         WHERE pt.paper_id IN (SELECT value FROM json_each(?))",
+        super::views::tag_name_sql("s.scope")
+    ))
+    .bind(super::ids_json(papers))
+    .fetch_all(conn)
+    .await
+}

@@ -3,10 +3,9 @@
 //! which sessions no post will announce.
 
 use super::stamp;
-use crate::course::{Course, CourseError};
+use crate::course::{Course, CourseError, PostRow};
 use crate::markdown::escape;
 use crate::state::App;
-use crate::store::posts;
 use crate::view::limits::truncate;
 use crate::view::{Embed, Field, Reply};
 use chrono::{DateTime, Utc};
@@ -111,7 +110,7 @@ pub(super) async fn status(app: &App, guild: u64) -> std::result::Result<Reply, 
         ));
     }
     // A reminder left out because a later one went out is not a problem worth showing.
-    let reminder = |p: &&posts::PostRow| p.kind.starts_with("reminder-");
+    let reminder = |p: &&PostRow| p.kind.starts_with("reminder-");
     // The latest occurrence, when its window had nothing to announce.
     if let Some(p) = posts
         .iter()

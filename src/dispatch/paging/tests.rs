@@ -1,6 +1,7 @@
 use super::*;
 use crate::clock::ManualClock;
 use crate::model::Scope;
+use crate::store::paged;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
