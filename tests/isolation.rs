@@ -6,8 +6,9 @@
 
 use paperclub::catalog::{Catalog, Resolved};
 use paperclub::cite::CiteFormat;
-use paperclub::cli::{collect_files, parse_line, ChatLine};
+use paperclub::cli::{parse_line, ChatLine};
 use paperclub::dispatch::{self, complete_paper, complete_tag, Caller};
+use paperclub::ingest::files::collect_files;
 use paperclub::model::Scope;
 use paperclub::state::App;
 use paperclub::view::Reply;

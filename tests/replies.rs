@@ -5,8 +5,9 @@
 //! `.snap` files).
 
 use paperclub::catalog::Catalog;
-use paperclub::cli::{collect_files, parse_line, ChatLine};
+use paperclub::cli::{parse_line, ChatLine};
 use paperclub::dispatch::{self, Caller};
+use paperclub::ingest::files::collect_files;
 use paperclub::model::Scope;
 use paperclub::view::text;
 

@@ -18,7 +18,7 @@ pub const EXAMPLE_GUILD: u64 = 1;
 /// [`EXAMPLE_GUILD`]) from the example course post, so `chat` shows both.
 pub(super) async fn import_examples(app: &App) -> anyhow::Result<()> {
     let dir = examples_dir();
-    let files = crate::cli::collect_files(std::slice::from_ref(&dir))?;
+    let files = crate::ingest::files::collect_files(std::slice::from_ref(&dir))?;
     let mut contents = Vec::new();
     for file in &files {
         contents.push((file.display().to_string(), std::fs::read(file)?));
@@ -54,7 +54,7 @@ async fn example_course(app: &App, dir: &Path) -> anyhow::Result<()> {
         .await
         .map_err(internal)?;
     let mut posts = Vec::new();
-    for file in crate::cli::collect_files(&[dir.to_path_buf()])? {
+    for file in crate::ingest::files::collect_files(&[dir.to_path_buf()])? {
         posts.push((file.display().to_string(), std::fs::read(&file)?));
     }
     posts.sort();

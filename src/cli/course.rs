@@ -296,7 +296,9 @@ fn request(command: CourseCli) -> Result<Request, String> {
         CourseCli::Session(s) => Request::Session(match s {
             SessionCommand::Import { paths } => {
                 let mut files = Vec::new();
-                for file in super::collect_files(&paths).map_err(|e| e.to_string())? {
+                for file in
+                    crate::ingest::files::collect_files(&paths).map_err(|e| e.to_string())?
+                {
                     let bytes = std::fs::read(&file)
                         .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
                     files.push((file.display().to_string(), bytes));

@@ -285,7 +285,6 @@ pub enum EvalCommand {
 
 pub use chat::run_chat;
 pub use data::run_data_command;
-pub use import::collect_files;
 
 /// A count such as `--limit`: a whole number, 1 or more (0 used to answer with one).
 fn at_least_one(text: &str) -> Result<usize, String> {

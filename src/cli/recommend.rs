@@ -150,7 +150,7 @@ pub async fn run_eval(what: EvalCommand, clock: Arc<dyn Clock>, json: bool) -> a
         }
     };
     let mut files = Vec::new();
-    for file in super::collect_files(&paths)? {
+    for file in crate::ingest::files::collect_files(&paths)? {
         files.push((file.display().to_string(), std::fs::read(&file)?));
     }
     files.sort();

@@ -8,6 +8,7 @@ pub mod bibentry;
 pub mod bibtex;
 pub mod course;
 pub mod detect;
+pub mod files;
 pub mod frontmatter;
 pub mod hub;
 pub mod ids;

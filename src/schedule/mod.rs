@@ -3,7 +3,7 @@
 //! occurrence, in the course's zone. [`plan`] decides what is due (pure); [`tick`] claims what is
 //! due in SQLite, one transaction per course, then delivers every claimed post through a
 //! [`Poster`]; [`run`] is the loop that sleeps until the next due time. The real poster
-//! lives in `crate::discord`; tests use their own.
+//! is the Discord surface's; tests use their own.
 //!
 //! Exactly once: an occurrence is claimed (a `posts` row, unique per guild and occurrence,
 //! with the sessions it announces and the date each had) before anything is sent; each
