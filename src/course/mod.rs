@@ -174,6 +174,34 @@ impl Course {
     }
 }
 
+#[cfg(test)]
+impl Course {
+    /// A course for unit tests: Mondays 09:00 in Berlin, a day's grace, reminders 7 and 1
+    /// days before, nothing scheduled yet.
+    pub(crate) fn for_tests() -> Course {
+        Course {
+            guild_id: 1,
+            channel_id: 2,
+            tz: when::parse_zone("Europe/Berlin").expect("zone"),
+            schedule: Schedule::parse("MON 09:00").expect("schedule"),
+            schedule_input: "MON 09:00".into(),
+            start: None,
+            end: None,
+            instructor_role: None,
+            grace: Duration::hours(24),
+            notes_public: false,
+            teams_locked: false,
+            slots_per_team: 3,
+            session_minutes: 75,
+            reminder_days: vec![7, 1],
+            next_post_at: None,
+            next_reminder_at: None,
+            paused_reason: None,
+            claim_error: None,
+        }
+    }
+}
+
 /// One session of a course.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Session {

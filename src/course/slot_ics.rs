@@ -174,31 +174,7 @@ fn offset(secs: i32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::course::when::{parse_zone, Schedule};
     use chrono::NaiveDate;
-
-    fn course() -> Course {
-        Course {
-            guild_id: 1,
-            channel_id: 2,
-            tz: parse_zone("Europe/Berlin").expect("zone"),
-            schedule: Schedule::parse("MON 09:00").expect("schedule"),
-            schedule_input: "MON 09:00".into(),
-            start: None,
-            end: None,
-            instructor_role: None,
-            grace: Duration::hours(24),
-            notes_public: false,
-            teams_locked: false,
-            slots_per_team: 3,
-            session_minutes: 75,
-            reminder_days: vec![7, 1],
-            next_post_at: None,
-            next_reminder_at: None,
-            paused_reason: None,
-            claim_error: None,
-        }
-    }
 
     #[test]
     fn control_characters_in_a_title_never_reach_the_file_unescaped() {
@@ -223,7 +199,7 @@ mod tests {
             title: "Loss\rcurves".into(),
             team: "team-1".into(),
         };
-        let file = calendar(&course(), &[entry], Utc::now());
+        let file = calendar(&Course::for_tests(), &[entry], Utc::now());
         // Every CR is part of a line ending, and no other control character but the line
         // endings' LF is in the file.
         assert!(!file.replace("\r\n", "").contains(['\r', '\n']), "{file:?}");

@@ -106,7 +106,7 @@ impl Courses {
                 "<@{user}> has joined no team (a role team's members change with the role); name a `team:` to put them in one."
             ));
         };
-        store::clear_team(&mut tx, g, u).await?;
+        teams::leave(&mut tx, g, u).await?;
         store::record(&mut tx, g, u, Some(from.id), None, by.user as i64, at).await?;
         tx.commit().await?;
         let from = self.team_named(guild, &from.name).await?;

@@ -35,11 +35,12 @@ pub(super) struct Claimed {
 }
 
 /// Claims what is due for one course (weekly posts and presenter reminders) in one
-/// transaction.
+/// transaction; `restored`: when a backup was last restored.
 pub(super) async fn claim(
     courses: &Courses,
     guild: u64,
     now: DateTime<Utc>,
+    restored: Option<i64>,
 ) -> Result<Claimed, CourseError> {
     let mut tx = courses.pool.begin_with("BEGIN IMMEDIATE").await?;
     let Some(row) = store::course(&mut tx, guild as i64).await? else {
@@ -54,7 +55,7 @@ pub(super) async fn claim(
     let sessions = crate::course::load_sessions(&mut tx, guild).await?;
     let mut claimed = Claimed::default();
     if due(course.next_post_at) {
-        claim_weekly(&mut tx, &course, &sessions, now, &mut claimed).await?;
+        claim_weekly(&mut tx, &course, &sessions, now, restored, &mut claimed).await?;
     }
     if due(course.next_reminder_at) {
         claim_reminders(&mut tx, &course, &sessions, now, &mut claimed).await?;
@@ -88,6 +89,7 @@ async fn claim_weekly(
     course: &Course,
     sessions: &[Session],
     now: DateTime<Utc>,
+    restored: Option<i64>,
     claimed: &mut Claimed,
 ) -> Result<(), CourseError> {
     let guild = course.guild_id;
@@ -98,7 +100,6 @@ async fn claim_weekly(
         .iter()
         .filter_map(|p| Some((p.id, crate::course::from_unix(p.occurrence_at)?)))
         .collect();
-    let restored = crate::store::backup::last_restore(tx).await?;
     let mut next = decided.next;
     for d in &decided.decisions {
         let unknown = restored.is_some_and(|at| d.occurrence.timestamp() <= at);

@@ -31,11 +31,13 @@ pub(super) enum Delivered {
     Elsewhere,
 }
 
-/// Sends the parts of one claimed post that are not confirmed yet.
+/// Sends the parts of one claimed post that are not confirmed yet; `restored`: when a
+/// backup was last restored (a post due before it looks for itself first).
 pub(super) async fn deliver<P: Poster>(
     courses: &Courses,
     poster: &P,
     post: i64,
+    restored: Option<i64>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Delivered> {
     let lease = {
@@ -50,10 +52,6 @@ pub(super) async fn deliver<P: Poster>(
     let mut sent: Vec<String> = serde_json::from_str(&row.message_ids)?;
     let (guild, channel) = (row.guild_id as u64, row.channel_id as u64);
     let key = PostKey::new(row.guild_id, &row.kind, row.occurrence_at, row.session_id);
-    let restored = {
-        let mut conn = courses.pool.acquire().await?;
-        crate::store::backup::last_restore(&mut conn).await?
-    };
     // A second attempt may follow a crash after Discord accepted a message we never
     // recorded; a post due before a restore may have gone out from the database that the
     // restore replaced (its nonce long forgotten by Discord): look before sending.

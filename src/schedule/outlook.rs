@@ -6,12 +6,13 @@
 
 use super::claim::announced;
 use super::plan::{next_posting, unannounced};
-use crate::course::{CourseError, Courses, Session};
+use crate::course::{Course, CourseError, Courses, Session};
 use chrono::{DateTime, Utc};
 
-/// The course's posting outlook.
-#[derive(Debug, Clone, Default)]
+/// The course's posting outlook, with the course it was read from.
+#[derive(Debug, Clone)]
 pub struct Outlook {
+    pub course: Course,
     /// The next post with something to announce, and the weeks (1-based) it names.
     pub next: Option<(DateTime<Utc>, Vec<usize>)>,
     /// Sessions still ahead that no post will announce, with their week numbers.
@@ -39,5 +40,9 @@ pub async fn outlook(
         .into_iter()
         .map(|s| (week(s.id), s.clone()))
         .collect();
-    Ok(Outlook { next, unannounced })
+    Ok(Outlook {
+        course,
+        next,
+        unannounced,
+    })
 }

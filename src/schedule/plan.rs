@@ -64,8 +64,7 @@ pub fn plan(
             break;
         }
         let following = course.next_occurrence(occurrence);
-        let until = following.or(course.term_end());
-        let due = window(course, sessions, announced, occurrence, until);
+        let due = window(course, sessions, announced, occurrence, following);
         let outcome = if due.is_empty() {
             Outcome::Nothing
         } else if now - occurrence > course.grace {
@@ -83,16 +82,17 @@ pub fn plan(
 }
 
 /// The sessions the post at `from` announces: those still to announce (never announced,
-/// or announced with another date or time; holidays never) placed from `from` up to
-/// `until` (after the schedule's last occurrence: the end of the term, if it has one), in
-/// date order.
+/// or announced with another date or time; holidays never) placed from `from` up to the
+/// `following` occurrence (after the schedule's last one: the end of the term, if it has
+/// one), in date order.
 pub fn window(
     course: &Course,
     sessions: &[Session],
     announced: &Announced,
     from: DateTime<Utc>,
-    until: Option<DateTime<Utc>>,
+    following: Option<DateTime<Utc>>,
 ) -> Vec<Announce> {
+    let until = following.or(course.term_end());
     let mut due: Vec<(DateTime<Utc>, Announce)> = sessions
         .iter()
         .filter_map(|s| {
@@ -138,13 +138,7 @@ pub fn next_posting(
             return None;
         }
         let following = course.next_occurrence(occurrence);
-        let due = window(
-            course,
-            sessions,
-            announced,
-            occurrence,
-            following.or(course.term_end()),
-        );
+        let due = window(course, sessions, announced, occurrence, following);
         if !due.is_empty() {
             return Some((occurrence, due));
         }

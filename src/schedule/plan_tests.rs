@@ -1,29 +1,13 @@
 //! The window rule and presenter reminders, decided on small hand-made terms.
 
 use super::*;
-use crate::course::when::{parse_zone, Schedule};
+use crate::course::when::Schedule;
 use chrono::{NaiveDate, TimeZone};
 
 fn course(next: &str) -> Course {
     Course {
-        guild_id: 1,
-        channel_id: 2,
-        tz: parse_zone("Europe/Berlin").unwrap(),
-        schedule: Schedule::parse("MON 09:00").unwrap(),
-        schedule_input: "MON 09:00".into(),
-        start: None,
-        end: None,
-        instructor_role: None,
-        grace: Duration::hours(24),
-        notes_public: false,
-        teams_locked: false,
-        slots_per_team: 3,
-        session_minutes: 75,
-        reminder_days: vec![7, 1],
         next_post_at: Some(at(next)),
-        next_reminder_at: None,
-        paused_reason: None,
-        claim_error: None,
+        ..Course::for_tests()
     }
 }
 

@@ -46,9 +46,16 @@ pub async fn tick<P: Poster + 'static>(
         let mut conn = courses.pool.acquire().await?;
         store::due_courses(&mut conn, now.timestamp()).await?
     };
+    // When a backup was last restored, read once per tick and only when something is due:
+    // a week due before it may have gone out from the replaced database.
+    let mut restored = None;
+    if !due.is_empty() {
+        restored = Some(last_restore(courses).await?);
+    }
     for guild in due {
         let span = tracing::info_span!("claim", guild_id = guild);
-        let errors = match claim(courses, guild as u64, now).instrument(span).await {
+        let claimed = claim(courses, guild as u64, now, restored.flatten());
+        let errors = match claimed.instrument(span).await {
             Ok(claimed) => {
                 report.claimed += claimed.posts;
                 report.missed += claimed.missed;
@@ -65,6 +72,10 @@ pub async fn tick<P: Poster + 'static>(
         let mut conn = courses.pool.acquire().await?;
         posts::deliverable(&mut conn, now.timestamp()).await?
     };
+    let restored = match restored {
+        None if !pending.is_empty() => last_restore(courses).await?,
+        r => r.flatten(),
+    };
     let mut running = tokio::task::JoinSet::new();
     let permits = Arc::new(tokio::sync::Semaphore::new(PARALLEL));
     for post in pending {
@@ -73,7 +84,7 @@ pub async fn tick<P: Poster + 'static>(
         running.spawn(
             async move {
                 let _permit = permits.acquire_owned().await;
-                deliver(&courses, poster.as_ref(), post.id, now).await
+                deliver(&courses, poster.as_ref(), post.id, restored, now).await
             }
             .instrument(span),
         );
@@ -92,6 +103,11 @@ pub async fn tick<P: Poster + 'static>(
         }
     }
     Ok(report)
+}
+
+async fn last_restore(courses: &Courses) -> anyhow::Result<Option<i64>> {
+    let mut conn = courses.pool.acquire().await?;
+    Ok(crate::store::backup::last_restore(&mut conn).await?)
 }
 
 /// A failed claim is tried again after a minute, then twice as long after each failure in
@@ -174,8 +190,8 @@ pub async fn preview(
         true => Announced::new(),
         false => announced(&mut conn, guild).await?,
     };
-    let until = course.next_occurrence(occurrence).or(course.term_end());
-    let due = window(&course, &sessions, &announced, occurrence, until);
+    let following = course.next_occurrence(occurrence);
+    let due = window(&course, &sessions, &announced, occurrence, following);
     // The next post also says which weeks were missed since the last one.
     let mut missed = Vec::new();
     if course.next_post_at == Some(occurrence) {

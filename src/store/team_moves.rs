@@ -61,16 +61,6 @@ pub async fn record(
     Ok(())
 }
 
-/// Takes a member out of the team they joined; false when they had joined none.
-pub async fn clear_team(conn: &mut SqliteConnection, guild: i64, user: i64) -> sqlx::Result<bool> {
-    let done = sqlx::query("DELETE FROM team_members WHERE guild_id = ? AND user_id = ?")
-        .bind(guild)
-        .bind(user)
-        .execute(conn)
-        .await?;
-    Ok(done.rows_affected() == 1)
-}
-
 /// The latest moves into or out of a team, newest first.
 pub async fn of_team(
     conn: &mut SqliteConnection,

@@ -13,11 +13,23 @@ use paperclub::state::App;
 
 /// A course with no sessions and no reminders, set up at the fixture clock's time.
 async fn course(app: &App, guild: u64, channel: u64, zone: &str, schedule: &str) {
+    course_reminding(app, guild, channel, zone, schedule, "none").await;
+}
+
+/// A course with no sessions and presenter `reminders` (`1`: a day before).
+async fn course_reminding(
+    app: &App,
+    guild: u64,
+    channel: u64,
+    zone: &str,
+    schedule: &str,
+    reminders: &str,
+) {
     let settings = CourseSettings {
         channel: Some(channel),
         timezone: Some(zone.into()),
         schedule: Some(schedule.into()),
-        reminders: Some("none".into()),
+        reminders: Some(reminders.into()),
         ..CourseSettings::default()
     };
     app.courses
@@ -262,17 +274,7 @@ async fn a_whole_term_of_three_set_ups_announces_every_session_once_in_its_own_w
 async fn two_dated_sessions_with_presenters_on_one_day_both_get_reminders_and_the_week_posts() {
     let f = Fixture::new().await;
     let app = f.app().await;
-    let settings = CourseSettings {
-        channel: Some(340),
-        timezone: Some("Europe/Berlin".into()),
-        schedule: Some("MON 09:00".into()),
-        reminders: Some("1".into()),
-        ..CourseSettings::default()
-    };
-    app.courses
-        .configure(34, settings, true, app.clock.now())
-        .await
-        .unwrap();
+    course_reminding(&app, 34, 340, "Europe/Berlin", "MON 09:00", "1").await;
     add(&app, 34, "2026-03-10", "Morning talk", Some("<@&501>")).await;
     add(&app, 34, "2026-03-10", "Afternoon talk", Some("<@&502>")).await;
     app.catalog.close().await;
@@ -301,17 +303,7 @@ async fn database(f: &Fixture) -> sqlx::SqlitePool {
 async fn a_reminder_that_cannot_be_claimed_holds_back_nothing_shows_in_status_and_backs_off() {
     let f = Fixture::new().await;
     let app = f.app().await;
-    let settings = CourseSettings {
-        channel: Some(350),
-        timezone: Some("Europe/Berlin".into()),
-        schedule: Some("MON 09:00".into()),
-        reminders: Some("1".into()),
-        ..CourseSettings::default()
-    };
-    app.courses
-        .configure(35, settings, true, app.clock.now())
-        .await
-        .unwrap();
+    course_reminding(&app, 35, 350, "Europe/Berlin", "MON 09:00", "1").await;
     add(&app, 35, "2026-03-10", "Presented", Some("<@&501>")).await;
     app.catalog.close().await;
     // Any failure of one item: here the database refuses the reminder's row.

@@ -11,9 +11,9 @@ use crate::view::{Embed, Field, Reply};
 use chrono::{DateTime, Utc};
 
 pub(super) async fn info(app: &App, guild: u64) -> std::result::Result<Reply, CourseError> {
-    let c = app.courses.require(guild).await?;
-    let sessions = app.courses.sessions(guild).await?;
     let outlook = crate::schedule::outlook(&app.courses, guild, app.clock.now()).await?;
+    let c = &outlook.course;
+    let sessions = app.courses.sessions(guild).await?;
     let date = |d: Option<chrono::NaiveDate>| d.map_or("—".into(), |d| d.to_string());
     let field = |name: &str, value: String| Field {
         name: name.into(),
@@ -49,7 +49,7 @@ pub(super) async fn info(app: &App, guild: u64) -> std::result::Result<Reply, Co
         ),
         field("Slots per team", c.slots_per_team.to_string()),
         field("Session length", format!("{} min", c.session_minutes)),
-        field("Next post", next_post(&c, &outlook.next)),
+        field("Next post", next_post(c, &outlook.next)),
     ];
     if let Some(role) = c.instructor_role {
         fields.push(field("Instructor role", format!("<@&{role}>")));
@@ -68,8 +68,8 @@ pub(super) async fn info(app: &App, guild: u64) -> std::result::Result<Reply, Co
 }
 
 pub(super) async fn status(app: &App, guild: u64) -> std::result::Result<Reply, CourseError> {
-    let c = app.courses.require(guild).await?;
     let outlook = crate::schedule::outlook(&app.courses, guild, app.clock.now()).await?;
+    let c = &outlook.course;
     let posts = app.courses.recent_posts(guild, 50).await?;
     let mut lines = Vec::new();
     match posts
@@ -101,7 +101,7 @@ pub(super) async fn status(app: &App, guild: u64) -> std::result::Result<Reply, 
             "⛔ Posting stopped: {}. Fix it, then `/course edit` to resume.",
             escape(&truncate(r, 300))
         ),
-        (None, _) => format!("Next post: {}", next_post(&c, &outlook.next)),
+        (None, _) => format!("Next post: {}", next_post(c, &outlook.next)),
     });
     if let Some(error) = &c.claim_error {
         lines.push(format!(
@@ -175,8 +175,8 @@ pub(in crate::dispatch) async fn unannounced_note(
     session: Option<i64>,
     now: DateTime<Utc>,
 ) -> std::result::Result<String, CourseError> {
-    let c = app.courses.require(guild).await?;
     let outlook = crate::schedule::outlook(&app.courses, guild, now).await?;
+    let c = &outlook.course;
     let lost: Vec<_> = outlook
         .unannounced
         .iter()
